@@ -1,0 +1,90 @@
+import type { PluginLogger } from './log.js';
+
+/**
+ * Where a flow lives. Every context carries it.
+ * @public
+ */
+export interface FlowIds {
+  /** Tenant; `main` unless the host runs several. */
+  readonly tenantId: string;
+  /** The flow's namespace, e.g. `company.team`. */
+  readonly namespace: string;
+  /** The flow's id within its namespace. */
+  readonly flowId: string;
+  /** The flow revision the execution was created with. */
+  readonly flowRevision: number;
+}
+
+/**
+ * The ids of one task run.
+ * @public
+ */
+export interface TaskRunIds extends FlowIds {
+  /** The execution's id: 22 base62 characters. */
+  readonly executionId: string;
+  /** The task's `id` in the flow. */
+  readonly taskId: string;
+  /** This task run's id: 22 base62 characters. */
+  readonly taskRunId: string;
+  /** 1 on the first attempt, then 2, 3, ... on retries. */
+  readonly attempt: number;
+}
+
+/**
+ * The ids a trigger sees.
+ * @public
+ */
+export interface TriggerIds extends FlowIds {
+  /** The trigger's `id` in the flow. */
+  readonly triggerId: string;
+}
+
+/**
+ * What every plugin context offers, whoever calls it.
+ * @public
+ */
+export interface BaseContext {
+  /** A logger bound to this run; its lines become log entries of the execution. */
+  readonly logger: PluginLogger;
+  /**
+   * Fires when the host wants the work to stop: the task's `timeout` passed, the execution was
+   * killed, or the process is shutting down. Pass it to every I/O call that accepts one.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Reads a secret by name. The open-source convention, as in Kestra, is the environment
+   * variable `SECRET_<NAME>` holding the value base64-encoded. Throws `CORE_SECRET_NOT_FOUND`
+   * when it is missing. The value is masked in every log line the host stores.
+   */
+  secret(name: string): string;
+  /**
+   * Renders a template (`{{ }}`, `{% %}`) against the variables of this run, plus
+   * `extraVariables` (which win on a name clash). Throws a coded error naming the expression
+   * and its position when the template is invalid or names an undefined variable.
+   */
+  render(template: string, extraVariables?: Readonly<Record<string, unknown>>): string;
+  /**
+   * Evaluates a template for a truth value, the way Kestra evaluates conditions and `when`:
+   * the rendered text `true` (any case), or a non-empty, non-`false`, non-`0` result, is true.
+   */
+  test(template: string, extraVariables?: Readonly<Record<string, unknown>>): boolean;
+}
+
+/**
+ * The context a task's `run` receives. It is all a task may know of the host: never a Koa
+ * context, a BullMQ job or a Redis client.
+ * @public
+ */
+export interface TaskContext extends BaseContext {
+  /** The ids of this task run. */
+  readonly ids: TaskRunIds;
+}
+
+/**
+ * The context a trigger's methods receive.
+ * @public
+ */
+export interface TriggerContext extends BaseContext {
+  /** The ids of the flow and trigger being evaluated. */
+  readonly ids: TriggerIds;
+}

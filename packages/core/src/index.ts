@@ -1,0 +1,47 @@
+/**
+ * `@sluice/core`: the plugin contract of Sluice.
+ *
+ * A plugin is a plain value: {@link defineTask} for a task, {@link defineTrigger} for a trigger,
+ * grouped by {@link definePluginPackage} as a package's default export. Props are TypeBox
+ * schemas (re-exported here as `Type`), so plugins depend on this package alone.
+ *
+ * @packageDocumentation
+ */
+export { PLUGIN_API_VERSION, type PluginApiVersion } from './api-version.js';
+export { BRAND_KEY, TASK_BRAND, TRIGGER_BRAND, PLUGIN_PACKAGE_BRAND, hasBrand, type Brand } from './brand.js';
+export {
+  SluiceError,
+  isSluiceError,
+  defineErrorCatalog,
+  coreErrors,
+  type SluiceErrorOptions,
+  type ErrorCatalog,
+  type ErrorTemplate,
+} from './errors.js';
+export { LOG_LEVELS, isLevelEnabled, type LogLevel, type PluginLogger } from './log.js';
+export type { FlowIds, TaskRunIds, TriggerIds, BaseContext, TaskContext, TriggerContext } from './context.js';
+export type { PluginExample, ExampleRequest, ExampleExpectation } from './example.js';
+export { Type, Dynamic, renderedBy, DYNAMIC_KEYWORD, type DynamicOptions, type RenderedBy } from './schema.js';
+export type { Static, TSchema, TObject, TProperties, TString, TUnion, TLiteral } from './schema.js';
+export { defineTask, type TaskDefinition, type Task, type AnyTask } from './task.js';
+export {
+  defineTrigger,
+  type TriggerMode,
+  type TriggerDefinition,
+  type TriggerDefinitionBase,
+  type Trigger,
+  type AnyTrigger,
+  type WebhookTrigger,
+  type ScheduleTrigger,
+  type PollTrigger,
+  type ListenTrigger,
+  type WebhookRequest,
+  type WebhookDecision,
+  type WebhookResponsePolicy,
+  type StartDecision,
+  type SkipDecision,
+  type InvalidDecision,
+  type NotMatchedDecision,
+  type ScheduleTick,
+} from './trigger.js';
+export { definePluginPackage, isPluginPackage, type PluginPackage, type PluginPackageDefinition } from './plugin-package.js';

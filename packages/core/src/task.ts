@@ -1,0 +1,81 @@
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { TASK_BRAND, BRAND_KEY } from './brand.js';
+import type { TaskContext } from './context.js';
+import type { PluginExample } from './example.js';
+import { assertDefinition } from './definition-checks.js';
+
+/**
+ * What a task plugin declares.
+ *
+ * `props` describe only the plugin's own fields. The envelope every task shares (`id`, `type`,
+ * `description`, `disabled`, `allowFailure`, `timeout`, `retry`, ...) belongs to the host's
+ * flow schema.
+ *
+ * @typeParam P - the props schema, an object with `additionalProperties: false`.
+ * @typeParam O - the output schema; `Type.Object({})` for a task without outputs.
+ * @public
+ */
+export interface TaskDefinition<P extends TObject = TObject, O extends TSchema = TSchema> {
+  /** The type string flows use, e.g. `io.kestra.plugin.core.log.Log`. Never changes. */
+  readonly type: string;
+  /** Older type strings that still resolve to this task. */
+  readonly aliases?: readonly string[];
+  /** A short title, shown in lists. */
+  readonly title: string;
+  /** What the task does, in Markdown. */
+  readonly description: string;
+  /** Schema of the task's own props; mark expression fields with `Dynamic()`. */
+  readonly props: P;
+  /** Schema of the task's output, stored with the task run as `outputs.<taskId>`. */
+  readonly output: O;
+  /** Flows that show the task; tests run every one. At least one. */
+  readonly examples: readonly PluginExample[];
+  /**
+   * Does the work. `props` are rendered and validated against `props` before the call. The
+   * returned value is validated against `output` and stored. Throw to fail the task run; throw
+   * a `SluiceError` with `retryable: true` when trying again may help.
+   */
+  run(ctx: TaskContext, props: Static<P>): Promise<Static<O>> | Static<O>;
+}
+
+/**
+ * A task definition as {@link defineTask} returns it: the definition plus its brand.
+ * @public
+ */
+export type Task<P extends TObject = TObject, O extends TSchema = TSchema> = TaskDefinition<P, O> & {
+  readonly [BRAND_KEY]: typeof TASK_BRAND;
+};
+
+/** Any task, whatever its schemas. @public */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTask = Task<TObject, TSchema> | Task<any, any>;
+
+/**
+ * Declares a task plugin. It only checks the definition, brands it and infers its types; it
+ * does nothing at run time.
+ *
+ * Throws `CORE_INVALID_DEFINITION` when the props schema allows additional properties, a prop
+ * lacks a `description`, or there is no example.
+ *
+ * @example
+ * ```ts
+ * export const hello = defineTask({
+ *   type: 'com.example.Hello',
+ *   title: 'Say hello',
+ *   description: 'Logs a greeting.',
+ *   props: Type.Object({ name: Dynamic(Type.String({ description: 'Who to greet.' })) },
+ *     { additionalProperties: false }),
+ *   output: Type.Object({ greeting: Type.String({ description: 'The greeting.' }) }),
+ *   examples: [{ title: 'Greet', flow: '...' }],
+ *   run(ctx, { name }) {
+ *     ctx.logger.info(`Hello ${name}`);
+ *     return { greeting: `Hello ${name}` };
+ *   },
+ * });
+ * ```
+ * @public
+ */
+export function defineTask<P extends TObject, O extends TSchema>(definition: TaskDefinition<P, O>): Task<P, O> {
+  assertDefinition('task', definition);
+  return Object.freeze({ ...definition, [BRAND_KEY]: TASK_BRAND });
+}

@@ -1,0 +1,266 @@
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { BRAND_KEY, TRIGGER_BRAND } from './brand.js';
+import type { TriggerContext } from './context.js';
+import type { PluginExample } from './example.js';
+import { assertDefinition } from './definition-checks.js';
+
+/**
+ * How the host drives a trigger. Declared explicitly by every trigger; the host never guesses
+ * it from which methods exist.
+ *
+ * - `webhook`: the host owns an HTTP route and hands each request to {@link WebhookTrigger.receive}.
+ * - `schedule`: the host's clock asks {@link ScheduleTrigger.nextDate} when to fire and calls
+ *   {@link ScheduleTrigger.fire} at that time, exactly once across all hosts.
+ * - `poll`: the host calls {@link PollTrigger.poll} every {@link PollTrigger.interval} and keeps
+ *   the cursor it returns.
+ * - `listen`: the host starts {@link ListenTrigger.listen} once per enabled trigger and stops it
+ *   when the flow changes or the host shuts down.
+ *
+ * @public
+ */
+export type TriggerMode = 'webhook' | 'schedule' | 'poll' | 'listen';
+
+/**
+ * The decision to start one execution.
+ * @typeParam V - the trigger's variables schema.
+ * @public
+ */
+export interface StartDecision<V = unknown> {
+  /** Discriminant. */
+  readonly kind: 'start';
+  /** Stored as `execution.trigger.variables`; flows read them as `{{ trigger.<name> }}`. */
+  readonly variables: V;
+  /**
+   * Values for the flow's `inputs`, before the host validates and coerces them against the
+   * flow's input declarations (a failure there answers 422 to a webhook caller).
+   */
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  /** Labels added to the execution, beside the flow's own. */
+  readonly labels?: readonly { readonly key: string; readonly value: string }[];
+}
+
+/**
+ * The trigger fired, but its conditions (`conditions`, `when`) were not met: no execution.
+ * A webhook caller gets 204.
+ * @public
+ */
+export interface SkipDecision {
+  /** Discriminant. */
+  readonly kind: 'skip';
+  /** Why, for the debug log. */
+  readonly reason: string;
+}
+
+/**
+ * The request matched, but what it carries cannot start the flow (inputs that fail to render
+ * or validate). A webhook caller gets 422 with these errors.
+ * @public
+ */
+export interface InvalidDecision {
+  /** Discriminant. */
+  readonly kind: 'invalid';
+  /** Each problem with the path of the field it concerns, e.g. `inputs.body`. */
+  readonly errors: readonly { readonly path: string; readonly message: string }[];
+}
+
+/**
+ * The request is not for this trigger (its key does not match). The host tries the flow's
+ * next trigger of the same type, and answers the uniform 404 when none matches.
+ * @public
+ */
+export interface NotMatchedDecision {
+  /** Discriminant. */
+  readonly kind: 'not-matched';
+}
+
+/**
+ * How the host answers a webhook caller once the execution is stored, when not at once.
+ * @public
+ */
+export interface WebhookResponsePolicy {
+  /** Keep the request open until the execution ends. */
+  readonly wait: boolean;
+  /** With `wait`: answer with the flow's `outputs` map instead of the execution. */
+  readonly returnOutputs?: boolean;
+  /** With `returnOutputs`: `application/json` (default) or `text/plain`. */
+  readonly contentType?: string;
+  /**
+   * With `wait`: a template rendered against the finished execution giving the HTTP status.
+   * Without it: 500 when the execution FAILED, else 200.
+   */
+  readonly statusCode?: string;
+}
+
+/**
+ * What a webhook trigger answers for one request.
+ * @public
+ */
+export type WebhookDecision<V = unknown> =
+  | (StartDecision<V> & { readonly response?: WebhookResponsePolicy })
+  | SkipDecision
+  | InvalidDecision
+  | NotMatchedDecision;
+
+/**
+ * One HTTP request as the host hands it to a webhook trigger: exact bytes, nothing parsed,
+ * nothing framework-specific. The body's bytes are kept so a trigger can verify a signature
+ * over them.
+ * @public
+ */
+export interface WebhookRequest {
+  /** `GET`, `POST` or `PUT`. */
+  readonly method: string;
+  /** The `{key}` segment of the URL, URL-decoded. Secret: never log it. */
+  readonly key: string;
+  /** Header values by lower-cased name, in the order received. */
+  readonly headers: Readonly<Record<string, readonly string[]>>;
+  /** Query string parameters, each with all its values in order. */
+  readonly query: Readonly<Record<string, readonly string[]>>;
+  /** The raw body; empty when the request had none. */
+  readonly body: Uint8Array;
+}
+
+/** What every trigger declares. @public */
+export interface TriggerDefinitionBase<P extends TObject, V extends TSchema> {
+  /** The type string flows use, e.g. `io.kestra.plugin.core.trigger.Webhook`. Never changes. */
+  readonly type: string;
+  /** Older type strings that still resolve to this trigger. */
+  readonly aliases?: readonly string[];
+  /** A short title, shown in lists. */
+  readonly title: string;
+  /** What the trigger does, in Markdown. */
+  readonly description: string;
+  /** Schema of the trigger's own props (the envelope `id`, `type`, `disabled` is the host's). */
+  readonly props: P;
+  /** Schema of the variables an execution started by it gets as `trigger.*`. */
+  readonly variables: V;
+  /** Flows that show the trigger; tests run every one. At least one. */
+  readonly examples: readonly PluginExample[];
+}
+
+/**
+ * A trigger the host feeds with HTTP requests on
+ * `/api/v1/{tenant}/executions/webhook/{namespace}/{flowId}/{key}`.
+ * @public
+ */
+export interface WebhookTrigger<P extends TObject, V extends TSchema> extends TriggerDefinitionBase<P, V> {
+  /** Discriminant. */
+  readonly mode: 'webhook';
+  /**
+   * Decides what one request means for this trigger. `props` have their host-rendered fields
+   * rendered with the flow's variables (`flow`, `secret()`); a field the host cannot render
+   * makes the host skip this trigger for the request. Must not perform side effects: the host
+   * stores the execution.
+   */
+  receive(ctx: TriggerContext, props: Static<P>, request: WebhookRequest): Promise<WebhookDecision<Static<V>>> | WebhookDecision<Static<V>>;
+}
+
+/**
+ * One tick of a schedule.
+ * @public
+ */
+export interface ScheduleTick {
+  /** The time the tick was due (not the time it ran). */
+  readonly date: Date;
+  /** The tick before it, if any. */
+  readonly previous?: Date;
+  /** The tick after it, if any. */
+  readonly next?: Date;
+}
+
+/**
+ * A trigger the host's clock drives. The host owns timing and exactly-once firing across
+ * hosts; the plugin owns the calendar.
+ * @public
+ */
+export interface ScheduleTrigger<P extends TObject, V extends TSchema> extends TriggerDefinitionBase<P, V> {
+  /** Discriminant. */
+  readonly mode: 'schedule';
+  /** The first tick strictly after `after`, or `undefined` when the schedule has ended. */
+  nextDate(props: Static<P>, after: Date): Date | undefined;
+  /** Decides what a due tick starts. */
+  fire(ctx: TriggerContext, props: Static<P>, tick: ScheduleTick): Promise<StartDecision<Static<V>> | SkipDecision> | StartDecision<Static<V>> | SkipDecision;
+}
+
+/**
+ * A trigger the host calls at an interval to look for work, keeping its cursor between calls.
+ * @public
+ */
+export interface PollTrigger<P extends TObject, V extends TSchema> extends TriggerDefinitionBase<P, V> {
+  /** Discriminant. */
+  readonly mode: 'poll';
+  /** Milliseconds between two polls. */
+  interval(props: Static<P>): number;
+  /**
+   * Looks for new events since `cursor` (undefined on the first poll) and returns one start
+   * decision per execution to create, with the cursor to pass next time. The host stores the
+   * executions and the cursor together.
+   */
+  poll(ctx: TriggerContext, props: Static<P>, cursor: unknown): Promise<{ readonly starts: readonly StartDecision<Static<V>>[]; readonly cursor: unknown }>;
+}
+
+/**
+ * A long-lived trigger: a queue consumer, a socket. The host runs one listener per enabled
+ * trigger across all hosts.
+ * @public
+ */
+export interface ListenTrigger<P extends TObject, V extends TSchema> extends TriggerDefinitionBase<P, V> {
+  /** Discriminant. */
+  readonly mode: 'listen';
+  /**
+   * Starts listening. Call `emit` once per execution to create; it resolves once the execution
+   * is stored, so acknowledge the source only after it resolves. Resolves to a function that
+   * stops listening; `ctx.signal` also fires on shutdown.
+   */
+  listen(ctx: TriggerContext, props: Static<P>, emit: (start: StartDecision<Static<V>>) => Promise<void>): Promise<() => Promise<void>>;
+}
+
+/**
+ * What a trigger plugin declares: one of the four modes.
+ * @public
+ */
+export type TriggerDefinition<P extends TObject = TObject, V extends TSchema = TSchema> =
+  | WebhookTrigger<P, V>
+  | ScheduleTrigger<P, V>
+  | PollTrigger<P, V>
+  | ListenTrigger<P, V>;
+
+/**
+ * A trigger definition as {@link defineTrigger} returns it: the definition plus its brand.
+ * @public
+ */
+export type Trigger<D extends TriggerDefinition = TriggerDefinition> = D & { readonly [BRAND_KEY]: typeof TRIGGER_BRAND };
+
+/** Any trigger, whatever its schemas. @public */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTrigger = Trigger<TriggerDefinition<any, any>>;
+
+/**
+ * Declares a trigger plugin. Like {@link defineTask}, it checks, brands and infers; and it
+ * refuses a mode it does not know, so a typo cannot silently make a trigger of another kind.
+ *
+ * @example
+ * ```ts
+ * export const hook = defineTrigger({
+ *   mode: 'webhook',
+ *   type: 'com.example.Hook',
+ *   title: 'Start on a request',
+ *   description: '...',
+ *   props: Type.Object({ key: Dynamic(Type.String({ description: 'Secret key.' })) }, { additionalProperties: false }),
+ *   variables: Type.Object({ body: Type.Unknown({ description: 'The body.' }) }),
+ *   examples: [...],
+ *   receive(ctx, props, request) {
+ *     return { kind: 'start', variables: { body: new TextDecoder().decode(request.body) } };
+ *   },
+ * });
+ * ```
+ * @public
+ */
+export function defineTrigger<P extends TObject, V extends TSchema>(definition: WebhookTrigger<P, V>): Trigger<WebhookTrigger<P, V>>;
+export function defineTrigger<P extends TObject, V extends TSchema>(definition: ScheduleTrigger<P, V>): Trigger<ScheduleTrigger<P, V>>;
+export function defineTrigger<P extends TObject, V extends TSchema>(definition: PollTrigger<P, V>): Trigger<PollTrigger<P, V>>;
+export function defineTrigger<P extends TObject, V extends TSchema>(definition: ListenTrigger<P, V>): Trigger<ListenTrigger<P, V>>;
+export function defineTrigger(definition: TriggerDefinition): Trigger {
+  assertDefinition('trigger', definition);
+  return Object.freeze({ ...definition, [BRAND_KEY]: TRIGGER_BRAND }) as Trigger;
+}

@@ -1,0 +1,51 @@
+import { defineErrorCatalog } from '@sluice/core';
+
+/**
+ * Every code the engine raises. One catalog, so codes stay unique and documented in one place.
+ * Sections by area; add a code to its area's section, never reuse or renumber one.
+ */
+export const engineErrors = defineErrorCatalog({
+  // Plugins: loading and registry.
+  PLUGIN_NOT_FOUND: (name: string, from: string) => `plugin package '${name}' cannot be found from ${from}`,
+  PLUGIN_IMPORT_FAILED: (name: string, reason: string) => `plugin package '${name}' failed to load: ${reason}`,
+  PLUGIN_NO_MANIFEST: (name: string) => `package '${name}' has no "sluice" field in its package.json; add "sluice": { "apiVersion": 1 }`,
+  PLUGIN_API_VERSION_UNSUPPORTED: (name: string, found: unknown, supported: number) =>
+    `plugin package '${name}' needs plugin API version ${String(found)}, this host supports ${supported}`,
+  PLUGIN_NOT_A_PACKAGE: (name: string) =>
+    `the default export of '${name}' is not a plugin package; export definePluginPackage({ ... }) as default`,
+  PLUGIN_DUPLICATE_TYPE: (type: string, first: string, second: string) =>
+    `type '${type}' is declared by both '${first}' and '${second}'; remove one of the packages`,
+  PLUGIN_UNKNOWN_TYPE: (type: string, suggestions: string) => `unknown type '${type}'${suggestions}`,
+
+  // Flows: parsing and validation.
+  FLOW_YAML_SYNTAX: (message: string) => `YAML syntax error: ${message}`,
+  FLOW_YAML_TOO_COMPLEX: (message: string) => `YAML refused: ${message}`,
+  FLOW_INVALID: (count: number) => `the flow has ${count} error${count === 1 ? '' : 's'}`,
+  FLOW_SCHEMA: (message: string) => message,
+  FLOW_DUPLICATE_ID: (kind: string, id: string) => `Duplicate ${kind} id with name [${id}]`,
+  FLOW_INVALID_PROPS: (message: string) => message,
+
+  // Expressions.
+  EXPRESSION_SYNTAX: (message: string, expression: string, line: number, column: number) =>
+    `${message} in '${expression}' at line ${line}, column ${column}`,
+  EXPRESSION_UNDEFINED: (name: string, expression: string, line: number, column: number) =>
+    `'${name}' is not defined in '${expression}' at line ${line}, column ${column}`,
+  EXPRESSION_EVALUATION: (message: string, expression: string, line: number, column: number) =>
+    `${message} in '${expression}' at line ${line}, column ${column}`,
+  EXPRESSION_LIMIT: (message: string) => `expression limit reached: ${message}`,
+
+  // Executions and the executor.
+  EXECUTION_NOT_FOUND: (id: string) => `execution '${id}' not found`,
+  EXECUTION_FLOW_NOT_FOUND: (key: string, revision: number) => `flow ${key} revision ${revision} not found`,
+  EXECUTION_INPUTS_INVALID: (count: number) => `${count} input${count === 1 ? ' is' : 's are'} invalid`,
+  TASK_PROPS_INVALID: (taskId: string, message: string) => `task '${taskId}': ${message}`,
+  TASK_OUTPUT_INVALID: (taskId: string, message: string) => `task '${taskId}' returned an invalid output: ${message}`,
+  TASK_TIMEOUT: (taskId: string, timeout: string) => `task '${taskId}' timed out after ${timeout}`,
+  TASK_UNKNOWN_TYPE: (taskId: string, type: string) => `task '${taskId}' has type '${type}', which no loaded plugin provides`,
+
+  // Runtimes.
+  RUNTIME_UNAVAILABLE: (what: string) => `the store is unavailable: ${what}`,
+  RUNTIME_DUPLICATE_EXECUTION: (id: string) => `execution '${id}' already exists`,
+});
+
+export type EngineErrorCode = keyof typeof engineErrors.codes;

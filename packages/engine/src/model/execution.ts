@@ -1,0 +1,86 @@
+import type { LogLevel } from '@sluice/core';
+import type { State, StateType } from './state.js';
+
+/** A label as Kestra lists them on executions. */
+export interface Label {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** What started an execution: `execution.trigger`, read by flows as `trigger.*`. */
+export interface ExecutionTrigger {
+  /** The trigger's id in the flow. */
+  readonly id: string;
+  /** The trigger's type string. */
+  readonly type: string;
+  /** The variables the trigger produced (a webhook: body, headers, parameters). */
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
+/** One attempt of a task run. */
+export interface TaskRunAttempt {
+  readonly state: State;
+}
+
+/** One run of one task in an execution. Field names follow Kestra's TaskRun JSON. */
+export interface TaskRun {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly executionId: string;
+  readonly namespace: string;
+  readonly flowId: string;
+  readonly taskId: string;
+  readonly parentTaskRunId?: string;
+  readonly value?: string;
+  readonly attempts: readonly TaskRunAttempt[];
+  /** The task's output; Kestra always serializes it, `{}` when the task has none. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  readonly state: State;
+  readonly iteration?: number;
+}
+
+export interface ExecutionMetadata {
+  readonly attemptNumber: number;
+  readonly originalCreatedDate: string;
+}
+
+/** An execution as stored. Field names follow Kestra's Execution JSON (1.x). */
+export interface Execution {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly namespace: string;
+  readonly flowId: string;
+  readonly flowRevision: number;
+  readonly taskRunList: readonly TaskRun[];
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** Flow-level outputs, set when the execution ends. */
+  readonly outputs?: Readonly<Record<string, unknown>>;
+  readonly labels: readonly Label[];
+  readonly variables?: Readonly<Record<string, unknown>>;
+  readonly state: State;
+  readonly trigger?: ExecutionTrigger;
+  readonly metadata: ExecutionMetadata;
+}
+
+/** One log line of an execution. Field names follow Kestra's LogEntry JSON. */
+export interface LogEntry {
+  readonly tenantId: string;
+  readonly namespace: string;
+  readonly flowId: string;
+  readonly executionId: string;
+  readonly taskId?: string;
+  readonly taskRunId?: string;
+  readonly attemptNumber?: number;
+  readonly triggerId?: string;
+  readonly timestamp: string;
+  readonly level: LogLevel;
+  readonly message: string;
+}
+
+/** A change of an execution's state, published for `wait: true` callers and followers. */
+export interface ExecutionEvent {
+  readonly executionId: string;
+  readonly state: StateType;
+  /** True when `state` is final: no further event follows for this execution. */
+  readonly terminated: boolean;
+}
