@@ -1,0 +1,30 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The server's configuration: one schema, the single source of truth for the environment
+ * variables, the optional YAML file and the README's table (each `description` is the doc).
+ */
+export const ConfigSchema = Type.Object(
+  {
+    PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port of the HTTP server.' }),
+    HOST: Type.String({ default: '0.0.0.0', description: 'Address the HTTP server binds to.' }),
+    REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL; selects the BullMQ runtime. Without it the embedded runtime runs.' })),
+    SLUICE_RUNTIME: Type.Optional(Type.Union([Type.Literal('memory'), Type.Literal('bullmq')], { description: 'Chooses the runtime explicitly: `memory` or `bullmq`.' })),
+    SLUICE_REDIS_PREFIX: Type.String({ default: 'sluice', minLength: 1, description: 'Prefix of every Redis key, so several installations can share one Redis.' }),
+    SLUICE_USERNAME: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Basic-auth user name of the API.' })),
+    SLUICE_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 256, description: 'Basic-auth password of the API (at least 8 characters).' })),
+    SLUICE_DATA_DIR: Type.String({ default: '.sluice', description: 'Folder for local state: the generated password hash.' }),
+    SLUICE_FLOWS_DIR: Type.Optional(Type.String({ description: 'Folder of flow YAML files loaded at start and reloaded when they change.' })),
+    SLUICE_PLUGINS_DIR: Type.Optional(Type.String({ description: 'Folder of third-party plugin packages to load.' })),
+    SLUICE_PLUGINS: Type.Optional(Type.String({ description: 'Comma-separated plugin package names to load besides the bundled ones.' })),
+    SLUICE_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Public base URL, used in `url` fields and webhook URLs. Defaults to http://HOST:PORT.' })),
+    SLUICE_WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16, description: 'Executions one worker runs at once.' }),
+    SLUICE_MAX_BODY_BYTES: Type.Integer({ minimum: 1, default: 10 * 1024 * 1024, description: 'Largest webhook or API request body, in bytes; larger ones get 413.' }),
+    SLUICE_WEBHOOK_WAIT_MS: Type.Integer({ minimum: 1, default: 60_000, description: 'How long a `wait: true` webhook waits for its execution before answering 504.' }),
+    SLUICE_SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'How long a stopping process lets running work finish.' }),
+    SLUICE_LOG_LEVEL: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Level of the server log.' }),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;

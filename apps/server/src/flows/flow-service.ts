@@ -1,0 +1,38 @@
+import { parseFlow, type FlowProblem, type FlowRevision } from '@sluice/engine';
+import type { ServerContext } from '../server-context.js';
+import { TENANT } from '../http/api-router.js';
+
+export type SaveResult =
+  | { readonly ok: true; readonly flow: FlowRevision; readonly created: boolean }
+  | { readonly ok: false; readonly status: 404 | 409 | 422; readonly message: string; readonly errors: readonly FlowProblem[] };
+
+/**
+ * Validates a flow's YAML and stores it as a new revision, then updates this process's
+ * webhook index at once (other processes hear of it through the repository's change feed).
+ *
+ * `mode` says what the caller expects: `create` refuses an existing flow (409), `update`
+ * refuses a missing one (404) and a changed id or namespace (422), `upsert` (the flows folder)
+ * takes either.
+ */
+export async function saveFlowSource(
+  s: ServerContext,
+  source: string,
+  mode: 'create' | 'update' | 'upsert',
+  expected?: { readonly namespace: string; readonly id: string },
+): Promise<SaveResult> {
+  const parsed = parseFlow(source, s.registry, { tenantId: TENANT });
+  if (!parsed.ok) return { ok: false, status: 422, message: `the flow has ${parsed.errors.length} error(s)`, errors: parsed.errors };
+  const flow = parsed.flow;
+  if (expected && (expected.namespace !== flow.namespace || expected.id !== flow.id)) {
+    const field = expected.id !== flow.id ? 'id' : 'namespace';
+    return { ok: false, status: 422, message: `Illegal flow ${field} update`, errors: [{ code: 'FLOW_SCHEMA', path: field, message: `Illegal flow ${field} update`, line: 1, column: 1 }] };
+  }
+  const existing = await s.runtime.flows.get({ tenantId: flow.tenantId, namespace: flow.namespace, id: flow.id });
+  if (mode === 'create' && existing) {
+    return { ok: false, status: 409, message: `Flow ${flow.namespace}.${flow.id} already exists; update it with PUT /api/v1/main/flows/${flow.namespace}/${flow.id}`, errors: [] };
+  }
+  if (mode === 'update' && !existing) return { ok: false, status: 404, message: 'Flow not found', errors: [] };
+  const saved = await s.runtime.flows.save({ ...flow, source });
+  s.flowIndex.apply(saved);
+  return { ok: true, flow: saved, created: !existing };
+}

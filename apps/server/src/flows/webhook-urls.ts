@@ -1,0 +1,62 @@
+import { renderTemplate, type FlowRevision } from '@sluice/engine';
+import type { ServerContext } from '../server-context.js';
+import { TENANT } from '../http/api-router.js';
+
+/** A flow's webhook trigger as people need it: its URL and a ready curl command. */
+export interface WebhookTriggerInfo {
+  readonly namespace: string;
+  readonly flowId: string;
+  readonly triggerId: string;
+  readonly type: string;
+  readonly disabled: boolean;
+  readonly methods: readonly string[];
+  /** The full URL, key included; undefined when the key cannot be rendered (a missing secret). */
+  readonly url?: string;
+  /** The URL with the key masked, safe to show or log. */
+  readonly maskedUrl: string;
+  /** A curl command that starts the flow. */
+  readonly curl?: string;
+  /** Why the URL is missing. */
+  readonly problem?: string;
+}
+
+/** Shows the first characters of a long key only, enough to tell keys apart. */
+export function maskKey(key: string): string {
+  return key.length >= 12 ? `${key.slice(0, 3)}${'*'.repeat(6)}` : '******';
+}
+
+function webhookPath(namespace: string, flowId: string, key: string): string {
+  return `/api/v1/${TENANT}/executions/webhook/${encodeURIComponent(namespace)}/${encodeURIComponent(flowId)}/${encodeURIComponent(key)}`;
+}
+
+const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The webhook triggers of a flow, with their keys rendered as the webhook route renders them
+ * (`{{ flow.id }}`, `{{ secret('K') }}`), for the API's triggers view and the start-up log.
+ */
+export function webhookTriggersOf(s: Pick<ServerContext, 'registry' | 'secrets' | 'baseUrl'>, flow: FlowRevision): WebhookTriggerInfo[] {
+  const out: WebhookTriggerInfo[] = [];
+  for (const trigger of flow.triggers) {
+    const entry = s.registry.trigger(trigger.type);
+    if (!entry || entry.definition.mode !== 'webhook') continue;
+    const base = { namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, type: trigger.type, disabled: trigger.disabled || flow.disabled, methods: ['GET', 'POST', 'PUT'] };
+    let key: string;
+    try {
+      key = renderTemplate(String(trigger.props.key ?? ''), { flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision, tenantId: flow.tenantId }, trigger: { id: trigger.id, type: trigger.type } }, {
+        functions: { secret: (name) => { const value = s.secrets(name); if (value === undefined) throw new Error(`secret '${name}' is not defined`); return value; } },
+      }).trim();
+    } catch (error) {
+      out.push({ ...base, maskedUrl: `${s.baseUrl}${webhookPath(flow.namespace, flow.id, '******')}`, problem: `the key cannot be rendered: ${(error as Error).message}` });
+      continue;
+    }
+    const url = `${s.baseUrl}${webhookPath(flow.namespace, flow.id, key)}`;
+    out.push({
+      ...base,
+      url,
+      maskedUrl: `${s.baseUrl}${webhookPath(flow.namespace, flow.id, maskKey(key))}`,
+      curl: `curl -X POST -H 'Content-Type: application/json' -d '{"hello":"world"}' ${shellQuote(url)}`,
+    });
+  }
+  return out;
+}

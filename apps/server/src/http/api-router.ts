@@ -1,0 +1,40 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+
+/** Tenant of the open-source edition, as in Kestra. Tenant-less paths are aliases of it. */
+export const TENANT = 'main';
+
+export type Handler = (ctx: Context) => Promise<void> | void;
+
+export interface RouteSpec {
+  readonly method: 'get' | 'post' | 'put' | 'delete';
+  /** Path under `/api/v1/main` (and its tenant-less alias `/api/v1`), e.g. `/flows/:namespace/:id`. */
+  readonly path: string;
+  readonly handler: Handler;
+  /** Reachable without credentials. Decided per route, never by a path prefix. */
+  readonly public?: boolean;
+}
+
+/**
+ * One strict router (a trailing slash is another path) holding every API route twice: under
+ * `/api/v1/main` and under the tenant-less `/api/v1`, as Kestra's TenantAliasingRooter does.
+ * Registering plain paths, rather than nesting routers, keeps strict matching (nested
+ * @koa/router instances drop it) and lets the auth middleware ask the router which route a
+ * request will reach.
+ */
+export function createApiRouter(routes: readonly RouteSpec[], extra: readonly RouteSpec[] = []): { router: Router; publicRouter: Router } {
+  const router = new Router({ strict: true });
+  const publicRouter = new Router({ strict: true });
+  for (const route of routes) {
+    for (const prefix of [`/api/v1/${TENANT}`, '/api/v1']) {
+      router[route.method](`${prefix}${route.path}`, route.handler);
+      if (route.public) publicRouter[route.method](`${prefix}${route.path}`, route.handler);
+    }
+  }
+  // Routes outside /api/v1 (health, metrics) are registered as written.
+  for (const route of extra) {
+    router[route.method](route.path, route.handler);
+    if (route.public) publicRouter[route.method](route.path, route.handler);
+  }
+  return { router, publicRouter };
+}

@@ -1,0 +1,40 @@
+import Koa from 'koa';
+import type { Credentials } from '../auth/credentials.js';
+import type { ServerContext } from '../server-context.js';
+import { createApiRouter } from './api-router.js';
+import { basicAuth } from './auth.middleware.js';
+import { errorsMiddleware } from './errors.middleware.js';
+import { problem } from './problem.js';
+import { executionRoutes } from './routes/executions.routes.js';
+import { flowRoutes } from './routes/flows.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { logRoutes } from './routes/logs.routes.js';
+import { pluginRoutes } from './routes/plugins.routes.js';
+import { webhookRoutes } from './routes/webhook.routes.js';
+
+/** Builds the Koa application: error mapping, metrics, auth by matched route, the routes. */
+export function createApp(s: ServerContext, credentials: Credentials): Koa {
+  const app = new Koa({ proxy: false });
+  const { router, publicRouter } = createApiRouter(
+    [...webhookRoutes(s), ...flowRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s)],
+    healthRoutes(s),
+  );
+  app.use(async (ctx, next) => {
+    const end = s.metrics.httpDuration.startTimer();
+    try {
+      await next();
+    } finally {
+      const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
+      end({ route });
+      s.metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
+    }
+  });
+  app.use(errorsMiddleware(s.logger));
+  app.use(basicAuth(publicRouter, credentials));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use((ctx) => {
+    if (ctx.status === 404 && ctx.body === undefined) problem(ctx, 404, 'no such route');
+  });
+  return app;
+}

@@ -1,0 +1,26 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { Credentials } from '../auth/credentials.js';
+import { problem } from './problem.js';
+
+/**
+ * Basic auth on everything under `/api/v1` except the routes declared public. Whether a route
+ * is public is asked of the router that serves it, with the same matching, so no spelling of a
+ * path (double slashes, encoded separators, a namespace named `webhook`) can reach a protected
+ * route through a public prefix (Kestra GHSA-j5cv-8rw9-vv2p).
+ */
+export function basicAuth(publicRouter: Router, credentials: Credentials): Middleware {
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith('/api/') && ctx.path !== '/api') return next();
+    if (publicRouter.match(ctx.path, ctx.method).route) return next();
+    const header = ctx.get('authorization');
+    const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+    if (match) {
+      const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon > 0 && credentials.verify(decoded.slice(0, colon), decoded.slice(colon + 1))) return next();
+    }
+    ctx.set('WWW-Authenticate', 'Basic realm="Sluice", charset="UTF-8"');
+    problem(ctx, 401, 'Authentication required');
+  };
+}

@@ -1,0 +1,147 @@
+import { PassThrough } from 'node:stream';
+import { isSluiceError } from '@sluice/core';
+import { STATE_TYPES, createExecution, executionToJson, isId, isTerminated, type Execution, type StateType } from '@sluice/engine';
+import type { Context } from 'koa';
+import type { ServerContext } from '../../server-context.js';
+import { TENANT, type RouteSpec } from '../api-router.js';
+import { paging } from '../paging.js';
+import { problem } from '../problem.js';
+import { readRawBody } from '../raw-body.js';
+import { waitForEnd } from '../wait-for-end.js';
+
+const STATES = new Set<string>(STATE_TYPES);
+
+type ToJson = (execution: Execution) => unknown;
+
+/** Executions: read one, search, follow as server-sent events, and start a flow by hand. */
+export function executionRoutes(s: ServerContext): RouteSpec[] {
+  const json: ToJson = (execution) => executionToJson(execution, { baseUrl: s.baseUrl });
+  return [
+    {
+      method: 'get',
+      path: '/executions/search',
+      handler: async (ctx) => {
+        const { page, size } = paging(ctx);
+        const rawStates = ([] as string[]).concat(ctx.query.state ?? []).flatMap((v) => v.split(','));
+        const bad = rawStates.filter((v) => !STATES.has(v));
+        if (bad.length > 0) return problem(ctx, 400, `unknown state ${bad.join(', ')}`, [{ path: 'state', message: `must be one of ${STATE_TYPES.join(', ')}` }]);
+        const one = (name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
+        const namespace = one('namespace');
+        const flowId = one('flowId');
+        const result = await s.runtime.executions.search({
+          tenantId: TENANT,
+          page,
+          size,
+          ...(namespace ? { namespace } : {}),
+          ...(flowId ? { flowId } : {}),
+          ...(rawStates.length > 0 ? { states: rawStates as StateType[] } : {}),
+        });
+        ctx.body = { results: result.results.map(json), total: result.total };
+      },
+    },
+    {
+      method: 'get',
+      path: '/executions/:id',
+      handler: async (ctx) => {
+        const id = String(ctx.params.id);
+        const execution = isId(id) ? await s.runtime.executions.get(id) : undefined;
+        if (!execution) return problem(ctx, 404, `execution '${id}' not found`);
+        ctx.body = json(execution);
+      },
+    },
+    {
+      method: 'get',
+      path: '/executions/:id/follow',
+      handler: (ctx) => follow(s, ctx, json),
+    },
+    {
+      method: 'post',
+      path: '/executions/:namespace/:id',
+      handler: async (ctx) => {
+        const flow = await s.runtime.flows.get({ tenantId: TENANT, namespace: String(ctx.params.namespace), id: String(ctx.params.id) });
+        if (!flow) return problem(ctx, 404, 'Flow not found');
+        if (flow.disabled) return problem(ctx, 409, 'Cannot execute flow: flow is disabled.');
+        const inputs = await readInputs(ctx, s.config.SLUICE_MAX_BODY_BYTES);
+        if (inputs === null) return problem(ctx, 415, 'send inputs as application/json or application/x-www-form-urlencoded');
+        let execution;
+        try {
+          execution = createExecution({ flow, inputs, from: 'api' });
+        } catch (error) {
+          if (isSluiceError(error) && error.code === 'EXECUTION_INPUTS_INVALID') {
+            const errors = (error.details.errors ?? []) as { path: string; message: string }[];
+            return problem(ctx, 422, error.message, errors);
+          }
+          throw error;
+        }
+        const wait = ctx.query.wait === 'true' ? await waitForEnd(s.runtime.events, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
+        try {
+          await s.runtime.executions.create(execution);
+          await s.runtime.queue.enqueue(execution.id);
+        } catch (error) {
+          await wait?.cancel();
+          throw error;
+        }
+        s.metrics.executionsCreated.inc({ trigger: 'api' });
+        if (wait && (await wait.promise)) execution = (await s.runtime.executions.get(execution.id)) ?? execution;
+        ctx.body = json(execution);
+      },
+    },
+  ];
+}
+
+/** Inputs from a JSON object or a form body; null for another content type. */
+async function readInputs(ctx: Context, limit: number): Promise<Record<string, unknown> | null> {
+  const text = Buffer.from(await readRawBody(ctx.req, limit)).toString('utf8');
+  if (text.trim() === '') return {};
+  if (ctx.is('application/json')) {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  }
+  if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  return null;
+}
+
+/**
+ * Server-sent events of one execution, as Kestra's follow endpoint: `start`, then `progress`
+ * on every state change, then `end` once it is terminated.
+ */
+async function follow(s: ServerContext, ctx: Context, json: ToJson): Promise<void> {
+  const id = String(ctx.params.id);
+  const first = isId(id) ? await s.runtime.executions.get(id) : undefined;
+  if (!first) return problem(ctx, 404, `execution '${id}' not found`);
+  const stream = new PassThrough();
+  const send = (event: string, data: unknown): void => {
+    stream.write(`id: ${event}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  ctx.req.socket.setTimeout(0);
+  ctx.set({ 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  ctx.type = 'text/event-stream';
+  ctx.body = stream;
+  send('start', json(first));
+  if (isTerminated(first.state.current)) {
+    send('end', json(first));
+    stream.end();
+    return;
+  }
+  let closed = false;
+  const unsubscribe = await s.runtime.events.subscribe(id, (event) => {
+    void s.runtime.executions.get(id).then((execution) => {
+      if (!execution || closed) return;
+      send(event.terminated ? 'end' : 'progress', json(execution));
+      if (event.terminated) finish();
+    });
+  });
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    void unsubscribe();
+    stream.end();
+  };
+  ctx.req.on('close', finish);
+  // The execution may have ended between the first read and the subscription.
+  const now = await s.runtime.executions.get(id);
+  if (now && isTerminated(now.state.current)) {
+    send('end', json(now));
+    finish();
+  }
+}

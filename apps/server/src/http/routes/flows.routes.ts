@@ -1,0 +1,98 @@
+import { parseFlows } from '@sluice/engine';
+import type { Context } from 'koa';
+import { flowToJson } from '../../flows/flow-json.js';
+import { saveFlowSource, type SaveResult } from '../../flows/flow-service.js';
+import type { ServerContext } from '../../server-context.js';
+import { TENANT, type RouteSpec } from '../api-router.js';
+import { problem } from '../problem.js';
+import { readText } from '../read-body.js';
+import { webhookTriggersOf } from '../../flows/webhook-urls.js';
+import { paging } from '../paging.js';
+
+/** The flow API of Kestra: create, read, update, delete, revisions, search, validate. */
+export function flowRoutes(s: ServerContext): RouteSpec[] {
+  const limit = s.config.SLUICE_MAX_BODY_BYTES;
+  const key = (ctx: Context) => ({ tenantId: TENANT, namespace: String(ctx.params.namespace), id: String(ctx.params.id) });
+  const answer = (ctx: Context, result: SaveResult): void => {
+    if (result.ok) {
+      ctx.body = flowToJson(result.flow);
+      return;
+    }
+    problem(ctx, result.status, result.message, result.errors);
+  };
+  return [
+    {
+      method: 'post',
+      path: '/flows',
+      handler: async (ctx) => answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'create')),
+    },
+    {
+      method: 'post',
+      path: '/flows/validate',
+      handler: async (ctx) => {
+        const results = parseFlows(await readText(ctx, limit), s.registry, { tenantId: TENANT });
+        ctx.body = results.map((result, index) =>
+          result.ok
+            ? { index, flow: result.flow.id, namespace: result.flow.namespace }
+            : { index, constraints: result.errors.map((e) => `${e.path}: ${e.message}`).join('\n'), errors: result.errors },
+        );
+      },
+    },
+    {
+      method: 'get',
+      path: '/flows/search',
+      handler: async (ctx) => {
+        const { page, size } = paging(ctx);
+        const namespace = typeof ctx.query.namespace === 'string' ? ctx.query.namespace : undefined;
+        const q = typeof ctx.query.q === 'string' ? ctx.query.q.toLowerCase() : undefined;
+        const all = (await s.runtime.flows.list(TENANT, namespace)).filter(
+          (f) => !q || f.id.toLowerCase().includes(q) || f.namespace.includes(q) || (f.description ?? '').toLowerCase().includes(q),
+        );
+        const sorted = [...all].sort((a, b) => `${a.namespace}.${a.id}`.localeCompare(`${b.namespace}.${b.id}`));
+        ctx.body = { results: sorted.slice((page - 1) * size, page * size).map(flowToJson), total: sorted.length };
+      },
+    },
+    {
+      method: 'get',
+      path: '/flows/:namespace/:id',
+      handler: async (ctx) => {
+        const revision = typeof ctx.query.revision === 'string' ? Number(ctx.query.revision) : undefined;
+        const flow = revision ? await s.runtime.flows.getRevision(key(ctx), revision) : await s.runtime.flows.get(key(ctx));
+        if (!flow) return problem(ctx, 404, 'Flow not found');
+        ctx.body = flowToJson(flow);
+      },
+    },
+    {
+      method: 'put',
+      path: '/flows/:namespace/:id',
+      handler: async (ctx) => answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'update', key(ctx))),
+    },
+    {
+      method: 'delete',
+      path: '/flows/:namespace/:id',
+      handler: async (ctx) => {
+        if (!(await s.runtime.flows.delete(key(ctx)))) return problem(ctx, 404, 'Flow not found');
+        s.flowIndex.apply(key(ctx), true);
+        ctx.status = 204;
+      },
+    },
+    {
+      method: 'get',
+      path: '/flows/:namespace/:id/revisions',
+      handler: async (ctx) => {
+        const revisions = await s.runtime.flows.revisions(key(ctx));
+        if (revisions.length === 0) return problem(ctx, 404, 'Flow not found');
+        ctx.body = revisions.map(flowToJson);
+      },
+    },
+    {
+      method: 'get',
+      path: '/flows/:namespace/:id/webhooks',
+      handler: async (ctx) => {
+        const flow = await s.runtime.flows.get(key(ctx));
+        if (!flow) return problem(ctx, 404, 'Flow not found');
+        ctx.body = webhookTriggersOf(s, flow);
+      },
+    },
+  ];
+}

@@ -1,0 +1,48 @@
+import type { ServerContext } from '../../server-context.js';
+import type { RouteSpec } from '../api-router.js';
+
+/**
+ * `/ping` as Kestra has it; liveness (the process answers) apart from readiness (the store
+ * answers and, where this process runs a worker, it is consuming), so an orchestrator restarts
+ * a stuck process but only stops routing to one whose Redis is away; Prometheus `/metrics`.
+ */
+export function healthRoutes(s: ServerContext): RouteSpec[] {
+  return [
+    { method: 'get', path: '/ping', public: true, handler: (ctx) => { ctx.body = 'pong'; } },
+    { method: 'get', path: '/health/live', public: true, handler: (ctx) => { ctx.body = { status: 'UP' }; } },
+    {
+      method: 'get',
+      path: '/health/ready',
+      public: true,
+      handler: async (ctx) => {
+        const checks: Record<string, string> = {};
+        try {
+          await s.runtime.ping();
+          checks.store = 'UP';
+        } catch {
+          checks.store = 'DOWN';
+        }
+        if (s.workerHealthy) checks.worker = s.workerHealthy() ? 'UP' : 'DOWN';
+        if (s.shuttingDown) checks.shutdown = 'DOWN';
+        const up = Object.values(checks).every((v) => v === 'UP');
+        ctx.status = up ? 200 : 503;
+        ctx.body = { status: up ? 'UP' : 'DOWN', checks, runtime: s.runtime.name };
+      },
+    },
+    {
+      method: 'get',
+      path: '/metrics',
+      public: true,
+      handler: async (ctx) => {
+        const counts = await s.runtime.queue.counts().catch(() => undefined);
+        ctx.type = s.metrics.registry.contentType;
+        let body = await s.metrics.registry.metrics();
+        if (counts) {
+          body += '# HELP sluice_queue_jobs Jobs in the execution queue by state.\n# TYPE sluice_queue_jobs gauge\n';
+          for (const [state, n] of Object.entries(counts)) body += `sluice_queue_jobs{state="${state}"} ${n}\n`;
+        }
+        ctx.body = body;
+      },
+    },
+  ];
+}

@@ -1,0 +1,102 @@
+import type { WebhookRequest, WebhookResponsePolicy } from '@sluice/core';
+import { dispatchWebhook, isTerminated, renderTemplate, webhookResponseJson, type Execution } from '@sluice/engine';
+import type { Context } from 'koa';
+import type { ServerContext } from '../../server-context.js';
+import { TENANT, type RouteSpec } from '../api-router.js';
+import { problem } from '../problem.js';
+import { readRawBody } from '../raw-body.js';
+import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
+import { waitForEnd } from '../wait-for-end.js';
+
+const PATH = '/executions/webhook/:namespace/:flowId/:key';
+
+/**
+ * The Kestra webhook route: GET, POST and PUT on `/executions/webhook/{namespace}/{flowId}/{key}`.
+ * Public by design: the key is its only secret. Unknown flow, disabled flow, disabled trigger
+ * and wrong key all get the same 404, so the route tells an outsider nothing.
+ */
+export function webhookRoutes(s: ServerContext): RouteSpec[] {
+  const handler = async (ctx: Context): Promise<void> => {
+    if (s.shuttingDown) {
+      ctx.set('Retry-After', '5');
+      ctx.set('Connection', 'close');
+      problem(ctx, 503, 'the server is shutting down; retry later');
+      return;
+    }
+    // Read (and bound) the body before anything else, so a large body costs the same whether
+    // or not the flow exists.
+    const body = await readRawBody(ctx.req, s.config.SLUICE_MAX_BODY_BYTES);
+    const { namespace = '', flowId = '', key = '' } = ctx.params as Record<string, string | undefined>;
+    const flow = isFlowAddress(namespace, flowId) ? s.flowIndex.get({ tenantId: TENANT, namespace, id: flowId }) : undefined;
+    const request: WebhookRequest = { method: ctx.method, key, headers: headersOf(ctx.req), query: queryOf(ctx.querystring), body };
+    const outcome = await dispatchWebhook({ flow, registry: s.registry, request, secrets: s.secrets, tenantId: TENANT });
+    switch (outcome.kind) {
+      case 'not-found':
+        problem(ctx, 404, 'Flow not found');
+        return;
+      case 'skip':
+        ctx.status = 204;
+        return;
+      case 'invalid':
+        problem(ctx, 422, 'the trigger inputs are invalid', outcome.errors.map((e) => ({ path: e.path, message: e.message })));
+        return;
+      case 'start':
+        await start(s, ctx, outcome.execution, outcome.response);
+    }
+  };
+  return (['get', 'post', 'put'] as const).map((method) => ({ method, path: PATH, handler, public: true }));
+}
+
+/** Stores, then queues, then answers: nothing is acknowledged before it is persisted. */
+async function start(s: ServerContext, ctx: Context, execution: Execution, response: WebhookResponsePolicy | undefined): Promise<void> {
+  const { runtime } = s;
+  // Subscribe before queueing, so a fast worker cannot finish before we listen.
+  const ended = response?.wait ? await waitForEnd(runtime.events, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
+  try {
+    await runtime.executions.create(execution);
+    await runtime.queue.enqueue(execution.id);
+  } catch (error) {
+    await ended?.cancel();
+    throw error;
+  }
+  s.metrics.executionsCreated.inc({ trigger: execution.trigger?.type ?? 'unknown' });
+  if (!ended || !response) {
+    ctx.body = webhookResponseJson(execution, s.baseUrl);
+    return;
+  }
+  const finished = await ended.promise.then(async (done) => (done ? await runtime.executions.get(execution.id) : undefined));
+  if (!finished || !isTerminated(finished.state.current)) {
+    problem(ctx, 504, `execution ${execution.id} did not end within ${s.config.SLUICE_WEBHOOK_WAIT_MS} ms; it goes on running`);
+    return;
+  }
+  ctx.status = statusFor(finished, response);
+  if (response.returnOutputs) {
+    const outputs = finished.outputs ?? {};
+    if (response.contentType === 'text/plain') {
+      const values = Object.values(outputs);
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = values.length === 1 && typeof values[0] === 'string' ? values[0] : JSON.stringify(outputs);
+    } else {
+      ctx.body = outputs;
+    }
+    return;
+  }
+  ctx.body = webhookResponseJson(finished, s.baseUrl);
+}
+
+/** `responseCode` rendered against the finished execution, else Kestra's 500-if-FAILED rule. */
+function statusFor(execution: Execution, response: WebhookResponsePolicy): number {
+  const fallback = execution.state.current === 'FAILED' ? 500 : 200;
+  if (response.statusCode === undefined) return fallback;
+  try {
+    const rendered = renderTemplate(String(response.statusCode), {
+      outputs: execution.outputs ?? {},
+      execution: { id: execution.id, state: execution.state.current },
+      trigger: execution.trigger?.variables ?? {},
+    });
+    const code = Number(rendered.trim());
+    return Number.isInteger(code) && code >= 200 && code <= 599 ? code : fallback;
+  } catch {
+    return fallback;
+  }
+}

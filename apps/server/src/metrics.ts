@@ -1,0 +1,24 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The Prometheus metrics the server exposes on /metrics. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'route'>;
+  readonly executionsCreated: Counter<'trigger'>;
+  readonly executionsFinished: Counter<'state'>;
+  readonly executionDuration: Histogram;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sluice_' });
+  return {
+    registry,
+    httpRequests: new Counter({ name: 'sluice_http_requests_total', help: 'HTTP requests by route and status.', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    httpDuration: new Histogram({ name: 'sluice_http_request_duration_seconds', help: 'HTTP request duration by route.', labelNames: ['route'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry] }),
+    executionsCreated: new Counter({ name: 'sluice_executions_created_total', help: 'Executions created, by trigger type (no flow names: /metrics is public).', labelNames: ['trigger'], registers: [registry] }),
+    executionsFinished: new Counter({ name: 'sluice_executions_finished_total', help: 'Executions finished by this process, by final state.', labelNames: ['state'], registers: [registry] }),
+    executionDuration: new Histogram({ name: 'sluice_execution_duration_seconds', help: 'Execution run time in the worker.', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120], registers: [registry] }),
+  };
+}

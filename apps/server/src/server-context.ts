@@ -1,0 +1,22 @@
+import type { PluginRegistry, Runtime, SecretProvider } from '@sluice/engine';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.schema.js';
+import type { FlowIndex } from './flows/flow-index.js';
+import type { Metrics } from './metrics.js';
+
+/** What the HTTP layer and the worker share: built once at start by `start-server.ts`. */
+export interface ServerContext {
+  readonly config: Config;
+  readonly runtime: Runtime;
+  readonly registry: PluginRegistry;
+  readonly secrets: SecretProvider;
+  readonly flowIndex: FlowIndex;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Public base URL without a trailing slash, for `url` fields and webhook URLs. */
+  baseUrl: string;
+  /** Set on SIGTERM: new webhook requests get 503 while the process drains. */
+  shuttingDown: boolean;
+  /** For readiness: true while this process's worker (if any) consumes the queue. */
+  workerHealthy?: () => boolean;
+}

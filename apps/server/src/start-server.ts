@@ -1,0 +1,126 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { envSecrets } from '@sluice/engine';
+import { configuredCredentials, generatedCredentials, type Credentials } from './auth/credentials.js';
+import type { Config } from './config/config.schema.js';
+import { loadConfig, publicUrl } from './config/load-config.js';
+import { createFlowIndex } from './flows/flow-index.js';
+import { loadFlowsDir, watchFlowsDir } from './flows/flows-dir.js';
+import { webhookTriggersOf } from './flows/webhook-urls.js';
+import { createApp } from './http/app.js';
+import { createLogger } from './logging/logger.js';
+import { createMetrics } from './metrics.js';
+import { loadServerPlugins } from './plugins/load-server-plugins.js';
+import { selectRuntime, type Role } from './runtime/select-runtime.js';
+import type { ServerContext } from './server-context.js';
+import { startWorker, type Worker } from './worker/worker.js';
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface StartOptions {
+  readonly role: Role;
+  /** Load the bundled example flows (the quick start). Their webhook keys are public. */
+  readonly examples?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningServer {
+  readonly context: ServerContext;
+  /** The bound HTTP port, for the roles that serve HTTP. */
+  readonly port?: number;
+  stop(reason?: string): Promise<void>;
+}
+
+function credentialsFor(config: Config, log: ServerContext['logger']): Credentials {
+  if (config.SLUICE_USERNAME && config.SLUICE_PASSWORD) return configuredCredentials(config.SLUICE_USERNAME, config.SLUICE_PASSWORD);
+  const generated = generatedCredentials(resolve(config.SLUICE_DATA_DIR));
+  if (generated.created) {
+    // Printed once, to the terminal only, never to the JSON log; only a hash is kept.
+    process.stderr.write(
+      `\n  API credentials created (shown once): user ${generated.created.username}  password ${generated.created.password}\n` +
+        `  Set SLUICE_USERNAME and SLUICE_PASSWORD to choose your own. Hash kept in ${generated.file}\n\n`,
+    );
+  }
+  log.info({ username: generated.credentials.username, file: generated.file }, 'API basic auth uses the generated credentials');
+  return generated.credentials;
+}
+
+/**
+ * Starts one process of the given role: `standalone` (HTTP and worker), `webserver` (HTTP
+ * only) or `worker`. Logs one line each for the start, the runtime, every plugin package, the
+ * listening address and every webhook URL (keys masked).
+ */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const config = loadConfig(options.env);
+  const logger = createLogger(config.SLUICE_LOG_LEVEL);
+  const version = (await import(join(packageRoot, 'package.json'), { with: { type: 'json' } })).default.version as string;
+  logger.info({ role: options.role, version, node: process.version }, `sluice ${version} starting as ${options.role}`);
+
+  const { registry, packages } = await loadServerPlugins(config);
+  for (const pkg of packages) logger.info({ package: pkg.name, version: pkg.version, types: pkg.types }, `plugin package ${pkg.name}@${pkg.version} loaded: ${pkg.types.join(', ')}`);
+
+  const runtime = await selectRuntime(config, options.role);
+  if (runtime.durable) logger.info({ runtime: runtime.name, prefix: config.SLUICE_REDIS_PREFIX }, `runtime ${runtime.name}: executions are queued on Redis`);
+  else logger.warn({ runtime: runtime.name }, 'runtime memory: executions and logs are kept in memory and lost on restart; set REDIS_URL to use Redis and BullMQ');
+
+  const metrics = createMetrics();
+  const flowIndex = await createFlowIndex(runtime.flows);
+  const context: ServerContext = {
+    config, runtime, registry, secrets: envSecrets(options.env ?? process.env), flowIndex, logger, metrics,
+    baseUrl: publicUrl(config, config.PORT), shuttingDown: false,
+  };
+
+  let worker: Worker | undefined;
+  let server: Server | undefined;
+  let port: number | undefined;
+  const serves = options.role !== 'worker';
+
+  if (serves) {
+    const dirs = [...(options.examples ? [join(packageRoot, 'examples', 'flows')] : []), ...(config.SLUICE_FLOWS_DIR ? [resolve(config.SLUICE_FLOWS_DIR)] : [])];
+    for (const dir of dirs) {
+      const { loaded, failed } = await loadFlowsDir(context, dir, logger);
+      logger.info({ dir, loaded, failed }, `flows folder ${dir}: ${loaded} loaded, ${failed} failed`);
+      if (dir !== join(packageRoot, 'examples', 'flows')) watchFlowsDir(context, dir, logger);
+    }
+    const app = createApp(context, credentialsFor(config, logger));
+    server = createServer(app.callback());
+    // Slow clients must not hold sockets forever (headers or body trickled).
+    server.headersTimeout = 20_000;
+    server.requestTimeout = 60_000 + config.SLUICE_WEBHOOK_WAIT_MS;
+    await new Promise<void>((ok, fail) => {
+      server!.once('error', fail);
+      server!.listen(config.PORT, config.HOST, () => ok());
+    });
+    port = (server.address() as AddressInfo).port;
+    context.baseUrl = publicUrl(config, port);
+    logger.info({ address: config.HOST, port, url: context.baseUrl }, `listening on http://${config.HOST}:${port}`);
+    for (const flow of flowIndex.all()) {
+      for (const hook of webhookTriggersOf(context, flow)) logger.info({ flow: `${hook.namespace}.${hook.flowId}`, trigger: hook.triggerId, url: hook.maskedUrl }, `webhook ${hook.maskedUrl}`);
+    }
+  }
+  if (options.role !== 'webserver') {
+    worker = startWorker(context);
+    context.workerHealthy = () => worker?.healthy() ?? false;
+    logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, `worker consuming executions, concurrency ${config.SLUICE_WORKER_CONCURRENCY}`);
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason = 'stop'): Promise<void> =>
+    (stopping ??= (async () => {
+      const grace = config.SLUICE_SHUTDOWN_GRACE_MS;
+      logger.info({ reason, graceMs: grace }, `stopping (${reason}), grace ${grace} ms`);
+      context.shuttingDown = true;
+      const closing = server ? new Promise<void>((ok) => server!.close(() => ok())) : Promise.resolve();
+      const deadline = new Promise<void>((ok) => setTimeout(ok, grace).unref());
+      server?.closeIdleConnections();
+      await Promise.race([closing, deadline]);
+      server?.closeAllConnections();
+      await worker?.close(grace);
+      await flowIndex.close();
+      await runtime.close();
+      logger.info('stopped');
+    })());
+  return { context, ...(port !== undefined ? { port } : {}), stop };
+}
