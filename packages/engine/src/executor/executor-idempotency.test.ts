@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { Dynamic, Type, defineTask, definePluginPackage } from '@sluice/core';
+import { createMemoryRuntime } from '../../../runtime-memory/src/index.js';
+import { createExecution } from '../execution/index.js';
+import type { FlowTask } from '../flow/flow.types.js';
+import type { Execution } from '../model/execution.js';
+import type { Runtime } from '../ports/ports.js';
+import { createRegistry } from '../plugins/index.js';
+import { mapSecrets } from '../secrets/index.js';
+import { createExecutor } from './index.js';
+
+// Counts every run per execution and task: the side effect a second run would duplicate.
+const runs = new Map<string, number>();
+const count = defineTask({
+  type: 'test.Count',
+  title: 'Count',
+  description: 'Counts its runs and logs once per run.',
+  props: Type.Object({ message: Dynamic(Type.String({ description: 'Logged.' })) }, { additionalProperties: false }),
+  output: Type.Object({ n: Type.Number({ description: 'Runs so far.' }) }),
+  examples: [{ title: 'Count', flow: 'id: x' }],
+  run(ctx, props) {
+    const key = `${ctx.ids.executionId}/${ctx.ids.taskId}`;
+    const n = (runs.get(key) ?? 0) + 1;
+    runs.set(key, n);
+    ctx.logger.info(props.message);
+    return { n };
+  },
+});
+
+const registry = createRegistry([{ pkg: definePluginPackage({ tasks: [count] }), info: { name: 't', version: '0', path: '/', types: [] } }]);
+
+const task = (id: string): FlowTask => ({ id, type: count.type, disabled: false, allowFailure: false, allowWarning: false, props: { message: `ran ${id}` } });
+const TASKS = [task('a'), task('b'), task('c')];
+
+async function setup() {
+  const runtime = createMemoryRuntime();
+  const flow = await runtime.flows.save({
+    tenantId: 'main', id: 'f', namespace: 'n', labels: [], inputs: [], variables: {}, outputs: [{ id: 'n', type: 'INT', value: '{{ outputs.c.n }}' }],
+    tasks: TASKS, triggers: [], disabled: false, extra: {}, source: 'f',
+  });
+  const execution = createExecution({ flow });
+  await runtime.executions.create(execution);
+  const events: string[] = [];
+  await runtime.events.subscribe(execution.id, (e) => events.push(e.state));
+  const saves = { n: 0 };
+  const counted: Runtime = { ...runtime, executions: { ...runtime.executions, save: (e) => (saves.n++, runtime.executions.save(e)) } };
+  return { runtime: counted, id: execution.id, events, saves };
+}
+
+/** A runtime whose `save` number `at` crashes the worker, before or after the write lands. */
+function crashingAt(runtime: Runtime, at: number, when: 'before-write' | 'after-write'): Runtime {
+  let n = 0;
+  return {
+    ...runtime,
+    executions: {
+      ...runtime.executions,
+      async save(execution) {
+        n++;
+        if (n === at && when === 'before-write') throw new Error('crash');
+        await runtime.executions.save(execution);
+        if (n === at) throw new Error('crash');
+      },
+    },
+  };
+}
+
+const run = (runtime: Runtime, id: string) =>
+  createExecutor({ runtime, registry, secrets: mapSecrets({}) }).run(id, new AbortController().signal);
+const runsOf = (id: string) => TASKS.map((t) => runs.get(`${id}/${t.id}`) ?? 0);
+const finals = (execution: Execution) => execution.state.histories.filter((h) => ['SUCCESS', 'FAILED', 'WARNING', 'KILLED'].includes(h.state));
+
+describe('executor idempotency', () => {
+  it('returns a finished execution unchanged when run again: no task, no write, no event', async () => {
+    const { runtime, id, events, saves } = await setup();
+    const first = await run(runtime, id);
+    expect(first.state.current).toBe('SUCCESS');
+    const writes = saves.n;
+    const second = await run(runtime, id);
+    expect(second).toEqual(first);
+    expect(saves.n).toBe(writes);
+    expect(events).toEqual(['RUNNING', 'SUCCESS']);
+    expect(runsOf(id)).toEqual([1, 1, 1]);
+    expect(await runtime.logs.list(id)).toHaveLength(3);
+  });
+
+  it('deliveries after the end, even concurrent ones, change nothing', async () => {
+    const { runtime, id } = await setup();
+    await run(runtime, id);
+    await Promise.all([run(runtime, id), run(runtime, id)]);
+    expect(runsOf(id)).toEqual([1, 1, 1]);
+    expect(finals((await runtime.executions.get(id)) as Execution)).toHaveLength(1);
+  });
+
+  // Saves: 1 RUNNING, then per task 2 (task run RUNNING, task run ended), then 1 final: 8 in all.
+  for (const when of ['before-write', 'after-write'] as const) {
+    for (let at = 1; at <= 8; at++) {
+      it(`a worker crashing at save ${at} (${when}) is finished by the next delivery without re-running finished task runs`, async () => {
+        const { runtime, id, events } = await setup();
+        await expect(run(crashingAt(runtime, at, when), id)).rejects.toThrow('crash');
+        const stored = (await runtime.executions.get(id)) as Execution;
+        const finishedBefore = new Set(stored.taskRunList.filter((r) => r.state.current === 'SUCCESS').map((r) => r.taskId));
+        const runsBefore = runsOf(id);
+
+        const ended = await run(runtime, id);
+
+        expect(ended.state.current).toBe('SUCCESS');
+        expect(finals(ended)).toHaveLength(1);
+        expect(ended.state.histories.map((h) => h.state)).toEqual(['CREATED', 'RUNNING', 'SUCCESS']);
+        expect(ended.outputs).toEqual({ n: runsOf(id)[2] });
+        TASKS.forEach((t, i) => {
+          const taskRun = ended.taskRunList.find((r) => r.taskId === t.id);
+          expect(taskRun?.state.current).toBe('SUCCESS');
+          // A finished task run is never run again; the one running at the crash may run once more.
+          if (finishedBefore.has(t.id)) expect(runsOf(id)[i]).toBe(runsBefore[i]);
+          else expect(runsOf(id)[i]).toBeLessThanOrEqual(2);
+        });
+        expect(ended.taskRunList).toHaveLength(3);
+        expect(events.filter((e) => e === 'SUCCESS')).toHaveLength(when === 'after-write' && at === 8 ? 0 : 1);
+      });
+    }
+  }
+
+  it('resumes a task run left RUNNING as a new attempt, marking the lost one RESUBMITTED', async () => {
+    const { runtime, id } = await setup();
+    // Crash right after task b's RUNNING state is written (save 4), before b runs.
+    await expect(run(crashingAt(runtime, 4, 'after-write'), id)).rejects.toThrow('crash');
+    const ended = await run(runtime, id);
+    const b = ended.taskRunList.find((r) => r.taskId === 'b');
+    expect(b?.attempts.map((a) => a.state.current)).toEqual(['RESUBMITTED', 'SUCCESS']);
+    expect(b?.state.histories.map((h) => h.state)).toEqual(['CREATED', 'RUNNING', 'SUCCESS']);
+    expect(runsOf(id)).toEqual([1, 1, 1]);
+    const logs = await runtime.logs.list(id);
+    expect(logs.find((l) => l.taskId === 'b')?.attemptNumber).toBe(2);
+  });
+
+  it('an execution that was stored FAILED midway ends FAILED without running the rest', async () => {
+    const { runtime, id } = await setup();
+    const execution = (await runtime.executions.get(id)) as Execution;
+    // As if a worker recorded task a FAILED, then died before the final state.
+    await runtime.executions.save({
+      ...execution,
+      state: { current: 'RUNNING', histories: [...execution.state.histories, { state: 'RUNNING', date: new Date().toISOString() }] },
+      taskRunList: [{
+        tenantId: 'main', id: 'tr-a', executionId: id, namespace: 'n', flowId: 'f', taskId: 'a', attempts: [], outputs: {},
+        state: { current: 'FAILED', histories: [{ state: 'FAILED', date: new Date().toISOString() }] },
+      }],
+    });
+    const ended = await run(runtime, id);
+    expect(ended.state.current).toBe('FAILED');
+    expect(runsOf(id)).toEqual([0, 0, 0]);
+    expect(ended.outputs).toBeUndefined();
+  });
+});

@@ -1,0 +1,120 @@
+import { engineErrors } from '../errors.js';
+import type { FlowRevision } from '../flow/flow.types.js';
+import type { Execution, LogEntry, TaskRun } from '../model/execution.js';
+import { isTerminated, withState, type StateType } from '../model/state.js';
+import type { PluginRegistry } from '../plugins/index.js';
+import type { Runtime } from '../ports/ports.js';
+import { createSecretReader, type SecretProvider, type SecretReader } from '../secrets/index.js';
+import { guessFinalState, stopsExecution } from './final-state.js';
+import { renderFlowOutputs } from './flow-outputs.js';
+import { runTask } from './run-task.js';
+import { runVariables } from './run-variables.js';
+import { taskRunOf, withTaskRun } from './task-runs.js';
+
+/** What the executor needs: the stores, the plugins, the secrets, and a clock. */
+export interface ExecutorDeps {
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'events'>;
+  readonly registry: PluginRegistry;
+  readonly secrets: SecretProvider;
+  /** The clock; injectable for tests. */
+  readonly now?: () => Date;
+}
+
+/** Runs executions: what a worker calls for each job. */
+export interface Executor {
+  /**
+   * Runs the execution's tasks in order and records its final state, then returns it.
+   * Idempotent: a terminated execution is returned unchanged, and a finished task run is never
+   * run again, so a job delivered twice (after a crash) completes the work without repeating
+   * it. Rejects with `EXECUTION_NOT_FOUND` for an unknown id, and with the signal's reason when
+   * `signal` fires mid-run (the execution stays RUNNING for the next delivery).
+   */
+  run(executionId: string, signal: AbortSignal): Promise<Execution>;
+}
+
+/** The executor over `deps`. */
+export function createExecutor(deps: ExecutorDeps): Executor {
+  const now = deps.now ?? (() => new Date());
+  return { run: (executionId, signal) => runExecution(deps, now, executionId, signal) };
+}
+
+async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal): Promise<Execution> {
+  const { runtime } = deps;
+  const loaded = await runtime.executions.get(executionId);
+  if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
+  if (isTerminated(loaded.state.current)) return loaded;
+
+  let execution = loaded;
+  const commit = async (next: Execution) => {
+    execution = next;
+    await runtime.executions.save(next);
+  };
+  const secrets = createSecretReader(deps.secrets);
+  const logLine = (message: string): LogEntry => ({
+    tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id,
+    timestamp: now().toISOString(), level: 'ERROR', message: secrets.mask(message),
+  });
+  const finish = async (state: StateType, outputs?: Readonly<Record<string, unknown>>): Promise<Execution> => {
+    await commit({ ...execution, ...(outputs ? { outputs } : {}), state: withState(execution.state, state, now()) });
+    await runtime.events.publish({ executionId, state, terminated: true });
+    return execution;
+  };
+
+  const key = { tenantId: execution.tenantId, namespace: execution.namespace, id: execution.flowId };
+  const flow = await runtime.flows.getRevision(key, execution.flowRevision);
+  if (!flow) {
+    // Retrying cannot bring a revision back: end the execution instead of failing the job forever.
+    const error = engineErrors.EXECUTION_FLOW_NOT_FOUND(`${key.namespace}.${key.id}`, execution.flowRevision);
+    await runtime.logs.append([logLine(error.message)]);
+    return finish('FAILED');
+  }
+  rememberSecretInputs(flow, execution, secrets);
+
+  if (execution.state.current !== 'RUNNING') {
+    await commit({ ...execution, state: withState(execution.state, 'RUNNING', now()) });
+    await runtime.events.publish({ executionId, state: 'RUNNING', terminated: false });
+  }
+
+  for (const task of flow.tasks) {
+    if (task.disabled) continue;
+    const previous = taskRunOf(execution, task.id);
+    // Finished before a crash: keep it as it is, and stop where it stopped.
+    const state = previous && isTerminated(previous.state.current)
+      ? previous.state.current
+      : await startTask(deps, now, signal, flow, task, previous, secrets, () => execution, (taskRun) => commit(withTaskRun(execution, taskRun)));
+    if (stopsExecution(state)) break;
+  }
+
+  const final = guessFinalState(execution.taskRunList);
+  if (final !== 'SUCCESS' && final !== 'WARNING') return finish(final);
+  if (flow.outputs.length === 0) return finish(final);
+  let outputs: Record<string, unknown>;
+  try {
+    const functions = { secret: (name: string) => secrets.read(name), now };
+    outputs = renderFlowOutputs(flow.outputs, runVariables(flow, execution), { functions });
+  } catch (error) {
+    await runtime.logs.append([logLine(error instanceof Error ? error.message : String(error))]);
+    return finish('FAILED');
+  }
+  return finish(final, outputs);
+}
+
+function startTask(
+  deps: ExecutorDeps, now: () => Date, signal: AbortSignal, flow: FlowRevision, task: FlowRevision['tasks'][number],
+  previous: TaskRun | undefined, secrets: SecretReader, execution: () => Execution, commit: (taskRun: TaskRun) => Promise<void>,
+): Promise<StateType> {
+  // Checked between tasks: a worker shutting down starts nothing new.
+  signal.throwIfAborted();
+  return runTask({
+    flow, task, registry: deps.registry, secrets, now, jobSignal: signal, execution, commit,
+    appendLogs: (entries) => deps.runtime.logs.append(entries),
+  }, previous);
+}
+
+// SECRET inputs are secrets too: mask their values in every line the run stores.
+function rememberSecretInputs(flow: FlowRevision, execution: Execution, secrets: SecretReader): void {
+  for (const input of flow.inputs) {
+    const value = execution.inputs[input.id];
+    if (input.type.toUpperCase() === 'SECRET' && typeof value === 'string') secrets.remember(value);
+  }
+}

@@ -1,0 +1,26 @@
+import type { FlowTask } from '../flow/flow.types.js';
+import type { TaskRun } from '../model/execution.js';
+import type { StateType } from '../model/state.js';
+
+// Kestra's Execution.guessFinalState: the worst state among the task runs wins.
+const PRIORITY: readonly StateType[] = ['KILLED', 'FAILED', 'WARNING', 'PAUSED'];
+
+/** The state an execution ends in, from its task runs: KILLED > FAILED > WARNING > PAUSED > SUCCESS. */
+export function guessFinalState(taskRuns: readonly TaskRun[]): StateType {
+  const states = new Set(taskRuns.map((run) => run.state.current));
+  return PRIORITY.find((state) => states.has(state)) ?? 'SUCCESS';
+}
+
+/**
+ * The state of a task run whose task threw, as Kestra's `State.Type.fail(task)`: FAILED;
+ * WARNING when the task has `allowFailure`; SUCCESS when it also has `allowWarning`.
+ */
+export function failedState(task: Pick<FlowTask, 'allowFailure' | 'allowWarning'>): StateType {
+  if (!task.allowFailure) return 'FAILED';
+  return task.allowWarning ? 'SUCCESS' : 'WARNING';
+}
+
+/** True when a task run in `state` ends the execution: the following tasks do not run. */
+export function stopsExecution(state: StateType): boolean {
+  return state === 'FAILED' || state === 'KILLED';
+}

@@ -1,0 +1,78 @@
+import { LOG_LEVELS, isLevelEnabled, type LogLevel, type PluginLogger } from '@sluice/core';
+import type { LogEntry } from '../model/execution.js';
+
+/** A plugin logger that buffers {@link LogEntry} records and stores them on {@link TaskLogger.flush}. */
+export interface TaskLogger extends PluginLogger {
+  /** Stores every buffered line; rejects if an earlier background flush failed. */
+  flush(): Promise<void>;
+}
+
+/** Options of {@link createTaskLogger}. */
+export interface TaskLoggerOptions {
+  /** The ids every line carries (task run, attempt, or none for execution-level lines). */
+  readonly base: Omit<LogEntry, 'timestamp' | 'level' | 'message'>;
+  readonly now: () => Date;
+  /** Lines below this level are dropped (the task's `logLevel`). */
+  readonly minLevel?: LogLevel;
+  /** Applied to every message when stored: secrets read by the run are masked. */
+  readonly mask: (text: string) => string;
+  readonly append: (entries: readonly LogEntry[]) => Promise<void>;
+  /** Buffered lines that trigger a flush without waiting for the task's end. */
+  readonly maxBuffer?: number;
+}
+
+const isLevel = (value: unknown): value is LogLevel => (LOG_LEVELS as readonly unknown[]).includes(value);
+
+/**
+ * A logger bound to one task run. Lines are buffered rather than written one by one, so a
+ * chatty task costs one store round trip per batch; they are masked when flushed, so a secret
+ * the task reads after logging a line is still masked in it.
+ */
+export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
+  const maxBuffer = options.maxBuffer ?? 100;
+  let buffer: LogEntry[] = [];
+  // Flushes run one after the other so lines are stored in the order they were written.
+  let chain: Promise<void> = Promise.resolve();
+  let failure: unknown;
+
+  const drain = (): Promise<void> => {
+    const entries = buffer.map((entry) => ({ ...entry, message: options.mask(entry.message) }));
+    buffer = [];
+    if (entries.length === 0) return chain;
+    chain = chain.then(() => options.append(entries)).catch((error: unknown) => {
+      failure ??= error;
+    });
+    return chain;
+  };
+
+  const log = (level: LogLevel, message: string): void => {
+    // Plugins written in plain JavaScript may pass anything; store it rather than lose it.
+    const safeLevel = isLevel(level) ? level : 'INFO';
+    if (options.minLevel && !isLevelEnabled(safeLevel, options.minLevel)) return;
+    buffer.push({ ...options.base, timestamp: options.now().toISOString(), level: safeLevel, message: String(message) });
+    if (buffer.length >= maxBuffer) void drain();
+  };
+
+  return {
+    log,
+    trace: (message) => log('TRACE', message),
+    debug: (message) => log('DEBUG', message),
+    info: (message) => log('INFO', message),
+    warn: (message) => log('WARN', message),
+    error: (message) => log('ERROR', message),
+    async flush() {
+      await drain();
+      if (failure !== undefined) {
+        const error = failure;
+        failure = undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** The task's `logLevel` when it names a level, for {@link TaskLoggerOptions.minLevel}. */
+export function minLevelOf(logLevel: string | undefined): LogLevel | undefined {
+  const upper = logLevel?.toUpperCase();
+  return isLevel(upper) ? upper : undefined;
+}

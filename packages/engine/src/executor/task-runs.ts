@@ -1,0 +1,49 @@
+import type { FlowTask } from '../flow/flow.types.js';
+import type { Execution, TaskRun } from '../model/execution.js';
+import { newId } from '../model/ids.js';
+import { isTerminated, newState, withState, type StateType } from '../model/state.js';
+
+/** The task run of `taskId` in `execution` (top-level tasks have one each), if any. */
+export function taskRunOf(execution: Execution, taskId: string): TaskRun | undefined {
+  return execution.taskRunList.findLast((run) => run.taskId === taskId && run.parentTaskRunId === undefined);
+}
+
+/** `execution` with `taskRun` replacing the task run of the same id, or appended. */
+export function withTaskRun(execution: Execution, taskRun: TaskRun): Execution {
+  const index = execution.taskRunList.findIndex((run) => run.id === taskRun.id);
+  const list = index < 0 ? [...execution.taskRunList, taskRun] : execution.taskRunList.map((run, i) => (i === index ? taskRun : run));
+  return { ...execution, taskRunList: list };
+}
+
+/** A new task run, CREATED, for `task` in `execution`. */
+export function newTaskRun(execution: Execution, task: FlowTask, date: Date): TaskRun {
+  return {
+    tenantId: execution.tenantId,
+    id: newId(),
+    executionId: execution.id,
+    namespace: execution.namespace,
+    flowId: execution.flowId,
+    taskId: task.id,
+    attempts: [],
+    outputs: {},
+    state: newState('CREATED', date),
+  };
+}
+
+/**
+ * `taskRun` with a new RUNNING attempt. An earlier attempt still RUNNING was cut short by a
+ * crash (its worker died before recording an end): it becomes RESUBMITTED, Kestra's state for
+ * a task delivered again after its worker died, so the history shows what happened.
+ */
+export function startAttempt(taskRun: TaskRun, date: Date): TaskRun {
+  const attempts = taskRun.attempts.map((attempt) =>
+    isTerminated(attempt.state.current) ? attempt : { ...attempt, state: withState(attempt.state, 'RESUBMITTED', date) });
+  return { ...taskRun, attempts: [...attempts, { state: newState('RUNNING', date) }], state: withState(taskRun.state, 'RUNNING', date) };
+}
+
+/** `taskRun` ended in `state`, its last attempt with it, keeping `outputs`. */
+export function endTaskRun(taskRun: TaskRun, state: StateType, outputs: Readonly<Record<string, unknown>>, date: Date): TaskRun {
+  const attempts = taskRun.attempts.map((attempt, i) =>
+    i === taskRun.attempts.length - 1 ? { ...attempt, state: withState(attempt.state, state, date) } : attempt);
+  return { ...taskRun, attempts, outputs, state: withState(taskRun.state, state, date) };
+}

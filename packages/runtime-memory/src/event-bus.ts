@@ -1,0 +1,43 @@
+import type { ExecutionEvent, ExecutionEvents } from '@sluice/engine';
+import { copy, type Guard } from './guard.js';
+
+/** The event bus, plus what closing the runtime needs. */
+export interface MemoryEventBus extends ExecutionEvents {
+  /** Drops every subscription. */
+  clear(): void;
+}
+
+/** Execution state events in process. Subscriptions are active as soon as `subscribe` resolves. */
+export function createEventBus(guard: Guard): MemoryEventBus {
+  const subscribers = new Map<string, Set<(event: ExecutionEvent) => void>>();
+  return {
+    async publish(event) {
+      guard.check();
+      // Copied first: a listener unsubscribing (or subscribing) while we iterate changes the set.
+      for (const listener of [...(subscribers.get(event.executionId) ?? [])]) {
+        try {
+          listener(copy(event));
+        } catch {
+          // One failing follower (a closed HTTP response) must not hide the event from others.
+        }
+      }
+    },
+
+    async subscribe(executionId, listener) {
+      guard.check();
+      const set = subscribers.get(executionId) ?? new Set();
+      // Wrapped, so the same function subscribed twice gets two independent subscriptions.
+      const entry = (event: ExecutionEvent) => listener(event);
+      set.add(entry);
+      subscribers.set(executionId, set);
+      return async () => {
+        set.delete(entry);
+        if (set.size === 0 && subscribers.get(executionId) === set) subscribers.delete(executionId);
+      };
+    },
+
+    clear() {
+      subscribers.clear();
+    },
+  };
+}

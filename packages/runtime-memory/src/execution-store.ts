@@ -1,0 +1,78 @@
+import { engineErrors, isTerminated, type Execution, type ExecutionRepository } from '@sluice/engine';
+import { inNamespace } from './flow-store.js';
+import { copy, type Guard } from './guard.js';
+
+/** Options of {@link createExecutionStore}. */
+export interface ExecutionStoreOptions {
+  /**
+   * Past this many executions, the oldest terminated ones are dropped. Running and queued
+   * executions are never dropped, so the store may exceed it while they pile up.
+   */
+  readonly maxExecutions?: number;
+  /** Called with the id of every dropped execution, to drop its logs with it. */
+  readonly onEvict?: (executionId: string) => void;
+}
+
+interface Stored {
+  execution: Execution;
+  // Insertion order breaks ties between executions created in the same millisecond.
+  readonly seq: number;
+}
+
+const startOf = (execution: Execution): string => execution.state.histories[0]?.date ?? '';
+
+/** Executions in process, newest first in searches, bounded by `maxExecutions`. */
+export function createExecutionStore(guard: Guard, options: ExecutionStoreOptions = {}): ExecutionRepository {
+  // A Map iterates in insertion order: the first terminated entries are the oldest.
+  const executions = new Map<string, Stored>();
+  let seq = 0;
+  const max = options.maxExecutions ?? Infinity;
+
+  const enforceRetention = (): void => {
+    if (executions.size <= max) return;
+    for (const [id, stored] of executions) {
+      if (executions.size <= max) break;
+      if (isTerminated(stored.execution.state.current)) {
+        executions.delete(id);
+        options.onEvict?.(id);
+      }
+    }
+  };
+
+  return {
+    async create(execution) {
+      guard.check();
+      if (executions.has(execution.id)) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
+      executions.set(execution.id, { execution: copy(execution), seq: seq++ });
+      enforceRetention();
+    },
+
+    async save(execution) {
+      guard.check();
+      const stored = executions.get(execution.id);
+      if (stored) stored.execution = copy(execution);
+      else executions.set(execution.id, { execution: copy(execution), seq: seq++ });
+      enforceRetention();
+    },
+
+    async get(id) {
+      guard.check();
+      const stored = executions.get(id);
+      return stored && copy(stored.execution);
+    },
+
+    async search(query) {
+      guard.check();
+      const states = query.states && new Set(query.states);
+      const matches = [...executions.values()].filter(({ execution: e }) =>
+        e.tenantId === query.tenantId &&
+        inNamespace(e.namespace, query.namespace) &&
+        (query.flowId === undefined || e.flowId === query.flowId) &&
+        (!states || states.has(e.state.current)));
+      matches.sort((a, b) => startOf(b.execution).localeCompare(startOf(a.execution)) || b.seq - a.seq);
+      const size = Math.max(0, Math.floor(query.size));
+      const from = (Math.max(1, Math.floor(query.page)) - 1) * size;
+      return { results: matches.slice(from, from + size).map((s) => copy(s.execution)), total: matches.length };
+    },
+  };
+}

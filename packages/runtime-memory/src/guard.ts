@@ -1,0 +1,36 @@
+import { engineErrors } from '@sluice/engine';
+
+/**
+ * Tracks whether the runtime is open. A closed runtime answers like an unreachable store
+ * (`RUNTIME_UNAVAILABLE`, retryable), so code written against the BullMQ runtime's failure
+ * modes behaves the same here.
+ */
+export interface Guard {
+  /** Throws `RUNTIME_UNAVAILABLE` once the runtime is closed. */
+  check(): void;
+  close(): void;
+  readonly closed: boolean;
+}
+
+export function createGuard(): Guard {
+  let closed = false;
+  return {
+    check() {
+      if (closed) throw engineErrors.RUNTIME_UNAVAILABLE('the memory runtime is closed', { retryable: true });
+    },
+    close() {
+      closed = true;
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}
+
+/**
+ * A deep copy, so callers never share objects with the store: what BullMQ's runtime gets for
+ * free from serializing to Redis, and what keeps a test that mutates a result honest.
+ */
+export function copy<T>(value: T): T {
+  return structuredClone(value);
+}

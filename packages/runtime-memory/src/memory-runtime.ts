@@ -1,0 +1,64 @@
+import type { Runtime } from '@sluice/engine';
+import { createEventBus } from './event-bus.js';
+import { createExecutionStore } from './execution-store.js';
+import { createFlowStore } from './flow-store.js';
+import { createGuard } from './guard.js';
+import { createLogStore } from './log-store.js';
+import { createMemoryQueue, type MemoryQueueOptions } from './memory-queue.js';
+
+/** Options of {@link createMemoryRuntime}. */
+export interface MemoryRuntimeOptions {
+  /** At most this many executions run at once across every consumer; unbounded by default. */
+  readonly concurrency?: number;
+  /** How much history to keep; everything is lost at exit anyway. */
+  readonly retention?: {
+    /** Past this many executions, the oldest terminated ones (and their logs) are dropped. */
+    readonly maxExecutions?: number;
+  };
+  /** How long `close()` waits for running executions before aborting them, in ms (default 10 s). */
+  readonly closeGraceMs?: number;
+  /** Told about every queue handler that throws. */
+  readonly onHandlerError?: MemoryQueueOptions['onHandlerError'];
+  /** The clock for flow revision dates; injectable for tests. */
+  readonly now?: () => Date;
+}
+
+/**
+ * Every engine port in process: the embedded runtime `sluice` runs without Redis, for a quick
+ * start, local development and plugin tests. Nothing survives a restart (`durable: false`), and
+ * the host says so at start.
+ */
+export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime {
+  const guard = createGuard();
+  const now = options.now ?? (() => new Date());
+  const logs = createLogStore(guard);
+  const events = createEventBus(guard);
+  const queue = createMemoryQueue(guard, {
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.closeGraceMs === undefined ? {} : { closeGraceMs: options.closeGraceMs }),
+    ...(options.onHandlerError ? { onHandlerError: options.onHandlerError } : {}),
+  });
+  const executions = createExecutionStore(guard, {
+    ...(options.retention?.maxExecutions === undefined ? {} : { maxExecutions: options.retention.maxExecutions }),
+    onEvict: (id) => logs.drop(id),
+  });
+  return {
+    name: 'memory',
+    durable: false,
+    flows: createFlowStore(guard, now),
+    executions,
+    logs,
+    queue,
+    events,
+    async ping() {
+      guard.check();
+    },
+    async close() {
+      if (guard.closed) return;
+      // Consumers first, while the stores still answer the handlers finishing their work.
+      await queue.closeAll(options.closeGraceMs);
+      guard.close();
+      events.clear();
+    },
+  };
+}
