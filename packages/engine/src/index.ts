@@ -1,5 +1,6 @@
 /**
  * `@sluice/engine`: flows, plugins, expressions and execution, free of any transport.
+ * See ARCHITECTURE.md for the modules and their contracts.
  */
 export { engineErrors, type EngineErrorCode } from './errors.js';
 export * from './model/state.js';
@@ -7,3 +8,10 @@ export * from './model/execution.js';
 export * from './model/ids.js';
 export type * from './flow/flow.types.js';
 export type * from './ports/ports.js';
+export * from './expression/index.js';
+export * from './plugins/index.js';
+export * from './flow/index.js';
+export * from './execution/index.js';
+export * from './webhook/index.js';
+export * from './executor/index.js';
+export * from './secrets/index.js';
