@@ -12,6 +12,7 @@ export interface Guard {
   readonly closed: boolean;
 }
 
+/** A new, open {@link Guard}. */
 export function createGuard(): Guard {
   let closed = false;
   return {
