@@ -1,0 +1,283 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { isSluiceError } from '@sluice/core';
+import type { ExecutionEvent, QueueConsumer, Runtime } from '@sluice/engine';
+import { newId } from '@sluice/engine';
+import { aFlowToSave, aLogEntry, anExecution, describeRuntimeContract } from '@sluice/runtime-contract';
+import { createBullmqRuntime, createKeys, type BullmqRuntimeOptions } from './index.js';
+
+/**
+ * Runs against the real Redis on 127.0.0.1:6379, shared with other work: every runtime here uses
+ * a prefix of its own, and every key under those prefixes is deleted at the end (never FLUSH*).
+ */
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RUN = `sluice-test-${randomBytes(4).toString('hex')}`;
+const prefixes = new Set<string>();
+
+/** A prefix for this test run, recorded for the cleanup. */
+function testPrefix(name: string): string {
+  const prefix = `${RUN}-${name}`;
+  prefixes.add(prefix);
+  return prefix;
+}
+
+/** Short locks so stalled-job recovery happens in a test's time rather than BullMQ's 30 s. */
+const FAST_QUEUE = { lockDurationMs: 1000, stalledIntervalMs: 200, backoffMs: 100 } as const;
+
+async function deleteKeys(prefix: string): Promise<number> {
+  const admin = new Redis(REDIS_URL);
+  let deleted = 0;
+  try {
+    for await (const batch of admin.scanStream({ match: `${prefix}:*`, count: 500 })) {
+      const keys = batch as string[];
+      if (keys.length > 0) deleted += await admin.unlink(...keys);
+    }
+  } finally {
+    await admin.quit();
+  }
+  return deleted;
+}
+
+afterAll(async () => {
+  for (const prefix of prefixes) await deleteKeys(prefix);
+});
+
+const contractPrefix = testPrefix('contract');
+describeRuntimeContract('bullmq', () => createBullmqRuntime({ redisUrl: REDIS_URL, prefix: contractPrefix, queue: FAST_QUEUE }), {
+  sharedStore: true,
+});
+
+describe('bullmq runtime', () => {
+  const opened: Runtime[] = [];
+  const consumers: QueueConsumer[] = [];
+  let admin: Redis | undefined;
+
+  async function runtime(options: Partial<BullmqRuntimeOptions> & { prefix: string }): Promise<Runtime> {
+    const created = await createBullmqRuntime({ redisUrl: REDIS_URL, ...options });
+    opened.push(created);
+    return created;
+  }
+
+  function redis(): Redis {
+    admin ??= new Redis(REDIS_URL);
+    return admin;
+  }
+
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((c) => c.close(0)));
+    await Promise.all(opened.splice(0).map((r) => r.close()));
+  });
+
+  afterAll(async () => {
+    await admin?.quit();
+  });
+
+  it('redelivers to another consumer a job whose worker closed mid-run (stalled-job recovery)', async () => {
+    const prefix = testPrefix('stalled');
+    const first = await runtime({ prefix, queue: FAST_QUEUE });
+    const second = await runtime({ prefix, queue: FAST_QUEUE });
+    const id = newId();
+    const never = new Promise<void>(() => undefined);
+    const firstCalls: string[] = [];
+    const secondCalls: string[] = [];
+    // The first handler ignores its signal: nothing hands the job back, only the expired lock can.
+    const consumer = first.queue.consume(
+      async (executionId) => {
+        firstCalls.push(executionId);
+        await never;
+      },
+      { concurrency: 1 },
+    );
+    consumers.push(consumer);
+    await first.queue.enqueue(id);
+    await vi.waitFor(() => expect(firstCalls).toEqual([id]), { timeout: 5000, interval: 20 });
+    await consumer.close(0);
+    expect((await second.queue.counts()).active).toBe(1);
+
+    const started = Date.now();
+    consumers.push(second.queue.consume(async (executionId) => void secondCalls.push(executionId), { concurrency: 1 }));
+    await vi.waitFor(() => expect(secondCalls).toEqual([id]), { timeout: 8000, interval: 20 });
+    // Not before the lock of the dead worker expired.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(FAST_QUEUE.lockDurationMs - 300);
+    await vi.waitFor(async () => expect(await second.queue.counts()).toMatchObject({ active: 0, completed: 1 }), { timeout: 3000 });
+    expect(firstCalls).toEqual([id]);
+  });
+
+  it('hands the job of an aborted handler back at once, without waiting for its lock to expire', async () => {
+    const prefix = testPrefix('handback');
+    // BullMQ's default 30 s lock: a redelivery within seconds can only come from the hand-back.
+    const rt = await runtime({ prefix });
+    const id = newId();
+    const firstCalls: string[] = [];
+    const secondCalls: string[] = [];
+    const consumer = rt.queue.consume(
+      (executionId, signal) =>
+        new Promise<void>((_, reject) => {
+          firstCalls.push(executionId);
+          signal.addEventListener('abort', () => reject(signal.reason));
+        }),
+      { concurrency: 1 },
+    );
+    consumers.push(consumer);
+    await rt.queue.enqueue(id);
+    await vi.waitFor(() => expect(firstCalls).toEqual([id]), { timeout: 5000, interval: 20 });
+    await consumer.close(0);
+    expect(await rt.queue.counts()).toMatchObject({ waiting: 1, active: 0, failed: 0 });
+    consumers.push(rt.queue.consume(async (executionId) => void secondCalls.push(executionId), { concurrency: 1 }));
+    await vi.waitFor(() => expect(secondCalls).toEqual([id]), { timeout: 3000, interval: 20 });
+  });
+
+  it('queues jobs named execution, id = execution id, data { executionId } only', async () => {
+    const prefix = testPrefix('jobs');
+    const rt = await runtime({ prefix });
+    const id = newId();
+    await rt.queue.enqueue(id);
+    await rt.queue.enqueue(id);
+    const keys = createKeys(prefix);
+    const job = await redis().hgetall(`${prefix}:${keys.queueName}:${id}`);
+    expect(job.name).toBe('execution');
+    expect(JSON.parse(job.data ?? 'null')).toEqual({ executionId: id });
+    expect(await rt.queue.counts()).toEqual({ waiting: 1, active: 0, completed: 0, failed: 0 });
+    await expect(rt.queue.enqueue('a:b')).rejects.toThrow(TypeError);
+  });
+
+  it('applies the retention options to jobs, logs and executions', async () => {
+    const prefix = testPrefix('retention');
+    const rt = await runtime({
+      prefix,
+      retention: { completedJobs: 2, failedJobs: 1, logsPerExecution: 3, executionsTtlSeconds: 60 },
+      queue: { ...FAST_QUEUE, attempts: 1 },
+    });
+    const good = Array.from({ length: 4 }, () => newId());
+    const bad = [newId(), newId()];
+    const done: string[] = [];
+    consumers.push(
+      rt.queue.consume(
+        async (id) => {
+          done.push(id);
+          if (bad.includes(id)) throw new Error('fails on purpose');
+        },
+        { concurrency: 1 },
+      ),
+    );
+    for (const id of [...good, ...bad]) await rt.queue.enqueue(id);
+    await vi.waitFor(() => expect(done).toHaveLength(6), { timeout: 5000, interval: 20 });
+    await vi.waitFor(async () => expect(await rt.queue.counts()).toEqual({ waiting: 0, active: 0, completed: 2, failed: 1 }), {
+      timeout: 3000,
+    });
+
+    const execution = anExecution();
+    await rt.executions.create(execution);
+    await rt.logs.append([1, 2, 3, 4, 5].map((n) => aLogEntry(execution.id, { message: String(n) })));
+    expect((await rt.logs.list(execution.id)).map((e) => e.message)).toEqual(['3', '4', '5']);
+    const keys = createKeys(prefix);
+    for (const key of [keys.execution(execution.id), keys.executionLogs(execution.id)]) {
+      const ttl = await redis().pttl(key);
+      expect(ttl).toBeGreaterThan(50_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    }
+  });
+
+  it('rejects with RUNTIME_UNAVAILABLE within a second when Redis cannot be reached', async () => {
+    const started = Date.now();
+    const rt = await createBullmqRuntime({ redisUrl: 'redis://127.0.0.1:1', prefix: testPrefix('down') });
+    try {
+      const calls: [string, () => Promise<unknown>][] = [
+        ['executions.create', () => rt.executions.create(anExecution())],
+        ['executions.get', () => rt.executions.get(newId())],
+        ['flows.save', () => rt.flows.save(aFlowToSave())],
+        ['logs.append', () => rt.logs.append([aLogEntry(newId())])],
+        ['queue.enqueue', () => rt.queue.enqueue(newId())],
+        ['queue.counts', () => rt.queue.counts()],
+        ['events.publish', () => rt.events.publish({ executionId: newId(), state: 'RUNNING', terminated: false })],
+        ['events.subscribe', () => rt.events.subscribe(newId(), () => undefined)],
+        ['flows.watch', () => rt.flows.watch(() => undefined)],
+        ['ping', () => rt.ping()],
+      ];
+      for (const [name, call] of calls) {
+        const error: unknown = await call().then(
+          () => new Error(`${name} resolved`),
+          (e: unknown) => e,
+        );
+        expect(isSluiceError(error) ? [name, error.code, error.retryable] : [name, error]).toEqual([name, 'RUNTIME_UNAVAILABLE', true]);
+      }
+      expect(Date.now() - started).toBeLessThan(1000);
+      // A worker that never reached Redis still closes within its bound.
+      const consumer = rt.queue.consume(async () => undefined, { concurrency: 1 });
+      const closingConsumer = Date.now();
+      await consumer.close(100);
+      expect(Date.now() - closingConsumer).toBeLessThan(100 + 3000);
+    } finally {
+      const closing = Date.now();
+      await rt.close();
+      expect(Date.now() - closing).toBeLessThan(1000);
+    }
+  });
+
+  it('lays keys out under the prefix, with hash tags per execution and per tenant', async () => {
+    const prefix = testPrefix('layout');
+    const rt = await runtime({ prefix });
+    const tenantId = `tenant-${newId()}`;
+    const execution = anExecution({ tenantId });
+    await rt.executions.create(execution);
+    await rt.logs.append([aLogEntry(execution.id)]);
+    await rt.flows.save(aFlowToSave({ tenantId, namespace: 'company.team', id: 'hello' }));
+    const found: string[] = [];
+    for await (const batch of redis().scanStream({ match: `${prefix}:*`, count: 500 })) found.push(...(batch as string[]));
+    expect(found.sort()).toEqual(
+      [
+        `${prefix}:execution:{${execution.id}}`,
+        `${prefix}:execution:{${execution.id}}:logs`,
+        `${prefix}:executions:{${tenantId}}:created`,
+        `${prefix}:executions:{${tenantId}}:meta`,
+        `${prefix}:flow:{${tenantId}}:company.team:hello`,
+        `${prefix}:flows:{${tenantId}}`,
+      ].sort(),
+    );
+    // Ids cannot open a hash tag or add a segment.
+    expect(createKeys('p').execution('a}{b:c')).toBe('p:execution:{a%7D%7Bb%3Ac}');
+  });
+
+  it('keeps delivering events after its subscriber connection is killed', async () => {
+    const prefix = testPrefix('resubscribe');
+    const rt = await runtime({ prefix });
+    const id = newId();
+    const seen: ExecutionEvent[] = [];
+    await rt.events.subscribe(id, (e) => seen.push(e));
+    // Kill only this runtime's own subscriber connection, found by its name.
+    const clients = (await redis().client('LIST')) as string;
+    const line = clients.split('\n').find((l) => l.includes(` name=${prefix}:standalone:subscriber `));
+    const clientId = /\bid=(\d+)/.exec(line ?? '')?.[1];
+    expect(clientId).toBeDefined();
+    await redis().client('KILL', 'ID', clientId!);
+    await vi.waitFor(
+      async () => {
+        await rt.events.publish({ executionId: id, state: 'RUNNING', terminated: false });
+        expect(seen.length).toBeGreaterThan(0);
+      },
+      { timeout: 5000, interval: 200 },
+    );
+  });
+
+  it('refuses to consume in the webserver role', async () => {
+    const rt = await runtime({ prefix: testPrefix('webserver'), role: 'webserver' });
+    expect(() => rt.queue.consume(async () => undefined, { concurrency: 1 })).toThrow(/webserver/);
+  });
+
+  it('closes idempotently, and rejects calls made after close as unavailable', async () => {
+    const rt = await runtime({ prefix: testPrefix('close') });
+    await rt.ping();
+    consumers.push(rt.queue.consume(async () => undefined, { concurrency: 2 }));
+    const first = rt.close();
+    expect(rt.close()).toBe(first);
+    await first;
+    await expect(rt.executions.get(newId())).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
+  });
+
+  it('checks its options', async () => {
+    await expect(createBullmqRuntime({ redisUrl: 'http://localhost' })).rejects.toThrow(/redis:\/\//);
+    await expect(createBullmqRuntime({ redisUrl: REDIS_URL, prefix: 'a:b' })).rejects.toThrow(/prefix/);
+    await expect(createBullmqRuntime({ redisUrl: REDIS_URL, retention: { logsPerExecution: 0 } })).rejects.toThrow(/logsPerExecution/);
+  });
+});

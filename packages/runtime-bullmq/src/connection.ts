@@ -1,0 +1,162 @@
+import { Redis } from 'ioredis';
+import { isSluiceError, type SluiceError } from '@sluice/core';
+import { engineErrors } from '@sluice/engine';
+import type { ResolvedOptions } from './options.js';
+import { withDeadline } from './time.js';
+
+/**
+ * The Redis connections and the one rule they share: a call either answers or rejects with
+ * `RUNTIME_UNAVAILABLE` (retryable) quickly. Two kinds of connection exist, for opposite needs:
+ *
+ * - The request path (repositories, enqueue, pub/sub) must fail fast so an HTTP request answers
+ *   503 instead of hanging: `enableOfflineQueue: false` rejects commands while disconnected,
+ *   `commandTimeout` rejects commands Redis never answers, and {@link RedisStore.ready} refuses
+ *   calls while the connection is known to be down.
+ * - The worker path must ride out outages: BullMQ requires `maxRetriesPerRequest: null` on the
+ *   connection it blocks on, and its commands wait for the reconnection.
+ */
+
+/**
+ * Redis replies that mean "not now" rather than "wrong command": a loading replica, a failover,
+ * memory pressure, bad credentials. Any other reply error is a bug and is rethrown as it is.
+ */
+const UNAVAILABLE_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|NOREPLICAS|OOM|MISCONF|NOAUTH|WRONGPASS)\b/;
+
+/** A `RUNTIME_UNAVAILABLE` error for `what`. */
+export function unavailable(what: string, cause?: unknown): SluiceError {
+  const reason = cause instanceof Error ? cause.message : String(cause ?? 'no connection');
+  return engineErrors.RUNTIME_UNAVAILABLE(`${what}: ${reason}`, { retryable: true, cause, details: { operation: what } });
+}
+
+/**
+ * What a failed Redis call becomes: our own errors pass, programming errors pass, anything from
+ * the transport (closed connection, offline queue refused, timeout, refused socket) becomes
+ * `RUNTIME_UNAVAILABLE`.
+ */
+export function toStoreError(what: string, error: unknown): unknown {
+  if (isSluiceError(error)) return error;
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) return error;
+  if (error instanceof Error && error.name === 'ReplyError' && !UNAVAILABLE_REPLY.test(error.message)) return error;
+  return unavailable(what, error);
+}
+
+/** Reconnect forever, quickly at first: a Redis restart should heal without a process restart. */
+function retryStrategy(times: number): number {
+  return Math.min(times * 200, 2000);
+}
+
+/** A connection of the request path (see the module comment). */
+export function createRequestClient(options: ResolvedOptions, name: string, lazyConnect = false): Redis {
+  return new Redis(options.redisUrl, {
+    connectionName: `${options.prefix}:${options.role}:${name}`,
+    lazyConnect,
+    enableOfflineQueue: false,
+    connectTimeout: options.connection.connectTimeoutMs,
+    commandTimeout: options.connection.commandTimeoutMs,
+    // A command in flight when the socket drops is resent once after reconnecting, then fails.
+    maxRetriesPerRequest: 1,
+    retryStrategy,
+  });
+}
+
+/**
+ * The connection a BullMQ Worker uses. BullMQ duplicates it for its blocking fetch, so it must
+ * carry `maxRetriesPerRequest: null` and no command timeout (a blocking BZPOPMIN waits by design).
+ */
+export function createWorkerClient(options: ResolvedOptions, name: string): Redis {
+  return new Redis(options.redisUrl, {
+    connectionName: `${options.prefix}:${options.role}:${name}`,
+    connectTimeout: options.connection.connectTimeoutMs,
+    maxRetriesPerRequest: null,
+    retryStrategy,
+  });
+}
+
+/** Closes `client`: QUIT when it is up (pending replies arrive), dropped at the deadline or when it is down. */
+export async function closeClient(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  try {
+    await withDeadline(client.quit(), timeoutMs, 'QUIT');
+  } catch {
+    client.disconnect();
+  }
+}
+
+/**
+ * One request-path connection and its health. `run` is how every repository call reaches Redis:
+ * it checks the connection first and maps failures with {@link toStoreError}.
+ */
+export class RedisStore {
+  private lastError: Error | undefined;
+
+  constructor(
+    readonly client: Redis,
+    private readonly readyTimeoutMs: number,
+    onError: (error: unknown, context: string) => void,
+    context: string,
+  ) {
+    // Without a listener ioredis prints every reconnection failure; report only the first of a run.
+    client.on('error', (error: Error) => {
+      if (this.lastError === undefined) onError(error, context);
+      this.lastError = error;
+    });
+    client.on('ready', () => {
+      this.lastError = undefined;
+    });
+  }
+
+  /**
+   * Resolves when a command can be sent now. While the first connection is being set up it waits
+   * (at most `readyTimeoutMs`); once a connection attempt has failed it rejects at once, so an
+   * outage costs callers nothing but the rejection.
+   */
+  async ready(what: string): Promise<void> {
+    const client = this.client;
+    if (client.status === 'ready') return;
+    if (client.status === 'end') throw unavailable(what, new Error('connection closed'));
+    if (this.lastError) throw unavailable(what, this.lastError);
+    if (client.status === 'wait') client.connect().catch(() => undefined);
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: unknown): void => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        client.off('error', onFailure);
+        client.off('end', onEnd);
+        if (error === undefined) resolve();
+        else reject(unavailable(what, error));
+      };
+      const onReady = (): void => done();
+      const onFailure = (error: Error): void => done(error);
+      const onEnd = (): void => done(new Error('connection closed'));
+      const timer = setTimeout(() => done(new Error(`not connected after ${this.readyTimeoutMs} ms`)), this.readyTimeoutMs);
+      timer.unref();
+      client.once('ready', onReady);
+      client.once('error', onFailure);
+      client.once('end', onEnd);
+    });
+  }
+
+  /** Runs `fn` on the connection once it is ready; transport failures become `RUNTIME_UNAVAILABLE`. */
+  async run<T>(what: string, fn: (client: Redis) => Promise<T>): Promise<T> {
+    await this.ready(what);
+    try {
+      return await fn(this.client);
+    } catch (error) {
+      throw toStoreError(what, error);
+    }
+  }
+}
+
+/** The replies of a pipeline, or its first error. */
+export async function pipelined(results: Promise<[Error | null, unknown][] | null>): Promise<unknown[]> {
+  const replies = await results;
+  if (replies === null) throw new Error('pipeline aborted');
+  return replies.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}

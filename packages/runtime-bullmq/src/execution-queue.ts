@@ -1,0 +1,106 @@
+import { Queue } from 'bullmq';
+import type { ExecutionHandler, ExecutionQueue, QueueConsumer } from '@sluice/engine';
+import type { RedisStore } from './connection.js';
+import type { Keys } from './keys.js';
+import type { ResolvedOptions } from './options.js';
+import { BullmqQueueConsumer, JOB_NAME, type ExecutionJobData } from './queue-consumer.js';
+import { withDeadline } from './time.js';
+
+type ExecutionBullQueue = Queue<ExecutionJobData, void, typeof JOB_NAME>;
+
+/**
+ * The queue of executions: one BullMQ queue, job name `execution`, job id = execution id (so a
+ * second enqueue of the same execution is ignored while the job is retained), data
+ * `{ executionId }` only.
+ *
+ * The BullMQ Queue shares the request-path connection, so `enqueue` fails fast like the
+ * repositories. It is created on first use, after the connection is up: a Queue created while
+ * Redis is down waits forever for it, and a failed start is discarded so the next call retries.
+ */
+export class BullmqExecutionQueue implements ExecutionQueue {
+  private queue: Promise<ExecutionBullQueue> | undefined;
+  private readonly consumers = new Set<BullmqQueueConsumer>();
+
+  constructor(
+    private readonly store: RedisStore,
+    private readonly keys: Keys,
+    private readonly options: ResolvedOptions,
+  ) {}
+
+  async enqueue(executionId: string): Promise<void> {
+    // BullMQ refuses ':' in custom ids; execution ids never hold one.
+    if (typeof executionId !== 'string' || executionId === '' || executionId.includes(':')) {
+      throw new TypeError(`not an execution id: '${String(executionId)}'`);
+    }
+    await this.store.run('enqueue execution', async () => {
+      const queue = await this.bullQueue();
+      await withDeadline(queue.add(JOB_NAME, { executionId }, { jobId: executionId }), this.deadlineMs(), 'enqueue');
+    });
+  }
+
+  consume(handler: ExecutionHandler, options: { readonly concurrency: number }): QueueConsumer {
+    if (this.options.role === 'webserver') {
+      throw new Error("runtime-bullmq: a runtime created with role 'webserver' does not consume the queue");
+    }
+    const consumer = new BullmqQueueConsumer(handler, options.concurrency, this.keys, this.options, (closed) =>
+      this.consumers.delete(closed),
+    );
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  async counts(): Promise<{ readonly waiting: number; readonly active: number; readonly completed: number; readonly failed: number }> {
+    return this.store.run('count jobs', async () => {
+      const queue = await this.bullQueue();
+      const c = await withDeadline(
+        queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
+        this.deadlineMs(),
+        'count jobs',
+      );
+      // Delayed jobs are retries waiting for their backoff: still to run, so counted as waiting.
+      const waiting = (c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0);
+      return { waiting, active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
+    });
+  }
+
+  /** Closes every consumer still open (with no grace: the runtime is going away) and the queue. */
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.close(0)));
+    const queue = this.queue;
+    this.queue = undefined;
+    if (queue) {
+      const closing = queue.then((q) => q.close());
+      await withDeadline(closing, this.options.connection.closeTimeoutMs, 'close queue').catch(() => undefined);
+    }
+  }
+
+  private deadlineMs(): number {
+    return this.options.connection.readyTimeoutMs + this.options.connection.commandTimeoutMs;
+  }
+
+  private bullQueue(): Promise<ExecutionBullQueue> {
+    if (!this.queue) {
+      const retention = this.options.retention;
+      const age = retention.executionsTtlSeconds > 0 ? { age: retention.executionsTtlSeconds } : {};
+      const queue: ExecutionBullQueue = new Queue<ExecutionJobData, void, typeof JOB_NAME>(this.keys.queueName, {
+        connection: this.store.client,
+        prefix: this.keys.prefix,
+        defaultJobOptions: {
+          attempts: this.options.queue.attempts,
+          backoff: { type: 'exponential', delay: this.options.queue.backoffMs },
+          // Finished jobs go after `count` or the execution retention, whichever comes first.
+          removeOnComplete: { count: retention.completedJobs, ...age },
+          removeOnFail: { count: retention.failedJobs, ...age },
+        },
+      });
+      queue.on('error', (error) => this.options.onError(error, 'queue'));
+      const started = withDeadline(queue.waitUntilReady(), this.deadlineMs(), 'start queue').then(() => queue);
+      started.catch(() => {
+        if (this.queue === started) this.queue = undefined;
+        queue.close().catch(() => undefined);
+      });
+      this.queue = started;
+    }
+    return this.queue;
+  }
+}

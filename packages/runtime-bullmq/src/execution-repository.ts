@@ -1,0 +1,130 @@
+import type { Execution, ExecutionQuery, ExecutionRepository, Page, StateType } from '@sluice/engine';
+import { engineErrors } from '@sluice/engine';
+import { pipelined, type RedisStore } from './connection.js';
+import { inNamespace } from './flow-repository.js';
+import type { Keys } from './keys.js';
+import { indexExecutionScript } from './scripts.js';
+
+/** What search filters on, per execution: small, so a search never loads whole executions to filter. */
+type Meta = [namespace: string, flowId: string, state: StateType];
+
+/** Index entries dropped per create, bounding the work a create does for retention. */
+const TRIM_LIMIT = 100;
+/** Ids read per HMGET when a search scans a tenant's index. */
+const SCAN_CHUNK = 1000;
+
+/** Milliseconds of the execution's creation: its first state change, as Kestra dates it. */
+export function createdAt(execution: Execution): number {
+  const date = execution.state.histories[0]?.date ?? execution.metadata.originalCreatedDate;
+  const ms = Date.parse(date);
+  return Number.isFinite(ms) ? ms : Date.now();
+}
+
+/**
+ * Executions in Redis: the JSON under `execution:{id}` (with the retention TTL, refreshed on
+ * every save), and per tenant a sorted set by creation time plus a hash of what search filters
+ * on. The execution key and the tenant index live in different hash slots, so they are written
+ * one after the other: the execution first (SET NX is the duplicate guard), then the index.
+ */
+export class RedisExecutionRepository implements ExecutionRepository {
+  constructor(
+    private readonly store: RedisStore,
+    private readonly keys: Keys,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async create(execution: Execution): Promise<void> {
+    await this.store.run('create execution', async (client) => {
+      const key = this.keys.execution(execution.id);
+      const json = JSON.stringify(execution);
+      const created = this.ttlSeconds > 0 ? await client.set(key, json, 'EX', this.ttlSeconds, 'NX') : await client.set(key, json, 'NX');
+      if (created === null) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
+      await this.index(execution, true);
+    });
+  }
+
+  async save(execution: Execution): Promise<void> {
+    await this.store.run('save execution', async (client) => {
+      const key = this.keys.execution(execution.id);
+      const json = JSON.stringify(execution);
+      // Sent together: ioredis pipelines both commands on the one connection.
+      await Promise.all([
+        this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds) : client.set(key, json),
+        this.index(execution, false),
+      ]);
+    });
+  }
+
+  async get(id: string): Promise<Execution | undefined> {
+    return this.store.run('get execution', async (client) => {
+      const json = await client.get(this.keys.execution(id));
+      return json === null ? undefined : (JSON.parse(json) as Execution);
+    });
+  }
+
+  async search(query: ExecutionQuery): Promise<Page<Execution>> {
+    return this.store.run('search executions', async (client) => {
+      const indexKey = this.keys.executionIndex(query.tenantId);
+      const page = Math.max(1, Math.floor(query.page));
+      const size = Math.max(0, Math.floor(query.size));
+      const start = (page - 1) * size;
+      const filtered = query.namespace !== undefined || query.flowId !== undefined || query.states !== undefined;
+      let ids: string[];
+      let total: number;
+      if (!filtered) {
+        // Fast path: the index alone gives the total and the page.
+        total = await client.zcard(indexKey);
+        ids = size === 0 ? [] : await client.zrevrange(indexKey, start, start + size - 1);
+      } else {
+        const matching = await this.scan(query);
+        total = matching.length;
+        ids = matching.slice(start, start + size);
+      }
+      if (ids.length === 0) return { results: [], total };
+      const jsons = await pipelined(client.pipeline(ids.map((id) => ['get', this.keys.execution(id)])).exec());
+      const results: Execution[] = [];
+      const expired: string[] = [];
+      jsons.forEach((json, i) => {
+        if (typeof json === 'string') results.push(JSON.parse(json) as Execution);
+        else if (ids[i] !== undefined) expired.push(ids[i]);
+      });
+      if (expired.length > 0) {
+        // Expired between two creates' trims: drop them now so they stop counting.
+        await pipelined(client.pipeline().zrem(indexKey, ...expired).hdel(this.keys.executionMeta(query.tenantId), ...expired).exec());
+      }
+      return { results, total: total - expired.length };
+    });
+  }
+
+  /** Ids of the tenant matching the query's filters, newest first. */
+  private async scan(query: ExecutionQuery): Promise<string[]> {
+    const client = this.store.client;
+    const all = await client.zrevrange(this.keys.executionIndex(query.tenantId), 0, -1);
+    const states = query.states === undefined ? undefined : new Set<string>(query.states);
+    const matching: string[] = [];
+    for (let i = 0; i < all.length; i += SCAN_CHUNK) {
+      const chunk = all.slice(i, i + SCAN_CHUNK);
+      const metas = await client.hmget(this.keys.executionMeta(query.tenantId), ...chunk);
+      metas.forEach((json, j) => {
+        const id = chunk[j];
+        if (json === null || id === undefined) return;
+        const [namespace, flowId, state] = JSON.parse(json) as Meta;
+        if (query.namespace !== undefined && !inNamespace(namespace, query.namespace)) return;
+        if (query.flowId !== undefined && flowId !== query.flowId) return;
+        if (states !== undefined && !states.has(state)) return;
+        matching.push(id);
+      });
+    }
+    return matching;
+  }
+
+  private async index(execution: Execution, trim: boolean): Promise<void> {
+    const meta: Meta = [execution.namespace, execution.flowId, execution.state.current];
+    const cutoff = trim && this.ttlSeconds > 0 ? String(Date.now() - this.ttlSeconds * 1000) : '-';
+    await indexExecutionScript.run(
+      this.store.client,
+      [this.keys.executionIndex(execution.tenantId), this.keys.executionMeta(execution.tenantId)],
+      [execution.id, createdAt(execution), JSON.stringify(meta), cutoff, TRIM_LIMIT],
+    );
+  }
+}

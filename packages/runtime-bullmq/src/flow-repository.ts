@@ -1,0 +1,161 @@
+import type { FlowChange, FlowKey, FlowRepository, FlowRevision } from '@sluice/engine';
+import { engineErrors } from '@sluice/engine';
+import { pipelined, type RedisStore } from './connection.js';
+import type { Keys } from './keys.js';
+import type { SharedSubscriber } from './pubsub.js';
+import { deleteFlowScript, saveFlowScript } from './scripts.js';
+
+/** What a revision field holds: the revision without its number (the field name carries it). */
+type StoredRevision = Omit<FlowRevision, 'revision'>;
+
+/** A deletion can lose a compare-and-set to a concurrent save; it retries this many times. */
+const DELETE_ATTEMPTS = 5;
+
+function parseRevision(json: string, revision: number): FlowRevision {
+  return { ...(JSON.parse(json) as StoredRevision), revision };
+}
+
+function keyJson(key: FlowKey): string {
+  return JSON.stringify({ tenantId: key.tenantId, namespace: key.namespace, id: key.id });
+}
+
+/** True when `namespace` is `prefix` or inside it (`company` holds `company.team`, not `companyx`). */
+export function inNamespace(namespace: string, prefix: string): boolean {
+  return namespace === prefix || namespace.startsWith(`${prefix}.`);
+}
+
+/**
+ * Flows in Redis: one hash per flow holding every revision, and a set per tenant of the live
+ * flows for `list`. Saves and deletions run as Lua scripts that also PUBLISH the change, so the
+ * write and its notification cannot be separated by a crash.
+ */
+export class RedisFlowRepository implements FlowRepository {
+  private readonly listeners = new Set<(change: FlowChange) => void>();
+
+  constructor(
+    private readonly store: RedisStore,
+    private readonly keys: Keys,
+    private readonly subscriber: SharedSubscriber,
+    private readonly onError: (error: unknown, context: string) => void,
+  ) {}
+
+  async save(flow: Omit<FlowRevision, 'revision' | 'updated' | 'deleted'>): Promise<FlowRevision> {
+    // The input may be a whole FlowRevision at runtime; its number, date and flag are ours to set.
+    const { revision: _revision, updated: _updated, deleted: _deleted, ...fields } = flow as FlowRevision;
+    const body: StoredRevision = { ...fields, updated: new Date().toISOString(), deleted: false };
+    const key: FlowKey = { tenantId: flow.tenantId, namespace: flow.namespace, id: flow.id };
+    const result = await this.store.run('save flow', (client) =>
+      saveFlowScript.run(
+        client,
+        [this.keys.flow(key), this.keys.flowIndex(key.tenantId)],
+        [JSON.stringify(body), flow.source, this.keys.flowMember(key.namespace, key.id), this.keys.flowChannel, keyJson(key)],
+      ),
+    );
+    const [revision, json] = result as [number, string, number];
+    return parseRevision(json, revision);
+  }
+
+  async get(key: FlowKey): Promise<FlowRevision | undefined> {
+    return this.store.run('get flow', async (client) => {
+      const [latest, deleted] = await client.hmget(this.keys.flow(key), 'latest', 'deleted');
+      if (!latest || deleted === '1') return undefined;
+      const json = await client.hget(this.keys.flow(key), `r:${latest}`);
+      return json === null ? undefined : parseRevision(json, Number(latest));
+    });
+  }
+
+  async getRevision(key: FlowKey, revision: number): Promise<FlowRevision | undefined> {
+    if (!Number.isInteger(revision) || revision < 1) return undefined;
+    return this.store.run('get flow revision', async (client) => {
+      const json = await client.hget(this.keys.flow(key), `r:${revision}`);
+      return json === null ? undefined : parseRevision(json, revision);
+    });
+  }
+
+  async revisions(key: FlowKey): Promise<readonly FlowRevision[]> {
+    return this.store.run('list flow revisions', async (client) => {
+      const fields = await client.hgetall(this.keys.flow(key));
+      const revisions: FlowRevision[] = [];
+      for (const [field, json] of Object.entries(fields)) {
+        if (field.startsWith('r:')) revisions.push(parseRevision(json, Number(field.slice(2))));
+      }
+      return revisions.sort((a, b) => a.revision - b.revision);
+    });
+  }
+
+  async delete(key: FlowKey): Promise<boolean> {
+    return this.store.run('delete flow', async (client) => {
+      const hash = this.keys.flow(key);
+      for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
+        const [latest, deleted] = await client.hmget(hash, 'latest', 'deleted');
+        if (!latest || deleted === '1') return false;
+        const json = await client.hget(hash, `r:${latest}`);
+        if (json === null) return false;
+        // Kestra keeps the source on the deletion revision, so the history shows what was deleted.
+        const deletion: StoredRevision = { ...(JSON.parse(json) as StoredRevision), updated: new Date().toISOString(), deleted: true };
+        const outcome = Number(
+          await deleteFlowScript.run(
+            client,
+            [hash, this.keys.flowIndex(key.tenantId)],
+            [latest, JSON.stringify(deletion), this.keys.flowMember(key.namespace, key.id), this.keys.flowChannel, keyJson(key)],
+          ),
+        );
+        if (outcome >= 0) return outcome > 0;
+      }
+      throw engineErrors.RUNTIME_UNAVAILABLE(`delete flow: revision kept changing during ${DELETE_ATTEMPTS} attempts`, { retryable: true });
+    });
+  }
+
+  async list(tenantId: string, namespace?: string): Promise<readonly FlowRevision[]> {
+    return this.store.run('list flows', async (client) => {
+      const members = await client.smembers(this.keys.flowIndex(tenantId));
+      const wanted = members
+        .map((member) => JSON.parse(member) as [string, string])
+        .filter(([ns]) => namespace === undefined || inNamespace(ns, namespace))
+        .map(([ns, id]) => this.keys.flow({ tenantId, namespace: ns, id }));
+      if (wanted.length === 0) return [];
+      // Two pipelined round trips whatever the number of flows: latest numbers, then their revisions.
+      const heads = await pipelined(client.pipeline(wanted.map((hash) => ['hmget', hash, 'latest', 'deleted'])).exec());
+      const live: { hash: string; revision: number }[] = [];
+      heads.forEach((head, i) => {
+        const [latest, deleted] = head as [string | null, string | null];
+        const hash = wanted[i];
+        if (latest && deleted !== '1' && hash !== undefined) live.push({ hash, revision: Number(latest) });
+      });
+      if (live.length === 0) return [];
+      const bodies = await pipelined(client.pipeline(live.map(({ hash, revision }) => ['hget', hash, `r:${revision}`])).exec());
+      const flows: FlowRevision[] = [];
+      bodies.forEach((json, i) => {
+        const entry = live[i];
+        if (typeof json === 'string' && entry) flows.push(parseRevision(json, entry.revision));
+      });
+      return flows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.id.localeCompare(b.id));
+    });
+  }
+
+  async watch(listener: (change: FlowChange) => void): Promise<() => Promise<void>> {
+    // Each watch gets its own wrapper, so watching with one function twice needs two stops.
+    const own = (change: FlowChange): void => listener(change);
+    this.listeners.add(own);
+    try {
+      await this.subscriber.listen(this.keys.flowChannel, (message) => this.dispatch(message));
+    } catch (error) {
+      this.listeners.delete(own);
+      throw error;
+    }
+    return async () => {
+      this.listeners.delete(own);
+    };
+  }
+
+  private dispatch(message: string): void {
+    const change = JSON.parse(message) as FlowChange;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.onError(error, 'flow watch listener');
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { FlowKey } from '@sluice/engine';
+
+/**
+ * Every Redis key and channel of one runtime, in one place (README.md "Key layout").
+ *
+ * Ids are URI-encoded inside keys, so a ':' or a brace in a tenant, namespace or id can neither
+ * collide with the layout nor open a hash tag. Hash tags (`{...}`) group the keys that one
+ * command or script touches together, so the layout also works on Redis Cluster:
+ * - `{tenant}` for a tenant's flows and its execution index (the flow scripts update both);
+ * - `{executionId}` for an execution and its logs.
+ */
+export interface Keys {
+  readonly prefix: string;
+  /** The BullMQ queue name; the braces keep all of BullMQ's keys in one slot. */
+  readonly queueName: string;
+  /** Pub/sub channel of `FlowChange` messages (JSON). */
+  readonly flowChannel: string;
+  /** Pub/sub channel of execution events, one for all executions. */
+  readonly eventChannel: string;
+  /** Hash of one flow: `latest`, `deleted`, `source` and one `r:<n>` field per revision. */
+  flow(key: FlowKey): string;
+  /** Set of the live flows of a tenant, members from {@link flowMember}. */
+  flowIndex(tenantId: string): string;
+  /** Member of {@link flowIndex} for a flow. */
+  flowMember(namespace: string, id: string): string;
+  /** String: the execution's JSON. */
+  execution(id: string): string;
+  /** List: the execution's log entries as JSON, oldest first. */
+  executionLogs(id: string): string;
+  /** Sorted set: execution ids of a tenant scored by creation time (ms). */
+  executionIndex(tenantId: string): string;
+  /** Hash: execution id → `[namespace, flowId, state]`, what search filters on. */
+  executionMeta(tenantId: string): string;
+}
+
+const enc = encodeURIComponent;
+
+/** The key layout under `prefix`. */
+export function createKeys(prefix: string): Keys {
+  return {
+    prefix,
+    queueName: '{executions}',
+    flowChannel: `${prefix}:flows:changes`,
+    eventChannel: `${prefix}:executions:events`,
+    flow: (key) => `${prefix}:flow:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.id)}`,
+    flowIndex: (tenantId) => `${prefix}:flows:{${enc(tenantId)}}`,
+    flowMember: (namespace, id) => JSON.stringify([namespace, id]),
+    execution: (id) => `${prefix}:execution:{${enc(id)}}`,
+    executionLogs: (id) => `${prefix}:execution:{${enc(id)}}:logs`,
+    executionIndex: (tenantId) => `${prefix}:executions:{${enc(tenantId)}}:created`,
+    executionMeta: (tenantId) => `${prefix}:executions:{${enc(tenantId)}}:meta`,
+  };
+}

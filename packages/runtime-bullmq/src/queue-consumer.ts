@@ -1,0 +1,163 @@
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { ExecutionHandler, QueueConsumer } from '@sluice/engine';
+import { closeClient, createWorkerClient } from './connection.js';
+import type { Keys } from './keys.js';
+import type { ResolvedOptions } from './options.js';
+import { sleep, withDeadline } from './time.js';
+
+/** The data of a queued job: the execution id and nothing else (job data sits in Redis in clear). */
+export interface ExecutionJobData {
+  readonly executionId: string;
+}
+
+/** The one job name of the queue. */
+export const JOB_NAME = 'execution';
+
+interface Running {
+  readonly controller: AbortController;
+  /** Settles when the job is finished with, its hand-back included; never rejects. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * One BullMQ Worker feeding a handler, with the bounded shutdown BullMQ lacks.
+ *
+ * `Worker.close()` waits for running jobs without a deadline and can hang when Redis is down
+ * (bullmq#2430); and once called it cannot be turned into a forced close (the call is
+ * memoized). So closing is ours: pause fetching, wait for our own running handlers up to the
+ * grace, fire their signals, give them a moment to hand their job back, then close the worker,
+ * forced if anything still runs, and drop its connections at a deadline whatever happens.
+ *
+ * A job whose handler was aborted is handed back (moved to wait) so another consumer takes it
+ * at once; if the handler ignores its signal, the job keeps its lock until `lockDuration`
+ * passes and stalled-job recovery on another worker delivers it again.
+ */
+export class BullmqQueueConsumer implements QueueConsumer {
+  private readonly client: Redis;
+  private readonly duplicates: Redis[] = [];
+  private readonly worker: Worker<ExecutionJobData, void, typeof JOB_NAME>;
+  private readonly running = new Map<string, Running>();
+  private stopping = false;
+  private forced = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly handler: ExecutionHandler,
+    concurrency: number,
+    keys: Keys,
+    private readonly options: ResolvedOptions,
+    private readonly onClosed: (consumer: BullmqQueueConsumer) => void,
+  ) {
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
+    this.client = createWorkerClient(options, 'worker');
+    // BullMQ duplicates this connection for its blocking fetch and owns the copy; recording the
+    // copies lets close() drop them even when BullMQ's own close never returns.
+    const duplicate = this.client.duplicate.bind(this.client);
+    this.client.duplicate = (override?: Partial<RedisOptions>): Redis => {
+      const copy = duplicate(override);
+      this.duplicates.push(copy);
+      return copy;
+    };
+    let reported = false;
+    this.client.on('error', (error: Error) => {
+      if (!reported) options.onError(error, 'redis worker connection');
+      reported = true;
+    });
+    this.client.on('ready', () => {
+      reported = false;
+    });
+    const retention = options.retention;
+    const age = retention.executionsTtlSeconds > 0 ? { age: retention.executionsTtlSeconds } : {};
+    this.worker = new Worker<ExecutionJobData, void, typeof JOB_NAME>(keys.queueName, (job, token) => this.process(job, token), {
+      connection: this.client,
+      prefix: keys.prefix,
+      concurrency,
+      lockDuration: options.queue.lockDurationMs,
+      stalledInterval: options.queue.stalledIntervalMs,
+      maxStalledCount: options.queue.maxStalledCount,
+      // Also set per job by the queue; repeated here so jobs added by other tools are bounded too.
+      removeOnComplete: { count: retention.completedJobs, ...age },
+      removeOnFail: { count: retention.failedJobs, ...age },
+      autorun: true,
+    });
+    this.worker.on('error', (error) => options.onError(error, 'queue worker'));
+    this.worker.on('failed', (job, error) => options.onError(error, `execution ${job?.id ?? '?'}: handler failed`));
+  }
+
+  close(graceMs: number = this.options.queue.closeGraceMs): Promise<void> {
+    this.closing ??= this.shutdown(Math.max(0, graceMs));
+    return this.closing;
+  }
+
+  private process(job: Job<ExecutionJobData, void, typeof JOB_NAME>, token: string | undefined): Promise<void> {
+    const executionId: unknown = job.data?.executionId;
+    if (typeof executionId !== 'string' || executionId === '') {
+      return Promise.reject(new UnrecoverableError('job data carries no executionId'));
+    }
+    const controller = new AbortController();
+    // A job fetched while closing (a fetch already in flight) goes straight back.
+    const work = this.stopping ? this.handBack(job, token) : this.run(executionId, job, token, controller);
+    const key = token ?? `${job.id}`;
+    this.running.set(key, { controller, done: work.then(noop, noop) });
+    return work.finally(() => this.running.delete(key));
+  }
+
+  private async run(executionId: string, job: Job<ExecutionJobData>, token: string | undefined, controller: AbortController): Promise<void> {
+    try {
+      await this.handler(executionId, controller.signal);
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+    }
+    // Aborted by close(): whatever the handler did, the execution is not known to be finished.
+    if (controller.signal.aborted) await this.handBack(job, token);
+  }
+
+  /** Moves the job back to wait and tells BullMQ to leave it alone (WaitingError). */
+  private async handBack(job: Job<ExecutionJobData>, token: string | undefined): Promise<never> {
+    if (!this.forced && token !== undefined) {
+      try {
+        await withDeadline(job.moveToWait(token), this.options.connection.closeTimeoutMs, 'hand back job');
+      } catch (error) {
+        // Not lost: the lock expires and stalled-job recovery redelivers it.
+        this.options.onError(error, `execution ${job.id ?? '?'}: hand back`);
+      }
+    }
+    throw new WaitingError();
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    const { closeTimeoutMs } = this.options.connection;
+    this.stopping = true;
+    try {
+      // Stop fetching; running jobs go on and keep their locks renewed.
+      await withDeadline(this.worker.pause(true), closeTimeoutMs, 'pause worker').catch(noop);
+      if (!(await this.idle(graceMs))) {
+        const reason = new Error(`queue consumer closing: handler still running after ${graceMs} ms`);
+        for (const { controller } of this.running.values()) controller.abort(reason);
+        await this.idle(this.options.queue.abortWaitMs);
+      }
+      this.forced = this.running.size > 0;
+      await withDeadline(this.worker.close(this.forced), closeTimeoutMs, 'close worker').catch((error: unknown) =>
+        this.options.onError(error, 'queue worker close'),
+      );
+    } finally {
+      await closeClient(this.client, closeTimeoutMs);
+      for (const copy of this.duplicates) if (copy.status !== 'end') copy.disconnect();
+      this.onClosed(this);
+    }
+  }
+
+  /** True once no handler runs, false if some still do after `ms`. */
+  private async idle(ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (this.running.size > 0) {
+      const left = until - Date.now();
+      if (left <= 0) return false;
+      await Promise.race([Promise.all([...this.running.values()].map((entry) => entry.done)), sleep(left)]);
+    }
+    return true;
+  }
+}
+
+function noop(): void {}

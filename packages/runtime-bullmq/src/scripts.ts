@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * The Lua scripts of the repositories. A script runs atomically in Redis, which is how a flow
+ * save reads the latest revision and writes the next one without a race between processes
+ * (WATCH/MULTI would need a connection per call, since WATCH is per connection).
+ */
+
+/** A Lua script run by its SHA1, loaded on first use (EVALSHA, then EVAL on NOSCRIPT). */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly lua: string) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  async run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return await client.eval(this.lua, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+/**
+ * Saves a flow revision unless the source equals the live latest one.
+ * KEYS: flow hash, tenant flow index. ARGV: revision JSON (without its number), source, index
+ * member, change channel, flow key JSON. Returns `{revision, json, created}`.
+ */
+export const saveFlowScript = new LuaScript(`
+local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or '0')
+if latest > 0 and redis.call('HGET', KEYS[1], 'deleted') == '0' and redis.call('HGET', KEYS[1], 'source') == ARGV[2] then
+  return {latest, redis.call('HGET', KEYS[1], 'r:' .. latest), 0}
+end
+local n = latest + 1
+redis.call('HSET', KEYS[1], 'latest', n, 'deleted', '0', 'source', ARGV[2], 'r:' .. n, ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('PUBLISH', ARGV[4], '{"key":' .. ARGV[5] .. ',"revision":' .. n .. ',"deleted":false}')
+return {n, ARGV[1], 1}
+`);
+
+/**
+ * Records a deletion revision if the latest revision is still `expected` (compare-and-set: the
+ * caller built the deletion from that revision). KEYS: flow hash, tenant flow index. ARGV:
+ * expected latest, deletion JSON, index member, change channel, flow key JSON. Returns the new
+ * revision, 0 when there is nothing to delete, -1 when the latest changed meanwhile.
+ */
+export const deleteFlowScript = new LuaScript(`
+local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or '0')
+if latest == 0 or redis.call('HGET', KEYS[1], 'deleted') == '1' then return 0 end
+if latest ~= tonumber(ARGV[1]) then return -1 end
+local n = latest + 1
+redis.call('HSET', KEYS[1], 'latest', n, 'deleted', '1', 'r:' .. n, ARGV[2])
+redis.call('SREM', KEYS[2], ARGV[3])
+redis.call('PUBLISH', ARGV[4], '{"key":' .. ARGV[5] .. ',"revision":' .. n .. ',"deleted":true}')
+return n
+`);
+
+/**
+ * Indexes an execution for search and drops index entries older than the retention, a bounded
+ * number per call so a create never does unbounded work. KEYS: tenant index, tenant meta. ARGV:
+ * id, creation score, meta JSON, cutoff score (or '-' for no trim), trim limit.
+ */
+export const indexExecutionScript = new LuaScript(`
+if ARGV[4] ~= '-' then
+  local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))
+  if #old > 0 then
+    redis.call('ZREM', KEYS[1], unpack(old))
+    redis.call('HDEL', KEYS[2], unpack(old))
+  end
+end
+-- Added after the trim, so an execution dated before the cutoff is still found until it expires.
+redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1
+`);

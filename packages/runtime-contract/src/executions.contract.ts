@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { Execution } from '@sluice/engine';
+import { withState } from '@sluice/engine';
+import { anExecution, uniqueTenant } from './builders.js';
+import type { ContractContext } from './harness.js';
+
+const MINUTE = 60_000;
+
+/** Executions created one minute apart, oldest first, so "newest first" has one right answer. */
+async function createSeries(ctx: ContractContext, count: number, fields: Partial<Execution>): Promise<Execution[]> {
+  const start = Date.now() - count * MINUTE;
+  const created: Execution[] = [];
+  for (let i = 0; i < count; i++) {
+    const execution = anExecution({ ...fields, createdAt: new Date(start + i * MINUTE) });
+    await ctx.runtime.executions.create(execution);
+    created.push(execution);
+  }
+  return created;
+}
+
+function ids(executions: readonly Execution[]): string[] {
+  return executions.map((e) => e.id);
+}
+
+/** ExecutionRepository: create, duplicate detection, save, get, search. */
+export function describeExecutionRepository(ctx: ContractContext): void {
+  describe('executions', () => {
+    it('gives back a created execution equal to what was stored', async () => {
+      const execution = anExecution({ tenantId: uniqueTenant() });
+      await ctx.runtime.executions.create(execution);
+      expect(await ctx.runtime.executions.get(execution.id)).toEqual(execution);
+    });
+
+    it('rejects a second create of the same id with RUNTIME_DUPLICATE_EXECUTION and keeps the first', async () => {
+      const execution = anExecution({ tenantId: uniqueTenant() });
+      await ctx.runtime.executions.create(execution);
+      await expect(ctx.runtime.executions.create({ ...execution, flowRevision: 2 })).rejects.toMatchObject({
+        code: 'RUNTIME_DUPLICATE_EXECUTION',
+      });
+      expect(await ctx.runtime.executions.get(execution.id)).toEqual(execution);
+    });
+
+    it('replaces an execution on save', async () => {
+      const execution = anExecution({ tenantId: uniqueTenant() });
+      await ctx.runtime.executions.create(execution);
+      const running: Execution = { ...execution, state: withState(execution.state, 'RUNNING'), outputs: { done: false } };
+      await ctx.runtime.executions.save(running);
+      expect(await ctx.runtime.executions.get(execution.id)).toEqual(running);
+    });
+
+    it('answers undefined for an unknown id', async () => {
+      expect(await ctx.runtime.executions.get(anExecution().id)).toBeUndefined();
+    });
+
+    it('searches newest first, in pages, with the total', async () => {
+      const tenantId = uniqueTenant();
+      const [e0, e1, e2, e3, e4] = await createSeries(ctx, 5, { tenantId });
+      const search = (page: number, size: number) => ctx.runtime.executions.search({ tenantId, page, size });
+      const first = await search(1, 2);
+      expect(first.total).toBe(5);
+      expect(ids(first.results)).toEqual(ids([e4!, e3!]));
+      expect(ids((await search(2, 2)).results)).toEqual(ids([e2!, e1!]));
+      expect(ids((await search(3, 2)).results)).toEqual(ids([e0!]));
+      expect(await search(4, 2)).toEqual({ results: [], total: 5 });
+      expect((await search(1, 10)).results).toEqual([e4, e3, e2, e1, e0]);
+    });
+
+    it('filters a search by namespace, flow id and states, paging the matches', async () => {
+      const tenantId = uniqueTenant();
+      const [salesA] = await createSeries(ctx, 1, { tenantId, namespace: 'acme.sales', flowId: 'a' });
+      const [salesB] = await createSeries(ctx, 1, { tenantId, namespace: 'acme.sales', flowId: 'b' });
+      const [otherA] = await createSeries(ctx, 1, { tenantId, namespace: 'other', flowId: 'a' });
+      await ctx.runtime.executions.save({ ...salesB!, state: withState(salesB!.state, 'RUNNING') });
+      await ctx.runtime.executions.save({ ...otherA!, state: withState(withState(otherA!.state, 'RUNNING'), 'SUCCESS') });
+      const search = (filters: object, page = 1, size = 10) =>
+        ctx.runtime.executions.search({ tenantId, page, size, ...filters }).then((p) => ({ ids: ids(p.results), total: p.total }));
+
+      expect(await search({ namespace: 'acme.sales' })).toEqual({ ids: ids([salesB!, salesA!]), total: 2 });
+      expect(await search({ flowId: 'a' })).toEqual({ ids: ids([otherA!, salesA!]), total: 2 });
+      expect(await search({ namespace: 'acme.sales', flowId: 'a' })).toEqual({ ids: ids([salesA!]), total: 1 });
+      expect(await search({ states: ['SUCCESS'] })).toEqual({ ids: ids([otherA!]), total: 1 });
+      expect(await search({ states: ['CREATED', 'RUNNING'] })).toEqual({ ids: ids([salesB!, salesA!]), total: 2 });
+      expect(await search({ states: ['FAILED'] })).toEqual({ ids: [], total: 0 });
+      expect(await search({ flowId: 'a' }, 2, 1)).toEqual({ ids: ids([salesA!]), total: 2 });
+    });
+
+    it('keeps searches within their tenant', async () => {
+      const tenantId = uniqueTenant();
+      await createSeries(ctx, 2, { tenantId: uniqueTenant() });
+      const mine = await createSeries(ctx, 1, { tenantId });
+      const page = await ctx.runtime.executions.search({ tenantId, page: 1, size: 10 });
+      expect(page).toEqual({ results: mine, total: 1 });
+      expect(await ctx.runtime.executions.search({ tenantId: uniqueTenant(), page: 1, size: 10 })).toEqual({ results: [], total: 0 });
+    });
+
+    it.runIf(ctx.options.sharedStore)('shares executions and duplicate detection across instances', async () => {
+      const other = await ctx.another();
+      const execution = anExecution({ tenantId: uniqueTenant() });
+      await ctx.runtime.executions.create(execution);
+      expect(await other.executions.get(execution.id)).toEqual(execution);
+      await expect(other.executions.create(execution)).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
+    });
+  });
+}
