@@ -48,7 +48,7 @@ export async function dispatchWebhook(input: DispatchWebhookInput): Promise<Webh
   for (const trigger of flow.triggers) {
     if (trigger.disabled) continue;
     const entry = input.registry.trigger(trigger.type);
-    if (!entry || entry.definition.mode !== 'webhook') continue;
+    if (!entry) continue;
     const decision = await ask(input, flow, trigger, entry, logger);
     if (decision) return decision;
   }
@@ -56,6 +56,7 @@ export async function dispatchWebhook(input: DispatchWebhookInput): Promise<Webh
 }
 
 async function ask(input: DispatchWebhookInput, flow: FlowRevision, trigger: FlowTrigger, entry: RegisteredTrigger, logger: PluginLogger): Promise<WebhookDispatch | undefined> {
+  // Only webhook triggers answer requests; a schedule with a `key`-looking prop is not one.
   if (entry.definition.mode !== 'webhook') return undefined;
   const secrets = createSecretReader(input.secrets);
   const variables = {
@@ -88,11 +89,11 @@ async function ask(input: DispatchWebhookInput, flow: FlowRevision, trigger: Flo
     case 'invalid':
       return { kind: 'invalid', errors: decision.errors };
     case 'start':
-      return start(input, flow, trigger, decision);
+      return start(input, flow, { id: trigger.id, type: entry.type }, decision);
   }
 }
 
-function start(input: DispatchWebhookInput, flow: FlowRevision, trigger: FlowTrigger, decision: {
+function start(input: DispatchWebhookInput, flow: FlowRevision, trigger: { id: string; type: string }, decision: {
   readonly variables: unknown; readonly inputs?: Readonly<Record<string, unknown>>;
   readonly labels?: readonly { readonly key: string; readonly value: string }[]; readonly response?: WebhookResponsePolicy;
 }): WebhookDispatch {
