@@ -18,6 +18,10 @@ export interface FlowTask {
   readonly logLevel?: string;
   /** Kestra's `runIf` (2.0: `when`): the task runs only when it renders truthy. */
   readonly runIf?: string;
+  /** Kestra's worker group (`{ key, fallback }`), kept as written; Sluice has one pool of workers. */
+  readonly workerGroup?: Readonly<Record<string, unknown>>;
+  /** Kestra's `logToFile`, kept as written; Sluice always stores logs as entries. */
+  readonly logToFile?: boolean;
   /** The plugin's own props, as written in YAML (not rendered). */
   readonly props: Readonly<Record<string, unknown>>;
 }
@@ -30,6 +34,15 @@ export interface FlowTrigger {
   readonly disabled: boolean;
   /** Labels the trigger adds to the executions it starts. */
   readonly labels: readonly Label[];
+  /** Minimum level of the logs of the executions it starts (`logLevel`, or its alias `minLogLevel`). */
+  readonly logLevel?: string;
+  /** Kestra's worker group (`{ key, fallback }`), kept as written. */
+  readonly workerGroup?: Readonly<Record<string, unknown>>;
+  /** States after which the trigger disables itself (Kestra's `stopAfter`). */
+  readonly stopAfter?: readonly string[];
+  /** Kestra's `logToFile`, kept as written. */
+  readonly logToFile?: boolean;
+  /** The plugin's own props, as written in YAML (not rendered). */
   readonly props: Readonly<Record<string, unknown>>;
 }
 

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { testRegistry } from '../../test/fixtures/test-plugins.js';
+import { createRegistry } from '../plugins/registry.js';
+import { parseFlow } from './parse.js';
+import type { FlowProblem, ParseResult } from './problems.js';
+
+const registry = testRegistry();
+const LOG = 'io.kestra.plugin.core.log.Log';
+const errorsOf = (result: ParseResult): readonly FlowProblem[] => {
+  if (result.ok) throw new Error('expected errors');
+  return result.errors;
+};
+const check = (source: string) => errorsOf(parseFlow(source, registry)).map(({ code, path, message, line, column }) => `${line}:${column} ${code} ${path}: ${message}`);
+const head = 'id: f\nnamespace: company.team\n';
+const log = (id: string, more = '') => `  - id: ${id}\n    type: ${LOG}\n    message: hi\n${more}`;
+
+describe('the flow envelope', () => {
+  it('checks id, namespace, unknown top-level keys and required keys', () => {
+    expect(check(`id: -bad\nnamespace: ${'a'.repeat(151)}\ntask: []\n`)).toEqual([
+      '1:1 FLOW_SCHEMA tasks: missing required property \'tasks\'',
+      '1:5 FLOW_SCHEMA id: must match ^[a-zA-Z0-9][a-zA-Z0-9._-]*$',
+      '2:12 FLOW_SCHEMA namespace: must be at most 150 characters long',
+      "3:1 FLOW_SCHEMA task: unknown property 'task'",
+    ]);
+  });
+
+  it('treats an empty optional key as absent, and checks the type of the others', () => {
+    expect(parseFlow(`${head}description:\ntriggers:\ntasks:\n${log('a')}`, registry).ok).toBe(true);
+    expect(check(`${head}disabled: maybe\nvariables: [1]\ntasks:\n${log('a')}`)).toEqual([
+      '3:11 FLOW_SCHEMA disabled: must be true or false, got the string "maybe"',
+      '4:12 FLOW_SCHEMA variables: must be a mapping, got a list',
+    ]);
+  });
+
+  it('checks known extra keys and keeps them', () => {
+    expect(check(`${head}concurrency:\n  limit: 0\n  behaviour: QUEUE\ntasks:\n${log('a')}`)).toEqual([
+      '4:10 FLOW_SCHEMA concurrency.limit: must be greater than or equal to 1',
+      "5:3 FLOW_SCHEMA concurrency.behaviour: unknown property 'behaviour'",
+    ]);
+  });
+});
+
+describe('labels', () => {
+  it('accepts a list or a mapping and refuses system labels', () => {
+    expect(check(`${head}labels:\n  system.correlationId: x\n  team: ""\ntasks:\n${log('a')}`)).toEqual([
+      '4:3 FLOW_SCHEMA labels["system.correlationId"]: System labels can only be set by Kestra itself, offending label: system.correlationId=x',
+      '5:9 FLOW_SCHEMA labels.team: must be a string or a number or true or false, got the string ""',
+    ]);
+    expect(check(`${head}labels:\n  - key: system.from\n    value: api\n  - key: team\ntasks:\n${log('a')}`)).toEqual([
+      '4:10 FLOW_SCHEMA labels[0].key: System labels can only be set by Kestra itself, offending label: system.from=api',
+      "6:5 FLOW_SCHEMA labels[1].value: missing required property 'value'",
+    ]);
+    expect(check(`${head}labels: prod\ntasks:\n${log('a')}`)).toEqual(['3:9 FLOW_SCHEMA labels: must be a list of { key, value } or a mapping']);
+  });
+});
+
+describe('inputs and outputs', () => {
+  it('checks ids, types and uniqueness with Kestra\'s messages', () => {
+    const source = `${head}inputs:\n  - id: a\n    type: STRING\n  - id: a\n    type: TEXT\n  - name\noutputs:\n  - id: o\n    type: STRING\ntasks:\n${log('t')}`;
+    expect(check(source)).toEqual([
+      '6:9 FLOW_DUPLICATE_ID inputs[1].id: Duplicate input with name [a]',
+      '7:11 FLOW_SCHEMA inputs[1].type: must be one of STRING, ENUM, SELECT, INT, FLOAT, BOOLEAN, BOOL, DATETIME, DATE, TIME, DURATION, FILE, JSON, URI, SECRET, ARRAY, MULTISELECT, YAML, EMAIL, ION, OBJECT, TABLE, FORM, got the string "TEXT"',
+      '8:5 FLOW_SCHEMA inputs[2]: an input must be a mapping with at least id and type',
+      "10:5 FLOW_SCHEMA outputs[0].value: missing required property 'value'",
+    ]);
+  });
+});
+
+describe('tasks', () => {
+  it('checks the task envelope beside the props', () => {
+    const source = `${head}tasks:\n  - id: a b\n    type: ${LOG}\n    message: hi\n    timeout: 30 seconds\n    retry:\n      type: linear\n    runIf: "{{ true }}"\n    when: "{{ true }}"\n  - just a string\n`;
+    expect(check(source)).toEqual([
+      '4:9 FLOW_SCHEMA tasks[0].id: must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$',
+      '7:14 FLOW_SCHEMA tasks[0].timeout: must be an ISO-8601 duration such as PT30S or a {{ }} template, got the string "30 seconds"',
+      '9:13 FLOW_SCHEMA tasks[0].retry.type: must be one of constant, exponential, random, got the string "linear"',
+      "11:5 FLOW_SCHEMA tasks[0].when: 'runIf' and 'when' are two names of one field; keep one",
+      '12:5 FLOW_SCHEMA tasks[1]: a task must be a mapping with at least id and type',
+    ]);
+  });
+
+  it('finds duplicate ids across tasks, errors, finally and nested tasks', () => {
+    const source = `${head}tasks:\n${log('a')}errors:\n${log('a')}finally:\n${log('b')}afterExecution:\n${log('b')}`;
+    expect(check(source)).toEqual([
+      '8:9 FLOW_DUPLICATE_ID errors[0].id: Duplicate task id with name [a]',
+      '16:9 FLOW_DUPLICATE_ID afterExecution[0].id: Duplicate task id with name [b]',
+    ]);
+    // A flowable-like task nesting tasks in a prop: its ids count too (the prop itself is unknown to Log).
+    const flowable = `${head}tasks:\n${log('a', `    then:\n      - id: a\n        type: ${LOG}\n`)}`;
+    expect(check(flowable).filter((line) => line.includes('DUPLICATE'))).toEqual(['8:13 FLOW_DUPLICATE_ID tasks[0].then[0].id: Duplicate task id with name [a]']);
+  });
+
+  it('reports a task without id or type at the task, and checks nothing else of an untyped task', () => {
+    expect(check(`${head}tasks:\n  - message: hi\n  - id: b\n    type: ""\n    anything: goes\n`)).toEqual([
+      "4:5 FLOW_SCHEMA tasks[0].id: missing required property 'id'",
+      "4:5 FLOW_SCHEMA tasks[0].type: missing required property 'type'",
+      '6:11 FLOW_SCHEMA tasks[1].type: must not be empty',
+    ]);
+  });
+
+  it('says when a trigger type is used as a task, and what is loaded when nothing is close', () => {
+    expect(check(`${head}tasks:\n  - id: a\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: k\n`)).toEqual([
+      "5:11 PLUGIN_UNKNOWN_TYPE tasks[0].type: 'io.kestra.plugin.core.trigger.Webhook' is a trigger type; it belongs under triggers",
+    ]);
+    expect(check(`${head}tasks:\n  - id: a\n    type: com.example.SendEmail\n`)).toEqual([
+      "5:11 PLUGIN_UNKNOWN_TYPE tasks[0].type: unknown type 'com.example.SendEmail'; no loaded task has this type (loaded packages: @sluice/test-plugins)",
+    ]);
+    expect(errorsOf(parseFlow(`${head}tasks:\n${log('a')}`, createRegistry([])))[0]?.message).toBe(
+      `unknown type '${LOG}'; no plugin packages are loaded`,
+    );
+  });
+});
+
+describe('triggers', () => {
+  it('checks the envelope, labels, props and unique ids', () => {
+    const hook = (id: string, more = '') => `  - id: ${id}\n    type: io.kestra.plugin.core.trigger.Webhook\n${more}`;
+    const source = `${head}tasks:\n${log('a')}triggers:\n${hook('w', '    key: k\n    logLevel: INFO\n    minLogLevel: WARN\n')}${hook('w', '    key: k\n    labels: { system.x: y }\n    stopAfter: [DONE]\n')}${hook('x', '    key: 12\n    wait: "{{ yes }}"\n')}`;
+    expect(check(`${head}tasks:\n${log('a')}triggers:\n  - id: w\n    type: io.kestra.plugin.core.trigger.Webhok\n`)).toEqual([
+      "9:11 PLUGIN_UNKNOWN_TYPE triggers[0].type: unknown type 'io.kestra.plugin.core.trigger.Webhok'; did you mean io.kestra.plugin.core.trigger.Webhook?",
+    ]);
+    expect(check(source)).toEqual([
+      "12:5 FLOW_SCHEMA triggers[0].minLogLevel: 'logLevel' and 'minLogLevel' are two names of one field; keep one",
+      '13:9 FLOW_DUPLICATE_ID triggers[1].id: Duplicate trigger id with name [w]',
+      '16:15 FLOW_SCHEMA triggers[1].labels["system.x"]: System labels can only be set by Kestra itself, offending label: system.x=y',
+      '17:17 FLOW_SCHEMA triggers[1].stopAfter[0]: must be one of CREATED, SUBMITTED, RUNNING, PAUSED, RESTARTED, KILLING, SUCCESS, WARNING, FAILED, KILLED, CANCELLED, QUEUED, RETRYING, RETRIED, SKIPPED, BREAKPOINT, RESUBMITTED, got the string "DONE"',
+      '20:10 FLOW_INVALID_PROPS triggers[2].key: must be a string or a {{ }} template, got number 12',
+      '21:11 FLOW_INVALID_PROPS triggers[2].wait: must be true or false, got the string "{{ yes }}"',
+    ]);
+  });
+});

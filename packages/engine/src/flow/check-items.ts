@@ -1,0 +1,113 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { engineErrors } from '../errors.js';
+import type { PluginRegistry, RegisteredTask, RegisteredTrigger } from '../plugins/types.js';
+import { schemasOf } from '../plugins/schemas.js';
+import { schemaProblems, type PathSegment } from '../plugins/value-errors.js';
+import { TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS, TaskEnvelope, TriggerEnvelope } from './envelope.js';
+import { checkLabels } from './labels.js';
+import { isMapping, withoutNulls, type Reporter } from './report.js';
+
+const { FLOW_SCHEMA, FLOW_INVALID_PROPS, PLUGIN_UNKNOWN_TYPE } = engineErrors.codes;
+const TaskCheck = TypeCompiler.Compile(TaskEnvelope);
+const TriggerCheck = TypeCompiler.Compile(TriggerEnvelope);
+const REQUIRED = ['id', 'type'];
+
+/** An id met while checking, with where it was written, for the duplicate check. */
+export interface SeenId {
+  readonly id: string;
+  readonly segments: readonly PathSegment[];
+}
+
+/** Splits a task or trigger into its envelope and the plugin's own props. */
+export function splitProps(item: Record<string, unknown>, envelopeKeys: ReadonlySet<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([key]) => !envelopeKeys.has(key)));
+}
+
+function unknownType(registry: PluginRegistry, type: string, kind: 'task' | 'trigger'): string {
+  const suggestions = registry.suggest(type, 10).filter((t) => (kind === 'task' ? registry.task(t) : registry.trigger(t))).slice(0, 3);
+  if (suggestions.length > 0) {
+    const list = suggestions.length === 1 ? suggestions[0] : `${suggestions.slice(0, -1).join(', ')} or ${suggestions.at(-1)}`;
+    return engineErrors.PLUGIN_UNKNOWN_TYPE(type, `; did you mean ${list}?`).message;
+  }
+  // Nothing close: say what is loaded, so "typo" and "package not installed" can be told apart.
+  const loaded = registry.packages().map((p) => p.name);
+  const why = loaded.length > 0 ? `no loaded ${kind} has this type (loaded packages: ${loaded.join(', ')})` : 'no plugin packages are loaded';
+  return engineErrors.PLUGIN_UNKNOWN_TYPE(type, `; ${why}`).message;
+}
+
+// Kestra's uniqueness covers every task of a flow, those nested in flowable tasks too. Sluice has
+// no flowable plugin yet, so nested tasks are recognised by their shape: a mapping with a string
+// `id` and a string `type`, inside a list.
+function nestedIds(value: unknown, at: readonly PathSegment[], out: SeenId[], inList: boolean): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => nestedIds(item, [...at, i], out, true));
+  } else if (isMapping(value)) {
+    if (inList && typeof value.id === 'string' && typeof value.type === 'string') out.push({ id: value.id, segments: [...at, 'id'] });
+    for (const [key, child] of Object.entries(value)) nestedIds(child, [...at, key], out, false);
+  }
+}
+
+function resolveType(
+  registry: PluginRegistry,
+  reporter: Reporter,
+  item: Record<string, unknown>,
+  at: readonly PathSegment[],
+  kind: 'task' | 'trigger',
+): RegisteredTask | RegisteredTrigger | undefined {
+  const type = item.type;
+  if (typeof type !== 'string' || type === '') return undefined; // the envelope check said so
+  const entry = kind === 'task' ? registry.task(type) : registry.trigger(type);
+  if (entry) return entry;
+  const other = kind === 'task' ? registry.trigger(type) : registry.task(type);
+  const message = other
+    ? `'${type}' is a ${other.kind} type; it belongs under ${other.kind === 'task' ? 'tasks' : 'triggers'}`
+    : unknownType(registry, type, kind);
+  reporter.add(PLUGIN_UNKNOWN_TYPE, [...at, 'type'], message);
+  return undefined;
+}
+
+function checkProps(reporter: Reporter, entry: RegisteredTask | RegisteredTrigger, props: Record<string, unknown>, at: readonly PathSegment[]): void {
+  reporter.addAll(FLOW_INVALID_PROPS, at, schemaProblems(schemasOf(entry.definition).saveTime, props));
+}
+
+function oneOf(reporter: Reporter, item: Record<string, unknown>, at: readonly PathSegment[], first: string, second: string): void {
+  if (item[first] !== undefined && item[second] !== undefined) {
+    reporter.add(FLOW_SCHEMA, [...at, second], `'${first}' and '${second}' are two names of one field; keep one`, 'key');
+  }
+}
+
+/**
+ * Checks one task: its envelope, its type (resolved through the registry, with suggestions
+ * when unknown) and its props against the save-time schema. Returns the ids it declares, its
+ * own first, for the flow-wide duplicate check.
+ */
+export function checkTask(registry: PluginRegistry, reporter: Reporter, raw: unknown, at: readonly PathSegment[]): SeenId[] {
+  if (!isMapping(raw)) {
+    reporter.add(FLOW_SCHEMA, at, 'a task must be a mapping with at least id and type');
+    return [];
+  }
+  const item = withoutNulls(raw, REQUIRED);
+  reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TaskCheck, item));
+  oneOf(reporter, item, at, 'runIf', 'when');
+  const props = splitProps(item, TASK_ENVELOPE_KEYS);
+  const entry = resolveType(registry, reporter, item, at, 'task');
+  if (entry) checkProps(reporter, entry, props, at);
+  const ids: SeenId[] = typeof item.id === 'string' ? [{ id: item.id, segments: [...at, 'id'] }] : [];
+  for (const [key, value] of Object.entries(props)) nestedIds(value, [...at, key], ids, false);
+  return ids;
+}
+
+/** Checks one trigger as {@link checkTask} checks a task; returns its id. */
+export function checkTrigger(registry: PluginRegistry, reporter: Reporter, raw: unknown, at: readonly PathSegment[]): SeenId[] {
+  if (!isMapping(raw)) {
+    reporter.add(FLOW_SCHEMA, at, 'a trigger must be a mapping with at least id and type');
+    return [];
+  }
+  const item = withoutNulls(raw, REQUIRED);
+  reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TriggerCheck, item));
+  reporter.addAll(FLOW_SCHEMA, [], checkLabels(item.labels, [...at, 'labels']));
+  oneOf(reporter, item, at, 'logLevel', 'minLogLevel');
+  const entry = resolveType(registry, reporter, item, at, 'trigger');
+  if (entry) checkProps(reporter, entry, splitProps(item, TRIGGER_ENVELOPE_KEYS), at);
+  return typeof item.id === 'string' ? [{ id: item.id, segments: [...at, 'id'] }] : [];
+}

@@ -1,0 +1,7 @@
+/**
+ * Flows: YAML parsing with positions, validation against the envelope and the plugins' props
+ * schemas, and the flow JSON Schema for editors.
+ */
+export type { FlowProblem, ParseResult, ParseFlowOptions } from './problems.js';
+export { parseFlow, parseFlows } from './parse.js';
+export { flowJsonSchema, writeFlowJsonSchema } from './json-schema.js';

@@ -1,0 +1,33 @@
+import type { ErrorTarget, PathSegment, SchemaProblem } from '../plugins/value-errors.js';
+import { segmentsToPath } from '../plugins/value-errors.js';
+import type { Locator } from './locate.js';
+import type { FlowProblem } from './problems.js';
+
+/** Collects a document's problems, each placed in the source by the document's locator. */
+export class Reporter {
+  readonly problems: FlowProblem[] = [];
+
+  constructor(private readonly locator: Locator) {}
+
+  /** Records one problem about the value at `segments`. */
+  add(code: string, segments: readonly PathSegment[], message: string, target: ErrorTarget = 'value'): void {
+    this.problems.push({ code, path: segmentsToPath(segments), message, ...this.locator.position(segments, target) });
+  }
+
+  /** Records schema problems found in the value at `base`, whose paths are relative to it. */
+  addAll(code: string, base: readonly PathSegment[], problems: readonly SchemaProblem[]): void {
+    for (const p of problems) this.add(code, [...base, ...p.segments], p.message, p.target);
+  }
+}
+
+/** A mapping (a plain object as YAML reads one), not a list nor a scalar. */
+export const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The mapping without its null-valued optional keys: `description:` left empty in YAML means
+ * "not set", as Kestra's Jackson reads it, not "set to null".
+ */
+export function withoutNulls(value: Record<string, unknown>, required: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([key, v]) => v !== null || required.includes(key)));
+}
