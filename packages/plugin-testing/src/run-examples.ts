@@ -1,0 +1,222 @@
+import type { PluginExample, PluginPackage } from '@sluice/core';
+import {
+  createExecution,
+  createExecutor,
+  dispatchWebhook,
+  parseFlow,
+  type Execution,
+  type FlowRevision,
+  type LogEntry,
+  type PluginRegistry,
+  type SecretProvider,
+} from '@sluice/engine';
+import { createMemoryRuntime } from '@sluice/runtime-memory';
+import { asPackage, buildRegistry, type ExampleTarget } from './example-registry.js';
+import { defaultWebhookKey, exampleToRequest } from './example-request.js';
+import { missingLog, subsetDifferences } from './expectations.js';
+
+/**
+ * Options of {@link runExamples}.
+ * @public
+ */
+export interface RunExamplesOptions {
+  /**
+   * Other plugin packages the examples use, e.g. the Log task's package for a trigger's
+   * examples. Their own examples are not run.
+   */
+  readonly packages?: readonly PluginPackage[];
+  /** Secrets by name, plain values (not base64), for `{{ secret('NAME') }}`. */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Tenant of the flows; `main`. */
+  readonly tenantId?: string;
+  /** The clock of the engine. */
+  readonly now?: () => Date;
+  /** How long one execution may take before the example fails; 10 seconds. */
+  readonly timeoutMs?: number;
+  /** Throw an error listing every failure once all examples ran; true. */
+  readonly throwOnFailure?: boolean;
+}
+
+/**
+ * What came of one example.
+ * @public
+ */
+export interface ExampleResult {
+  /** `<type> › <example title>`. */
+  readonly name: string;
+  /** The example as declared. */
+  readonly example: PluginExample;
+  /** True when every expectation held. */
+  readonly ok: boolean;
+  /** One line per expectation that did not hold. */
+  readonly failures: readonly string[];
+  /** For a webhook example: the status the request got. */
+  readonly status?: number;
+  /** The execution as it ended, when one was created. */
+  readonly execution?: Execution;
+  /** The execution's log entries, in order. */
+  readonly logs: readonly LogEntry[];
+}
+
+const STATUS = { start: 200, skip: 204, 'not-found': 404, invalid: 422 } as const;
+
+/**
+ * Runs every example of a plugin package (or of one task or trigger) through the same pipeline
+ * as the host: the flow is parsed and validated with the engine's `parseFlow`; a webhook
+ * example's `request` goes through `dispatchWebhook` and must get `expect.status` (200 when
+ * omitted: 204 skip, 404 not found, 422 invalid); the execution (made by `createExecution` when
+ * there is no request) is stored in an in-memory runtime and run by the engine's executor.
+ * Then `expect.state` (SUCCESS when omitted), `expect.logs` (in order, other lines allowed
+ * between) and `expect.triggerVariables` (a deep subset) are checked.
+ *
+ * Resolves to one result per example, and throws an error listing every failure unless
+ * `throwOnFailure` is false.
+ *
+ * @example
+ * ```ts
+ * import plugin from './index.js';
+ * it('runs every example', async () => {
+ *   await runExamples(plugin, { packages: [logPlugin] });
+ * });
+ * ```
+ * @public
+ */
+export async function runExamples(target: ExampleTarget, options: RunExamplesOptions = {}): Promise<readonly ExampleResult[]> {
+  const pkg = asPackage(target);
+  const registry = buildRegistry(pkg, options.packages ?? []);
+  const secrets: SecretProvider = (name) => (options.secrets && Object.hasOwn(options.secrets, name) ? options.secrets[name] : undefined);
+  const definitions = [...pkg.tasks, ...pkg.triggers];
+  if (definitions.every((definition) => definition.examples.length === 0)) throw new Error('runExamples: the target declares no examples');
+
+  const results: ExampleResult[] = [];
+  for (const definition of definitions) {
+    const types = [definition.type, ...(definition.aliases ?? [])];
+    for (const example of definition.examples) {
+      const name = `${definition.type} › ${example.title}`;
+      results.push(await runOne(name, example, types, { registry, secrets, options }));
+    }
+  }
+  const failed = results.filter((result) => !result.ok);
+  if (failed.length > 0 && options.throwOnFailure !== false) throw new Error(failureReport(failed, results.length));
+  return results;
+}
+
+interface RunDeps {
+  readonly registry: PluginRegistry;
+  readonly secrets: SecretProvider;
+  readonly options: RunExamplesOptions;
+}
+
+async function runOne(name: string, example: PluginExample, types: readonly string[], deps: RunDeps): Promise<ExampleResult> {
+  const failures: string[] = [];
+  const done = (extra: Partial<ExampleResult> = {}): ExampleResult => ({ name, example, ok: failures.length === 0, failures, logs: [], ...extra });
+
+  // An example that does not use its plugin documents nothing about it.
+  if (!types.some((type) => example.flow.includes(type))) failures.push(`the flow does not use ${types[0]}`);
+
+  const parsed = parseFlow(example.flow, deps.registry, { tenantId: deps.options.tenantId ?? 'main' });
+  if (!parsed.ok) {
+    for (const problem of parsed.errors) failures.push(`flow invalid at ${problem.path} (line ${problem.line}, column ${problem.column}): ${problem.message} [${problem.code}]`);
+    return done();
+  }
+
+  const runtime = createMemoryRuntime(deps.options.now === undefined ? {} : { now: deps.options.now });
+  try {
+    const flow = await runtime.flows.save({ ...parsed.flow, source: example.flow });
+    const started = await startExecution(example, flow, deps, failures);
+    if (started.execution === undefined) return done(started.status === undefined ? {} : { status: started.status });
+
+    await runtime.executions.create(started.execution);
+    const executor = createExecutor({
+      runtime,
+      registry: deps.registry,
+      secrets: deps.secrets,
+      ...(deps.options.now === undefined ? {} : { now: deps.options.now }),
+    });
+    const execution = await withTimeout(executor, started.execution.id, deps.options.timeoutMs ?? 10_000);
+    const logs = await runtime.logs.list(execution.id);
+    checkExecution(example, execution, logs, failures);
+    return done({ execution, logs, ...(started.status === undefined ? {} : { status: started.status }) });
+  } catch (error) {
+    failures.push(`threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return done();
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** The execution to run, from the example's request or directly; none when the request starts nothing. */
+async function startExecution(
+  example: PluginExample,
+  flow: FlowRevision,
+  deps: RunDeps,
+  failures: string[],
+): Promise<{ execution?: Execution; status?: number }> {
+  const now = deps.options.now?.();
+  if (example.request === undefined) {
+    return { execution: createExecution({ flow, from: 'api', ...(now === undefined ? {} : { now }) }) };
+  }
+  const key = example.request.key ?? defaultWebhookKey(flow, deps.registry, deps.secrets);
+  if (key === undefined) {
+    failures.push('the example has a request but the flow has no webhook trigger with a key; set request.key');
+    return {};
+  }
+  const decision = await dispatchWebhook({
+    flow,
+    registry: deps.registry,
+    request: exampleToRequest(example.request, key),
+    secrets: deps.secrets,
+    tenantId: flow.tenantId,
+    ...(now === undefined ? {} : { now }),
+  });
+  const status = STATUS[decision.kind];
+  const expected = example.expect?.status ?? 200;
+  if (status !== expected) {
+    const why = decision.kind === 'invalid' ? `: ${decision.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` : '';
+    failures.push(`expected status ${expected}, got ${status} (${decision.kind})${why}`);
+    return { status };
+  }
+  return decision.kind === 'start' ? { execution: decision.execution, status } : { status };
+}
+
+function checkExecution(example: PluginExample, execution: Execution, logs: readonly LogEntry[], failures: string[]): void {
+  const expected = example.expect ?? {};
+  const state = expected.state ?? 'SUCCESS';
+  if (execution.state.current !== state) failures.push(`expected state ${state}, got ${execution.state.current}`);
+  const missing = missingLog(expected.logs ?? [], logs);
+  if (missing) failures.push(`missing log line ${missing.level} ${JSON.stringify(missing.message)}`);
+  if (expected.triggerVariables !== undefined) {
+    for (const difference of subsetDifferences(expected.triggerVariables, execution.trigger?.variables, 'trigger')) {
+      failures.push(`trigger variables: ${difference}`);
+    }
+  }
+  // The log is what explains a wrong state or a missing line, so show it with the failure.
+  if (failures.length > 0 && logs.length > 0) {
+    failures.push(`the execution logged:\n${logs.map((line) => `        ${line.level} ${line.taskId ?? '-'}: ${line.message}`).join('\n')}`);
+  }
+}
+
+async function withTimeout(executor: ReturnType<typeof createExecutor>, executionId: string, timeoutMs: number): Promise<Execution> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error('example timed out'));
+      reject(new Error(`the execution did not end within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([executor.run(executionId, controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function failureReport(failed: readonly ExampleResult[], total: number): string {
+  const lines = [`${failed.length} of ${total} example${total === 1 ? '' : 's'} failed:`];
+  for (const result of failed) {
+    lines.push(`  ✗ ${result.name}`);
+    for (const failure of result.failures) lines.push(`      ${failure}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,20 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * True when the key of the URL equals the trigger's rendered key.
+ *
+ * The key is the webhook's only credential, so the comparison must not leak it through
+ * timing. `timingSafeEqual` needs equal lengths, and an early length check would reveal the
+ * key's length; comparing SHA-256 digests of both sides gives equal lengths whatever the input.
+ * The rendered key is trimmed (Kestra trims it), the URL's is compared as given, and a blank
+ * rendered key never matches anything.
+ */
+export function keysMatch(renderedKey: string, requestKey: string): boolean {
+  const expected = renderedKey.trim();
+  const same = timingSafeEqual(digest(expected), digest(requestKey));
+  return same && expected !== '';
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
