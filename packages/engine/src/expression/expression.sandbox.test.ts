@@ -1,0 +1,201 @@
+/**
+ * The sandbox: templates come from flow authors and data from anyone who can call a webhook, so
+ * no template may reach JavaScript's prototypes, constructors, globals or methods, data is never
+ * rendered as a template, and no input may hang or crash the worker.
+ */
+import { isSluiceError, type SluiceError } from '@sluice/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateExpression, renderDeep, renderTemplate } from './index.js';
+
+function prototypeSnapshot(): string {
+  const names = (target: object): string => Object.getOwnPropertyNames(target).sort().join(',');
+  return [Object.prototype, Array.prototype, String.prototype, Function.prototype, Number.prototype, Date.prototype].map(names).join('|');
+}
+
+function failure(run: () => unknown): SluiceError {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(isSluiceError(caught), `expected a SluiceError, got ${String(caught)}`).toBe(true);
+  return caught as SluiceError;
+}
+
+const variables = Object.freeze({
+  x: Object.freeze({ a: 1 }),
+  list: Object.freeze([1, 2]),
+  text: '{{ 7*7 }}',
+  fn: () => 'called',
+  instance: new (class Hidden {
+    secretField = 'internal';
+  })(),
+});
+
+let before = '';
+beforeAll(() => {
+  before = prototypeSnapshot();
+});
+afterAll(() => {
+  expect(prototypeSnapshot()).toBe(before);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
+
+describe('expression sandbox', () => {
+  it.each([
+    '{{ constructor }}',
+    '{{ __proto__ }}',
+    '{{ prototype }}',
+    "{{ ''.constructor }}",
+    "{{ 'abc'.constructor.name }}",
+    '{{ x.__proto__ }}',
+    "{{ x['__proto__'] }}",
+    "{{ x['con' ~ 'structor'] }}",
+    "{{ x.constructor.constructor('return process')() }}",
+    "{{ x['constructor']['constructor']('return process')() }}",
+    '{{ [].constructor }}',
+    '{{ {}.constructor }}',
+    '{{ (x).constructor }}',
+    '{{ list.constructor.prototype }}',
+    '{{ process }}',
+    '{{ process.env }}',
+    '{{ globalThis }}',
+    '{{ global }}',
+    '{{ require }}',
+    "{{ require('fs') }}",
+    "{{ import('fs') }}",
+    '{{ Function }}',
+    '{{ this }}',
+    '{{ x.toString }}',
+    '{{ x.toString() }}',
+    '{{ x.hasOwnProperty }}',
+    "{{ x.hasOwnProperty('a') }}",
+    '{{ x.valueOf }}',
+    '{{ x.__defineGetter__ }}',
+    '{{ x.__lookupGetter__ }}',
+    "{{ 'abc'.toUpperCase }}",
+    "{{ 'abc'.toUpperCase() }}",
+    '{{ list.map }}',
+    '{{ list.push(3) }}',
+    '{{ now().getTime() }}',
+    '{{ now().constructor }}',
+    '{{ now().toISOString }}',
+    '{{ x | constructor }}',
+    '{{ x | __proto__ }}',
+    '{{ x | toString }}',
+    '{{ x | hasOwnProperty }}',
+    '{{ constructor() }}',
+    '{{ toString() }}',
+    '{{ valueOf() }}',
+    '{{ fn() }}',
+    '{{ fn }}',
+    '{{ x is constructor }}',
+    '{{ x is toString }}',
+    '{{ instance.secretField }}',
+    '{{ instance.constructor }}',
+    '{% for i in [1] %}{{ loop.constructor }}{% endfor %}',
+    '{% set constructor = 1 %}{{ constructor }}',
+    "{{ fromJson('{\"__proto__\": {\"polluted\": true}}').__proto__ }}",
+    "{{ fromJson('{\"__proto__\": {\"polluted\": true}}').polluted }}",
+  ])('%s fails with the engine error and exposes nothing', (template) => {
+    const error = failure(() => renderTemplate(template, variables));
+    expect(error.code).toMatch(/^EXPRESSION_/);
+    expect(error.message).not.toMatch(/native code|=>|function \w*\(|class Hidden|internal|called/);
+    expect(JSON.stringify(error.details)).not.toMatch(/native code|internal|called/);
+  });
+
+  it('refuses the same in bare expressions', () => {
+    for (const expression of ['constructor', "x['__proto__']", 'x.constructor.constructor', "''.constructor"]) {
+      expect(failure(() => evaluateExpression(expression, variables)).code).toMatch(/^EXPRESSION_/);
+    }
+  });
+
+  it('renders data holding template markup literally, never as a template', () => {
+    expect(renderTemplate('{{ text }}', variables)).toBe('{{ 7*7 }}');
+    expect(renderTemplate('{{ fromJson(\'{"t": "{{ 7*7 }}"}\').t }}', variables)).toBe('{{ 7*7 }}');
+    expect(renderDeep({ a: ['{{ text }}'] }, variables)).toEqual({ a: ['{{ 7*7 }}'] });
+  });
+
+  it('keeps __proto__ keys of maps as plain data without touching any prototype', () => {
+    expect(renderTemplate("{{ {'__proto__': {'polluted': 1}} }}", {})).toBe('{"__proto__":{"polluted":1}}');
+    expect(renderTemplate("{{ {'a': 1} | merge(fromJson('{\"__proto__\": {\"polluted\": 1}}')) | keys }}", {})).toBe('["a","__proto__"]');
+    const rendered = renderDeep(JSON.parse('{"__proto__": {"polluted": "{{ 1 }}"}}'), {}) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(rendered)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(rendered, '__proto__')?.value).toEqual({ polluted: '1' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('never quotes data, such as a secret, in an error', () => {
+    const options = { functions: { secret: (): string => 's3cr3t-value' } };
+    for (const template of [
+      "{{ m[secret('X')] }}",
+      "{{ secret('X') | date }}",
+      "{{ secret('X') | date(existingFormat='yyyy') }}",
+      "{{ secret('X') | number }}",
+      "{{ fromJson(secret('X')) }}",
+      "{{ secret('X') * 2 }}",
+      "{% for c in secret('X') %}{% endfor %}",
+    ]) {
+      const error = failure(() => renderTemplate(template, { m: {} }, options));
+      expect(error.message).not.toContain('s3cr3t');
+      expect(JSON.stringify(error.details)).not.toContain('s3cr3t');
+    }
+  });
+
+  it('never calls getters on the variables', () => {
+    let called = false;
+    const withGetter = {};
+    Object.defineProperty(withGetter, 'g', {
+      enumerable: true,
+      get: () => {
+        called = true;
+        return 'secret';
+      },
+    });
+    expect(failure(() => renderTemplate('{{ g }}', withGetter)).code).toBe('EXPRESSION_UNDEFINED');
+    expect(failure(() => renderTemplate('{{ x.g }}', { x: withGetter })).code).toBe('EXPRESSION_UNDEFINED');
+    expect(called).toBe(false);
+  });
+
+  it('never mutates the variables', () => {
+    const vars = { items: [3, 1, 2], map: { b: 1, a: 2 }, n: 1 };
+    const snapshot = JSON.stringify(vars);
+    renderTemplate('{% set n = 5 %}{% set items = [] %}{{ n }}{{ vars }}', { vars });
+    renderTemplate('{{ items | sort }}{{ items | reverse }}{{ map | merge({"c": 3}) }}{% for i in items %}{% set n = i %}{% endfor %}', vars);
+    expect(JSON.stringify(vars)).toBe(snapshot);
+  });
+
+  describe('limits raise EXPRESSION_LIMIT instead of hanging or overflowing', () => {
+    it.each([
+      ['template length', `{{ 1 }}${'x'.repeat(1_000_001)}`, {}],
+      ['expression nesting', `{{ ${'('.repeat(5000)}1${')'.repeat(5000)} }}`, {}],
+      ['unary nesting', `{{ ${'-'.repeat(5000)}1 }}`, {}],
+      ['operator chains', `{{ 1${' + 1'.repeat(5000)} }}`, {}],
+      ['filter chains', `{{ 'a'${' | upper'.repeat(5000)} }}`, {}],
+      ['list nesting', `{{ ${'['.repeat(5000)}${']'.repeat(5000)} }}`, {}],
+      ['tag nesting', `${'{% if true %}'.repeat(1000)}x${'{% endif %}'.repeat(1000)}`, {}],
+      ['loop iterations', '{% for i in range(1, 1000) %}{% for j in range(1, 1000) %}{% endfor %}{% endfor %}', {}],
+      ['output length', '{% for i in range(1, 99999) %}{{ big }}{% endfor %}', { big: 'x'.repeat(200) }],
+      ['range size', '{{ range(1, 999999999) }}', {}],
+      ['range operator size', '{{ 1..999999999 }}', {}],
+      ['string doubling', "{% set s = 'ab' %}{% for i in range(1, 60) %}{% set s = s ~ s %}{% endfor %}", {}],
+      ['list doubling', '{% set l = [1] %}{% for i in range(1, 60) %}{% set l = l | merge(l) %}{% endfor %}', {}],
+      ['shared structure blow-up', '{% set l = [1] %}{% for i in range(1, 60) %}{% set l = [l, l] %}{% endfor %}{{ l }}', {}],
+      ['shared structure comparison', '{% set l = [1] %}{% for i in range(1, 60) %}{% set l = [l, l] %}{% endfor %}{{ l == l }}', {}],
+      ['indent width', "{{ 'a\nb' | indent(999999999) }}", {}],
+    ])('%s', (_name, template, vars) => {
+      expect(failure(() => renderTemplate(template, vars)).code).toBe('EXPRESSION_LIMIT');
+    });
+
+    it('bounds circular and deeply nested data', () => {
+      const circular: Record<string, unknown> = { a: 1 };
+      circular.self = circular;
+      expect(failure(() => renderTemplate('{{ c }}', { c: circular })).code).toBe('EXPRESSION_LIMIT');
+      let deep: unknown = 'leaf';
+      for (let i = 0; i < 10_000; i++) deep = [deep];
+      expect(failure(() => renderDeep(deep, {})).code).toBe('EXPRESSION_LIMIT');
+      expect(failure(() => renderTemplate('{{ d }}', { d: deep })).code).toBe('EXPRESSION_LIMIT');
+    });
+  });
+});

@@ -1,0 +1,16 @@
+/** The public option types of the expression language. */
+
+/** Host-provided functions: the clock and the secret store, injectable for tests. */
+export interface ExpressionFunctions {
+  /** `secret('X')`: returns the value, or throws `CORE_SECRET_NOT_FOUND` when absent. */
+  secret?(name: string): string;
+  /** `now()`: the clock. Defaults to the system clock. */
+  now?(): Date;
+}
+
+export interface RenderOptions {
+  readonly functions?: ExpressionFunctions;
+}
+
+/** The variables a template sees. Never mutated by rendering. */
+export type Variables = Readonly<Record<string, unknown>>;
