@@ -61,7 +61,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { registry, packages } = await loadServerPlugins(config);
   for (const pkg of packages) logger.info({ package: pkg.name, version: pkg.version, types: pkg.types }, `plugin package ${pkg.name}@${pkg.version} loaded: ${pkg.types.join(', ')}`);
 
-  const runtime = await selectRuntime(config, options.role);
+  const runtime = await selectRuntime(config, options.role, logger);
   if (runtime.durable) logger.info({ runtime: runtime.name, prefix: config.SLUICE_REDIS_PREFIX }, `runtime ${runtime.name}: executions are queued on Redis`);
   else logger.warn({ runtime: runtime.name }, 'runtime memory: executions and logs are kept in memory and lost on restart; set REDIS_URL to use Redis and BullMQ');
 

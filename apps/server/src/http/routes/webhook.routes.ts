@@ -44,7 +44,15 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
         await start(s, ctx, outcome.execution, outcome.response);
     }
   };
-  return (['get', 'post', 'put'] as const).map((method) => ({ method, path: PATH, handler, public: true }));
+  // Kestra's route takes an optional `{/path}` for other webhook kinds; the core Webhook answers
+  // 404 to it and to a trailing slash. They are routes of their own here, public like the
+  // webhook, so such a request gets the webhook's uniform 404 rather than the API's 401.
+  const notFound = (ctx: Context): void => problem(ctx, 404, 'Flow not found');
+  return (['get', 'post', 'put'] as const).flatMap((method) => [
+    { method, path: PATH, handler, public: true },
+    { method, path: `${PATH}/`, handler: notFound, public: true },
+    { method, path: `${PATH}/*rest`, handler: notFound, public: true },
+  ]);
 }
 
 /** Stores, then queues, then answers: nothing is acknowledged before it is persisted. */
