@@ -10,6 +10,13 @@ import { REDIS_URL, auth, eventually, startServer, uniquePrefix, type ServerProc
 const seed = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'apps', 'server', 'examples', 'flows', 'company.team.trigger.yaml'), 'utf8');
 const HOOK = '/api/v1/main/executions/webhook/company.team/trigger/4wjtkzwVGBM9yKnjm3yv8r';
 
+interface ExecutionJson {
+  id: string;
+  url: string;
+  state: { current: string; histories: { state: string }[] };
+  trigger: { id: string; type: string; variables: { body: unknown; headers: Record<string, string[]>; parameters: Record<string, string[]> } };
+}
+
 const runtimes = [
   { name: 'bullmq', env: () => ({ REDIS_URL, SLUICE_REDIS_PREFIX: uniquePrefix('webhook') }) },
   { name: 'memory', env: () => ({}) },
@@ -39,7 +46,7 @@ describe.each(runtimes)('webhook and API on the $name runtime', ({ env }) => {
       ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json', 'x-event': 'e2e' }, body: '{"a":1}' }),
     });
     expect(res.status).toBe(200);
-    const created = (await res.json()) as Record<string, any>;
+    const created = (await res.json()) as ExecutionJson;
     expect(created).toMatchObject({ namespace: 'company.team', flowId: 'trigger', flowRevision: 1, state: { current: 'CREATED' } });
     expect(created.id).toMatch(/^[0-9A-Za-z]{22}$/);
     expect(created.trigger).toMatchObject({ id: 'webhook', type: 'io.kestra.plugin.core.trigger.Webhook' });
@@ -49,11 +56,11 @@ describe.each(runtimes)('webhook and API on the $name runtime', ({ env }) => {
     expect(created.url).toBe(`${server.url}/ui/main/executions/company.team/trigger/${created.id}`);
 
     const done = await eventually(async () => {
-      const e = (await (await call(`/api/v1/main/executions/${created.id}`, { headers: auth })).json()) as Record<string, any>;
+      const e = (await (await call(`/api/v1/main/executions/${created.id}`, { headers: auth })).json()) as ExecutionJson;
       return ['SUCCESS', 'FAILED'].includes(e.state.current) ? e : undefined;
     });
     expect(done.state.current).toBe('SUCCESS');
-    expect(done.state.histories.map((h: { state: string }) => h.state)).toEqual(['CREATED', 'RUNNING', 'SUCCESS']);
+    expect(done.state.histories.map((h) => h.state)).toEqual(['CREATED', 'RUNNING', 'SUCCESS']);
     const logs = (await (await call(`/api/v1/main/logs/${created.id}`, { headers: auth })).json()) as { level: string; message: string; taskId: string }[];
     expect(logs.map((l) => [l.level, l.taskId, l.message])).toEqual([['INFO', 'hello', 'Hello World! 🚀']]);
     const text = await (await call(`/api/v1/main/logs/${created.id}/download`, { headers: auth })).text();
