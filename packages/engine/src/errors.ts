@@ -16,6 +16,7 @@ export const engineErrors = defineErrorCatalog({
   PLUGIN_DUPLICATE_TYPE: (type: string, first: string, second: string) =>
     `type '${type}' is declared by both '${first}' and '${second}'; remove one of the packages`,
   PLUGIN_UNKNOWN_TYPE: (type: string, suggestions: string) => `unknown type '${type}'${suggestions}`,
+  PLUGIN_INVALID_SCHEMA: (name: string, reason: string) => `plugin package '${name}' has a schema that cannot be compiled: ${reason}`,
 
   // Flows: parsing and validation.
   FLOW_YAML_SYNTAX: (message: string) => `YAML syntax error: ${message}`,
@@ -23,6 +24,8 @@ export const engineErrors = defineErrorCatalog({
   FLOW_INVALID: (count: number) => `the flow has ${count} error${count === 1 ? '' : 's'}`,
   FLOW_SCHEMA: (message: string) => message,
   FLOW_DUPLICATE_ID: (kind: string, id: string) => `Duplicate ${kind} id with name [${id}]`,
+  FLOW_DUPLICATE_KEY: (key: string) => `duplicate key '${key}'`,
+  FLOW_WRONG_KIND: (type: string, kind: string, section: string) => `'${type}' is a ${kind} type; it belongs under ${section}`,
   FLOW_INVALID_PROPS: (message: string) => message,
 
   // Expressions.
@@ -38,10 +41,14 @@ export const engineErrors = defineErrorCatalog({
   EXECUTION_NOT_FOUND: (id: string) => `execution '${id}' not found`,
   EXECUTION_FLOW_NOT_FOUND: (key: string, revision: number) => `flow ${key} revision ${revision} not found`,
   EXECUTION_INPUTS_INVALID: (count: number) => `${count} input${count === 1 ? ' is' : 's are'} invalid`,
+  EXECUTION_OUTPUTS_INVALID: (message: string) => `the flow outputs are invalid: ${message}`,
   TASK_PROPS_INVALID: (taskId: string, message: string) => `task '${taskId}': ${message}`,
   TASK_OUTPUT_INVALID: (taskId: string, message: string) => `task '${taskId}' returned an invalid output: ${message}`,
   TASK_TIMEOUT: (taskId: string, timeout: string) => `task '${taskId}' timed out after ${timeout}`,
   TASK_UNKNOWN_TYPE: (taskId: string, type: string) => `task '${taskId}' has type '${type}', which no loaded plugin provides`,
+
+  // Secrets.
+  SECRET_INVALID_ENCODING: (name: string) => `secret '${name}' is not base64-encoded (SECRET_${name} must hold the value in base64)`,
 
   // Runtimes.
   RUNTIME_UNAVAILABLE: (what: string) => `the store is unavailable: ${what}`,

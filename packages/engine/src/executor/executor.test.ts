@@ -237,7 +237,7 @@ describe('executor: running tasks', () => {
     const execution = await run();
     expect(execution.state.current).toBe('FAILED');
     expect(execution.outputs).toBeUndefined();
-    expect((await runtime.logs.list(execution.id))[0]?.message).toContain("flow output 'o'");
+    expect((await runtime.logs.list(execution.id))[0]?.message).toContain("the flow outputs are invalid: 'o'");
   });
 
   it('honours runIf: a falsy task is SKIPPED', async () => {

@@ -1,3 +1,4 @@
+import { engineErrors } from '../errors.js';
 import { coercerFor } from '../execution/input-types.js';
 import { renderDeep, type RenderOptions } from '../expression/index.js';
 import type { FlowOutput } from '../flow/flow.types.js';
@@ -15,11 +16,11 @@ export function renderFlowOutputs(outputs: readonly FlowOutput[], variables: Rea
     try {
       value = renderDeep(output.value, variables, options);
     } catch (error) {
-      throw new Error(`flow output '${output.id}' failed to render: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw engineErrors.EXECUTION_OUTPUTS_INVALID(`'${output.id}' failed to render: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: { output: output.id } });
     }
     const coerce = coercerFor(output.type);
     const result = coerce && value !== null && value !== undefined ? coerce(value, { id: output.id, type: output.type, required: false, extra: {} }) : { ok: true as const, value };
-    if (!result.ok) throw new Error(`flow output '${output.id}' ${result.message}`);
+    if (!result.ok) throw engineErrors.EXECUTION_OUTPUTS_INVALID(`'${output.id}' ${result.message}`, { details: { output: output.id } });
     rendered[output.id] = result.value;
   }
   return rendered;

@@ -99,7 +99,7 @@ describe('tasks', () => {
 
   it('says when a trigger type is used as a task, and what is loaded when nothing is close', () => {
     expect(check(`${head}tasks:\n  - id: a\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: k\n`)).toEqual([
-      "5:11 PLUGIN_UNKNOWN_TYPE tasks[0].type: 'io.kestra.plugin.core.trigger.Webhook' is a trigger type; it belongs under triggers",
+      "5:11 FLOW_WRONG_KIND tasks[0].type: 'io.kestra.plugin.core.trigger.Webhook' is a trigger type; it belongs under triggers",
     ]);
     expect(check(`${head}tasks:\n  - id: a\n    type: com.example.SendEmail\n`)).toEqual([
       "5:11 PLUGIN_UNKNOWN_TYPE tasks[0].type: unknown type 'com.example.SendEmail'; no loaded task has this type (loaded packages: @sluice/test-plugins)",

@@ -7,7 +7,7 @@ import { TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS, TaskEnvelope, TriggerEnvelop
 import { checkLabels } from './labels.js';
 import { isMapping, withoutNulls, type Reporter } from './report.js';
 
-const { FLOW_SCHEMA, FLOW_INVALID_PROPS, PLUGIN_UNKNOWN_TYPE } = engineErrors.codes;
+const { FLOW_SCHEMA, FLOW_INVALID_PROPS, FLOW_WRONG_KIND, PLUGIN_UNKNOWN_TYPE } = engineErrors.codes;
 const TaskCheck = TypeCompiler.Compile(TaskEnvelope);
 const TriggerCheck = TypeCompiler.Compile(TriggerEnvelope);
 const REQUIRED = ['id', 'type'];
@@ -59,10 +59,8 @@ function resolveType(
   const entry = kind === 'task' ? registry.task(type) : registry.trigger(type);
   if (entry) return entry;
   const other = kind === 'task' ? registry.trigger(type) : registry.task(type);
-  const message = other
-    ? `'${type}' is a ${other.kind} type; it belongs under ${other.kind === 'task' ? 'tasks' : 'triggers'}`
-    : unknownType(registry, type, kind);
-  reporter.add(PLUGIN_UNKNOWN_TYPE, [...at, 'type'], message);
+  if (other) reporter.add(FLOW_WRONG_KIND, [...at, 'type'], engineErrors.FLOW_WRONG_KIND(type, other.kind, other.kind === 'task' ? 'tasks' : 'triggers').message);
+  else reporter.add(PLUGIN_UNKNOWN_TYPE, [...at, 'type'], unknownType(registry, type, kind));
   return undefined;
 }
 

@@ -45,7 +45,7 @@ describe('reading YAML safely', () => {
 
   it('refuses duplicate keys, at the second one', () => {
     const errors = errorsOf(parseFlow(`id: f\nnamespace: n\n${TASKS}    message: again\n`, registry));
-    expect(errors).toEqual([{ code: 'FLOW_YAML_SYNTAX', path: 'tasks[0].message', message: "duplicate key 'message'", line: 7, column: 5 }]);
+    expect(errors).toEqual([{ code: 'FLOW_DUPLICATE_KEY', path: 'tasks[0].message', message: "duplicate key 'message'", line: 7, column: 5 }]);
   });
 
   it('refuses a source over the size cap before parsing it', () => {

@@ -10,7 +10,7 @@ import type { FlowProblem, ParseFlowOptions } from './problems.js';
 /** Default limits: far above any real flow, far below what hurts a server. */
 export const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 64, maxAliasCount: 100 } as const;
 
-const { FLOW_YAML_SYNTAX, FLOW_YAML_TOO_COMPLEX } = engineErrors.codes;
+const { FLOW_YAML_SYNTAX, FLOW_YAML_TOO_COMPLEX, FLOW_DUPLICATE_KEY } = engineErrors.codes;
 
 /** One YAML document of a source: its plain value when it read cleanly, else its problems. */
 export interface YamlDocument {
@@ -68,7 +68,7 @@ function readDocument(doc: Document.Parsed, lines: LineCounter, limits: Required
     }
     if (error.code === 'DUPLICATE_KEY') {
       const key = keyAt(doc, offset);
-      return problem(FLOW_YAML_SYNTAX, `duplicate key '${key?.name ?? '?'}'`, locator, offset, key?.segments);
+      return problem(FLOW_DUPLICATE_KEY, engineErrors.FLOW_DUPLICATE_KEY(key?.name ?? '?').message, locator, offset, key?.segments);
     }
     return problem(FLOW_YAML_SYNTAX, error.message, locator, offset);
   });

@@ -83,7 +83,7 @@ describe('createRegistry', () => {
     expect(error.details).toMatchObject({ packages: ['solo', 'solo'] });
   });
 
-  it('reports a schema TypeBox cannot compile as an import failure of its package', () => {
+  it('reports a schema TypeBox cannot compile with PLUGIN_INVALID_SCHEMA naming its package', () => {
     const odd = defineTrigger({
       mode: 'webhook',
       type: 'dev.odd.Hook',
@@ -95,7 +95,7 @@ describe('createRegistry', () => {
       receive: () => ({ kind: 'not-matched' }),
     });
     const error = duplicateError(() => createRegistry([{ pkg: definePluginPackage({ triggers: [odd] }), info: info('odd') }]));
-    expect(error.code).toBe('PLUGIN_IMPORT_FAILED');
+    expect(error.code).toBe('PLUGIN_INVALID_SCHEMA');
     expect(error.details).toMatchObject({ package: 'odd', type: 'dev.odd.Hook' });
   });
 });

@@ -42,7 +42,7 @@ export function createRegistry(packages: readonly { pkg: PluginPackage; info: Lo
       schemasOf(definition);
     } catch (error) {
       const reason = `cannot compile the schemas of ${definition.type}: ${error instanceof Error ? error.message : String(error)}`;
-      throw engineErrors.PLUGIN_IMPORT_FAILED(info.name, reason, { cause: error, details: { package: info.name, type: definition.type } });
+      throw engineErrors.PLUGIN_INVALID_SCHEMA(info.name, reason, { cause: error, details: { package: info.name, type: definition.type } });
     }
   };
 

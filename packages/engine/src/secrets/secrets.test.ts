@@ -39,8 +39,8 @@ describe('envSecrets', () => {
       envSecrets({ SECRET_BAD: 'not base64!' })('BAD');
       expect.unreachable();
     } catch (error) {
-      expect(isSluiceError(error) && error.code).toBe('CORE_SECRET_NOT_FOUND');
-      expect(isSluiceError(error) && error.details.reason).toContain('SECRET_BAD');
+      expect(isSluiceError(error) && error.code).toBe('SECRET_INVALID_ENCODING');
+      expect(isSluiceError(error) && error.message).toContain('SECRET_BAD');
       expect(String(error)).not.toContain('not base64!');
     }
   });

@@ -1,4 +1,4 @@
-import { coreErrors } from '@sluice/core';
+import { engineErrors } from '../errors.js';
 
 /**
  * Where secrets come from: a function from a secret's name to its value, or `undefined` when
@@ -18,7 +18,7 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
  * and in Kestra that newline once made every webhook key read from a secret fail to match
  * (Kestra issue #1856).
  *
- * Throws `CORE_SECRET_NOT_FOUND` (with `details.reason`) when the variable exists but is not
+ * Throws `SECRET_INVALID_ENCODING` when the variable exists but is not
  * base64, rather than returning bytes nobody meant.
  */
 export function envSecrets(env: NodeJS.ProcessEnv = process.env): SecretProvider {
@@ -28,7 +28,7 @@ export function envSecrets(env: NodeJS.ProcessEnv = process.env): SecretProvider
     // Line-wrapped base64 (as `base64` prints past 76 columns) is still base64.
     const compact = raw.replace(/\s+/g, '');
     if (!BASE64.test(compact)) {
-      throw coreErrors.CORE_SECRET_NOT_FOUND(name, { details: { name, reason: `${ENV_PREFIX}${name} is not base64` } });
+      throw engineErrors.SECRET_INVALID_ENCODING(name, { details: { name } });
     }
     return Buffer.from(compact, 'base64').toString('utf8').replace(/[\r\n]+$/, '');
   };
