@@ -1,6 +1,7 @@
 import type { PluginRegistry, Runtime, SecretProvider } from '@sluice/engine';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.schema.js';
+import type { FlowFiles } from './flows/flow-files.js';
 import type { FlowIndex } from './flows/flow-index.js';
 import type { Metrics } from './metrics.js';
 
@@ -11,6 +12,8 @@ export interface ServerContext {
   readonly registry: PluginRegistry;
   readonly secrets: SecretProvider;
   readonly flowIndex: FlowIndex;
+  /** Set when the runtime keeps nothing across restarts: flows saved through the API go to files. */
+  readonly flowFiles?: FlowFiles;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Public base URL without a trailing slash, for `url` fields and webhook URLs. */

@@ -1,16 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envSecrets } from '@sluice/engine';
 import { configuredCredentials, generatedCredentials, type Credentials } from './auth/credentials.js';
 import type { Config } from './config/config.schema.js';
 import { loadConfig, publicUrl } from './config/load-config.js';
+import { createFlowFiles } from './flows/flow-files.js';
 import { createFlowIndex } from './flows/flow-index.js';
 import { loadFlowsDir, watchFlowsDir } from './flows/flows-dir.js';
 import { webhookTriggersOf } from './flows/webhook-urls.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './logging/logger.js';
+import { serverErrors } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { loadServerPlugins } from './plugins/load-server-plugins.js';
 import { selectRuntime, type Role } from './runtime/select-runtime.js';
@@ -54,6 +57,8 @@ function credentialsFor(config: Config, log: ServerContext['logger']): Credentia
  */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const config = loadConfig(options.env);
+  if (config.SLUICE_FLOWS_DIR && !existsSync(config.SLUICE_FLOWS_DIR)) throw serverErrors.CONFIG_INVALID([`SLUICE_FLOWS_DIR: the folder ${resolve(config.SLUICE_FLOWS_DIR)} does not exist`]);
+  if (config.SLUICE_PLUGINS_DIR && !existsSync(config.SLUICE_PLUGINS_DIR)) throw serverErrors.CONFIG_INVALID([`SLUICE_PLUGINS_DIR: the folder ${resolve(config.SLUICE_PLUGINS_DIR)} does not exist`]);
   const logger = createLogger(config.SLUICE_LOG_LEVEL);
   const version = (await import(join(packageRoot, 'package.json'), { with: { type: 'json' } })).default.version as string;
   logger.info({ role: options.role, version, node: process.version }, `sluice ${version} starting as ${options.role}`);
@@ -67,9 +72,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   const metrics = createMetrics();
   const flowIndex = await createFlowIndex(runtime.flows);
+  // The embedded runtime keeps nothing, so flows saved through the API also go to the flows
+  // folder (by default in the data folder) and come back from it at the next start.
+  const flowsDir = config.SLUICE_FLOWS_DIR ? resolve(config.SLUICE_FLOWS_DIR) : runtime.durable ? undefined : resolve(config.SLUICE_DATA_DIR, 'flows');
+  const flowFiles = !runtime.durable && flowsDir && options.role !== 'worker' ? createFlowFiles(flowsDir) : undefined;
   const context: ServerContext = {
     config, runtime, registry, secrets: envSecrets(options.env ?? process.env), flowIndex, logger, metrics,
-    baseUrl: publicUrl(config, config.PORT), shuttingDown: false,
+    baseUrl: publicUrl(config, config.PORT), shuttingDown: false, ...(flowFiles ? { flowFiles } : {}),
   };
 
   let worker: Worker | undefined;
@@ -78,11 +87,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const serves = options.role !== 'worker';
 
   if (serves) {
-    const dirs = [...(options.examples ? [join(packageRoot, 'examples', 'flows')] : []), ...(config.SLUICE_FLOWS_DIR ? [resolve(config.SLUICE_FLOWS_DIR)] : [])];
-    for (const dir of dirs) {
+    if (options.examples) {
+      const dir = join(packageRoot, 'examples', 'flows');
       const { loaded, failed } = await loadFlowsDir(context, dir, logger);
-      logger.info({ dir, loaded, failed }, `flows folder ${dir}: ${loaded} loaded, ${failed} failed`);
-      if (dir !== join(packageRoot, 'examples', 'flows')) watchFlowsDir(context, dir, logger);
+      logger.info({ dir, loaded, failed }, `example flows ${dir}: ${loaded} loaded, ${failed} failed (their webhook keys are public: for trying Sluice only)`);
+    }
+    if (flowsDir) {
+      const { loaded, failed } = await loadFlowsDir(context, flowsDir, logger);
+      logger.info({ dir: flowsDir, loaded, failed, writesBack: flowFiles !== undefined }, `flows folder ${flowsDir}: ${loaded} loaded, ${failed} failed${flowFiles ? '; flows saved through the API are written here' : ''}`);
+      watchFlowsDir(context, flowsDir, logger);
     }
     const app = createApp(context, credentialsFor(config, logger));
     server = createServer(app.callback());

@@ -12,13 +12,14 @@ export type SaveResult =
  *
  * `mode` says what the caller expects: `create` refuses an existing flow (409), `update`
  * refuses a missing one (404) and a changed id or namespace (422), `upsert` (the flows folder)
- * takes either.
+ * takes either. `persist: false` is for flows read from files, which need no writing back.
  */
 export async function saveFlowSource(
   s: ServerContext,
   source: string,
   mode: 'create' | 'update' | 'upsert',
   expected?: { readonly namespace: string; readonly id: string },
+  persist = true,
 ): Promise<SaveResult> {
   const parsed = parseFlow(source, s.registry, { tenantId: TENANT });
   if (!parsed.ok) return { ok: false, status: 422, message: `the flow has ${parsed.errors.length} error(s)`, errors: parsed.errors };
@@ -34,5 +35,6 @@ export async function saveFlowSource(
   if (mode === 'update' && !existing) return { ok: false, status: 404, message: 'Flow not found', errors: [] };
   const saved = await s.runtime.flows.save({ ...flow, source });
   s.flowIndex.apply(saved);
+  if (s.flowFiles && persist) s.flowFiles.write(saved, source);
   return { ok: true, flow: saved, created: !existing };
 }

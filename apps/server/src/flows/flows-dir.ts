@@ -23,9 +23,10 @@ export async function loadFlowsDir(s: ServerContext, dir: string, logger: Logger
   for (const file of await yamlFiles(dir)) {
     const name = relative(dir, file);
     try {
-      const result = await saveFlowSource(s, await readFile(file, 'utf8'), 'upsert');
+      const result = await saveFlowSource(s, await readFile(file, 'utf8'), 'upsert', undefined, false);
       if (result.ok) {
         loaded++;
+        if (s.flowFiles?.dir === dir) s.flowFiles.remember(result.flow, file);
         logger.debug({ file: name, flow: `${result.flow.namespace}.${result.flow.id}`, revision: result.flow.revision }, 'flow loaded');
       } else {
         failed++;

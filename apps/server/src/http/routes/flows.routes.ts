@@ -73,6 +73,7 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
       handler: async (ctx) => {
         if (!(await s.runtime.flows.delete(key(ctx)))) return problem(ctx, 404, 'Flow not found');
         s.flowIndex.apply(key(ctx), true);
+        s.flowFiles?.remove(key(ctx));
         ctx.status = 204;
       },
     },
