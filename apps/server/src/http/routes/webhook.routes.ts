@@ -7,6 +7,7 @@ import { problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
 import { waitForEnd } from '../wait-for-end.js';
+import { pluginLogger } from '../../logging/plugin-logger.js';
 
 const PATH = '/executions/webhook/:namespace/:flowId/:key';
 
@@ -16,6 +17,7 @@ const PATH = '/executions/webhook/:namespace/:flowId/:key';
  * and wrong key all get the same 404, so the route tells an outsider nothing.
  */
 export function webhookRoutes(s: ServerContext): RouteSpec[] {
+  const triggerLogger = pluginLogger(s.logger.child({ component: 'webhook' }));
   const handler = async (ctx: Context): Promise<void> => {
     if (s.shuttingDown) {
       ctx.set('Retry-After', '5');
@@ -29,7 +31,7 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
     const { namespace = '', flowId = '', key = '' } = ctx.params as Record<string, string | undefined>;
     const flow = isFlowAddress(namespace, flowId) ? s.flowIndex.get({ tenantId: TENANT, namespace, id: flowId }) : undefined;
     const request: WebhookRequest = { method: ctx.method, key, headers: headersOf(ctx.req), query: queryOf(ctx.querystring), body };
-    const outcome = await dispatchWebhook({ flow, registry: s.registry, request, secrets: s.secrets, tenantId: TENANT });
+    const outcome = await dispatchWebhook({ flow, registry: s.registry, request, secrets: s.secrets, tenantId: TENANT, logger: triggerLogger });
     switch (outcome.kind) {
       case 'not-found':
         problem(ctx, 404, 'Flow not found');
