@@ -1,11 +1,35 @@
-import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through the `@sluice/source`
 // export condition, so unit tests never need a build. The e2e project runs the built
 // server as a child process, so it is the one place that needs `pnpm build` first.
 const conditions = ['@sluice/source', 'import', 'module', 'node', 'default'];
 
+// examples/ holds plugin packages written as outside authors write them, outside the pnpm
+// workspace, so pnpm links nothing into their node_modules and their bare `@sluice/*` imports
+// would walk up to the root node_modules and fail. For importers under examples/ only, this
+// resolves the Sluice packages an author installs to the workspace sources: the same files the
+// `@sluice/source` condition gives workspace packages, so a test run holds one copy of the
+// contract. Scoped by importer, unlike `resolve.alias`, so no workspace package can lean on it
+// instead of declaring its dependencies.
+const examplesDir = fileURLToPath(new URL('./examples/', import.meta.url));
+const authorDependencies: Readonly<Record<string, string>> = {
+  '@sluice/core': 'packages/core/src/index.ts',
+  '@sluice/plugin-testing': 'packages/plugin-testing/src/index.ts',
+  '@sluice/plugin-core-log': 'plugins/core-log/src/index.ts',
+};
+const examplesResolveWorkspace: Plugin = {
+  name: 'sluice:examples-resolve-workspace',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    const target = importer?.startsWith(examplesDir) ? authorDependencies[source] : undefined;
+    return target === undefined ? null : fileURLToPath(new URL(`./${target}`, import.meta.url));
+  },
+};
+
 export default defineConfig({
+  plugins: [examplesResolveWorkspace],
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['@sluice/source'] } },
   test: {
@@ -14,7 +38,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'plugins/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'plugins/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/**/*.test.{js,ts}', 'scripts/**/*.test.mjs'],
           testTimeout: 20_000,
         },
       },
