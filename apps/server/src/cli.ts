@@ -47,6 +47,12 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+// `sluice config | head` closes the pipe early; that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   // Coded errors (bad config, a plugin that failed to load) are for people: print the message alone.
   process.stderr.write(`sluice: ${isSluiceError(error) ? `${error.message} [${error.code}]` : (error as Error).stack ?? String(error)}\n`);
