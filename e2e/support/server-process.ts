@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,8 +30,11 @@ export function uniquePrefix(name: string): string {
  * "listening" line. The process's JSON log lines are kept for assertions.
  */
 export async function startServer(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
+  // Each process gets its own data folder unless the test gives one, so no state (the embedded
+  // runtime's flow files, a generated password) leaks between tests or runs.
+  const ownDataDir = env.SLUICE_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'sluice-e2e-data-')) : undefined;
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', SLUICE_USERNAME: USER, SLUICE_PASSWORD: PASSWORD, SLUICE_LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', SLUICE_USERNAME: USER, SLUICE_PASSWORD: PASSWORD, SLUICE_LOG_LEVEL: 'info', ...(ownDataDir ? { SLUICE_DATA_DIR: ownDataDir } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -56,6 +61,7 @@ export async function startServer(args: readonly string[], env: Record<string, s
     });
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => ownDataDir && rmSync(ownDataDir, { recursive: true, force: true }));
   const waitForLine = (pattern: RegExp, timeoutMs = 15_000): Promise<string> => {
     const seen = lines.find((l) => pattern.test(l));
     if (seen) return Promise.resolve(seen);

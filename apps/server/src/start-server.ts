@@ -98,10 +98,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       watchFlowsDir(context, flowsDir, logger);
     }
     const app = createApp(context, credentialsFor(config, logger));
-    server = createServer(app.callback());
-    // Slow clients must not hold sockets forever (headers or body trickled).
-    server.headersTimeout = 20_000;
-    server.requestTimeout = 60_000 + config.SLUICE_WEBHOOK_WAIT_MS;
+    // Node checks request timeouts every 30 s by default, far coarser than the timeout itself.
+    server = createServer({ connectionsCheckingInterval: 1000 }, app.callback());
+    // Slow clients must not hold sockets forever (headers or body trickled): Node drops a
+    // request not received whole in time. It bounds receiving only, not a `wait: true` answer.
+    server.requestTimeout = config.SLUICE_REQUEST_TIMEOUT_MS;
+    server.headersTimeout = Math.min(20_000, config.SLUICE_REQUEST_TIMEOUT_MS);
     await new Promise<void>((ok, fail) => {
       server!.once('error', fail);
       server!.listen(config.PORT, config.HOST, () => ok());

@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { Credentials } from '../auth/credentials.js';
+import { createFailureLimiter } from '../auth/failure-limiter.js';
 import type { ServerContext } from '../server-context.js';
 import { createApiRouter } from './api-router.js';
 import { basicAuth } from './auth.middleware.js';
@@ -30,7 +31,9 @@ export function createApp(s: ServerContext, credentials: Credentials): Koa {
     }
   });
   app.use(errorsMiddleware(s.logger));
-  app.use(basicAuth(publicRouter, credentials));
+  app.use(basicAuth(publicRouter, credentials, createFailureLimiter({
+    maxFailures: s.config.SLUICE_AUTH_MAX_FAILURES, windowMs: 60_000, lockoutMs: s.config.SLUICE_AUTH_LOCKOUT_MS,
+  })));
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use((ctx) => {
