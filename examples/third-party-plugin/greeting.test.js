@@ -24,12 +24,14 @@ describe('Greet task', () => {
   });
 
   it('refuses a name that is only whitespace with a coded error', () => {
+    let thrown;
     try {
       greet.run(createTaskContext(), { name: '   ' });
-      expect.unreachable('run should throw');
     } catch (error) {
-      expect(isSluiceError(error) && error.code).toBe(greetingErrors.codes.GREETING_NAME_BLANK);
+      thrown = error;
     }
+    expect(isSluiceError(thrown) && thrown.code).toBe(greetingErrors.codes.GREETING_NAME_BLANK);
+    expect(() => greet.run(createTaskContext(), { name: '\t' })).toThrow(expect.objectContaining({ code: 'GREETING_NAME_BLANK' }));
   });
 
   it('is the default export of the package, with a strict props schema', () => {
