@@ -2,9 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createFlow, deleteKeys, waitForEnd, webhook, type ExecutionJson, type ProblemJson } from './support/api.js';
+import { api, createFlow, waitForEnd, webhook, type ExecutionJson, type ProblemJson } from './support/api.js';
 import { readSse } from './support/sse.js';
-import { REDIS_URL, startServer, uniquePrefix, type ServerProcess } from './support/server-process.js';
+import { RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
+import { startServer, type ServerProcess } from './support/server-process.js';
 
 // The API routes of issue 3 against the built server: flows, executions (search, follow, run
 // by hand), logs, plugins, and the routes outside /api (ping, health, metrics).
@@ -42,22 +43,18 @@ triggers:
     key: ${key}
 `;
 
-const runtimes = [
-  { name: 'bullmq', prefix: () => uniquePrefix('api'), env: (prefix: string) => ({ REDIS_URL, SLUICE_REDIS_PREFIX: prefix }) },
-  { name: 'memory', prefix: () => '', env: () => ({}) },
-] as const;
-
-describe.each(runtimes)('API routes on the $name runtime', (runtime) => {
+describe.each(RUNTIMES)('API routes on the $name runtime', ({ make }) => {
   let server: ServerProcess;
-  const prefix = runtime.prefix();
+  let runtime: RuntimeSetup;
   const yaml = { 'content-type': 'application/x-yaml' };
 
   beforeAll(async () => {
-    server = await startServer(['server', 'standalone'], { ...runtime.env(prefix), SLUICE_PLUGINS_DIR: pluginsDir, SLUICE_SHUTDOWN_GRACE_MS: '500', SLUICE_WORKER_CONCURRENCY: '1' });
+    runtime = make('api');
+    server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_PLUGINS_DIR: pluginsDir, SLUICE_SHUTDOWN_GRACE_MS: '500', SLUICE_WORKER_CONCURRENCY: '1' });
   });
   afterAll(async () => {
     await server?.stop();
-    if (prefix) await deleteKeys(prefix);
+    await runtime?.cleanup();
   });
 
   describe('flows', () => {

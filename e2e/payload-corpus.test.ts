@@ -4,8 +4,9 @@ import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createFlow, deleteKeys, getExecution, waitForEnd, type ExecutionJson } from './support/api.js';
-import { REDIS_URL, startServer, uniquePrefix, type ServerProcess } from './support/server-process.js';
+import { api, createFlow, getExecution, waitForEnd, type ExecutionJson } from './support/api.js';
+import { RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
+import { startServer, type ServerProcess } from './support/server-process.js';
 
 // Real webhook requests from public sources (see fixtures/payloads/README.md), each delivered
 // with its original headers and found intact in trigger.body and trigger.headers, on the
@@ -66,11 +67,6 @@ function verifySignature(fixture: Fixture, body: string, headers: Record<string,
   return sent === `v0=${createHmac('sha256', sig.secret).update(`v0:${timestamp}:${body}`, 'utf8').digest('hex')}`;
 }
 
-const runtimes = [
-  { name: 'bullmq', prefix: () => uniquePrefix('corpus'), env: (prefix: string) => ({ REDIS_URL, SLUICE_REDIS_PREFIX: prefix }) },
-  { name: 'memory', prefix: () => '', env: () => ({}) },
-] as const;
-
 describe('the payload corpus', () => {
   it('holds at least six real requests, the signed ones verifying over the fixture bytes', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(6);
@@ -82,13 +78,14 @@ describe('the payload corpus', () => {
   });
 });
 
-describe.each(runtimes)('real webhook payloads on the $name runtime', (runtime) => {
+describe.each(RUNTIMES)('real webhook payloads on the $name runtime', ({ make }) => {
   let server: ServerProcess;
-  const prefix = runtime.prefix();
+  let runtime: RuntimeSetup;
   const path = '/api/v1/main/executions/webhook/e2e.corpus/corpus/corpus-key-0123456789';
 
   beforeAll(async () => {
-    server = await startServer(['server', 'standalone'], { ...runtime.env(prefix), SLUICE_SHUTDOWN_GRACE_MS: '500' });
+    runtime = make('corpus');
+    server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_SHUTDOWN_GRACE_MS: '500' });
     await createFlow(server.url, `id: corpus
 namespace: e2e.corpus
 tasks:
@@ -103,7 +100,7 @@ triggers:
   });
   afterAll(async () => {
     await server?.stop();
-    if (prefix) await deleteKeys(prefix);
+    await runtime?.cleanup();
   });
 
   it.each(fixtures.map((f) => [f.name, f] as const))('%s arrives intact in trigger.body and trigger.headers', async (_name, fixture) => {

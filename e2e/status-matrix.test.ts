@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createFlow, deleteKeys, getExecution, nullPaths, postJson, waitForEnd, webhook, type ExecutionJson, type ProblemJson } from './support/api.js';
-import { REDIS_URL, startServer, uniquePrefix, type ServerProcess } from './support/server-process.js';
+import { api, createFlow, getExecution, nullPaths, postJson, waitForEnd, webhook, type ExecutionJson, type ProblemJson } from './support/api.js';
+import { RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
+import { startServer, type ServerProcess } from './support/server-process.js';
 
 // The webhook status matrix of issue 3 that webhook.test.ts does not cover: 204 on conditions,
 // 422 on trigger inputs, `wait: true` with its response options, 500 on a failed execution,
@@ -153,18 +154,14 @@ triggers:
 `,
 };
 
-const runtimes = [
-  { name: 'bullmq', prefix: () => uniquePrefix('matrix'), env: (prefix: string) => ({ REDIS_URL, SLUICE_REDIS_PREFIX: prefix }) },
-  { name: 'memory', prefix: () => '', env: () => ({}) },
-] as const;
-
-describe.each(runtimes)('webhook status matrix on the $name runtime', (runtime) => {
+describe.each(RUNTIMES)('webhook status matrix on the $name runtime', ({ make }) => {
   let server: ServerProcess;
-  const prefix = runtime.prefix();
+  let runtime: RuntimeSetup;
 
   beforeAll(async () => {
+    runtime = make('matrix');
     server = await startServer(['server', 'standalone'], {
-      ...runtime.env(prefix),
+      ...runtime.env,
       SLUICE_PLUGINS_DIR: pluginsDir,
       SLUICE_WEBHOOK_WAIT_MS: String(WAIT_MS),
       SLUICE_SHUTDOWN_GRACE_MS: '500',
@@ -173,7 +170,7 @@ describe.each(runtimes)('webhook status matrix on the $name runtime', (runtime) 
   });
   afterAll(async () => {
     await server?.stop();
-    if (prefix) await deleteKeys(prefix);
+    await runtime?.cleanup();
   });
 
   describe('conditions', () => {
