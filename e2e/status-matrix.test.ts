@@ -111,6 +111,24 @@ triggers:
     type: ${WEBHOOK}
     key: failing-key
     wait: true
+  - id: state-code
+    type: ${WEBHOOK}
+    key: failing-state-code-key
+    wait: true
+    responseCode: "{{ execution.state == 'FAILED' ? 422 : 200 }}"
+`,
+  // A typed Dynamic prop (the Sleep task's integer \`ms\`) fed by an expression.
+  typedProp: `id: typed-prop
+namespace: ${NS}
+tasks:
+  - id: nap
+    type: io.sluice.test.Sleep
+    ms: "{{ trigger.body.ms }}"
+triggers:
+  - id: hook
+    type: ${WEBHOOK}
+    key: typed-prop-key
+    wait: true
 `,
   slow: `id: slow
 namespace: ${NS}
@@ -165,6 +183,8 @@ describe.each(RUNTIMES)('webhook status matrix on the $name runtime', ({ make })
       SLUICE_PLUGINS_DIR: pluginsDir,
       SLUICE_WEBHOOK_WAIT_MS: String(WAIT_MS),
       SLUICE_SHUTDOWN_GRACE_MS: '500',
+      // The smallest request timeout: it bounds receiving a request, never a waiting answer.
+      SLUICE_REQUEST_TIMEOUT_MS: '1000',
     });
     for (const yaml of Object.values(flows)) await createFlow(server.url, yaml);
   });
@@ -271,6 +291,21 @@ describe.each(RUNTIMES)('webhook status matrix on the $name runtime', ({ make })
       expect(body.flowId).toBe('failing');
       const logs = (await (await api(server.url, `/api/v1/main/logs/${body.id}`)).json()) as { level: string; message: string }[];
       expect(logs.some((l) => l.level === 'ERROR' && l.message.includes('nothing'))).toBe(true);
+    });
+
+    it('responseCode is rendered against the finished execution', async () => {
+      const res = await webhook(server.url, NS, 'failing', 'failing-state-code-key', { method: 'POST' });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as ExecutionJson).state.current).toBe('FAILED');
+    });
+
+    it('a typed Dynamic prop takes the value its expression renders (Sleep ms from the body)', async () => {
+      const res = await postJson(server.url, NS, 'typed-prop', 'typed-prop-key', { ms: 10 });
+      const body = (await res.json()) as ExecutionJson;
+      const logs = (await (await api(server.url, `/api/v1/main/logs/${body.id}`)).json()) as { message: string }[];
+      expect(logs.map((l) => l.message)).toEqual([]);
+      expect(body.state.current).toBe('SUCCESS');
+      expect(res.status).toBe(200);
     });
 
     it('past SLUICE_WEBHOOK_WAIT_MS answers 504, and the execution goes on to its end', async () => {
