@@ -15,3 +15,4 @@ export * from './execution/index.js';
 export * from './webhook/index.js';
 export * from './executor/index.js';
 export * from './secrets/index.js';
+export * from './schedule/index.js';

@@ -7,6 +7,7 @@ import { RedisFlowRepository } from './flow-repository.js';
 import { createKeys } from './keys.js';
 import { RedisLogRepository } from './log-repository.js';
 import { resolveOptions, type BullmqRuntimeOptions } from './options.js';
+import { RedisScheduleClock } from './schedule-clock.js';
 import { SharedSubscriber } from './pubsub.js';
 
 /**
@@ -27,10 +28,12 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
   const store = new RedisStore(createRequestClient(resolved, 'request'), connection.readyTimeoutMs, onError, 'redis request connection');
   const subscriber = new SharedSubscriber(() => createRequestClient(resolved, 'subscriber', true), connection.readyTimeoutMs, onError);
   const queue = new BullmqExecutionQueue(store, keys, resolved);
+  const schedules = new RedisScheduleClock(store, keys, resolved);
   let closing: Promise<void> | undefined;
 
   const shutdown = async (): Promise<void> => {
     // Consumers first: their handlers may still write through the request connection.
+    await schedules.close();
     await queue.close();
     await subscriber.close(connection.closeTimeoutMs);
     await closeClient(store.client, connection.closeTimeoutMs);
@@ -44,6 +47,7 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
     logs: new RedisLogRepository(store, keys, retention.logsPerExecution, retention.executionsTtlSeconds),
     queue,
     events: new RedisExecutionEvents(store, keys, subscriber, onError),
+    schedules,
     async ping() {
       await store.run('ping', (client) => client.ping());
     },

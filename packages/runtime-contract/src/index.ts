@@ -19,6 +19,7 @@ import { describeFlowRepository } from './flows.contract.js';
 import { closeOnce, type ContractContext, type RuntimeContractOptions } from './harness.js';
 import { describeLogRepository } from './logs.contract.js';
 import { describeExecutionQueue } from './queue.contract.js';
+import { describeScheduleClock } from './schedules.contract.js';
 
 export { aFlowRevision, aFlowToSave, aLogEntry, anExecution, uniqueTenant, type FlowToSave } from './builders.js';
 export type { ContractContext, RuntimeContractOptions } from './harness.js';
@@ -73,5 +74,6 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeLogRepository(ctx);
     describeExecutionQueue(ctx);
     describeExecutionEvents(ctx);
+    describeScheduleClock(ctx);
   });
 }

@@ -5,6 +5,7 @@ import { createFlowStore } from './flow-store.js';
 import { createGuard } from './guard.js';
 import { createLogStore } from './log-store.js';
 import { createMemoryQueue, type MemoryQueueOptions } from './memory-queue.js';
+import { createMemorySchedules, type MemorySchedulesOptions } from './memory-schedules.js';
 
 /** Options of {@link createMemoryRuntime}. */
 export interface MemoryRuntimeOptions {
@@ -19,6 +20,8 @@ export interface MemoryRuntimeOptions {
   readonly closeGraceMs?: number;
   /** Told about every queue handler that throws. */
   readonly onHandlerError?: MemoryQueueOptions['onHandlerError'];
+  /** Told about a schedule tick whose handler kept failing, or a calendar that threw. */
+  readonly onScheduleError?: MemorySchedulesOptions['onError'];
   /** The clock for flow revision dates; injectable for tests. */
   readonly now?: () => Date;
 }
@@ -42,6 +45,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
     ...(options.retention?.maxExecutions === undefined ? {} : { maxExecutions: options.retention.maxExecutions }),
     onEvict: (id) => logs.drop(id),
   });
+  const schedules = createMemorySchedules(guard, options.onScheduleError ? { onError: options.onScheduleError } : {});
   return {
     name: 'memory',
     durable: false,
@@ -50,12 +54,14 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
     logs,
     queue,
     events,
+    schedules,
     async ping() {
       guard.check();
     },
     async close() {
       if (guard.closed) return;
       // Consumers first, while the stores still answer the handlers finishing their work.
+      await schedules.close(options.closeGraceMs);
       await queue.closeAll(options.closeGraceMs);
       guard.close();
       events.clear();

@@ -120,6 +120,90 @@ export interface ExecutionEvents {
   subscribe(executionId: string, listener: (event: ExecutionEvent) => void): Promise<() => Promise<void>>;
 }
 
+/**
+ * One schedule the host's clock keeps: a schedule-mode trigger of an enabled flow. Ids are
+ * stable per (tenant, namespace, flow, trigger), so saving the flow again keeps its schedule.
+ */
+export interface ScheduleSpec {
+  /** `tenant/namespace/flowId/triggerId`; never holds a `:`. */
+  readonly id: string;
+  readonly flowKey: FlowKey;
+  readonly triggerId: string;
+  /** The flow revision the spec was built from: a spec never replaces one of a newer revision. */
+  readonly revision: number;
+  /**
+   * A fingerprint of what the calendar is computed from (trigger type and props). Upserting the
+   * same version again changes nothing (a restart loses and doubles no tick); a new version
+   * restarts the chain of ticks from the first tick due under it.
+   */
+  readonly version: string;
+  /**
+   * The first tick strictly after `after`, or undefined when the schedule has ended: the
+   * trigger plugin's `nextDate` with the trigger's props. Kept in process, never stored.
+   */
+  next(after: Date): Date | undefined;
+}
+
+/** A schedule as the clock stores it. */
+export interface StoredSchedule {
+  readonly id: string;
+  readonly flowKey: FlowKey;
+  readonly triggerId: string;
+  readonly revision: number;
+  readonly version: string;
+  /** The next tick due, when the schedule has not ended. */
+  readonly next?: Date;
+}
+
+/** One due tick of a schedule, as the clock delivers it. */
+export interface ScheduleTickEvent {
+  readonly scheduleId: string;
+  readonly flowKey: FlowKey;
+  readonly triggerId: string;
+  /** The time the tick was due (not the time it is delivered). */
+  readonly date: Date;
+  /** The tick before it in this chain, when the clock knows it. */
+  readonly previous?: Date;
+  /** The tick after it, already scheduled before this one is delivered. */
+  readonly next?: Date;
+}
+
+/** Handles one tick; rejecting means "try again" (the tick is delivered again, with a backoff). */
+export type ScheduleTickHandler = (tick: ScheduleTickEvent) => Promise<void>;
+
+/** A running consumer of ticks. */
+export interface ScheduleConsumer {
+  /** Stops taking ticks and waits at most `graceMs` for the running ones. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The host's clock for schedule-mode triggers. Each tick of a schedule is delivered once
+ * across every process sharing the store, and ticks that fell due while nothing consumed them
+ * are delivered late, in order (Kestra's default `recoverMissedSchedules: ALL`). The chain of
+ * ticks is computed with the specs' `next`, so a process consumes the ticks of the schedules it
+ * was given with {@link ScheduleClock.upsert}; a tick of a version this process does not know
+ * yet waits for it (or for another process).
+ *
+ * Delivery is at least once in the worst case (a consumer that dies mid-tick): a handler makes
+ * one execution per (schedule, tick date), e.g. with an execution id derived from them.
+ */
+export interface ScheduleClock {
+  /**
+   * Adds or updates a schedule. Same version: nothing changes. New version (or a new
+   * schedule): ticks restart from the first one due after now (or, when the old chain's next
+   * tick is already due, from that tick), under the new calendar. A spec of an older revision
+   * than the stored one is ignored.
+   */
+  upsert(spec: ScheduleSpec): Promise<void>;
+  /** Stops a schedule at once: its pending tick is dropped. Ignored when the stored revision is newer. */
+  remove(id: string, revision: number): Promise<void>;
+  /** The schedules stored, across processes. */
+  list(): Promise<readonly StoredSchedule[]>;
+  /** Starts delivering due ticks to `handler`. */
+  consume(handler: ScheduleTickHandler): ScheduleConsumer;
+}
+
 /** One runtime: every port, and how to stop it. */
 export interface Runtime {
   /** `bullmq` or `memory`, for the start-up line and metrics. */
@@ -131,6 +215,8 @@ export interface Runtime {
   readonly logs: LogRepository;
   readonly queue: ExecutionQueue;
   readonly events: ExecutionEvents;
+  /** The clock of schedule-mode triggers. */
+  readonly schedules: ScheduleClock;
   /** Resolves when the store answers; rejects with `RUNTIME_UNAVAILABLE` otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,93 @@
+import { isSluiceError, type PluginLogger, type ScheduleTick, type ScheduleTrigger, type TObject, type TSchema } from '@sluice/core';
+import { createExecution } from '../execution/index.js';
+import { CORRELATION_ID_LABEL } from '../execution/labels.js';
+import type { FlowRevision } from '../flow/flow.types.js';
+import type { Execution } from '../model/execution.js';
+import type { PluginRegistry } from '../plugins/index.js';
+import type { SecretProvider } from '../secrets/index.js';
+import { silentLogger } from '../webhook/loggers.js';
+import { scheduleExecutionId, scheduleIdOf } from './ids.js';
+import { triggerScope } from './trigger-props.js';
+
+/** One due tick of one schedule trigger, as the host's clock delivered it. */
+export interface FireScheduleInput {
+  /** The flow's latest revision, as the host reads it when the tick is due. */
+  readonly flow: FlowRevision | undefined;
+  readonly triggerId: string;
+  readonly tick: ScheduleTick;
+  readonly registry: PluginRegistry;
+  readonly secrets: SecretProvider;
+  /** The creation instant of the execution; the clock by default. */
+  readonly now?: Date;
+  /** Where the trigger's own lines and the reasons for skipping go; nowhere by default. */
+  readonly logger?: PluginLogger;
+  /** Handed to the trigger as `ctx.signal`. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a tick means; only `start` makes an execution, which the host stores and queues. */
+export type ScheduleFiring =
+  | { readonly kind: 'not-found'; readonly reason: string }
+  | { readonly kind: 'skip'; readonly reason: string }
+  | { readonly kind: 'invalid'; readonly errors: readonly { readonly path: string; readonly message: string }[] }
+  | { readonly kind: 'start'; readonly execution: Execution };
+
+/**
+ * Decides what a due tick starts, like `dispatchWebhook` does for a request: the flow must be
+ * live and enabled and still have the trigger, enabled and in schedule mode; its host-rendered
+ * props are rendered, the plugin's `fire` decides, and a start becomes a new execution
+ * (`system.from: schedule`), not stored.
+ *
+ * The execution id is derived from the schedule and the tick's date
+ * ({@link scheduleExecutionId}), so a tick handled twice yields the same execution and the
+ * store's create-if-absent keeps one. A throwing plugin rejects.
+ */
+export async function fireSchedule(input: FireScheduleInput): Promise<ScheduleFiring> {
+  const { flow } = input;
+  if (!flow || flow.deleted) return { kind: 'not-found', reason: 'the flow no longer exists' };
+  if (flow.disabled) return { kind: 'not-found', reason: 'the flow is disabled' };
+  const trigger = flow.triggers.find((t) => t.id === input.triggerId);
+  if (!trigger) return { kind: 'not-found', reason: `the flow has no trigger '${input.triggerId}'` };
+  if (trigger.disabled) return { kind: 'not-found', reason: `trigger '${trigger.id}' is disabled` };
+  const entry = input.registry.trigger(trigger.type);
+  if (!entry || entry.definition.mode !== 'schedule') return { kind: 'not-found', reason: `trigger '${trigger.id}' is not a schedule` };
+  const definition = entry.definition as ScheduleTrigger<TObject, TSchema>;
+
+  const logger = input.logger ?? silentLogger;
+  const prepared = triggerScope({
+    flow, trigger, entry, secrets: input.secrets, logger,
+    ...(input.now ? { now: input.now } : {}), ...(input.signal ? { signal: input.signal } : {}),
+  });
+  if (!prepared.ok) return { kind: 'invalid', errors: prepared.errors };
+  const decision = await definition.fire(prepared.scope.ctx, prepared.scope.props, input.tick);
+  if (decision.kind === 'skip') return { kind: 'skip', reason: decision.reason };
+
+  const variables = typeof decision.variables === 'object' && decision.variables !== null && !Array.isArray(decision.variables)
+    ? (decision.variables as Record<string, unknown>)
+    : {};
+  let created: Execution;
+  try {
+    created = createExecution({
+      flow,
+      trigger: { id: trigger.id, type: entry.type, variables },
+      ...(decision.inputs ? { inputs: decision.inputs } : {}),
+      ...(decision.labels ? { labels: decision.labels } : {}),
+      from: 'schedule',
+      ...(input.now ? { now: input.now } : {}),
+    });
+  } catch (error) {
+    if (isSluiceError(error) && error.code === 'EXECUTION_INPUTS_INVALID') {
+      return { kind: 'invalid', errors: error.details.errors as { path: string; message: string }[] };
+    }
+    throw error;
+  }
+  const flowKey = { tenantId: flow.tenantId, namespace: flow.namespace, id: flow.id };
+  return { kind: 'start', execution: withId(created, scheduleExecutionId(scheduleIdOf(flowKey, trigger.id), input.tick.date)) };
+}
+
+/** The execution under another id; the correlation label that defaulted to the old id follows it. */
+function withId(execution: Execution, id: string): Execution {
+  const labels = execution.labels.map((label) =>
+    label.key === CORRELATION_ID_LABEL && label.value === execution.id ? { key: label.key, value: id } : label);
+  return { ...execution, id, labels };
+}

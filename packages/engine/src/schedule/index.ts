@@ -1,0 +1,3 @@
+export { schedulesOf, type SchedulesOfOptions } from './schedules-of.js';
+export { fireSchedule, type FireScheduleInput, type ScheduleFiring } from './fire-schedule.js';
+export { scheduleIdOf, scheduleExecutionId } from './ids.js';
