@@ -138,9 +138,11 @@ async function follow(s: ServerContext, ctx: Context, json: ToJson): Promise<voi
     stream.end();
   };
   ctx.req.on('close', finish);
-  // The execution may have ended between the first read and the subscription.
+  // The execution may have ended between the first read and the subscription. The terminal
+  // event may also have been handled while this read was under way: then the stream is
+  // already ended, and writing `end` again would be a write after end.
   const now = await s.runtime.executions.get(id);
-  if (now && isTerminated(now.state.current)) {
+  if (!closed && now && isTerminated(now.state.current)) {
     send('end', json(now));
     finish();
   }
