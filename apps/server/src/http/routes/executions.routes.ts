@@ -63,6 +63,7 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         if (flow.disabled) return problem(ctx, 409, 'Cannot execute flow: flow is disabled.');
         const inputs = await readInputs(ctx, s.config.SLUICE_MAX_BODY_BYTES);
         if (inputs === null) return problem(ctx, 415, 'send inputs as application/json or application/x-www-form-urlencoded');
+        if (typeof inputs === 'string') return problem(ctx, 400, inputs, [{ path: 'body', message: inputs }]);
         let execution;
         try {
           execution = createExecution({ flow, inputs, from: 'api' });
@@ -89,13 +90,22 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
   ];
 }
 
-/** Inputs from a JSON object or a form body; null for another content type. */
-async function readInputs(ctx: Context, limit: number): Promise<Record<string, unknown> | null> {
+/**
+ * Inputs from a JSON object or a form body; null for another content type; a message for a
+ * JSON body that does not parse or is not an object (the caller's mistake: 400, not a 500).
+ */
+async function readInputs(ctx: Context, limit: number): Promise<Record<string, unknown> | string | null> {
   const text = Buffer.from(await readRawBody(ctx.req, limit)).toString('utf8');
   if (text.trim() === '') return {};
   if (ctx.is('application/json')) {
-    const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      return `the body is not valid JSON: ${(error as Error).message}`;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'the inputs must be a JSON object of input values by name';
+    return parsed as Record<string, unknown>;
   }
   if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   return null;
