@@ -56,7 +56,13 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
       method: 'get',
       path: '/flows/:namespace/:id',
       handler: async (ctx) => {
-        const revision = typeof ctx.query.revision === 'string' ? Number(ctx.query.revision) : undefined;
+        const raw = ctx.query.revision;
+        // A revision that is not a positive integer is a mistake to report, not a request for
+        // the latest revision (which `?revision=abc` or `?revision=0` used to return silently).
+        if (raw !== undefined && (typeof raw !== 'string' || !/^[1-9][0-9]{0,8}$/.test(raw))) {
+          return problem(ctx, 400, 'revision must be a positive integer', [{ path: 'revision', message: 'must be a positive integer' }]);
+        }
+        const revision = raw === undefined ? undefined : Number(raw);
         const flow = revision ? await s.runtime.flows.getRevision(key(ctx), revision) : await s.runtime.flows.get(key(ctx));
         if (!flow) return problem(ctx, 404, 'Flow not found');
         ctx.body = flowToJson(flow);
