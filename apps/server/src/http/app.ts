@@ -34,10 +34,17 @@ export function createApp(s: ServerContext, credentials: Credentials): Koa {
   app.use(basicAuth(publicRouter, credentials, createFailureLimiter({
     maxFailures: s.config.SLUICE_AUTH_MAX_FAILURES, windowMs: 60_000, lockoutMs: s.config.SLUICE_AUTH_LOCKOUT_MS,
   })));
+  // Runs once the router and allowedMethods have decided, so the problem body agrees with the
+  // status: a path no route has gets a 404 problem, a method the path lacks a 405 problem
+  // (allowedMethods has set the status and Allow). Before, the 404 problem was written first
+  // and allowedMethods then turned the status into 405 (or 200 for OPTIONS) under that body.
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.body !== undefined && ctx.body !== null) return;
+    if (ctx.status === 404) problem(ctx, 404, 'no such route');
+    else if (ctx.status === 405) problem(ctx, 405, `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}`);
+  });
   app.use(router.routes());
   app.use(router.allowedMethods());
-  app.use((ctx) => {
-    if (ctx.status === 404 && ctx.body === undefined) problem(ctx, 404, 'no such route');
-  });
   return app;
 }
