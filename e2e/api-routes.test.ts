@@ -350,6 +350,53 @@ tasks:
     });
   });
 
+  describe('request errors', () => {
+    it('a malformed request gets 400 naming the problem, never a 500', async () => {
+      await createFlow(server.url, `id: strict
+namespace: e2e.api.errors
+inputs:
+  - id: name
+    type: STRING
+tasks:
+  - id: hello
+    type: ${LOG}
+    message: "{{ inputs.name }}"
+`);
+      const run = (body: string, type = 'application/json') =>
+        api(server.url, '/api/v1/main/executions/e2e.api.errors/strict', { method: 'POST', headers: { 'content-type': type }, body });
+      const malformed = await run('{"name": ');
+      expect(malformed.status).toBe(400);
+      expect(((await malformed.json()) as ProblemJson).detail).toMatch(/JSON/);
+      const array = await run('["Ada"]');
+      expect(array.status).toBe(400);
+      expect(((await array.json()) as ProblemJson).detail).toMatch(/object/);
+      expect((await run('name: Ada', 'application/x-yaml')).status).toBe(415);
+      expect((await run('{"name":"Ada"}')).status).toBe(200);
+
+      for (const revision of ['abc', '0', '-1', '1.5']) {
+        const res = await api(server.url, `/api/v1/main/flows/e2e.api.errors/strict?revision=${revision}`);
+        expect(res.status, revision).toBe(400);
+        expect(((await res.json()) as ProblemJson).errors?.[0]?.path).toBe('revision');
+      }
+      expect(server.lines.filter((l) => l.includes('"level":50'))).toEqual([]);
+    });
+
+    it('a method a route does not have gets 405 with Allow and a 405 problem; an unknown route a 404 problem', async () => {
+      const wrongMethod = await api(server.url, '/api/v1/main/flows');
+      expect(wrongMethod.status).toBe(405);
+      expect(wrongMethod.headers.get('allow')).toBe('POST');
+      expect(wrongMethod.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await wrongMethod.json()).toMatchObject({ status: 405, title: 'Method Not Allowed' });
+      const unknown = await api(server.url, '/api/v1/main/no-such-thing');
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ status: 404 });
+      const options = await api(server.url, '/api/v1/main/flows', { method: 'OPTIONS' });
+      expect(options.status).toBe(200);
+      expect(options.headers.get('allow')).toBe('POST');
+      expect(options.headers.get('content-type') ?? '').not.toMatch(/problem/);
+    });
+  });
+
   describe('outside /api', () => {
     it('/ping, /health/live and /health/ready answer without credentials', async () => {
       const ping = await fetch(`${server.url}/ping`);
