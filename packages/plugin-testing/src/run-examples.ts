@@ -3,11 +3,14 @@ import {
   createExecution,
   createExecutor,
   dispatchWebhook,
+  fireSchedule,
   parseFlow,
+  schedulesOf,
   type Execution,
   type FlowRevision,
   type LogEntry,
   type PluginRegistry,
+  type ScheduleSpec,
   type SecretProvider,
 } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
@@ -64,8 +67,9 @@ const STATUS = { start: 200, skip: 204, 'not-found': 404, invalid: 422 } as cons
  * Runs every example of a plugin package (or of one task or trigger) through the same pipeline
  * as the host: the flow is parsed and validated with the engine's `parseFlow`; a webhook
  * example's `request` goes through `dispatchWebhook` and must get `expect.status` (200 when
- * omitted: 204 skip, 404 not found, 422 invalid); the execution (made by `createExecution` when
- * there is no request) is stored in an in-memory runtime and run by the engine's executor.
+ * omitted: 204 skip, 404 not found, 422 invalid); an example without a request whose flow has
+ * a schedule trigger fires that trigger's first tick after `now` through `fireSchedule` (a
+ * skipped tick is 204); the execution (made by `createExecution` when there is neither) is stored in an in-memory runtime and run by the engine's executor.
  * Then `expect.state` (SUCCESS when omitted), `expect.logs` (in order, other lines allowed
  * between) and `expect.triggerVariables` (a deep subset) are checked.
  *
@@ -154,6 +158,8 @@ async function startExecution(
 ): Promise<{ execution?: Execution; status?: number }> {
   const now = deps.options.now?.();
   if (example.request === undefined) {
+    const schedule = schedulesOf(flow, { registry: deps.registry, secrets: deps.secrets, ...(now === undefined ? {} : { now }) })[0];
+    if (schedule !== undefined) return fireFirstTick(example, flow, schedule, deps, failures, now);
     return { execution: createExecution({ flow, from: 'api', ...(now === undefined ? {} : { now }) }) };
   }
   const key = example.request.key ?? defaultWebhookKey(flow, deps.registry, deps.secrets);
@@ -177,6 +183,43 @@ async function startExecution(
     return { status };
   }
   return decision.kind === 'start' ? { execution: decision.execution, status } : { status };
+}
+
+/**
+ * A schedule example (no request, a schedule trigger): its first tick after the clock (the
+ * `now` option, else the real clock) goes through the engine's `fireSchedule`; a skipped tick
+ * counts as status 204, like a webhook request its conditions turn away.
+ */
+async function fireFirstTick(
+  example: PluginExample,
+  flow: FlowRevision,
+  schedule: ScheduleSpec,
+  deps: RunDeps,
+  failures: string[],
+  now: Date | undefined,
+): Promise<{ execution?: Execution; status?: number }> {
+  const date = schedule.next(now ?? new Date());
+  if (date === undefined) {
+    failures.push('the schedule has no tick after now');
+    return {};
+  }
+  const next = schedule.next(date);
+  const firing = await fireSchedule({
+    flow,
+    triggerId: schedule.triggerId,
+    tick: { date, ...(next === undefined ? {} : { next }) },
+    registry: deps.registry,
+    secrets: deps.secrets,
+    ...(now === undefined ? {} : { now }),
+  });
+  const status = STATUS[firing.kind];
+  const expected = example.expect?.status ?? 200;
+  if (status !== expected) {
+    const why = firing.kind === 'invalid' ? `: ${firing.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` : 'reason' in firing ? `: ${firing.reason}` : '';
+    failures.push(`expected status ${expected}, got ${status} (${firing.kind})${why}`);
+    return { status };
+  }
+  return firing.kind === 'start' ? { execution: firing.execution, status } : { status };
 }
 
 function checkExecution(example: PluginExample, execution: Execution, logs: readonly LogEntry[], failures: string[]): void {
