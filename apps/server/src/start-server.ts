@@ -15,6 +15,7 @@ import { createApp } from './http/app.js';
 import { createLogger } from './logging/logger.js';
 import { serverErrors } from './errors.js';
 import { createMetrics } from './metrics.js';
+import { startSchedules, type Schedules } from './schedule/schedules.js';
 import { loadServerPlugins } from './plugins/load-server-plugins.js';
 import { selectRuntime, type Role } from './runtime/select-runtime.js';
 import type { ServerContext } from './server-context.js';
@@ -121,6 +122,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, `worker consuming executions, concurrency ${config.SLUICE_WORKER_CONCURRENCY}`);
   }
 
+  // Schedules: webservers and standalone keep the clock in step with the flows and turn its
+  // ticks into executions, each tick once across all of them; workers only run executions.
+  let schedules: Schedules | undefined;
+  if (serves) {
+    schedules = await startSchedules(context, { consume: true });
+    logger.info({ active: schedules.active() }, `schedules: ${schedules.active()} active`);
+  }
+
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop'): Promise<void> =>
     (stopping ??= (async () => {
@@ -132,6 +141,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       server?.closeIdleConnections();
       await Promise.race([closing, deadline]);
       server?.closeAllConnections();
+      await schedules?.close(grace);
       await worker?.close(grace);
       await flowIndex.close();
       await runtime.close();
