@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { renderedBy } from '@sluice/core';
+import { coerceRendered } from './coerce-rendered.js';
 import { schemasOf } from './schemas.js';
 import type { RegisteredTask, RegisteredTrigger } from './types.js';
 import { schemaProblems, segmentsToPath, type PathSegment } from './value-errors.js';
@@ -23,13 +24,13 @@ const isRecord = (value: unknown): value is Json => typeof value === 'object' &&
  * Replaces, in place, each value whose schema is a host-rendered Dynamic field by what `render`
  * makes of it, descending through object properties and list items to find nested ones.
  * Plugin-rendered fields are left as written: the plugin renders them with variables only it
- * has. Unions are not descended: which branch a value takes is only known after rendering.
+ * has. Rendered text is read as the field's declared type (see coerceRendered). Unions are not descended: which branch a value takes is only known after rendering.
  */
 function renderFields(schema: TSchema, value: unknown, at: PathSegment[], render: (value: unknown) => unknown, failures: PropsError[]): unknown {
   const who = renderedBy(schema);
   if (who === 'host') {
     try {
-      return render(value);
+      return coerceRendered(schema, render(value));
     } catch (error) {
       failures.push({ path: segmentsToPath(at), message: error instanceof Error ? error.message : String(error) });
       return value;
