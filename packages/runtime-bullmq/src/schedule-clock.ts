@@ -9,7 +9,7 @@ import { LuaScript } from './scripts.js';
 import { sleep, withDeadline } from './time.js';
 
 /**
- * The schedule clock on Redis and BullMQ (README.md "Schedules").
+ * The schedule clock on Redis and BullMQ.
  *
  * Each schedule is a chain of delayed jobs in the queue `{schedules}`, one job per tick, with a
  * job id made of the schedule id, the chain's generation and the tick's instant. The worker that
@@ -89,7 +89,7 @@ function parse(raw: string | null | undefined): Record_ | undefined {
 /** The schedule clock of one runtime. */
 export class RedisScheduleClock implements ScheduleClock {
   private queue: Promise<Queue<TickJobData, void, typeof JOB_NAME>> | undefined;
-  /** The specs this process was given: their `next` computes the chain (README "Schedules"). */
+  /** The specs this process was given: their `next` computes the chain (see the port, ScheduleClock). */
   private readonly local = new Map<string, ScheduleSpec>();
   private readonly consumers = new Set<RedisScheduleConsumer>();
   private readonly hashKey: string;
