@@ -128,7 +128,7 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
 }
 
 /** One tick: read the flow, let the trigger decide, store and queue the execution it starts. */
-async function handleTick(s: ServerContext, tick: ScheduleTickEvent, triggerLogger: ReturnType<typeof pluginLogger>, log: ServerContext['logger']): Promise<void> {
+export async function handleTick(s: ServerContext, tick: ScheduleTickEvent, triggerLogger: ReturnType<typeof pluginLogger>, log: ServerContext['logger']): Promise<void> {
   const where = { flow: `${tick.flowKey.namespace}.${tick.flowKey.id}`, trigger: tick.triggerId, date: tick.date.toISOString() };
   const flow = await s.runtime.flows.get(tick.flowKey);
   let firing: Awaited<ReturnType<typeof fireSchedule>>;
