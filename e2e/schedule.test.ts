@@ -55,6 +55,14 @@ function expectEveryTickOnce(executions: readonly ExecutionJson[]): number[] {
   return ticks;
 }
 
+/** The ticks cover the time the schedule was on: from soon after `from` to close to `to`, and none after it. */
+function expectSpan(ticks: readonly number[], from: number, to: number): void {
+  expect(ticks[0]).toBeGreaterThan(from - 1000);
+  expect(ticks[0]).toBeLessThanOrEqual(from + 5000);
+  expect(ticks.at(-1)).toBeGreaterThanOrEqual(to - 4000);
+  expect(ticks.at(-1)).toBeLessThanOrEqual(to + 1000);
+}
+
 /** Waits until the flow has at least `count` executions. */
 function waitForTicks(base: string, flowId: string, count: number, timeoutMs: number): Promise<ExecutionJson[]> {
   return eventually(async () => {
@@ -105,17 +113,17 @@ describe('the Schedule trigger on BullMQ: two webservers and one worker', () => 
     const executions = await expectStopped(a.url, 'ticking', 2500);
     const ticks = expectEveryTickOnce(executions);
 
-    // About once a second from the save to the disable: a late tick is fine, a missing one is not.
-    expect(ticks.length).toBeGreaterThanOrEqual(Math.floor((disabledAt - saved) / 1000) - 2);
-    expect(ticks[0]).toBeLessThanOrEqual(saved + 3000);
-    expect(ticks[0]).toBeGreaterThan(saved - 1000);
-    expect(ticks.at(-1)).toBeLessThanOrEqual(disabledAt + 1000);
+    // About once a second from the save to the disable: the first tick soon after the save, the
+    // last one close to the disable, and (above) none missing between them. The margins are for
+    // a loaded machine, where a change or a tick may be handled seconds late.
+    expectSpan(ticks, saved, disabledAt);
     // The worker ran every one of them.
     for (const execution of executions) expect((await waitForEnd(a.url, execution.id, 15_000)).state.current).toBe('SUCCESS');
-    // Each tick was handled once, by one of the two webservers.
-    const handledBy = [a, b].map((p) => p.lines.filter((l) => l.includes('"msg":"schedule tick')).length);
-    expect(handledBy.reduce((x, y) => x + y)).toBe(ticks.length);
-  });
+    // The webservers' tick handlers made exactly these executions (a redelivered tick, if a
+    // loaded machine lets a lock expire, finds its execution stored and makes no other).
+    const logged = new Set([a, b].flatMap((p) => p.lines.filter((l) => l.includes('"msg":"schedule tick')).map((l) => (JSON.parse(l) as { executionId: string }).executionId)));
+    expect([...logged].sort()).toEqual(executions.map((e) => e.id).sort());
+  }, 120_000);
 
   it('neither loses nor doubles a tick when both webservers restart, and stops when the flow is deleted', async () => {
     let [a, b] = [await web(), await web()];
@@ -144,7 +152,7 @@ describe('the Schedule trigger on BullMQ: two webservers and one worker', () => 
     expect(ticks.filter((t) => t > downAt && t < upAt - 1000).length).toBeGreaterThanOrEqual(1);
     expect(ticks.at(-1)).toBeLessThanOrEqual(deletedAt + 1000);
     expect(ticks.length).toBeGreaterThanOrEqual(8);
-  });
+  }, 120_000);
 });
 
 describe('the Schedule trigger on the embedded runtime', () => {
@@ -165,8 +173,7 @@ describe('the Schedule trigger on the embedded runtime', () => {
     const disabledAt = Date.now();
     const executions = await expectStopped(server.url, 'embedded', 2000);
     const ticks = expectEveryTickOnce(executions);
-    expect(ticks.length).toBeGreaterThanOrEqual(Math.floor((disabledAt - saved) / 1000) - 2);
-    expect(ticks.at(-1)).toBeLessThanOrEqual(disabledAt + 1000);
+    expectSpan(ticks, saved, disabledAt);
     for (const execution of executions) expect((await waitForEnd(server.url, execution.id, 10_000)).state.current).toBe('SUCCESS');
   });
 });
