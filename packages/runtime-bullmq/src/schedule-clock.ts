@@ -121,7 +121,7 @@ export class RedisScheduleClock implements ScheduleClock {
       // at the moment of a change, else from now.
       const now = Date.now();
       const after = isLive(record) && record.head !== undefined && record.head <= now ? record.head - 1 : now;
-      const first = spec.next(new Date(after))?.getTime();
+      const first = this.nextOf(spec, new Date(after))?.getTime();
       const gen = randomBytes(6).toString('base64url');
       const prev = isLive(record) ? record.prev : undefined;
       const next: LiveRecord = {
@@ -198,12 +198,7 @@ export class RedisScheduleClock implements ScheduleClock {
     const spec = this.local.get(data.scheduleId);
     if (!spec || spec.version !== record.version) return 'unknown';
     const date = new Date(data.date);
-    let next: Date | undefined;
-    try {
-      next = spec.next(date);
-    } catch (error) {
-      this.options.onError(error, `schedule ${data.scheduleId}: next tick`);
-    }
+    const next = this.nextOf(spec, date);
     if (next !== undefined) await this.addTick({ ...this.jobBase(spec, data.gen), date: next.getTime(), previous: data.date });
     await this.advance(data, next?.getTime());
     const tick: ScheduleTickEvent = {
@@ -212,6 +207,16 @@ export class RedisScheduleClock implements ScheduleClock {
     };
     await handler(tick);
     return 'done';
+  }
+
+  /** The spec's next tick; a calendar that throws ends the chain (reported), it never breaks a caller. */
+  private nextOf(spec: ScheduleSpec, after: Date): Date | undefined {
+    try {
+      return spec.next(after);
+    } catch (error) {
+      this.options.onError(error, `schedule ${spec.id}: next tick`);
+      return undefined;
+    }
   }
 
   /** Moves the record's pending tick past `data.date` (never backwards, never across generations). */

@@ -56,7 +56,15 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
     inScope: (key: FlowKey) => boolean,
     revisionOf: (key: FlowKey, stored: number) => Promise<number | undefined>,
   ): Promise<void> => {
-    for (const spec of specs) await clock.upsert(spec);
+    for (const spec of specs) {
+      try {
+        await clock.upsert(spec);
+      } catch (error) {
+        // One schedule that cannot be stored must not keep the others from being synced.
+        if (isSluiceError(error) && error.code === 'RUNTIME_UNAVAILABLE') throw error;
+        log.warn({ schedule: spec.id, err: describe(error) }, `schedules: ${spec.id} could not be stored`);
+      }
+    }
     const wanted = new Set(specs.map((spec) => spec.id));
     for (const stored of await clock.list()) {
       if (wanted.has(stored.id) || !inScope(stored.flowKey)) continue;
