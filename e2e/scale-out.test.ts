@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REDIS_URL, auth, eventually, startServer, uniquePrefix, type ServerProcess } from './support/server-process.js';
+import { deleteKeys } from './support/api.js';
+import { REDIS_URL, auth, eventually, startServer, uniquePrefix as newPrefix, type ServerProcess } from './support/server-process.js';
 
 const pluginsDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
 const flow = (key: string, sleepMs: number) => `id: load
@@ -46,8 +47,15 @@ async function finalStates(url: string, ids: readonly string[]): Promise<Map<str
 
 describe('scaling out over one Redis', () => {
   const processes: ServerProcess[] = [];
+  const prefixes: string[] = [];
+  const uniquePrefix = (name: string): string => {
+    const prefix = newPrefix(name);
+    prefixes.push(prefix);
+    return prefix;
+  };
   afterEach(async () => {
     await Promise.all(processes.splice(0).map((p) => p.stop('SIGKILL')));
+    for (const prefix of prefixes.splice(0)) await deleteKeys(prefix);
   });
 
   const env = (prefix: string) => ({ REDIS_URL, SLUICE_REDIS_PREFIX: prefix, SLUICE_PLUGINS_DIR: pluginsDir, SLUICE_WORKER_CONCURRENCY: '8', SLUICE_WORKER_LOCK_MS: '2000' });

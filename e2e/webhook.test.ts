@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteKeys } from './support/api.js';
 import { REDIS_URL, auth, eventually, startServer, uniquePrefix, type ServerProcess } from './support/server-process.js';
 
 // The seed flow from Kestra's docs, shipped unchanged as the quick start's example.
@@ -17,10 +18,15 @@ interface ExecutionJson {
   trigger: { id: string; type: string; variables: { body: unknown; headers: Record<string, string[]>; parameters: Record<string, string[]> } };
 }
 
+const prefix = uniquePrefix('webhook');
 const runtimes = [
-  { name: 'bullmq', env: () => ({ REDIS_URL, SLUICE_REDIS_PREFIX: uniquePrefix('webhook') }) },
+  { name: 'bullmq', env: () => ({ REDIS_URL, SLUICE_REDIS_PREFIX: prefix }) },
   { name: 'memory', env: () => ({}) },
 ] as const;
+
+afterAll(async () => {
+  await deleteKeys(prefix);
+});
 
 describe.each(runtimes)('webhook and API on the $name runtime', ({ env }) => {
   let server: ServerProcess;
@@ -67,6 +73,15 @@ describe.each(runtimes)('webhook and API on the $name runtime', ({ env }) => {
     expect(text).toContain('INFO  hello Hello World! 🚀');
   });
 
+  it('HEAD on the webhook starts nothing: 405 with the methods it takes', async () => {
+    const before = ((await (await call('/api/v1/main/executions/search?namespace=company.team&flowId=trigger', { headers: auth })).json()) as { total: number }).total;
+    const res = await call(HOOK, { method: 'HEAD' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST, PUT');
+    const after = ((await (await call('/api/v1/main/executions/search?namespace=company.team&flowId=trigger', { headers: auth })).json()) as { total: number }).total;
+    expect(after).toBe(before);
+  });
+
   it('the tenant-less alias reaches the same webhook', async () => {
     const res = await call(HOOK.replace('/api/v1/main/', '/api/v1/'), { method: 'POST' });
     expect(res.status).toBe(200);
@@ -100,7 +115,7 @@ describe.each(runtimes)('webhook and API on the $name runtime', ({ env }) => {
   });
 
   it('a body over the limit gets 413, with and without Content-Length', async () => {
-    const limited = await startServer(['server', 'standalone'], { ...env(), SLUICE_MAX_BODY_BYTES: '1024', SLUICE_FLOWS_DIR: undefined });
+    const limited = await startServer(['server', 'standalone'], { ...env(), SLUICE_MAX_BODY_BYTES: '1024' });
     try {
       const big = 'x'.repeat(4096);
       const res = await fetch(`${limited.url}${HOOK}`, { method: 'POST', body: big });

@@ -19,6 +19,13 @@ const PATH = '/executions/webhook/:namespace/:flowId/:key';
 export function webhookRoutes(s: ServerContext): RouteSpec[] {
   const triggerLogger = pluginLogger(s.logger.child({ component: 'webhook' }));
   const handler = async (ctx: Context): Promise<void> => {
+    // The router answers HEAD on GET routes; a link checker or a monitor probing the URL must
+    // not start the flow. Kestra's webhook takes GET, POST and PUT only.
+    if (ctx.method === 'HEAD') {
+      ctx.set('Allow', 'GET, POST, PUT');
+      ctx.status = 405;
+      return;
+    }
     if (s.shuttingDown) {
       ctx.set('Retry-After', '5');
       ctx.set('Connection', 'close');
@@ -62,6 +69,8 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
   const { runtime } = s;
   // Subscribe before queueing, so a fast worker cannot finish before we listen.
   const ended = response?.wait ? await waitForEnd(runtime.events, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
+  // A caller that hangs up stops waiting: no subscription is kept for nobody until the limit.
+  if (ended) ctx.req.once('close', () => void ended.cancel());
   try {
     await runtime.executions.create(execution);
     await runtime.queue.enqueue(execution.id);
