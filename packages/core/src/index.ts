@@ -45,3 +45,11 @@ export {
   type ScheduleTick,
 } from './trigger.js';
 export { definePluginPackage, isPluginPackage, type PluginPackage, type PluginPackageDefinition } from './plugin-package.js';
+export {
+  EXPRESSION_CONDITION_TYPES,
+  expressionConditionSchema,
+  evaluateConditions,
+  type ExpressionCondition,
+  type ConditionVerdict,
+} from './conditions.js';
+export { renderTriggerInputs, type TriggerInputsResult } from './trigger-inputs.js';

@@ -1,7 +1,6 @@
-import { defineTrigger } from '@sluice/core';
+import { defineTrigger, renderTriggerInputs } from '@sluice/core';
 import { assertSupportedConditions, evaluateConditions } from './conditions.js';
 import { DEFAULT_TIMEZONE, isoInZone, nextTick, previousTick } from './cron.js';
-import { renderInputs } from './inputs.js';
 import { ScheduleProps, ScheduleVariables } from './schedule.schema.js';
 import { scheduleExamples } from './schedule.examples.js';
 
@@ -55,7 +54,7 @@ export const schedule = defineTrigger({
 
     let inputs: Record<string, unknown> | undefined;
     if (props.inputs !== undefined) {
-      const rendered = renderInputs(ctx, props.inputs, extra);
+      const rendered = renderTriggerInputs(ctx, props.inputs, extra);
       if (!rendered.ok) {
         const reason = `inputs failed to render: ${rendered.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
         ctx.logger.warn(`tick ${variables.date} skipped: ${reason}`);

@@ -1,7 +1,6 @@
-import { defineTrigger, type WebhookResponsePolicy } from '@sluice/core';
+import { defineTrigger, renderTriggerInputs, type WebhookResponsePolicy } from '@sluice/core';
 import { bodyVariable, headersVariable, parametersVariable } from './body.js';
 import { assertSupportedConditions, evaluateConditions } from './conditions.js';
-import { renderInputs } from './inputs.js';
 import { keysMatch } from './key.js';
 import { WebhookProps, WebhookVariables } from './webhook.schema.js';
 import { webhookExamples } from './webhook.examples.js';
@@ -48,7 +47,7 @@ export const webhook = defineTrigger({
 
     const conditions = props.conditions ?? [];
     assertSupportedConditions(conditions);
-    const verdict = evaluateConditions(ctx, conditions, props.when, variables);
+    const verdict = evaluateConditions(ctx, conditions, props.when, { trigger: variables });
     if (!verdict.ok) {
       ctx.logger.debug(`webhook request skipped: ${verdict.reason}`);
       return { kind: 'skip', reason: verdict.reason };
@@ -56,7 +55,7 @@ export const webhook = defineTrigger({
 
     let inputs: Record<string, unknown> | undefined;
     if (props.inputs !== undefined) {
-      const rendered = renderInputs(ctx, props.inputs, variables);
+      const rendered = renderTriggerInputs(ctx, props.inputs, { trigger: variables });
       if (!rendered.ok) return { kind: 'invalid', errors: rendered.errors };
       inputs = rendered.inputs;
     }
