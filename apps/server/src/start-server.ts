@@ -23,6 +23,14 @@ import { startWorker, type Worker } from './worker/worker.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * The part of the grace kept for closing connections after the drain: a second at most, a
+ * quarter of a short grace.
+ */
+export function closeReserveMs(graceMs: number): number {
+  return Math.min(1000, Math.floor(graceMs / 4));
+}
+
 export interface StartOptions {
   readonly role: Role;
   /** Load the bundled example flows (the quick start). Their webhook keys are public. */
@@ -133,19 +141,27 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop'): Promise<void> =>
     (stopping ??= (async () => {
+      // One deadline for the whole stop, so the process is gone within the grace: requests in
+      // flight and running executions drain side by side until `grace - reserve`, and the
+      // reserve is for closing connections (each close is bounded on its own as well).
       const grace = config.SLUICE_SHUTDOWN_GRACE_MS;
+      const startedAt = Date.now();
+      const drainUntil = startedAt + grace - closeReserveMs(grace);
+      const left = (): number => Math.max(0, drainUntil - Date.now());
       logger.info({ reason, graceMs: grace }, `stopping (${reason}), grace ${grace} ms`);
+      // New webhook calls get 503 from here on; those already past this check are answered.
       context.shuttingDown = true;
-      const closing = server ? new Promise<void>((ok) => server!.close(() => ok())) : Promise.resolve();
-      const deadline = new Promise<void>((ok) => setTimeout(ok, grace).unref());
+      const httpClosed = server ? new Promise<void>((ok) => server!.close(() => ok())) : Promise.resolve();
       server?.closeIdleConnections();
-      await Promise.race([closing, deadline]);
+      let timer: NodeJS.Timeout | undefined;
+      const drainEnd = new Promise<void>((ok) => (timer = setTimeout(ok, left())));
+      await Promise.all([Promise.race([httpClosed, drainEnd]), schedules?.close(left()), worker?.close(left())]);
+      clearTimeout(timer);
+      // Past the drain: whatever is still open was not answered, so nothing was acknowledged.
       server?.closeAllConnections();
-      await schedules?.close(grace);
-      await worker?.close(grace);
       await flowIndex.close();
       await runtime.close();
-      logger.info('stopped');
+      logger.info({ ms: Date.now() - startedAt }, `stopped in ${Date.now() - startedAt} ms`);
     })());
   return { context, ...(port !== undefined ? { port } : {}), stop };
 }

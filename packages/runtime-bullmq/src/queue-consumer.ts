@@ -128,11 +128,14 @@ export class BullmqQueueConsumer implements QueueConsumer {
 
   private async shutdown(graceMs: number): Promise<void> {
     const { closeTimeoutMs } = this.options.connection;
+    // The grace counts from the call, pausing included, so a caller with a deadline of its own
+    // (the server's stop) can rely on it.
+    const graceEnd = Date.now() + graceMs;
     this.stopping = true;
     try {
       // Stop fetching; running jobs go on and keep their locks renewed.
-      await withDeadline(this.worker.pause(true), closeTimeoutMs, 'pause worker').catch(noop);
-      if (!(await this.idle(graceMs))) {
+      await withDeadline(this.worker.pause(true), Math.min(closeTimeoutMs, graceMs), 'pause worker').catch(noop);
+      if (!(await this.idle(graceEnd - Date.now()))) {
         const reason = new Error(`queue consumer closing: handler still running after ${graceMs} ms`);
         for (const { controller } of this.running.values()) controller.abort(reason);
         await this.idle(this.options.queue.abortWaitMs);
