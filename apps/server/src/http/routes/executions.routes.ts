@@ -7,6 +7,7 @@ import { TENANT, type RouteSpec } from '../api-router.js';
 import { paging } from '../paging.js';
 import { problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
+import { storeAndQueue } from '../store-and-queue.js';
 import { waitForEnd } from '../wait-for-end.js';
 
 const STATES = new Set<string>(STATE_TYPES);
@@ -76,8 +77,7 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         }
         const wait = ctx.query.wait === 'true' ? await waitForEnd(s.runtime.events, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
         try {
-          await s.runtime.executions.create(execution);
-          await s.runtime.queue.enqueue(execution.id);
+          await storeAndQueue(s, execution);
         } catch (error) {
           await wait?.cancel();
           throw error;

@@ -6,6 +6,7 @@ import { TENANT, type RouteSpec } from '../api-router.js';
 import { problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
+import { storeAndQueue } from '../store-and-queue.js';
 import { waitForEnd } from '../wait-for-end.js';
 import { pluginLogger } from '../../logging/plugin-logger.js';
 
@@ -72,8 +73,7 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
   // A caller that hangs up stops waiting: no subscription is kept for nobody until the limit.
   if (ended) ctx.req.once('close', () => void ended.cancel());
   try {
-    await runtime.executions.create(execution);
-    await runtime.queue.enqueue(execution.id);
+    await storeAndQueue(s, execution);
   } catch (error) {
     await ended?.cancel();
     throw error;
