@@ -1,82 +1,147 @@
 #!/usr/bin/env node
-// `pnpm bench`: measures, never asserts. Each scenario runs beside a baseline measured in the
-// same run, interleaved over several rounds, and reports the median rate and the ratio to the
+// `pnpm bench`: measures, never asserts. Every scenario runs beside a baseline measured in the
+// same run, interleaved over several rounds, and reports the median and the ratio to the
 // baseline, because absolute figures drift by tens of percent between sittings on these machines.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+//
+// The process scenarios start what they measure as real processes (the built `sluice` command,
+// a bare Koa + BullMQ baseline, a load generator in its own process), bound every wait in time,
+// and kill every child at the end, however the run ends. See docs/performance.md.
+//
+//   BENCH_SCENARIOS=engine,ingestion,e2e,latency   which scenarios, in this order
+//   BENCH_LOAD_MS=2000 BENCH_LOAD_ROUNDS=5 BENCH_LATENCY_MS=1500
+//   BENCH_WARMUP_MS=3000 BENCH_WARMUP_REQUESTS=5000 (per stack and scenario, whichever ends first)
+//   BENCH_CONNECTIONS=50 BENCH_CONCURRENCY=50 BENCH_BODY_BYTES=300 BENCH_EMBEDDED=1
+//   BENCH_DRAIN_TIMEOUT_MS=30000 BENCH_TIMEOUT_MS=270000 BENCH_POLL_MS=50 BENCH_SAMPLE_IDS=5
+//   BENCH_CPU_PROF=<dir> (a V8 CPU profile of every measured process; see bench/profile-summary.mjs)
+//   BENCH_ROUNDS=5 BENCH_ROUND_MS=500 (the engine scenario)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { closeAgent } from './bench/lib/http.mjs';
+import { root, versionOf } from './bench/lib/modules.mjs';
+import { CLI, interruptCleanup, killAll, onInterrupt } from './bench/lib/processes.mjs';
+import { deletePendingPrefixes } from './bench/lib/redis.mjs';
+import { webhookBody } from './bench/lib/stacks.mjs';
+import { formatLegend, formatTable, writeResults } from './bench/report.mjs';
+import e2e from './bench/scenarios/e2e.mjs';
+import engine from './bench/scenarios/engine.mjs';
+import ingestion from './bench/scenarios/ingestion.mjs';
+import latency from './bench/scenarios/latency.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const engine = await import(join(root, 'packages/engine/dist/index.js'));
-const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 500);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SCENARIOS = { engine, ingestion, e2e, latency };
 
-/** Runs `fn` in batches for `ms` milliseconds; returns operations per second. */
-function rate(fn, ms) {
-  let ops = 0;
-  const start = process.hrtime.bigint();
-  const end = start + BigInt(ms) * 1_000_000n;
-  let now = start;
-  while (now < end) {
-    for (let i = 0; i < 100; i++) fn();
-    ops += 100;
-    now = process.hrtime.bigint();
-  }
-  return ops / (Number(now - start) / 1e9);
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function compare(name, subject, baseline, baselineName) {
-  subject(); baseline(); // warm up both, and fail fast if either throws
-  const s = [], b = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    // Alternate which goes first so drift within a round favours neither.
-    if (r % 2 === 0) { s.push(rate(subject, ROUND_MS)); b.push(rate(baseline, ROUND_MS)); }
-    else { b.push(rate(baseline, ROUND_MS)); s.push(rate(subject, ROUND_MS)); }
-  }
-  const row = { scenario: name, opsPerSec: Math.round(median(s)), baseline: baselineName, baselineOpsPerSec: Math.round(median(b)) };
-  row.ratio = Number((row.opsPerSec / row.baselineOpsPerSec).toFixed(3));
-  return row;
-}
-
-const { registry } = await engine.loadPlugins({
-  packages: ['@sluice/plugin-core-log', '@sluice/plugin-trigger-webhook'],
-  resolveFrom: join(root, 'apps/server'),
-});
-
-const variables = {
-  flow: { id: 'trigger', namespace: 'company.team' },
-  trigger: { body: { name: 'Ada', items: [1, 2, 3] }, headers: { 'x-id': ['42'] }, parameters: { q: ['a'] } },
+const int = (name, fallback) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`bench: ${name} must be a whole number, got '${raw}'`);
+  return n;
 };
-const template = "Hello {{ trigger.body.name | upper }} #{{ trigger.headers['x-id'][0] }} with {{ trigger.body.items | length }} items";
-const seed = `id: trigger
-namespace: company.team
 
-tasks:
-  - id: hello
-    type: io.kestra.plugin.core.log.Log
-    message: "Hello World! 🚀"
+const config = {
+  scenarios: (process.env.BENCH_SCENARIOS ?? 'engine,ingestion,e2e,latency').split(',').map((s) => s.trim()).filter(Boolean),
+  engineRounds: int('BENCH_ROUNDS', 5),
+  engineRoundMs: int('BENCH_ROUND_MS', 500),
+  loadRounds: int('BENCH_LOAD_ROUNDS', 5),
+  loadMs: int('BENCH_LOAD_MS', 2000),
+  latencyMs: int('BENCH_LATENCY_MS', 1500),
+  warmupMs: int('BENCH_WARMUP_MS', 3000),
+  warmupRequests: int('BENCH_WARMUP_REQUESTS', 5000),
+  connections: int('BENCH_CONNECTIONS', 50),
+  concurrency: int('BENCH_CONCURRENCY', 50),
+  bodyBytes: int('BENCH_BODY_BYTES', 300),
+  drainTimeoutMs: int('BENCH_DRAIN_TIMEOUT_MS', 30_000),
+  timeoutMs: int('BENCH_TIMEOUT_MS', 270_000),
+  pollMs: int('BENCH_POLL_MS', 50),
+  sampleIds: int('BENCH_SAMPLE_IDS', 5),
+  embedded: process.env.BENCH_EMBEDDED !== '0',
+  cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
+};
+for (const name of config.scenarios) {
+  if (!SCENARIOS[name]) throw new Error(`bench: unknown scenario '${name}'; known: ${Object.keys(SCENARIOS).join(', ')}`);
+}
+if (config.scenarios.some((s) => s !== 'engine') && !existsSync(CLI)) {
+  throw new Error(`bench: ${CLI} is missing; run \`pnpm build\` first (or \`pnpm bench\`, which builds)`);
+}
 
-triggers:
-  - id: webhook
-    type: io.kestra.plugin.core.trigger.Webhook
-    key: 4wjtkzwVGBM9yKnjm3yv8r
-`;
+const started = Date.now();
+const progress = (message) => process.stderr.write(`bench: ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 
-process.stderr.write(`bench: ${ROUNDS} interleaved rounds of ${ROUND_MS} ms per scenario\n`);
-const rows = [];
-process.stderr.write('bench: cached template renders\n');
-rows.push(compare('template render (cached)', () => engine.renderTemplate(template, variables),
-  () => `Hello ${variables.trigger.body.name.toUpperCase()} #${variables.trigger.headers['x-id'][0]} with ${variables.trigger.body.items.length} items`,
-  'hand-written JS template literal'));
-process.stderr.write('bench: flows parsed and validated\n');
-rows.push(compare('flow parse + validate (seed flow)', () => { if (!engine.parseFlow(seed, registry).ok) throw new Error('invalid'); },
-  () => parseYaml(seed), 'yaml.parse of the same source'));
+// The flows the server loads: the seed flow as shipped, and a copy whose trigger waits for the
+// end of the execution (the latency scenario).
+const tmpDir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+const flowsDir = join(tmpDir, 'flows');
+mkdirSync(flowsDir);
+const seedFlow = readFileSync(join(root, 'apps/server/examples/flows/company.team.trigger.yaml'), 'utf8');
+writeFileSync(join(flowsDir, 'company.team.trigger.yaml'), seedFlow);
+const waitFlow = seedFlow.replace(/^id: trigger$/m, 'id: trigger_wait').replace(/^(\s+)key: (\S+)$/m, '$1key: $2\n$1wait: true');
+if (!waitFlow.includes('wait: true') || !waitFlow.includes('id: trigger_wait')) throw new Error('bench: could not derive the wait: true copy of the seed flow');
+writeFileSync(join(flowsDir, 'company.team.trigger_wait.yaml'), waitFlow);
+if (config.cpuProfDir) mkdirSync(config.cpuProfDir, { recursive: true });
 
-console.table(rows);
-mkdirSync(join(root, 'bench-results'), { recursive: true });
-const file = join(root, 'bench-results', 'engine.json');
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2));
-process.stderr.write(`bench: wrote ${file}\n`);
+const ctx = { config, root, tmpDir, flowsDir, seedFlow, body: webhookBody(config.bodyBytes), progress };
+
+const gitCommit = (() => {
+  try { return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(); } catch { return undefined; }
+})();
+const run = {
+  startedAt: new Date(started).toISOString(),
+  machine: { nproc: availableParallelism(), cpu: cpus()[0]?.model, memoryGb: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: process.platform, loadavgAtStart: loadavg().map((x) => Number(x.toFixed(2))) },
+  versions: { koa: versionOf('koa'), bullmq: versionOf('bullmq'), ioredis: versionOf('ioredis') },
+  commit: gitCommit,
+  config: { ...config, cpuProfDir: config.cpuProfDir ?? null },
+  rows: [],
+  errors: [],
+};
+
+let finished = false;
+function finish(aborted) {
+  if (finished) return;
+  finished = true;
+  run.seconds = Number(((Date.now() - started) / 1000).toFixed(1));
+  run.machine.loadavgAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
+  if (aborted) run.aborted = aborted;
+  if (run.rows.length) process.stdout.write(`\n${formatTable(run.rows)}\n\n`);
+  process.stdout.write(`${formatLegend(run.rows, run.errors)}\n`);
+  const file = writeResults(root, run);
+  progress(`wrote ${file}`);
+  rmSync(tmpDir, { recursive: true, force: true });
+}
+
+// Interrupted (Ctrl-C, SIGTERM): children are killed and the run's Redis keys deleted by the
+// handler in lib/processes.mjs; the loop stops and the partial results are written.
+let interrupted = false;
+onInterrupt(async () => { interrupted = true; });
+onInterrupt(deletePendingPrefixes);
+// The overall bound: past it, the same clean-up, the partial results, exit code 1.
+let aborting;
+const watchdog = setTimeout(() => {
+  progress(`time bound of ${config.timeoutMs} ms reached, stopping`);
+  aborting = interruptCleanup().finally(() => {
+    try { finish(`time bound of ${config.timeoutMs} ms reached`); } finally { process.exit(1); }
+  });
+}, config.timeoutMs);
+
+progress(`scenarios ${config.scenarios.join(', ')}; ${config.loadRounds} interleaved rounds of ${config.loadMs} ms (latency ${config.latencyMs} ms), ${config.connections} connections, ${config.bodyBytes}-byte body; machine ${run.machine.nproc} CPUs, load average ${run.machine.loadavgAtStart.join(' ')}`);
+try {
+  for (const name of config.scenarios) {
+    if (aborting || interrupted) break;
+    const scenario = SCENARIOS[name];
+    progress(`${name}: ${scenario.title}`);
+    try {
+      run.rows.push(...(await scenario.run(ctx)));
+    } catch (error) {
+      if (aborting || interrupted) break;
+      progress(`${name} failed: ${error?.stack ?? error}`);
+      run.errors.push({ scenario: name, error: String(error?.message ?? error).split('\n')[0] });
+    }
+  }
+} finally {
+  clearTimeout(watchdog);
+  if (!aborting) killAll();
+  closeAgent();
+}
+if (aborting) await aborting; // it writes the partial results and exits
+finish(interrupted ? 'interrupted' : undefined);
+if (run.errors.length) process.exitCode = 1;

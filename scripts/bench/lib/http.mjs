@@ -1,0 +1,28 @@
+// Small HTTP helpers for the runner's own requests (checks and /metrics polling, never load).
+import http from 'node:http';
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+export function request(url, { method = 'GET', headers = {}, body, timeoutMs = 5000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${url}`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export async function getJson(url, headers) {
+  const res = await request(url, { headers });
+  if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${res.text.slice(0, 200)}`);
+  return JSON.parse(res.text);
+}
+
+export function closeAgent() {
+  agent.destroy();
+}
