@@ -39,6 +39,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const running = await startServer({ role, examples: flags.has('--examples') });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      // The stop keeps to the grace on its own; this is the backstop should anything in it hang.
+      const hardStopMs = running.context.config.SLUICE_SHUTDOWN_GRACE_MS + 1000;
+      setTimeout(() => {
+        running.context.logger.error({ graceMs: running.context.config.SLUICE_SHUTDOWN_GRACE_MS }, `not stopped ${hardStopMs} ms after ${signal}: exiting now`);
+        process.exit(1);
+      }, hardStopMs).unref();
       void running.stop(signal).then(
         () => process.exit(0),
         () => process.exit(1),

@@ -115,7 +115,10 @@ export class BullmqQueueConsumer implements QueueConsumer {
 
   /** Moves the job back to wait and tells BullMQ to leave it alone (WaitingError). */
   private async handBack(job: Job<ExecutionJobData>, token: string | undefined): Promise<never> {
-    if (!this.forced && token !== undefined) {
+    if (!this.forced && token !== undefined && this.client.status !== 'ready') {
+      // Redis is away: moving the job would only wait for it. The lock expires instead.
+      this.options.onError(new Error('Redis is unreachable; left to stalled-job recovery'), `execution ${job.id ?? '?'}: hand back`);
+    } else if (!this.forced && token !== undefined) {
       try {
         await withDeadline(job.moveToWait(token), this.options.connection.closeTimeoutMs, 'hand back job');
       } catch (error) {
@@ -141,7 +144,10 @@ export class BullmqQueueConsumer implements QueueConsumer {
         await this.idle(this.options.queue.abortWaitMs);
       }
       this.forced = this.running.size > 0;
-      await withDeadline(this.worker.close(this.forced), closeTimeoutMs, 'close worker').catch((error: unknown) =>
+      // With Redis away, BullMQ's close waits for it (bullmq#2430): do not wait at all, the
+      // connections are dropped below and nothing of this worker's is left to save.
+      const closeWaitMs = this.client.status === 'ready' ? closeTimeoutMs : 0;
+      await withDeadline(this.worker.close(this.forced), closeWaitMs, 'close worker').catch((error: unknown) =>
         this.options.onError(error, 'queue worker close'),
       );
     } finally {
