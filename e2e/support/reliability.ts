@@ -23,6 +23,8 @@ export interface RunRecord {
   readonly event: 'start' | 'end';
   readonly taskRunId: string;
   readonly attempt: number;
+  /** The process that ran it. */
+  readonly pid: number;
 }
 
 /** The records of one (execution, task), in the order written; empty when it never ran. */
@@ -30,8 +32,8 @@ export function recordsOf(dir: string, executionId: string, taskId: string): Run
   const file = join(dir, `${executionId}.${taskId}.log`);
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
-    const [event, taskRunId, attempt] = line.split(' ');
-    return { event: event as 'start' | 'end', taskRunId: taskRunId ?? '', attempt: Number(attempt) };
+    const [event, taskRunId, attempt, pid] = line.split(' ');
+    return { event: event as 'start' | 'end', taskRunId: taskRunId ?? '', attempt: Number(attempt), pid: Number(pid) };
   });
 }
 
