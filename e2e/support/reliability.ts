@@ -16,7 +16,7 @@ export interface TaskRunJson {
   attempts: { state: { current: string } }[];
 }
 
-export type FullExecution = ExecutionJson & { taskRunList: TaskRunJson[] };
+export type FullExecution = Omit<ExecutionJson, 'taskRunList'> & { taskRunList: TaskRunJson[] };
 
 /** One line written by io.sluice.test.Record: a run starting or ending. */
 export interface RunRecord {
