@@ -16,15 +16,18 @@ export interface RouteSpec {
 }
 
 /**
- * One strict router (a trailing slash is another path) holding every API route twice: under
+ * One strict, case-sensitive router (a trailing slash or another case is another path) holding every API route twice: under
  * `/api/v1/main` and under the tenant-less `/api/v1`, as Kestra's TenantAliasingRooter does.
  * Registering plain paths, rather than nesting routers, keeps strict matching (nested
  * @koa/router instances drop it) and lets the auth middleware ask the router which route a
  * request will reach.
  */
 export function createApiRouter(routes: readonly RouteSpec[], extra: readonly RouteSpec[] = []): { router: Router; publicRouter: Router } {
-  const router = new Router({ strict: true });
-  const publicRouter = new Router({ strict: true });
+  // Case-sensitive as well, as Kestra's routes are: matched case-insensitively, `/API/v1/...`
+  // reached every route while the auth middleware, which asks for credentials under `/api/`,
+  // let it through unauthenticated.
+  const router = new Router({ strict: true, sensitive: true });
+  const publicRouter = new Router({ strict: true, sensitive: true });
   for (const route of routes) {
     for (const prefix of [`/api/v1/${TENANT}`, '/api/v1']) {
       router[route.method](`${prefix}${route.path}`, route.handler);

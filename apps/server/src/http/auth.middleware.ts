@@ -15,7 +15,9 @@ import { problem } from './problem.js';
  */
 export function basicAuth(publicRouter: Router, credentials: Credentials, limiter: FailureLimiter): Middleware {
   return async (ctx, next) => {
-    if (!ctx.path.startsWith('/api/') && ctx.path !== '/api') return next();
+    // Compared without case: whatever the router makes of `/API/...`, it is never left open.
+    const path = ctx.path.toLowerCase();
+    if (!path.startsWith('/api/') && path !== '/api') return next();
     if (publicRouter.match(ctx.path, ctx.method).route) return next();
     const blocked = limiter.blockedFor(ctx.ip);
     if (blocked > 0) {
