@@ -1,7 +1,7 @@
 import { isSluiceError } from '@sluice/core';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { BodyTooLargeError } from './raw-body.js';
+import { BodyTooLargeError, lingerOnClose } from './raw-body.js';
 import { problem } from './problem.js';
 
 /**
@@ -17,6 +17,7 @@ export function errorsMiddleware(logger: Logger): Middleware {
       if (error instanceof BodyTooLargeError) {
         // The rest of the body stays unread; closing the connection is the only way to be rid of it.
         ctx.set('Connection', 'close');
+        lingerOnClose(ctx.req.socket);
         problem(ctx, 413, `request body is larger than ${error.limit} bytes`);
         return;
       }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** Thrown when a body passes the limit; the route answers 413. */
 export class BodyTooLargeError extends Error {
@@ -54,4 +55,25 @@ export async function readRawBody(req: IncomingMessage, limit: number): Promise<
     req.on('error', onError);
     req.on('aborted', onAborted);
   });
+}
+
+/**
+ * A lingering close (as nginx does) for an answer sent before the request was read, the 413.
+ * Node closes the socket as soon as such an answer is out; closing with unread bytes makes the
+ * kernel reset the connection, and the reset can destroy the answer before the client reads
+ * it, so a client still uploading sees "connection reset" rather than 413. Instead: half-close
+ * after the answer, read and drop whatever still comes for at most `ms`, then close. Nothing is
+ * kept, so memory stays bounded. Should Node stop closing through `destroySoon`, this is simply
+ * not used and the connection closes as before.
+ */
+export function lingerOnClose(socket: Socket, ms = 2000): void {
+  socket.destroySoon = function lingering(this: Socket): void {
+    if (this.writable) this.end();
+    const timer = setTimeout(() => this.destroy(), ms);
+    timer.unref();
+    this.once('close', () => clearTimeout(timer));
+    // The client closed its side: nothing more will come.
+    this.once('end', () => this.destroy());
+    this.resume();
+  };
 }
