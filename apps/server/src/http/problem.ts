@@ -38,8 +38,17 @@ export function problem(ctx: Context, status: number, detail: string, errors?: r
     status,
     detail,
     message: `${title}: ${detail}`,
-    instance: ctx.path,
+    // A route may name itself with a secret part masked (the webhook's key): see maskedInstance.
+    instance: typeof ctx.state?.instance === 'string' ? ctx.state.instance : ctx.path,
     ...(code ? { code } : {}),
     ...(errors && errors.length > 0 ? { errors } : {}),
   };
+}
+
+/**
+ * Makes the problem bodies of this request name `instance` instead of the path, for paths that
+ * carry a secret: the webhook's key must not be echoed in answers that proxies and clients log.
+ */
+export function maskedInstance(ctx: Context, instance: string): void {
+  ctx.state.instance = instance;
 }

@@ -3,7 +3,7 @@ import { dispatchWebhook, isTerminated, renderTemplate, webhookResponseJson, typ
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
-import { problem } from '../problem.js';
+import { maskedInstance, problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
 import { storeAndQueue } from '../store-and-queue.js';
@@ -20,6 +20,7 @@ const PATH = '/executions/webhook/:namespace/:flowId/:key';
 export function webhookRoutes(s: ServerContext): RouteSpec[] {
   const triggerLogger = pluginLogger(s.logger.child({ component: 'webhook' }));
   const handler = async (ctx: Context): Promise<void> => {
+    maskKeyInProblems(ctx);
     // The router answers HEAD on GET routes; a link checker or a monitor probing the URL must
     // not start the flow. Kestra's webhook takes GET, POST and PUT only.
     if (ctx.method === 'HEAD') {
@@ -57,12 +58,23 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
   // Kestra's route takes an optional `{/path}` for other webhook kinds; the core Webhook answers
   // 404 to it and to a trailing slash. They are routes of their own here, public like the
   // webhook, so such a request gets the webhook's uniform 404 rather than the API's 401.
-  const notFound = (ctx: Context): void => problem(ctx, 404, 'Flow not found');
+  const notFound = (ctx: Context): void => {
+    maskKeyInProblems(ctx);
+    problem(ctx, 404, 'Flow not found');
+  };
   return (['get', 'post', 'put'] as const).flatMap((method) => [
     { method, path: PATH, handler, public: true },
     { method, path: `${PATH}/`, handler: notFound, public: true },
     { method, path: `${PATH}/*rest`, handler: notFound, public: true },
   ]);
+}
+
+/** Problem bodies name the webhook path with the key, and anything after it, masked. */
+function maskKeyInProblems(ctx: Context): void {
+  const at = ctx.path.indexOf('/executions/webhook/');
+  if (at < 0) return;
+  const [namespace = '', flowId = ''] = ctx.path.slice(at + '/executions/webhook/'.length).split('/');
+  maskedInstance(ctx, `${ctx.path.slice(0, at)}/executions/webhook/${namespace}/${flowId}/******`);
 }
 
 /** Stores, then queues, then answers: nothing is acknowledged before it is persisted. */
