@@ -10,7 +10,7 @@ export interface WebhookTriggerInfo {
   readonly type: string;
   readonly disabled: boolean;
   readonly methods: readonly string[];
-  /** The full URL, key included; undefined when the key cannot be rendered (a missing secret). */
+  /** The full URL, key included; undefined when the key cannot be rendered or comes from a secret. */
   readonly url?: string;
   /** The URL with the key masked, safe to show or log. */
   readonly maskedUrl: string;
@@ -42,12 +42,19 @@ export function webhookTriggersOf(s: Pick<ServerContext, 'registry' | 'secrets' 
     if (!entry || entry.definition.mode !== 'webhook') continue;
     const base = { namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, type: trigger.type, disabled: trigger.disabled || flow.disabled, methods: ['GET', 'POST', 'PUT'] };
     let key: string;
+    let fromSecret = false;
+    const masked = `${s.baseUrl}${webhookPath(flow.namespace, flow.id, '******')}`;
     try {
       key = renderTemplate(String(trigger.props.key ?? ''), { flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision, tenantId: flow.tenantId }, trigger: { id: trigger.id, type: trigger.type } }, {
-        functions: { secret: (name) => { const value = s.secrets(name); if (value === undefined) throw new Error(`secret '${name}' is not defined`); return value; } },
+        functions: { secret: (name) => { const value = s.secrets(name); if (value === undefined) throw new Error(`secret '${name}' is not defined`); fromSecret = true; return value; } },
       }).trim();
     } catch (error) {
-      out.push({ ...base, maskedUrl: `${s.baseUrl}${webhookPath(flow.namespace, flow.id, '******')}`, problem: `the key cannot be rendered: ${(error as Error).message}` });
+      out.push({ ...base, maskedUrl: masked, problem: `the key cannot be rendered: ${(error as Error).message}` });
+      continue;
+    }
+    // A key read from a secret stays one: the API never shows a secret's value, not even here.
+    if (fromSecret) {
+      out.push({ ...base, maskedUrl: masked, problem: 'the key comes from a secret, so the URL is not shown: put the secret\'s value in place of ******' });
       continue;
     }
     const url = `${s.baseUrl}${webhookPath(flow.namespace, flow.id, key)}`;
