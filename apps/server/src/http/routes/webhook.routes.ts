@@ -1,5 +1,6 @@
 import type { WebhookRequest, WebhookResponsePolicy } from '@sluice/core';
-import { dispatchWebhook, isTerminated, renderTemplate, webhookResponseJson, type Execution } from '@sluice/engine';
+import { randomBytes } from 'node:crypto';
+import { dispatchWebhook, isTerminated, parseFlow, renderTemplate, silentLogger, webhookResponseJson, type Execution, type FlowRevision, type PluginRegistry } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
@@ -19,6 +20,7 @@ const PATH = '/executions/webhook/:namespace/:flowId/:key';
  */
 export function webhookRoutes(s: ServerContext): RouteSpec[] {
   const triggerLogger = pluginLogger(s.logger.child({ component: 'webhook' }));
+  const decoy = decoyFlow(s.registry);
   const handler = async (ctx: Context): Promise<void> => {
     maskKeyInProblems(ctx);
     // The router answers HEAD on GET routes; a link checker or a monitor probing the URL must
@@ -38,9 +40,21 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
     // or not the flow exists.
     const body = await readRawBody(ctx.req, s.config.SLUICE_MAX_BODY_BYTES);
     const { namespace = '', flowId = '', key = '' } = ctx.params as Record<string, string | undefined>;
-    const flow = isFlowAddress(namespace, flowId) ? s.flowIndex.get({ tenantId: TENANT, namespace, id: flowId }) : undefined;
+    const found = isFlowAddress(namespace, flowId) ? s.flowIndex.get({ tenantId: TENANT, namespace, id: flowId }) : undefined;
+    const answers = found && !found.disabled && !found.deleted && found.tenantId === TENANT
+      && found.triggers.some((t) => !t.disabled && s.registry.trigger(t.type)?.definition.mode === 'webhook');
+    const live = answers ? found : undefined;
     const request: WebhookRequest = { method: ctx.method, key, headers: headersOf(ctx.req), query: queryOf(ctx.querystring), body };
-    const outcome = await dispatchWebhook({ flow, registry: s.registry, request, secrets: s.secrets, tenantId: TENANT, logger: triggerLogger });
+    // Every "no" costs the same work (GHSA-6wcq-4vx6-rx53): an unknown or disabled flow, or one
+    // whose webhook triggers are all disabled, is asked through a decoy, as a live flow is asked with a wrong key, and answers 404 whatever
+    // the decoy says. Answering those at once made a wrong key on a live flow measurably slower
+    // (0.1 ms at the median), which told an outsider which flows exist and are enabled.
+    const asked = live ?? decoy;
+    const outcome = await dispatchWebhook({ flow: asked, registry: s.registry, request, secrets: s.secrets, tenantId: TENANT, logger: live ? triggerLogger : silentLogger });
+    if (!live) {
+      problem(ctx, 404, 'Flow not found');
+      return;
+    }
     switch (outcome.kind) {
       case 'not-found':
         problem(ctx, 404, 'Flow not found');
@@ -67,6 +81,19 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
     { method, path: `${PATH}/`, handler: notFound, public: true },
     { method, path: `${PATH}/*rest`, handler: notFound, public: true },
   ]);
+}
+
+/**
+ * A flow that stands in for an unknown one, so that asking it costs what asking a live flow
+ * with a wrong key costs: one webhook trigger whose key, random per process, no caller knows.
+ * Undefined when the webhook trigger plugin is not loaded (then nothing answers webhooks).
+ */
+function decoyFlow(registry: PluginRegistry): FlowRevision | undefined {
+  const key = randomBytes(24).toString('base64url');
+  const source = `id: decoy\nnamespace: sluice.decoy\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: decoy\ntriggers:\n  - id: hook\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: ${key}\n`;
+  const parsed = parseFlow(source, registry);
+  if (!parsed.ok) return undefined;
+  return { ...parsed.flow, source, revision: 1, updated: new Date(0).toISOString(), deleted: false };
 }
 
 /** Problem bodies name the webhook path with the key, and anything after it, masked. */
