@@ -46,9 +46,10 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
     const live = answers ? found : undefined;
     const request: WebhookRequest = { method: ctx.method, key, headers: headersOf(ctx.req), query: queryOf(ctx.querystring), body };
     // Every "no" costs the same work (GHSA-6wcq-4vx6-rx53): an unknown or disabled flow, or one
-    // whose webhook triggers are all disabled, is asked through a decoy, as a live flow is asked with a wrong key, and answers 404 whatever
-    // the decoy says. Answering those at once made a wrong key on a live flow measurably slower
-    // (0.1 ms at the median), which told an outsider which flows exist and are enabled.
+    // whose webhook triggers are all disabled, is asked through a decoy, as a live flow is asked
+    // with a wrong key, and answers 404 whatever the decoy says. Answering those at once made a
+    // wrong key on a live flow measurably slower (0.1 ms at the median), which told an outsider
+    // which flows exist and are enabled.
     const asked = live ?? decoy;
     const outcome = await dispatchWebhook({ flow: asked, registry: s.registry, request, secrets: s.secrets, tenantId: TENANT, logger: live ? triggerLogger : silentLogger });
     if (!live) {
