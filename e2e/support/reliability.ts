@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api, type ExecutionJson } from './api.js';
-import type { ThrowawayRedis } from './throwaway-redis.js';
+import { startRedis, type ThrowawayRedis } from './throwaway-redis.js';
 
 /** The fixture plugins (Sleep, and Record, Fail and Hang of sluice-plugin-reliability). */
 export const pluginsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'plugins');
@@ -150,48 +149,9 @@ export function rssBytes(pid: number): number {
   return Number(kb ?? 0) * 1024;
 }
 
-/**
- * A throwaway `redis-server` that writes every change to an append-only file and fsyncs it
- * before it answers (`appendfsync always`), in `dir`: killed with SIGKILL and started again on
- * the same folder, it comes back with everything it acknowledged.
- */
+/** A throwaway `redis-server` that keeps what it acknowledged across a SIGKILL (see startRedis). */
 export function startDurableRedis(port: number, dir: string, timeoutMs = 10_000): Promise<ThrowawayRedis> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir, '--protected-mode', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`redis-server on port ${port} not ready within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server on port ${port} exited:\n${output}`));
-    });
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve({
-          port,
-          url: `redis://127.0.0.1:${port}`,
-          child,
-          async stop(signal = 'SIGKILL') {
-            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-            await exited;
-          },
-        });
-      }
-    });
-    child.stderr?.resume();
-  });
+  return startRedis(port, timeoutMs, dir);
 }
 
 /** Resolves after `ms`. */
