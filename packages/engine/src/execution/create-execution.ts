@@ -20,6 +20,8 @@ export interface CreateExecutionInput {
   readonly from?: 'trigger' | 'api' | 'schedule';
   /** The creation instant; the clock by default. */
   readonly now?: Date;
+  /** The execution's id; a new random one by default. A schedule derives it from its tick. */
+  readonly id?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export function createExecution(input: CreateExecutionInput): Execution {
   const read = readInputs(flow.inputs, input.inputs);
   if (!read.ok) throw engineErrors.EXECUTION_INPUTS_INVALID(read.errors.length, { details: { errors: read.errors } });
   const now = input.now ?? new Date();
-  const id = newId();
+  const id = input.id ?? newId();
   const flowTrigger = input.trigger ? flow.triggers.find((t) => t.id === input.trigger?.id) : undefined;
   const labels = executionLabels({
     flow: flow.labels,

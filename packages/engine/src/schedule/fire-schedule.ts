@@ -1,13 +1,11 @@
-import { isSluiceError, type PluginLogger, type ScheduleTick, type ScheduleTrigger, type TObject, type TSchema } from '@sluice/core';
-import { createExecution } from '../execution/index.js';
-import { CORRELATION_ID_LABEL } from '../execution/labels.js';
+import { type PluginLogger, type ScheduleTick, type ScheduleTrigger, type TObject, type TSchema } from '@sluice/core';
 import type { FlowRevision } from '../flow/flow.types.js';
 import type { Execution } from '../model/execution.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { SecretProvider } from '../secrets/index.js';
 import { silentLogger } from '../webhook/loggers.js';
 import { scheduleExecutionId, scheduleIdOf } from './ids.js';
-import { triggerScope } from './trigger-props.js';
+import { executionFromDecision, triggerScope } from '../triggers/trigger-scope.js';
 
 /** One due tick of one schedule trigger, as the host's clock delivered it. */
 export interface FireScheduleInput {
@@ -62,32 +60,10 @@ export async function fireSchedule(input: FireScheduleInput): Promise<ScheduleFi
   const decision = await definition.fire(prepared.scope.ctx, prepared.scope.props, input.tick);
   if (decision.kind === 'skip') return { kind: 'skip', reason: decision.reason };
 
-  const variables = typeof decision.variables === 'object' && decision.variables !== null && !Array.isArray(decision.variables)
-    ? (decision.variables as Record<string, unknown>)
-    : {};
-  let created: Execution;
-  try {
-    created = createExecution({
-      flow,
-      trigger: { id: trigger.id, type: entry.type, variables },
-      ...(decision.inputs ? { inputs: decision.inputs } : {}),
-      ...(decision.labels ? { labels: decision.labels } : {}),
-      from: 'schedule',
-      ...(input.now ? { now: input.now } : {}),
-    });
-  } catch (error) {
-    if (isSluiceError(error) && error.code === 'EXECUTION_INPUTS_INVALID') {
-      return { kind: 'invalid', errors: error.details.errors as { path: string; message: string }[] };
-    }
-    throw error;
-  }
   const flowKey = { tenantId: flow.tenantId, namespace: flow.namespace, id: flow.id };
-  return { kind: 'start', execution: withId(created, scheduleExecutionId(scheduleIdOf(flowKey, trigger.id), input.tick.date)) };
-}
-
-/** The execution under another id; the correlation label that defaulted to the old id follows it. */
-function withId(execution: Execution, id: string): Execution {
-  const labels = execution.labels.map((label) =>
-    label.key === CORRELATION_ID_LABEL && label.value === execution.id ? { key: label.key, value: id } : label);
-  return { ...execution, id, labels };
+  return executionFromDecision({
+    flow, trigger: { id: trigger.id, type: entry.type }, decision, from: 'schedule',
+    id: scheduleExecutionId(scheduleIdOf(flowKey, trigger.id), input.tick.date),
+    ...(input.now ? { now: input.now } : {}),
+  });
 }

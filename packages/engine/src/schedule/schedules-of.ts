@@ -5,7 +5,7 @@ import type { ScheduleSpec } from '../ports/ports.js';
 import type { SecretProvider } from '../secrets/index.js';
 import { silentLogger } from '../webhook/loggers.js';
 import { fingerprint, scheduleIdOf } from './ids.js';
-import { triggerScope } from './trigger-props.js';
+import { triggerScope } from '../triggers/trigger-scope.js';
 
 /** What {@link schedulesOf} needs besides the flow. */
 export interface SchedulesOfOptions {

@@ -1,11 +1,10 @@
-import { isSluiceError, type PluginLogger, type TriggerContext, type WebhookRequest, type WebhookResponsePolicy } from '@sluice/core';
-import { createExecution } from '../execution/index.js';
-import { isTruthy, renderDeep, renderTemplate, type ExpressionFunctions } from '../expression/index.js';
+import type { PluginLogger, TObject, TSchema, WebhookRequest, WebhookResponsePolicy, WebhookTrigger } from '@sluice/core';
 import type { FlowRevision, FlowTrigger } from '../flow/flow.types.js';
 import type { Execution } from '../model/execution.js';
-import { prepareProps, type PluginRegistry, type RegisteredTrigger } from '../plugins/index.js';
-import { createSecretReader, maskSecrets, type SecretProvider } from '../secrets/index.js';
-import { maskedLogger, silentLogger } from './loggers.js';
+import type { PluginRegistry, RegisteredTrigger } from '../plugins/index.js';
+import type { SecretProvider } from '../secrets/index.js';
+import { executionFromDecision, triggerScope } from '../triggers/trigger-scope.js';
+import { silentLogger } from './loggers.js';
 
 /** One webhook request for one flow, as the host's route found it. */
 export interface DispatchWebhookInput {
@@ -58,29 +57,21 @@ export async function dispatchWebhook(input: DispatchWebhookInput): Promise<Webh
 async function ask(input: DispatchWebhookInput, flow: FlowRevision, trigger: FlowTrigger, entry: RegisteredTrigger, logger: PluginLogger): Promise<WebhookDispatch | undefined> {
   // Only webhook triggers answer requests; a schedule with a `key`-looking prop is not one.
   if (entry.definition.mode !== 'webhook') return undefined;
-  const secrets = createSecretReader(input.secrets);
-  const variables = {
-    flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision, tenantId: flow.tenantId },
-    trigger: { id: trigger.id, type: trigger.type },
-    vars: flow.variables,
-  };
-  const functions: ExpressionFunctions = { secret: (name) => secrets.read(name), ...(input.now ? { now: () => input.now as Date } : {}) };
-  const props = renderProps(entry, trigger, variables, functions, (where) =>
-    logger.warn(`webhook trigger '${trigger.id}' of flow ${flow.namespace}.${flow.id} skipped: its properties failed to render (${where})`));
-  if (!props) return undefined;
-
-  const render = (template: string, extra?: Readonly<Record<string, unknown>>) =>
-    renderTemplate(template, extra ? { ...variables, ...extra } : variables, { functions });
-  const ctx: TriggerContext = {
-    ids: { tenantId: flow.tenantId, namespace: flow.namespace, flowId: flow.id, flowRevision: flow.revision, triggerId: trigger.id },
+  const prepared = triggerScope({
+    flow, trigger, entry, secrets: input.secrets, logger,
     // The request key is masked too: when it matches, it is the trigger's secret.
-    logger: maskedLogger(logger, (text) => maskSecrets(text, [...secrets.values(), input.request.key])),
-    signal: input.signal ?? new AbortController().signal,
-    secret: (name) => secrets.read(name),
-    render,
-    test: (template, extra) => isTruthy(render(template, extra)),
-  };
-  const decision = await entry.definition.receive(ctx, props, input.request);
+    masked: [input.request.key],
+    ...(input.now ? { now: input.now } : {}), ...(input.signal ? { signal: input.signal } : {}),
+  });
+  if (!prepared.ok) {
+    // The warning names where rendering failed, never a message: messages may quote the
+    // rendered value or the template, and either may be the key.
+    const where = prepared.errors.map((e) => (e.path === '' ? e.message : e.path)).join(', ');
+    logger.warn(`webhook trigger '${trigger.id}' of flow ${flow.namespace}.${flow.id} skipped: its properties failed to render (${where})`);
+    return undefined;
+  }
+  const definition = entry.definition as WebhookTrigger<TObject, TSchema>;
+  const decision = await definition.receive(prepared.scope.ctx, prepared.scope.props, input.request);
   switch (decision.kind) {
     case 'not-matched':
       return undefined;
@@ -88,53 +79,9 @@ async function ask(input: DispatchWebhookInput, flow: FlowRevision, trigger: Flo
       return { kind: 'skip' };
     case 'invalid':
       return { kind: 'invalid', errors: decision.errors };
-    case 'start':
-      return start(input, flow, { id: trigger.id, type: entry.type }, decision);
-  }
-}
-
-function start(input: DispatchWebhookInput, flow: FlowRevision, trigger: { id: string; type: string }, decision: {
-  readonly variables: unknown; readonly inputs?: Readonly<Record<string, unknown>>;
-  readonly labels?: readonly { readonly key: string; readonly value: string }[]; readonly response?: WebhookResponsePolicy;
-}): WebhookDispatch {
-  const variables = typeof decision.variables === 'object' && decision.variables !== null && !Array.isArray(decision.variables)
-    ? (decision.variables as Record<string, unknown>)
-    : {};
-  try {
-    const execution = createExecution({
-      flow,
-      trigger: { id: trigger.id, type: trigger.type, variables },
-      ...(decision.inputs ? { inputs: decision.inputs } : {}),
-      ...(decision.labels ? { labels: decision.labels } : {}),
-      from: 'trigger',
-      ...(input.now ? { now: input.now } : {}),
-    });
-    return { kind: 'start', execution, ...(decision.response ? { response: decision.response } : {}) };
-  } catch (error) {
-    if (isSluiceError(error) && error.code === 'EXECUTION_INPUTS_INVALID') {
-      return { kind: 'invalid', errors: error.details.errors as { path: string; message: string }[] };
+    case 'start': {
+      const made = executionFromDecision({ flow, trigger: { id: trigger.id, type: entry.type }, decision, from: 'trigger', ...(input.now ? { now: input.now } : {}) });
+      return made.kind === 'start' ? { ...made, ...(decision.response ? { response: decision.response } : {}) } : made;
     }
-    throw error;
   }
-}
-
-// The warning names where rendering failed, never a message: messages may quote the rendered
-// value or the template, and either may be the key.
-function renderProps(
-  entry: RegisteredTrigger, trigger: FlowTrigger, variables: Readonly<Record<string, unknown>>, functions: ExpressionFunctions,
-  warn: (where: string) => void,
-): Record<string, unknown> | undefined {
-  try {
-    const prepared = prepareProps(entry, trigger.props, (value) => renderDeep(value, variables, { functions }));
-    if (prepared.ok) return prepared.props;
-    warn(prepared.errors.map((e) => e.path).join(', '));
-  } catch (error) {
-    warn(isSluiceError(error) ? describePosition(error.code, error.details) : 'render error');
-  }
-  return undefined;
-}
-
-function describePosition(code: string, details: Readonly<Record<string, unknown>>): string {
-  const { line, column } = details;
-  return typeof line === 'number' && typeof column === 'number' ? `${code} at line ${line}, column ${column}` : code;
 }

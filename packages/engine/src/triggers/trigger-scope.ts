@@ -1,0 +1,108 @@
+import { isSluiceError, type PluginLogger, type TriggerContext } from '@sluice/core';
+import { isTruthy, renderDeep, renderTemplate, type ExpressionFunctions } from '../expression/index.js';
+import type { FlowRevision, FlowTrigger } from '../flow/flow.types.js';
+import { prepareProps, type RegisteredTrigger } from '../plugins/index.js';
+import { createSecretReader, maskSecrets, type SecretProvider } from '../secrets/index.js';
+import { maskedLogger } from '../webhook/loggers.js';
+import { createExecution } from '../execution/index.js';
+import type { Execution } from '../model/execution.js';
+
+/** A trigger's rendered props, and the context its plugin gets. */
+export interface TriggerScope {
+  readonly props: Record<string, unknown>;
+  readonly ctx: TriggerContext;
+}
+
+/**
+ * Renders the host-rendered props of a trigger with the flow's variables (`flow`,
+ * `trigger.id/type`, `vars`, `secret()`), applies defaults and validates them, then builds the
+ * context its plugin gets: the one place webhook dispatch and schedule firing share. Returns the
+ * problems when the props cannot be prepared; a render error is reported by code and position
+ * only, since its message may quote the template or a rendered secret. `masked` adds values to
+ * hide from the trigger's log lines besides the secrets it reads (a webhook's request key).
+ */
+export function triggerScope(input: {
+  readonly flow: FlowRevision;
+  readonly trigger: FlowTrigger;
+  readonly entry: RegisteredTrigger;
+  readonly secrets: SecretProvider;
+  readonly logger: PluginLogger;
+  readonly now?: Date;
+  readonly signal?: AbortSignal;
+  readonly masked?: readonly string[];
+}): { ok: true; scope: TriggerScope } | { ok: false; errors: readonly { path: string; message: string }[] } {
+  const { flow, trigger, entry } = input;
+  const secrets = createSecretReader(input.secrets);
+  const variables = {
+    flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision, tenantId: flow.tenantId },
+    trigger: { id: trigger.id, type: trigger.type },
+    vars: flow.variables,
+  };
+  const now = input.now;
+  const functions: ExpressionFunctions = { secret: (name) => secrets.read(name), ...(now ? { now: () => now } : {}) };
+  let prepared: ReturnType<typeof prepareProps>;
+  try {
+    prepared = prepareProps(entry, trigger.props, (value) => renderDeep(value, variables, { functions }));
+  } catch (error) {
+    return { ok: false, errors: [{ path: '', message: isSluiceError(error) ? describePosition(error.code, error.details) : 'render error' }] };
+  }
+  if (!prepared.ok) return { ok: false, errors: prepared.errors };
+  const render = (template: string, extra?: Readonly<Record<string, unknown>>) =>
+    renderTemplate(template, extra ? { ...variables, ...extra } : variables, { functions });
+  const ctx: TriggerContext = {
+    ids: { tenantId: flow.tenantId, namespace: flow.namespace, flowId: flow.id, flowRevision: flow.revision, triggerId: trigger.id },
+    logger: maskedLogger(input.logger, (text) => maskSecrets(text, [...secrets.values(), ...(input.masked ?? [])])),
+    signal: input.signal ?? new AbortController().signal,
+    secret: (name) => secrets.read(name),
+    render,
+    test: (template, extra) => isTruthy(render(template, extra)),
+  };
+  return { ok: true, scope: { props: prepared.props, ctx } };
+}
+
+function describePosition(code: string, details: Readonly<Record<string, unknown>>): string {
+  const { line, column } = details;
+  return typeof line === 'number' && typeof column === 'number' ? `${code} at line ${line}, column ${column}` : code;
+}
+
+/** What a trigger decided to start, as the fields the execution takes from it. */
+export interface StartFields {
+  readonly variables: unknown;
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  readonly labels?: readonly { readonly key: string; readonly value: string }[];
+}
+
+/**
+ * The execution a trigger's start decision makes, through the one constructor every start
+ * goes through; inputs the flow refuses come back as `invalid` with every error, for a 422.
+ */
+export function executionFromDecision(input: {
+  readonly flow: FlowRevision;
+  readonly trigger: { readonly id: string; readonly type: string };
+  readonly decision: StartFields;
+  readonly from: 'trigger' | 'schedule';
+  readonly now?: Date;
+  readonly id?: string;
+}): { kind: 'start'; execution: Execution } | { kind: 'invalid'; errors: readonly { path: string; message: string }[] } {
+  const { decision } = input;
+  const variables = typeof decision.variables === 'object' && decision.variables !== null && !Array.isArray(decision.variables)
+    ? (decision.variables as Record<string, unknown>)
+    : {};
+  try {
+    const execution = createExecution({
+      flow: input.flow,
+      trigger: { id: input.trigger.id, type: input.trigger.type, variables },
+      ...(decision.inputs ? { inputs: decision.inputs } : {}),
+      ...(decision.labels ? { labels: decision.labels } : {}),
+      from: input.from,
+      ...(input.now ? { now: input.now } : {}),
+      ...(input.id ? { id: input.id } : {}),
+    });
+    return { kind: 'start', execution };
+  } catch (error) {
+    if (isSluiceError(error) && error.code === 'EXECUTION_INPUTS_INVALID') {
+      return { kind: 'invalid', errors: error.details.errors as { path: string; message: string }[] };
+    }
+    throw error;
+  }
+}
