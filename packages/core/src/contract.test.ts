@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BRAND_KEY, DYNAMIC_KEYWORD, Dynamic, Type, defineErrorCatalog, definePluginPackage, defineTask, defineTrigger,
-  evaluateConditions, isPluginPackage, isSluiceError, renderTriggerInputs, renderedBy,
+  evaluateConditions, isPluginPackage, isSluiceError, pluginLoggerFrom, renderTriggerInputs, renderedBy,
 } from './index.js';
 
 const example = [{ title: 'e', flow: 'id: f\nnamespace: n\ntasks: []\n' }];
@@ -107,5 +107,19 @@ describe('trigger helpers', () => {
       ok: false,
       errors: [{ path: 'inputs.a', message: 'cannot render' }, { path: 'inputs.c', message: 'cannot render' }],
     });
+  });
+});
+
+describe('pluginLoggerFrom', () => {
+  it('routes every level method through the one log function', () => {
+    const lines: string[] = [];
+    const logger = pluginLoggerFrom((level, message) => lines.push(`${level} ${message}`));
+    logger.trace('a');
+    logger.debug('b');
+    logger.info('c');
+    logger.warn('d');
+    logger.error('e');
+    logger.log('INFO', 'f');
+    expect(lines).toEqual(['TRACE a', 'DEBUG b', 'INFO c', 'WARN d', 'ERROR e', 'INFO f']);
   });
 });

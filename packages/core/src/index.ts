@@ -18,7 +18,7 @@ export {
   type ErrorCatalog,
   type ErrorTemplate,
 } from './errors.js';
-export { LOG_LEVELS, isLevelEnabled, type LogLevel, type PluginLogger } from './log.js';
+export { LOG_LEVELS, isLevelEnabled, pluginLoggerFrom, type LogLevel, type PluginLogger } from './log.js';
 export type { FlowIds, TaskRunIds, TriggerIds, BaseContext, TaskContext, TriggerContext } from './context.js';
 export type { PluginExample, ExampleRequest, ExampleExpectation } from './example.js';
 export { Type, Dynamic, renderedBy, DYNAMIC_KEYWORD, type DynamicOptions, type RenderedBy } from './schema.js';

@@ -37,3 +37,19 @@ export interface PluginLogger {
 export function isLevelEnabled(level: LogLevel, minimum: LogLevel): boolean {
   return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(minimum);
 }
+
+/**
+ * A {@link PluginLogger} whose per-level methods all go through `log`, for hosts and test kits
+ * that store or forward lines: they write one function, not six.
+ * @public
+ */
+export function pluginLoggerFrom(log: (level: LogLevel, message: string) => void): PluginLogger {
+  return {
+    log,
+    trace: (message) => log('TRACE', message),
+    debug: (message) => log('DEBUG', message),
+    info: (message) => log('INFO', message),
+    warn: (message) => log('WARN', message),
+    error: (message) => log('ERROR', message),
+  };
+}

@@ -1,4 +1,4 @@
-import { LOG_LEVELS, type LogLevel, type PluginLogger } from '@sluice/core';
+import { LOG_LEVELS, pluginLoggerFrom, type LogLevel, type PluginLogger } from '@sluice/core';
 
 /**
  * One line a plugin wrote through its context's logger.
@@ -17,16 +17,8 @@ export interface RecordedLog {
  * @public
  */
 export function createRecordingLogger(logs: RecordedLog[]): PluginLogger {
-  const log = (level: LogLevel, message: string): void => {
+  return pluginLoggerFrom((level: LogLevel, message: string): void => {
     // Plugins written in JavaScript may pass anything; record what a host would store.
     logs.push({ level: LOG_LEVELS.includes(level) ? level : 'INFO', message: String(message) });
-  };
-  return {
-    log,
-    trace: (message) => log('TRACE', message),
-    debug: (message) => log('DEBUG', message),
-    info: (message) => log('INFO', message),
-    warn: (message) => log('WARN', message),
-    error: (message) => log('ERROR', message),
-  };
+  });
 }

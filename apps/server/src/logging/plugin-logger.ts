@@ -1,4 +1,4 @@
-import type { LogLevel, PluginLogger } from '@sluice/core';
+import { pluginLoggerFrom, type LogLevel, type PluginLogger } from '@sluice/core';
 import type { Logger } from 'pino';
 
 const PINO_LEVEL: Readonly<Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'>> = {
@@ -10,13 +10,5 @@ const PINO_LEVEL: Readonly<Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' 
  * webhook trigger skipping a request). The engine masks secrets before a line gets here.
  */
 export function pluginLogger(logger: Logger): PluginLogger {
-  const log = (level: LogLevel, message: string): void => logger[PINO_LEVEL[level]](message);
-  return {
-    log,
-    trace: (m) => log('TRACE', m),
-    debug: (m) => log('DEBUG', m),
-    info: (m) => log('INFO', m),
-    warn: (m) => log('WARN', m),
-    error: (m) => log('ERROR', m),
-  };
+  return pluginLoggerFrom((level: LogLevel, message: string) => logger[PINO_LEVEL[level]](message));
 }

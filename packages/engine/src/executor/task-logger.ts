@@ -1,4 +1,4 @@
-import { LOG_LEVELS, isLevelEnabled, type LogLevel, type PluginLogger } from '@sluice/core';
+import { LOG_LEVELS, isLevelEnabled, pluginLoggerFrom, type LogLevel, type PluginLogger } from '@sluice/core';
 import type { LogEntry } from '../model/execution.js';
 
 /** A plugin logger that buffers {@link LogEntry} records and stores them on {@link TaskLogger.flush}. */
@@ -54,12 +54,7 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
   };
 
   return {
-    log,
-    trace: (message) => log('TRACE', message),
-    debug: (message) => log('DEBUG', message),
-    info: (message) => log('INFO', message),
-    warn: (message) => log('WARN', message),
-    error: (message) => log('ERROR', message),
+    ...pluginLoggerFrom(log),
     async flush() {
       await drain();
       if (failure !== undefined) {

@@ -1,14 +1,7 @@
-import type { LogLevel, PluginLogger } from '@sluice/core';
+import { pluginLoggerFrom, type LogLevel, type PluginLogger } from '@sluice/core';
 
 /** A logger that drops every line: what a webhook dispatch logs to when the host passes none. */
-export const silentLogger: PluginLogger = Object.freeze({
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-});
+export const silentLogger: PluginLogger = Object.freeze(pluginLoggerFrom(() => undefined));
 
 /** `logger` with `mask` applied to every message, so a trigger's lines never carry its secrets. */
 export function maskedLogger(logger: PluginLogger, mask: (text: string) => string): PluginLogger {
