@@ -142,6 +142,32 @@ describe('bullmq runtime', () => {
     await expect(rt.queue.enqueue('a:b')).rejects.toThrow(TypeError);
   });
 
+  it('submit sends the execution to Redis before the job that points at it', async () => {
+    const prefix = testPrefix('submit');
+    const rt = await runtime({ prefix });
+    await rt.ping();
+    const keys = createKeys(prefix);
+    const monitor = await new Redis(REDIS_URL).monitor();
+    const seen: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((arg) => typeof arg === 'string' && arg.startsWith(`${prefix}:`))) seen.push(args);
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        seen.length = 0;
+        const execution = anExecution();
+        await rt.submit(execution);
+        await vi.waitFor(() => expect(seen.some((args) => args.includes(`${prefix}:${keys.queueName}:${execution.id}`))).toBe(true));
+        const stored = seen.findIndex((args) => args[0]?.toLowerCase() === 'set' && args[1] === keys.execution(execution.id));
+        const queued = seen.findIndex((args) => args.includes(`${prefix}:${keys.queueName}:${execution.id}`));
+        expect(stored).toBeGreaterThanOrEqual(0);
+        expect(stored).toBeLessThan(queued);
+      }
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
   it('applies the retention options to jobs, logs and executions', async () => {
     const prefix = testPrefix('retention');
     const rt = await runtime({

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import type { ExecutionHandler, ExecutionQueue, QueueConsumer } from '@sluice/engine';
 import type { RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
@@ -7,6 +7,13 @@ import { BullmqQueueConsumer, JOB_NAME, type ExecutionJobData } from './queue-co
 import { withDeadline } from './time.js';
 
 type ExecutionBullQueue = Queue<ExecutionJobData, void, typeof JOB_NAME>;
+
+/** Throws unless `executionId` can be a BullMQ job id: BullMQ refuses ':' in custom ids, and execution ids never hold one. */
+export function checkJobId(executionId: string): void {
+  if (typeof executionId !== 'string' || executionId === '' || executionId.includes(':')) {
+    throw new TypeError(`not an execution id: '${String(executionId)}'`);
+  }
+}
 
 /**
  * The queue of executions: one BullMQ queue, job name `execution`, job id = execution id (so a
@@ -28,13 +35,44 @@ export class BullmqExecutionQueue implements ExecutionQueue {
   ) {}
 
   async enqueue(executionId: string): Promise<void> {
-    // BullMQ refuses ':' in custom ids; execution ids never hold one.
-    if (typeof executionId !== 'string' || executionId === '' || executionId.includes(':')) {
-      throw new TypeError(`not an execution id: '${String(executionId)}'`);
-    }
+    checkJobId(executionId);
     await this.store.run('enqueue execution', async () => {
       const queue = await this.bullQueue();
       await withDeadline(queue.add(JOB_NAME, { executionId }, { jobId: executionId }), this.deadlineMs(), 'enqueue');
+    });
+  }
+
+  /**
+   * Runs `first`, which sends commands on the request connection without waiting, then sends
+   * the add of `executionId`'s job, and waits for all the replies together: one round trip,
+   * and one socket write (the socket is corked while they are sent). Redis runs them in the
+   * order sent, so the job can never be taken before what `first` stored. Rejects when any
+   * reply is an error; then any part may have been done.
+   *
+   * The job goes through BullMQ's own insert (`addJobToTransaction` of its Redis backend, the
+   * escape hatch BullMQ keeps public for batching inserts), so the job is the one `queue.add`
+   * writes; `queue.add` itself could not be used here, as it awaits before it sends.
+   */
+  async enqueueAfter<T>(executionId: string, first: () => Promise<T>): Promise<T> {
+    checkJobId(executionId);
+    return this.store.run('submit execution', async () => {
+      const queue = await this.bullQueue();
+      const backend = queue.getBackend();
+      // BullMQ's view of the request connection; resolved once the queue is ready.
+      const client = await backend.client;
+      const job = new Job<ExecutionJobData, void, typeof JOB_NAME>(queue, JOB_NAME, { executionId }, { ...queue.jobsOpts, jobId: executionId }, executionId);
+      const socket = this.store.client.stream;
+      let sent: Promise<T>;
+      let added: Promise<string>;
+      socket.cork();
+      try {
+        sent = first();
+        added = backend.addJobToTransaction(client, job.asJSON(), executionId);
+      } finally {
+        socket.uncork();
+      }
+      const [result] = await withDeadline(Promise.all([sent, added]), this.deadlineMs(), 'submit');
+      return result;
     });
   }
 

@@ -34,12 +34,30 @@ export class RedisExecutionRepository implements ExecutionRepository {
   ) {}
 
   async create(execution: Execution): Promise<void> {
-    await this.store.run('create execution', async (client) => {
-      const key = this.keys.execution(execution.id);
-      const json = JSON.stringify(execution);
-      const created = this.ttlSeconds > 0 ? await client.set(key, json, 'EX', this.ttlSeconds, 'NX') : await client.set(key, json, 'NX');
-      if (created === null) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
-      await this.index(execution, true);
+    await this.store.run('create execution', () => this.sendCreate(execution));
+  }
+
+  /**
+   * Sends the commands of a create before it returns, without waiting for a reply: a command
+   * sent on this connection afterwards (the job's add, in `submit`) runs after them in Redis.
+   * The execution (SET NX, the duplicate guard) and its index entry go out together; the index
+   * script adds nothing for an id already indexed, so a duplicate changes nothing. Rejects with
+   * `RUNTIME_DUPLICATE_EXECUTION` when the id was taken. Call only once the store is ready.
+   */
+  sendCreate(execution: Execution): Promise<void> {
+    const client = this.store.client;
+    const key = this.keys.execution(execution.id);
+    const json = JSON.stringify(execution);
+    const created = this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds, 'NX') : client.set(key, json, 'NX');
+    const meta: Meta = [execution.namespace, execution.flowId, execution.state.current];
+    const cutoff = this.ttlSeconds > 0 ? String(Date.now() - this.ttlSeconds * 1000) : '-';
+    const indexed = indexExecutionScript.run(
+      client,
+      [this.keys.executionIndex(execution.tenantId), this.keys.executionMeta(execution.tenantId)],
+      [execution.id, createdAt(execution), JSON.stringify(meta), cutoff, TRIM_LIMIT],
+    );
+    return Promise.all([created, indexed]).then(([reply]) => {
+      if (reply === null) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
     });
   }
 
@@ -47,10 +65,13 @@ export class RedisExecutionRepository implements ExecutionRepository {
     await this.store.run('save execution', async (client) => {
       const key = this.keys.execution(execution.id);
       const json = JSON.stringify(execution);
-      // Sent together: ioredis pipelines both commands on the one connection.
+      const meta: Meta = [execution.namespace, execution.flowId, execution.state.current];
+      // One round trip: ioredis sends the three on the one connection without waiting. ZADD NX
+      // brings back an index entry a create's trim dropped while the execution still ran.
       await Promise.all([
         this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds) : client.set(key, json),
-        this.index(execution, false),
+        client.zadd(this.keys.executionIndex(execution.tenantId), 'NX', createdAt(execution), execution.id),
+        client.hset(this.keys.executionMeta(execution.tenantId), execution.id, JSON.stringify(meta)),
       ]);
     });
   }
@@ -116,15 +137,5 @@ export class RedisExecutionRepository implements ExecutionRepository {
       });
     }
     return matching;
-  }
-
-  private async index(execution: Execution, trim: boolean): Promise<void> {
-    const meta: Meta = [execution.namespace, execution.flowId, execution.state.current];
-    const cutoff = trim && this.ttlSeconds > 0 ? String(Date.now() - this.ttlSeconds * 1000) : '-';
-    await indexExecutionScript.run(
-      this.store.client,
-      [this.keys.executionIndex(execution.tenantId), this.keys.executionMeta(execution.tenantId)],
-      [execution.id, createdAt(execution), JSON.stringify(meta), cutoff, TRIM_LIMIT],
-    );
   }
 }

@@ -39,15 +39,21 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
     await closeClient(store.client, connection.closeTimeoutMs);
   };
 
+  const executions = new RedisExecutionRepository(store, keys, retention.executionsTtlSeconds);
+
   return {
     name: 'bullmq',
     durable: true,
     flows: new RedisFlowRepository(store, keys, subscriber, onError),
-    executions: new RedisExecutionRepository(store, keys, retention.executionsTtlSeconds),
+    executions,
     logs: new RedisLogRepository(store, keys, retention.logsPerExecution, retention.executionsTtlSeconds),
     queue,
     events: new RedisExecutionEvents(store, keys, subscriber, onError),
     schedules,
+    async submit(execution) {
+      // The create's commands leave before the job's, in the same write (see enqueueAfter).
+      await queue.enqueueAfter(execution.id, () => executions.sendCreate(execution));
+    },
     async ping() {
       await store.run('ping', (client) => client.ping());
     },

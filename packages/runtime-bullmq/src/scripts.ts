@@ -60,9 +60,11 @@ return n
 `);
 
 /**
- * Indexes an execution for search and drops index entries older than the retention, a bounded
- * number per call so a create never does unbounded work. KEYS: tenant index, tenant meta. ARGV:
- * id, creation score, meta JSON, cutoff score (or '-' for no trim), trim limit.
+ * Indexes a new execution for search and drops index entries older than the retention, a
+ * bounded number per call so a create never does unbounded work. An id already indexed is left
+ * as it is (ZADD NX, HSETNX): a duplicate create must not reset a stored execution's state.
+ * KEYS: tenant index, tenant meta. ARGV: id, creation score, meta JSON, cutoff score (or '-' for
+ * no trim), trim limit.
  */
 export const indexExecutionScript = new LuaScript(`
 if ARGV[4] ~= '-' then
@@ -74,6 +76,6 @@ if ARGV[4] ~= '-' then
 end
 -- Added after the trim, so an execution dated before the cutoff is still found until it expires.
 redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[3])
 return 1
 `);

@@ -20,6 +20,7 @@ import { closeOnce, type ContractContext, type RuntimeContractOptions } from './
 import { describeLogRepository } from './logs.contract.js';
 import { describeExecutionQueue } from './queue.contract.js';
 import { describeScheduleClock } from './schedules.contract.js';
+import { describeSubmit } from './submit.contract.js';
 
 export { aFlowRevision, aFlowToSave, aLogEntry, anExecution, uniqueTenant, type FlowToSave } from './builders.js';
 export type { ContractContext, RuntimeContractOptions } from './harness.js';
@@ -73,6 +74,7 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeExecutionRepository(ctx);
     describeLogRepository(ctx);
     describeExecutionQueue(ctx);
+    describeSubmit(ctx);
     describeExecutionEvents(ctx);
     describeScheduleClock(ctx);
   });

@@ -1,3 +1,4 @@
+import { isSluiceError } from '@sluice/core';
 import type { Runtime } from '@sluice/engine';
 import { createEventBus } from './event-bus.js';
 import { createExecutionStore } from './execution-store.js';
@@ -55,6 +56,16 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
     queue,
     events,
     schedules,
+    async submit(execution) {
+      try {
+        await executions.create(execution);
+      } catch (error) {
+        // A duplicate is queued all the same (see the port): a retried start must not be lost.
+        if (isSluiceError(error) && error.code === 'RUNTIME_DUPLICATE_EXECUTION') await queue.enqueue(execution.id);
+        throw error;
+      }
+      await queue.enqueue(execution.id);
+    },
     async ping() {
       guard.check();
     },

@@ -42,7 +42,8 @@ describe('storeAndQueue', () => {
   it('an execution stored but not queued is CANCELLED with a log line saying why, the error is rethrown, and a worker never runs it', async () => {
     const runtime = memory();
     const enqueue = runtime.queue.enqueue.bind(runtime.queue);
-    const failing: Runtime = { ...runtime, queue: { ...runtime.queue, enqueue: async () => { throw unavailable(); } } };
+    // Stored, then the queue fails: what a Redis going away between the two replies looks like.
+    const failing: Runtime = { ...runtime, submit: async (e) => { await runtime.executions.create(e); throw unavailable(); } };
     const execution = await newExecution(runtime);
     await expect(storeAndQueue({ runtime: failing, logger }, execution)).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
     const stored = await runtime.executions.get(execution.id);
@@ -59,11 +60,22 @@ describe('storeAndQueue', () => {
     expect(after.taskRunList).toEqual([]);
   });
 
+  it('a duplicate id is rethrown and leaves the stored execution as it was', async () => {
+    const runtime = memory();
+    const execution = await newExecution(runtime);
+    await storeAndQueue({ runtime, logger }, execution);
+    await expect(storeAndQueue({ runtime, logger }, execution)).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
+    const stored = await runtime.executions.get(execution.id);
+    expect(stored?.state.histories.map((h) => h.state)).toEqual(['CREATED']);
+    expect(await runtime.logs.list(execution.id)).toEqual([]);
+    expect((await runtime.queue.counts()).waiting).toBe(1);
+  });
+
   it('when the store is gone as well, the error is rethrown and the execution stays CREATED, which nothing queues', async () => {
     const runtime = memory();
     const failing: Runtime = {
       ...runtime,
-      queue: { ...runtime.queue, enqueue: async () => { throw unavailable(); } },
+      submit: async (e) => { await runtime.executions.create(e); throw unavailable(); },
       executions: { ...runtime.executions, create: runtime.executions.create.bind(runtime.executions), get: async () => { throw unavailable(); }, save: async () => { throw unavailable(); } },
     };
     const execution = await newExecution(runtime);

@@ -1,25 +1,27 @@
+import { isSluiceError } from '@sluice/core';
 import { withState, type Execution } from '@sluice/engine';
 import type { ServerContext } from '../server-context.js';
 
 /**
  * Stores a new execution, then queues it: what every route that starts a flow does before it
- * answers, so nothing is acknowledged before it is persisted and queued.
+ * answers, so nothing is acknowledged before it is persisted and queued. The runtime does both
+ * in one step (`Runtime.submit`: one round trip on Redis, the execution stored first).
  *
- * When the store took the execution but the queue did not (Redis went away between the two
- * calls, or the queue did not answer in time), the route answers 503: the caller was told it
- * failed and will retry, so this execution must not run as well. It is marked CANCELLED with a
- * log line saying why, while the store still answers. If the store does not answer either, it
- * stays CREATED: nothing ever queues a CREATED execution, so it never runs, and it expires with
- * the retention like any other. The worker runs nothing that is CANCELLED, so even a job that
- * reached Redis although its enqueue reported a failure (its reply lost) does not run it, unless
- * a worker started it in the moment between the two.
+ * When the submit fails otherwise than on a duplicate id (Redis went away, or did not answer in
+ * time), the route answers 503: the caller was told it failed and will retry, so this execution
+ * must not run as well. If the store took it, it is marked CANCELLED with a log line saying why,
+ * while the store still answers. If the store does not answer either, it stays CREATED: nothing
+ * ever queues a CREATED execution, so it never runs, and it expires with the retention like any
+ * other. The worker runs nothing that is CANCELLED, so even a job that reached Redis although
+ * the submit reported a failure (its reply lost) does not run it, unless a worker started it in
+ * the moment between the two.
  */
 export async function storeAndQueue(s: Pick<ServerContext, 'runtime' | 'logger'>, execution: Execution): Promise<void> {
-  await s.runtime.executions.create(execution);
   try {
-    await s.runtime.queue.enqueue(execution.id);
+    await s.runtime.submit(execution);
   } catch (error) {
-    await abandon(s, execution, error);
+    // A duplicate id is somebody else's execution: never cancel it.
+    if (!(isSluiceError(error) && error.code === 'RUNTIME_DUPLICATE_EXECUTION')) await abandon(s, execution, error);
     throw error;
   }
 }

@@ -167,13 +167,13 @@ export async function handleTick(s: ServerContext, tick: ScheduleTickEvent, trig
     case 'start': {
       const { execution } = firing;
       try {
-        await s.runtime.executions.create(execution);
+        await s.runtime.submit(execution);
         s.metrics.executionsCreated.inc({ trigger: execution.trigger?.type ?? 'schedule' });
       } catch (error) {
-        // Stored by an earlier delivery of this tick: queueing again is harmless (job id = execution id).
+        // Stored by an earlier delivery of this tick: submit queued it again, which is harmless
+        // (job id = execution id) and is what a delivery that stored but did not queue needs.
         if (!(isSluiceError(error) && error.code === 'RUNTIME_DUPLICATE_EXECUTION')) throw error;
       }
-      await s.runtime.queue.enqueue(execution.id);
       log.info({ ...where, executionId: execution.id }, `schedule tick ${where.date} of ${where.flow}: execution ${execution.id}`);
     }
   }

@@ -217,6 +217,18 @@ export interface Runtime {
   readonly events: ExecutionEvents;
   /** The clock of schedule-mode triggers. */
   readonly schedules: ScheduleClock;
+  /**
+   * Stores a new execution and queues it: what starting a flow takes. When it resolves, both are
+   * done, and the job can never reach a handler before the execution is stored. A runtime may
+   * send both at once (the BullMQ runtime sends them down one connection in one round trip,
+   * where `executions.create` then `queue.enqueue` would take three).
+   *
+   * Rejects with `RUNTIME_DUPLICATE_EXECUTION` when the id is stored already; the job is queued
+   * all the same, which is what a caller retrying a failed start wants (the stored execution runs
+   * once: the job id is the execution id, and the executor is idempotent). On any other
+   * rejection either half may have happened: see the server's `storeAndQueue`.
+   */
+  submit(execution: Execution): Promise<void>;
   /** Resolves when the store answers; rejects with `RUNTIME_UNAVAILABLE` otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
