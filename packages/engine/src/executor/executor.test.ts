@@ -287,4 +287,26 @@ describe('executor: shutdown', () => {
     expect(runOf(stored as Execution, 'slow')?.state.current).toBe('RUNNING');
     expect(isSluiceError(hangs.at(-1)?.reason) || hangs.at(-1)?.reason instanceof Error).toBe(true);
   });
+
+  it('stores the end of a task that finished as the job signal fired, and starts nothing after it', async () => {
+    const { runtime, execution, executor } = await setup([task('a', log.type, { message: 'once' }), task('b', value.type, { value: 'w' })]);
+    const job = new AbortController();
+    // The signal fires while a's log line is stored, after its plugin returned: a's end is then
+    // staged, not saved, when the executor looks at the signal before `b`. The stop must save it.
+    const aborting = createExecutor({
+      runtime: { ...runtime, logs: { ...runtime.logs, append: async (entries) => {
+        await runtime.logs.append(entries);
+        job.abort(new Error('shutting down'));
+      } } },
+      registry, secrets: mapSecrets({}),
+    });
+    await expect(aborting.run(execution.id, job.signal)).rejects.toThrow('shutting down');
+    const stored = (await runtime.executions.get(execution.id)) as Execution;
+    expect(runOf(stored, 'a')?.state.current).toBe('SUCCESS');
+    expect(runOf(stored, 'b')).toBeUndefined();
+    const ended = await executor.run(execution.id, new AbortController().signal);
+    expect(ended.state.current).toBe('SUCCESS');
+    expect((await runtime.logs.list(execution.id)).map((l) => l.message)).toEqual(['once']);
+    expect(calls.get(`${execution.id}/b`)).toBe(1);
+  });
 });

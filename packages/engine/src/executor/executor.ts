@@ -44,10 +44,26 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
   if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
   if (isTerminated(loaded.state.current)) return loaded;
 
+  // Changes are staged in memory and saved together at the points that need them stored: before
+  // a plugin runs (so a crash mid-task is resumed as a new attempt) and at the end. A one-task
+  // flow is saved twice instead of four times; nothing that runs user code happens between a
+  // staged change and its save, so a crash loses nothing a save would have kept.
   let execution = loaded;
-  const commit = async (next: Execution) => {
+  let unsaved = false;
+  let announced = loaded.state.current === 'RUNNING';
+  const stage = (next: Execution): void => {
     execution = next;
-    await runtime.executions.save(next);
+    unsaved = true;
+  };
+  const save = async (): Promise<void> => {
+    if (!unsaved) return;
+    unsaved = false;
+    const saving = runtime.executions.save(execution);
+    if (announced || execution.state.current !== 'RUNNING') return saving;
+    announced = true;
+    // Sent together: on Redis both go down one connection in order, so the event never
+    // overtakes the state it announces, and the executor waits one round trip, not two.
+    await Promise.all([saving, runtime.events.publish({ executionId, state: 'RUNNING', terminated: false })]);
   };
   const secrets = createSecretReader(deps.secrets);
   const logLine = (message: string): LogEntry => ({
@@ -55,7 +71,9 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
     timestamp: now().toISOString(), level: 'ERROR', message: secrets.mask(message),
   });
   const finish = async (state: StateType, outputs?: Readonly<Record<string, unknown>>): Promise<Execution> => {
-    await commit({ ...execution, ...(outputs ? { outputs } : {}), state: withState(execution.state, state, now()) });
+    stage({ ...execution, ...(outputs ? { outputs } : {}), state: withState(execution.state, state, now()) });
+    await save();
+    // After the save, not with it: whoever hears the end reads the execution and must find it ended.
     await runtime.events.publish({ executionId, state, terminated: true });
     return execution;
   };
@@ -70,10 +88,7 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
   }
   rememberSecretInputs(flow, execution, secrets);
 
-  if (execution.state.current !== 'RUNNING') {
-    await commit({ ...execution, state: withState(execution.state, 'RUNNING', now()) });
-    await runtime.events.publish({ executionId, state: 'RUNNING', terminated: false });
-  }
+  if (execution.state.current !== 'RUNNING') stage({ ...execution, state: withState(execution.state, 'RUNNING', now()) });
 
   for (const task of flow.tasks) {
     if (task.disabled) continue;
@@ -81,7 +96,10 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
     // Finished before a crash: keep it as it is, and stop where it stopped.
     const state = previous && isTerminated(previous.state.current)
       ? previous.state.current
-      : await startTask(deps, now, signal, flow, task, previous, secrets, () => execution, (taskRun) => commit(withTaskRun(execution, taskRun)));
+      : await startTask(deps, now, signal, flow, task, previous, secrets, () => execution, {
+        stage: (taskRun) => stage(withTaskRun(execution, taskRun)),
+        save,
+      });
     if (stopsExecution(state)) break;
   }
 
@@ -99,14 +117,23 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
   return finish(final, outputs);
 }
 
-function startTask(
+async function startTask(
   deps: ExecutorDeps, now: () => Date, signal: AbortSignal, flow: FlowRevision, task: FlowRevision['tasks'][number],
-  previous: TaskRun | undefined, secrets: SecretReader, execution: () => Execution, commit: (taskRun: TaskRun) => Promise<void>,
+  previous: TaskRun | undefined, secrets: SecretReader, execution: () => Execution,
+  changes: { readonly stage: (taskRun: TaskRun) => void; readonly save: () => Promise<void> },
 ): Promise<StateType> {
-  // Checked between tasks: a worker shutting down starts nothing new.
-  signal.throwIfAborted();
+  // Checked between tasks: a worker shutting down starts nothing new, and keeps what finished.
+  if (signal.aborted) {
+    await changes.save();
+    signal.throwIfAborted();
+  }
   return runTask({
-    flow, task, registry: deps.registry, secrets, now, jobSignal: signal, execution, commit,
+    flow, task, registry: deps.registry, secrets, now, jobSignal: signal, execution,
+    stage: changes.stage,
+    commit: async (taskRun) => {
+      changes.stage(taskRun);
+      await changes.save();
+    },
     appendLogs: (entries) => deps.runtime.logs.append(entries),
   }, previous);
 }

@@ -23,8 +23,10 @@ export interface TaskRunScope {
   readonly appendLogs: (entries: readonly LogEntry[]) => Promise<void>;
   /** The execution as last saved. */
   readonly execution: () => Execution;
-  /** Saves the execution with `taskRun` in it; every task-run state change goes through it. */
+  /** Saves the execution with `taskRun` in it, with every change staged before. */
   readonly commit: (taskRun: TaskRun) => Promise<void>;
+  /** Puts `taskRun` in the execution now; it is saved with the next commit or the execution's end. */
+  readonly stage: (taskRun: TaskRun) => void;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -104,8 +106,9 @@ export async function runTask(scope: TaskRunScope, previous: TaskRun | undefined
     logger.error(messageOf(error));
     state = failedState(task);
   }
+  // The logs are stored before the end that follows them is; the end is saved with what comes next.
   await logger.flush();
-  await scope.commit(endTaskRun(taskRun, state, outputs, now()));
+  scope.stage(endTaskRun(taskRun, state, outputs, now()));
   return state;
 }
 
@@ -115,7 +118,7 @@ async function evaluateRunIf(scope: TaskRunScope, taskRun: TaskRun, functions: E
   const variables = runVariables(scope.flow, scope.execution(), task, taskRun);
   try {
     if (isTruthy(renderTemplate(task.runIf ?? '', variables, { functions }))) return undefined;
-    await scope.commit(endTaskRun(taskRun, 'SKIPPED', {}, now()));
+    scope.stage(endTaskRun(taskRun, 'SKIPPED', {}, now()));
     return 'SKIPPED';
   } catch (error) {
     const execution = scope.execution();
@@ -125,7 +128,7 @@ async function evaluateRunIf(scope: TaskRunScope, taskRun: TaskRun, functions: E
       message: scope.secrets.mask(`runIf of task '${task.id}' failed: ${messageOf(error)}`),
     }]);
     const state = failedState(task);
-    await scope.commit(endTaskRun(taskRun, state, {}, now()));
+    scope.stage(endTaskRun(taskRun, state, {}, now()));
     return state;
   }
 }
