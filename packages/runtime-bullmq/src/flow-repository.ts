@@ -2,6 +2,7 @@ import type { FlowChange, FlowKey, FlowRepository, FlowRevision } from '@sluice/
 import { engineErrors } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
+import { RevisionCache } from './revision-cache.js';
 import type { SharedSubscriber } from './pubsub.js';
 import { deleteFlowScript, saveFlowScript } from './scripts.js';
 
@@ -26,11 +27,13 @@ export function inNamespace(namespace: string, prefix: string): boolean {
 
 /**
  * Flows in Redis: one hash per flow holding every revision, and a set per tenant of the live
- * flows for `list`. Saves and deletions run as Lua scripts that also PUBLISH the change, so the
+ * flows for `list`. Revisions read are kept parsed in a {@link RevisionCache} (they never
+ * change), and what the reads return is frozen. Saves and deletions run as Lua scripts that also PUBLISH the change, so the
  * write and its notification cannot be separated by a crash.
  */
 export class RedisFlowRepository implements FlowRepository {
   private readonly listeners = new Set<(change: FlowChange) => void>();
+  private readonly cache = new RevisionCache();
 
   constructor(
     private readonly store: RedisStore,
@@ -57,19 +60,24 @@ export class RedisFlowRepository implements FlowRepository {
 
   async get(key: FlowKey): Promise<FlowRevision | undefined> {
     return this.store.run('get flow', async (client) => {
-      const [latest, deleted] = await client.hmget(this.keys.flow(key), 'latest', 'deleted');
+      const hash = this.keys.flow(key);
+      const [latest, deleted] = await client.hmget(hash, 'latest', 'deleted');
       if (!latest || deleted === '1') return undefined;
-      const json = await client.hget(this.keys.flow(key), `r:${latest}`);
-      return json === null ? undefined : parseRevision(json, Number(latest));
+      return this.revision(hash, Number(latest));
     });
+  }
+
+  /** One revision from the cache, else read and cached. */
+  private async revision(hash: string, revision: number): Promise<FlowRevision | undefined> {
+    const cached = this.cache.get(hash, revision);
+    if (cached) return cached;
+    const json = await this.store.client.hget(hash, `r:${revision}`);
+    return json === null ? undefined : this.cache.set(hash, parseRevision(json, revision));
   }
 
   async getRevision(key: FlowKey, revision: number): Promise<FlowRevision | undefined> {
     if (!Number.isInteger(revision) || revision < 1) return undefined;
-    return this.store.run('get flow revision', async (client) => {
-      const json = await client.hget(this.keys.flow(key), `r:${revision}`);
-      return json === null ? undefined : parseRevision(json, revision);
-    });
+    return this.store.run('get flow revision', () => this.revision(this.keys.flow(key), revision));
   }
 
   async revisions(key: FlowKey): Promise<readonly FlowRevision[]> {
@@ -114,7 +122,8 @@ export class RedisFlowRepository implements FlowRepository {
         .filter(([ns]) => namespace === undefined || inNamespace(ns, namespace))
         .map(([ns, id]) => this.keys.flow({ tenantId, namespace: ns, id }));
       if (wanted.length === 0) return [];
-      // Two pipelined round trips whatever the number of flows: latest numbers, then their revisions.
+      // At most two pipelined round trips whatever the number of flows: latest numbers, then the
+      // revisions not cached yet (none, on a periodic reload where nothing changed).
       const heads = await pipelined(client.pipeline(wanted.map((hash) => ['hmget', hash, 'latest', 'deleted'])).exec());
       const live: { hash: string; revision: number }[] = [];
       heads.forEach((head, i) => {
@@ -123,12 +132,21 @@ export class RedisFlowRepository implements FlowRepository {
         if (latest && deleted !== '1' && hash !== undefined) live.push({ hash, revision: Number(latest) });
       });
       if (live.length === 0) return [];
-      const bodies = await pipelined(client.pipeline(live.map(({ hash, revision }) => ['hget', hash, `r:${revision}`])).exec());
+      this.cache.fit(live.length);
       const flows: FlowRevision[] = [];
-      bodies.forEach((json, i) => {
-        const entry = live[i];
-        if (typeof json === 'string' && entry) flows.push(parseRevision(json, entry.revision));
-      });
+      const missing: { hash: string; revision: number }[] = [];
+      for (const entry of live) {
+        const cached = this.cache.get(entry.hash, entry.revision);
+        if (cached) flows.push(cached);
+        else missing.push(entry);
+      }
+      if (missing.length > 0) {
+        const bodies = await pipelined(client.pipeline(missing.map(({ hash, revision }) => ['hget', hash, `r:${revision}`])).exec());
+        bodies.forEach((json, i) => {
+          const entry = missing[i];
+          if (typeof json === 'string' && entry) flows.push(this.cache.set(entry.hash, parseRevision(json, entry.revision)));
+        });
+      }
       return flows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.id.localeCompare(b.id));
     });
   }
