@@ -1,6 +1,6 @@
 import { engineErrors, isTerminated, type Execution, type ExecutionRepository } from '@sluice/engine';
 import { inNamespace } from './flow-store.js';
-import { copy, type Guard } from './guard.js';
+import { snapshot, type Guard } from './guard.js';
 
 /** Options of {@link createExecutionStore}. */
 export interface ExecutionStoreOptions {
@@ -21,7 +21,10 @@ interface Stored {
 
 const startOf = (execution: Execution): string => execution.state.histories[0]?.date ?? '';
 
-/** Executions in process, newest first in searches, bounded by `maxExecutions`. */
+/**
+ * Executions in process, newest first in searches, bounded by `maxExecutions`. Each is kept as a
+ * frozen {@link snapshot}, and reads hand that snapshot out as it is.
+ */
 export function createExecutionStore(guard: Guard, options: ExecutionStoreOptions = {}): ExecutionRepository {
   // A Map iterates in insertion order: the first terminated entries are the oldest.
   const executions = new Map<string, Stored>();
@@ -43,22 +46,22 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
     async create(execution) {
       guard.check();
       if (executions.has(execution.id)) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
-      executions.set(execution.id, { execution: copy(execution), seq: seq++ });
+      executions.set(execution.id, { execution: snapshot(execution), seq: seq++ });
       enforceRetention();
     },
 
     async save(execution) {
       guard.check();
       const stored = executions.get(execution.id);
-      if (stored) stored.execution = copy(execution);
-      else executions.set(execution.id, { execution: copy(execution), seq: seq++ });
+      if (stored) stored.execution = snapshot(execution);
+      else executions.set(execution.id, { execution: snapshot(execution), seq: seq++ });
       enforceRetention();
     },
 
     async get(id) {
       guard.check();
       const stored = executions.get(id);
-      return stored && copy(stored.execution);
+      return stored?.execution;
     },
 
     async search(query) {
@@ -72,7 +75,7 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
       matches.sort((a, b) => startOf(b.execution).localeCompare(startOf(a.execution)) || b.seq - a.seq);
       const size = Math.max(0, Math.floor(query.size));
       const from = (Math.max(1, Math.floor(query.page)) - 1) * size;
-      return { results: matches.slice(from, from + size).map((s) => copy(s.execution)), total: matches.length };
+      return { results: matches.slice(from, from + size).map((s) => s.execution), total: matches.length };
     },
   };
 }

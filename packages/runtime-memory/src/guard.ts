@@ -35,3 +35,21 @@ export function createGuard(): Guard {
 export function copy<T>(value: T): T {
   return structuredClone(value);
 }
+
+/**
+ * A frozen deep copy: what a store keeps, so reading it back needs no copy at all. A caller that
+ * tries to change what a read returned gets a TypeError (modules run in strict mode) instead of
+ * silently changing the store. One copy per write instead of one per write and per read: the
+ * executor reads an execution once and writes it a few times, the API reads it often.
+ */
+export function snapshot<T>(value: T): T {
+  return deepFreeze(structuredClone(value));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

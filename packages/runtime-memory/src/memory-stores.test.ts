@@ -81,15 +81,18 @@ describe('memory flows', () => {
 });
 
 describe('memory executions', () => {
-  it('creates once, then saves and reads back copies', async () => {
+  it('creates once, then saves and reads back frozen snapshots that share nothing with the caller', async () => {
     const runtime = createMemoryRuntime();
     const e = execution('e1');
     await runtime.executions.create(e);
     await expect(runtime.executions.create(e)).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
-    await runtime.executions.save({ ...e, inputs: { a: 1 } });
+    const inputs = { a: 1 };
+    await runtime.executions.save({ ...e, inputs });
+    inputs.a = 2;
     const read = await runtime.executions.get('e1');
     expect(read?.inputs).toEqual({ a: 1 });
-    expect(read).not.toBe(await runtime.executions.get('e1'));
+    expect(() => ((read as { inputs: Record<string, unknown> }).inputs.a = 3)).toThrow(TypeError);
+    expect((await runtime.executions.get('e1'))?.inputs).toEqual({ a: 1 });
     expect(await runtime.executions.get('missing')).toBeUndefined();
   });
 
