@@ -23,8 +23,9 @@ export function createdAt(execution: Execution): number {
 /**
  * Executions in Redis: the JSON under `execution:{id}` (with the retention TTL, refreshed on
  * every save), and per tenant a sorted set by creation time plus a hash of what search filters
- * on. The execution key and the tenant index live in different hash slots, so they are written
- * one after the other: the execution first (SET NX is the duplicate guard), then the index.
+ * on. The execution key and the tenant index live in different hash slots, so no script writes
+ * both: the execution (SET NX, the duplicate guard) and the index script are sent together,
+ * in that order, on one connection.
  */
 export class RedisExecutionRepository implements ExecutionRepository {
   constructor(
