@@ -168,6 +168,19 @@ describe('bullmq runtime', () => {
     }
   });
 
+  it('appends thousands of log lines in one call, in order, keeping the newest and the expiry', async () => {
+    const prefix = testPrefix('many-logs');
+    const rt = await runtime({ prefix, retention: { logsPerExecution: 10_000, executionsTtlSeconds: 60 } });
+    const execution = anExecution();
+    await rt.logs.append(Array.from({ length: 12_345 }, (_, n) => aLogEntry(execution.id, { message: String(n) })));
+    const messages = (await rt.logs.list(execution.id)).map((e) => e.message);
+    expect(messages).toHaveLength(10_000);
+    expect(messages[0]).toBe('2345');
+    expect(messages.at(-1)).toBe('12344');
+    expect(messages.every((m, i) => m === String(2345 + i))).toBe(true);
+    expect(await redis().ttl(createKeys(prefix).executionLogs(execution.id))).toBeGreaterThan(50);
+  });
+
   it('applies the retention options to jobs, logs and executions', async () => {
     const prefix = testPrefix('retention');
     const rt = await runtime({

@@ -92,6 +92,7 @@ export async function closeClient(client: Redis, timeoutMs: number): Promise<voi
  */
 export class RedisStore {
   private lastError: Error | undefined;
+  private corked = false;
 
   constructor(
     readonly client: Redis,
@@ -140,9 +141,29 @@ export class RedisStore {
     });
   }
 
+  /**
+   * Corks the socket until the callbacks now running are done, so the commands issued meanwhile,
+   * by this call and by any other (another execution's save, its event), leave in one write.
+   * ioredis writes each command on its own, and on loopback every write is a system call that
+   * wakes Redis: they were the largest single cost of a webhook and of an execution. Order is
+   * kept, and nothing waits longer than the current turn of the event loop.
+   */
+  private coalesceWrites(): void {
+    if (this.corked) return;
+    const socket = this.client.stream as Redis['stream'] | undefined;
+    if (socket === undefined || typeof socket.cork !== 'function') return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
+  }
+
   /** Runs `fn` on the connection once it is ready; transport failures become `RUNTIME_UNAVAILABLE`. */
   async run<T>(what: string, fn: (client: Redis) => Promise<T>): Promise<T> {
     await this.ready(what);
+    this.coalesceWrites();
     try {
       return await fn(this.client);
     } catch (error) {

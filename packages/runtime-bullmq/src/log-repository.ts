@@ -2,6 +2,7 @@ import { isLevelEnabled } from '@sluice/core';
 import type { LogEntry, LogQuery, LogRepository } from '@sluice/engine';
 import type { RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
+import { appendLogsScript } from './scripts.js';
 
 /**
  * Logs in Redis: one list per execution, appended with RPUSH so order is the order written,
@@ -25,17 +26,13 @@ export class RedisLogRepository implements LogRepository {
       byExecution.set(entry.executionId, lines);
     }
     await this.store.run('append logs', async (client) => {
-      // One MULTI per execution: its list is one key, so one slot, and push, trim and expiry
-      // land together.
+      // One script per execution: its list is one key, so one slot, and push, trim and expiry
+      // land together. (A MULTI did the same, but ioredis builds a pipeline object for it that
+      // copies every script defined on the connection, BullMQ's dozens included.)
       await Promise.all(
-        [...byExecution].map(async ([executionId, lines]) => {
-          const key = this.keys.executionLogs(executionId);
-          const multi = client.multi().rpush(key, ...lines).ltrim(key, -this.maxEntries, -1);
-          if (this.ttlSeconds > 0) multi.expire(key, this.ttlSeconds);
-          const replies = await multi.exec();
-          const failed = replies?.find(([error]) => error !== null)?.[0];
-          if (replies === null || failed) throw failed ?? new Error('log append aborted');
-        }),
+        [...byExecution].map(([executionId, lines]) =>
+          appendLogsScript.run(client, [this.keys.executionLogs(executionId)], [this.maxEntries, this.ttlSeconds, ...lines]),
+        ),
       );
     });
   }

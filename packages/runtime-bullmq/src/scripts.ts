@@ -79,3 +79,17 @@ redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
 redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[3])
 return 1
 `);
+
+/**
+ * Appends log lines to an execution's list, keeps the newest `max`, and sets the expiry, as
+ * one atomic step. KEYS: the list. ARGV: max entries, TTL seconds (0: none), then the lines.
+ */
+export const appendLogsScript = new LuaScript(`
+-- In slices: Lua's unpack cannot spread more than a few thousand values at once.
+for i = 3, #ARGV, 1000 do
+  redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
+if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 1
+`);
