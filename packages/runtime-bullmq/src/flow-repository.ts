@@ -1,5 +1,5 @@
 import type { FlowChange, FlowKey, FlowRepository, FlowRevision } from '@sluice/engine';
-import { engineErrors } from '@sluice/engine';
+import { byNamespaceAndId, engineErrors } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
 import { RevisionCache } from './revision-cache.js';
@@ -147,7 +147,7 @@ export class RedisFlowRepository implements FlowRepository {
           if (typeof json === 'string' && entry) flows.push(this.cache.set(entry.hash, parseRevision(json, entry.revision)));
         });
       }
-      return flows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.id.localeCompare(b.id));
+      return flows.sort(byNamespaceAndId);
     });
   }
 

@@ -1,5 +1,5 @@
-import type { FlowChange, FlowKey, FlowRepository, FlowRevision } from '@sluice/engine';
-import { copy, type Guard } from './guard.js';
+import { byNamespaceAndId, type FlowChange, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
+import { copy, snapshot, type Guard } from './guard.js';
 
 const keyOf = (key: FlowKey): string => JSON.stringify([key.tenantId, key.namespace, key.id]);
 
@@ -8,14 +8,18 @@ export function inNamespace(namespace: string, prefix: string | undefined): bool
   return prefix === undefined || prefix === '' || namespace === prefix || namespace.startsWith(`${prefix}.`);
 }
 
-/** Flows with every revision kept, in process. */
+/**
+ * Flows with every revision kept, in process, each as a frozen {@link snapshot}: reads hand
+ * them out as they are (a revision never changes), `save` hands back a copy of its own.
+ */
 export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
   const flows = new Map<string, FlowRevision[]>();
   const listeners = new Set<(change: FlowChange) => void>();
 
   const latest = (key: FlowKey): FlowRevision | undefined => flows.get(keyOf(key))?.at(-1);
 
-  const append = (revision: FlowRevision): void => {
+  const append = (written: FlowRevision): void => {
+    const revision = snapshot(written);
     const key = { tenantId: revision.tenantId, namespace: revision.namespace, id: revision.id };
     const list = flows.get(keyOf(key)) ?? [];
     list.push(revision);
@@ -44,24 +48,24 @@ export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
         deleted: false,
       };
       append(revision);
-      return copy(revision);
+      // The store keeps a snapshot of its own; this object is the caller's.
+      return revision;
     },
 
     async get(key) {
       guard.check();
       const found = latest(key);
-      return found && !found.deleted ? copy(found) : undefined;
+      return found && !found.deleted ? found : undefined;
     },
 
     async getRevision(key, revision) {
       guard.check();
-      const found = flows.get(keyOf(key))?.find((r) => r.revision === revision);
-      return found && copy(found);
+      return flows.get(keyOf(key))?.find((r) => r.revision === revision);
     },
 
     async revisions(key) {
       guard.check();
-      return copy(flows.get(keyOf(key)) ?? []);
+      return [...(flows.get(keyOf(key)) ?? [])];
     },
 
     async delete(key) {
@@ -77,9 +81,9 @@ export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
       const live: FlowRevision[] = [];
       for (const revisions of flows.values()) {
         const last = revisions.at(-1);
-        if (last && !last.deleted && last.tenantId === tenantId && inNamespace(last.namespace, namespace)) live.push(copy(last));
+        if (last && !last.deleted && last.tenantId === tenantId && inNamespace(last.namespace, namespace)) live.push(last);
       }
-      return live.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.id.localeCompare(b.id));
+      return live.sort(byNamespaceAndId);
     },
 
     async watch(listener) {
