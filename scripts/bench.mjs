@@ -7,13 +7,22 @@
 // a bare Koa + BullMQ baseline, a load generator in its own process), bound every wait in time,
 // and kill every child at the end, however the run ends. See docs/performance.md.
 //
-//   BENCH_SCENARIOS=engine,ingestion,e2e,latency   which scenarios, in this order
+//   BENCH_SCENARIOS=engine,ingestion,e2e,latency,scale,payload,ten-tasks   which, in this order
 //   BENCH_LOAD_MS=2000 BENCH_LOAD_ROUNDS=5 BENCH_LATENCY_MS=1500
 //   BENCH_WARMUP_MS=3000 BENCH_WARMUP_REQUESTS=5000 (per stack and scenario, whichever ends first)
 //   BENCH_CONNECTIONS=50 BENCH_CONCURRENCY=50 BENCH_BODY_BYTES=300 BENCH_EMBEDDED=1
-//   BENCH_DRAIN_TIMEOUT_MS=30000 BENCH_TIMEOUT_MS=270000 BENCH_POLL_MS=50 BENCH_SAMPLE_IDS=5
+//   BENCH_DRAIN_TIMEOUT_MS=30000 BENCH_TIMEOUT_MS=720000 BENCH_POLL_MS=50 BENCH_SAMPLE_IDS=5
 //   BENCH_CPU_PROF=<dir> (a V8 CPU profile of every measured process; see bench/profile-summary.mjs)
 //   BENCH_ROUNDS=5 BENCH_ROUND_MS=500 (the engine scenario)
+// The default run takes about 7 minutes. Payload and ten-tasks measure more stacks per round, so
+// they take 3 rounds, not 5, to stay under 10 minutes; scale keeps BENCH_LOAD_ROUNDS, since its
+// 10,000-vs-1 ratio is read against a 10% target. Each count falls back to BENCH_LOAD_ROUNDS when
+// that is set:
+//   BENCH_SCALE_ROUNDS=5 BENCH_SCALE_FLOWS=1,1000,10000 (flows per stack; the last vs the first)
+//   BENCH_SCALE_PICK=round-robin (or random: how each request picks its flow's webhook)
+//   BENCH_PAYLOAD_ROUNDS=3 BENCH_PAYLOAD_BYTES=1024,102400,1048576 BENCH_PAYLOAD_ROUND_MB=128
+//     (a payload round also ends once it has sent that many MB of bodies)
+//   BENCH_TEN_TASKS_ROUNDS=3 BENCH_TEN_TASKS_WARMUP_REQUESTS=1000
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -28,8 +37,11 @@ import e2e from './bench/scenarios/e2e.mjs';
 import engine from './bench/scenarios/engine.mjs';
 import ingestion from './bench/scenarios/ingestion.mjs';
 import latency from './bench/scenarios/latency.mjs';
+import payload from './bench/scenarios/payload.mjs';
+import scale from './bench/scenarios/scale.mjs';
+import tenTasks from './bench/scenarios/ten-tasks.mjs';
 
-const SCENARIOS = { engine, ingestion, e2e, latency };
+const SCENARIOS = { engine, ingestion, e2e, latency, scale, payload, 'ten-tasks': tenTasks };
 
 const int = (name, fallback) => {
   const raw = process.env[name];
@@ -38,9 +50,16 @@ const int = (name, fallback) => {
   if (!Number.isInteger(n) || n < 0) throw new Error(`bench: ${name} must be a whole number, got '${raw}'`);
   return n;
 };
+const ints = (name, fallback) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const list = raw.split(',').map((x) => Number(x.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench: ${name} must be a comma-separated list of whole numbers above 0, got '${raw}'`);
+  return list;
+};
 
 const config = {
-  scenarios: (process.env.BENCH_SCENARIOS ?? 'engine,ingestion,e2e,latency').split(',').map((s) => s.trim()).filter(Boolean),
+  scenarios: (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim()).filter(Boolean),
   engineRounds: int('BENCH_ROUNDS', 5),
   engineRoundMs: int('BENCH_ROUND_MS', 500),
   loadRounds: int('BENCH_LOAD_ROUNDS', 5),
@@ -52,12 +71,21 @@ const config = {
   concurrency: int('BENCH_CONCURRENCY', 50),
   bodyBytes: int('BENCH_BODY_BYTES', 300),
   drainTimeoutMs: int('BENCH_DRAIN_TIMEOUT_MS', 30_000),
-  timeoutMs: int('BENCH_TIMEOUT_MS', 270_000),
+  timeoutMs: int('BENCH_TIMEOUT_MS', 720_000),
   pollMs: int('BENCH_POLL_MS', 50),
   sampleIds: int('BENCH_SAMPLE_IDS', 5),
+  scaleFlows: ints('BENCH_SCALE_FLOWS', [1, 1000, 10_000]),
+  scaleRounds: int('BENCH_SCALE_ROUNDS', int('BENCH_LOAD_ROUNDS', 5)),
+  scalePick: process.env.BENCH_SCALE_PICK || 'round-robin',
+  payloadBytes: ints('BENCH_PAYLOAD_BYTES', [1024, 100 * 1024, 1024 * 1024]),
+  payloadRounds: int('BENCH_PAYLOAD_ROUNDS', int('BENCH_LOAD_ROUNDS', 3)),
+  payloadRoundMb: int('BENCH_PAYLOAD_ROUND_MB', 128),
+  tenTasksRounds: int('BENCH_TEN_TASKS_ROUNDS', int('BENCH_LOAD_ROUNDS', 3)),
+  tenTasksWarmupRequests: int('BENCH_TEN_TASKS_WARMUP_REQUESTS', 1000),
   embedded: process.env.BENCH_EMBEDDED !== '0',
   cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
 };
+if (!['round-robin', 'random'].includes(config.scalePick)) throw new Error(`bench: BENCH_SCALE_PICK must be round-robin or random, got '${config.scalePick}'`);
 for (const name of config.scenarios) {
   if (!SCENARIOS[name]) throw new Error(`bench: unknown scenario '${name}'; known: ${Object.keys(SCENARIOS).join(', ')}`);
 }
@@ -114,6 +142,8 @@ function finish(aborted) {
 let interrupted = false;
 onInterrupt(async () => { interrupted = true; });
 onInterrupt(deletePendingPrefixes);
+// The scale scenario writes 11,001 flow files there; an interrupted run must not leave them.
+onInterrupt(async () => rmSync(tmpDir, { recursive: true, force: true }));
 // The overall bound: past it, the same clean-up, the partial results, exit code 1.
 let aborting;
 const watchdog = setTimeout(() => {

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The load generator, run in its own process (child_process.fork from lib/loadgen-client.mjs) so
+// The load generator, run in its own process (child_process.fork from lib/measure.mjs) so
 // it never shares an event loop with what it measures. Hand-written on node:http: N request
 // loops over one keep-alive agent with N sockets, a fixed duration, hrtime latencies.
 //
-// Protocol: the parent sends one message { url, method, headers, body, connections, durationMs,
-// maxRequests, timeoutMs, expect, sampleIds }; the child answers { ok: true, result } or
-// { ok: false, error } and exits. It also exits if the parent goes away (IPC disconnect).
+// Protocol: the parent sends one message { url | urls, pick, method, headers, body, connections,
+// durationMs, maxRequests, timeoutMs, expect, sampleIds }; the child answers { ok: true, result }
+// or { ok: false, error } and exits. It also exits if the parent goes away (IPC disconnect).
+// `urls` spreads the requests over many endpoints (one flow's webhook each): `pick` is
+// 'round-robin' (the default: every URL equally often, whatever the rate) or 'random'.
 import http from 'node:http';
 
 /**
@@ -14,8 +16,11 @@ import http from 'node:http';
  * once `maxRequests` have been started (a warm-up counts requests: V8 optimizes by call counts).
  */
 export async function runLoad(spec) {
-  const url = new URL(spec.url);
-  if (url.hostname !== '127.0.0.1') throw new Error(`loadgen: only 127.0.0.1 is allowed, got ${url.hostname}`);
+  const urls = (spec.urls ?? [spec.url]).map((u) => new URL(u));
+  if (urls.length === 0) throw new Error('loadgen: no url');
+  for (const url of urls) if (url.hostname !== '127.0.0.1') throw new Error(`loadgen: only 127.0.0.1 is allowed, got ${url.hostname}`);
+  const pick = spec.pick ?? 'round-robin';
+  if (pick !== 'round-robin' && pick !== 'random') throw new Error(`loadgen: pick must be 'round-robin' or 'random', got '${pick}'`);
   const connections = spec.connections ?? 50;
   const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
   const headers = { ...(spec.headers ?? {}), ...(body ? { 'content-length': String(body.length) } : {}) };
@@ -31,7 +36,13 @@ export async function runLoad(spec) {
   let ok = 0;
   let mismatched = 0;
 
-  const options = { host: url.hostname, port: url.port, path: url.pathname + url.search, method: spec.method ?? 'POST', headers, agent };
+  // One options object per URL, made up front: choosing a target costs an index per request.
+  const targets = urls.map((url) => ({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: spec.method ?? 'POST', headers, agent }));
+  // A random start, so that short runs against many URLs do not all hit the first ones.
+  let nextTarget = Math.floor(Math.random() * targets.length);
+  const target = targets.length === 1 ? () => targets[0]
+    : pick === 'random' ? () => targets[Math.floor(Math.random() * targets.length)]
+    : () => targets[nextTarget++ % targets.length];
   const maxRequests = spec.maxRequests ?? Infinity;
   let started = 0;
   let deadline = 0n;
@@ -50,7 +61,7 @@ export async function runLoad(spec) {
       settled = true;
       loop(done);
     };
-    const req = http.request(options, (res) => {
+    const req = http.request(target(), (res) => {
       const wantBody = expect !== undefined || ids.length < sampleIds;
       const chunks = wantBody ? [] : undefined;
       if (wantBody) res.on('data', (c) => chunks.push(c));
@@ -91,7 +102,7 @@ export async function runLoad(spec) {
   const cpu = process.cpuUsage(cpuBefore);
   return {
     startNs: String(start), endNs: String(end), seconds,
-    ok, mismatched, statuses, errors, ids,
+    ok, mismatched, statuses, errors, ids, targets: targets.length,
     rate: ok / seconds,
     latencies,
     // The generator's own CPU per completed request: shows whether it, not the server, was the limit.

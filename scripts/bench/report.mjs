@@ -39,6 +39,7 @@ export function formatLegend(rows, errors) {
   for (const [scenario, label] of new Map(rows.map((r) => [r.scenario, r.baseline.label]))) out.push(`  ${scenario}: ${label}`);
   out.push('ratio = Sluice / baseline, the median of the per-round ratios: above 1 is faster for rates, slower for latencies (ms).');
   out.push('CPU ms/op = CPU time (user + system) of the measured processes per request or execution; Redis not included.');
+  for (const r of rows.filter((row) => row.details?.target)) out.push(`target: ${r.scenario} (${r.runtime}): ${r.details.target}; ratio ${num(r.ratio, 3)}, ${r.details.meetsTarget ? 'met' : 'not met'}`);
   const problems = rows.flatMap((r) => r.problems ?? []);
   if (problems.length) out.push('problems:', ...[...new Set(problems)].map((p) => `  ${p}`));
   for (const e of errors) out.push(`scenario ${e.scenario} failed: ${e.error}`);

@@ -84,3 +84,15 @@ export async function withCpu(stack, fn) {
 
 /** The problems that concern one side of a row. */
 export const problemsFor = (problems, labels) => problems.filter((p) => labels.some((l) => p.startsWith(`${l}:`)));
+
+/**
+ * The ratios a row carries: `ratio` paired per round (see pairedRatio), `ratioOfMedians`, and
+ * `cpuRatio` of CPU ms per operation. `pick` reads a round's figure (its rate by default).
+ */
+export function ratiosOf(sluice, baseline, pick = (r) => r.rate) {
+  return {
+    ratio: pairedRatio(sluice.rounds, baseline.rounds, pick),
+    ratioOfMedians: round(sluice.value / baseline.value, 3),
+    cpuRatio: pairedRatio(sluice.rounds, baseline.rounds, (r) => r.cpuMsPerOp),
+  };
+}

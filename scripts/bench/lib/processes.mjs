@@ -4,6 +4,7 @@
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { clearInterval, setInterval } from 'node:timers';
 import { root } from './modules.mjs';
 
 export const CLI = join(root, 'apps', 'server', 'dist', 'cli.js');
@@ -121,9 +122,14 @@ function track(name, child, { keepLines = 200 } = {}) {
 
 /**
  * Starts `node apps/server/dist/cli.js ...args` and waits for its "listening" line (or the
- * worker's "consuming" line). Returns the process with its `url`.
+ * worker's "consuming" line), then for `readyLine` if given (a server logs one line per webhook
+ * after "listening": with thousands of flows that takes a while, and load sent meanwhile would
+ * compete with it). `timeoutMs` bounds the whole start; `onWait(elapsedMs, proc)` is called every
+ * `waitReportMs` until then, so a long start can say what it is doing. Returns the process with
+ * its `url` and `readyMs` (spawn to the last line waited for).
  */
-export async function startSluice(name, args, env, { cwd, nodeArgs = [], timeoutMs = 30_000 } = {}) {
+export async function startSluice(name, args, env, { cwd, nodeArgs = [], timeoutMs = 30_000, readyLine, onWait, waitReportMs = 5000 } = {}) {
+  const spawnedAt = Date.now();
   const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', SLUICE_LOG_LEVEL: 'info', SLUICE_SHUTDOWN_GRACE_MS: '1000', ...env },
@@ -131,15 +137,21 @@ export async function startSluice(name, args, env, { cwd, nodeArgs = [], timeout
     detached: true,
   });
   const proc = track(name, child);
+  const reporter = onWait ? setInterval(() => onWait(Date.now() - spawnedAt, proc), waitReportMs) : undefined;
+  const left = () => Math.max(0, timeoutMs - (Date.now() - spawnedAt));
   try {
     if (args[0] === 'worker') {
-      await proc.waitForLine(/worker consuming executions/, timeoutMs);
+      await proc.waitForLine(/worker consuming executions/, left());
     } else {
-      proc.url = JSON.parse(await proc.waitForLine(/"msg":"listening on /, timeoutMs)).url;
+      proc.url = JSON.parse(await proc.waitForLine(/"msg":"listening on /, left())).url;
     }
+    if (readyLine) await proc.waitForLine(readyLine, left());
+    proc.readyMs = Date.now() - spawnedAt;
   } catch (error) {
     await proc.stop(0);
     throw error;
+  } finally {
+    clearInterval(reporter);
   }
   return proc;
 }
@@ -149,6 +161,7 @@ export async function startSluice(name, args, env, { cwd, nodeArgs = [], timeout
  * go to `onMessage`.
  */
 export async function forkScript(name, script, env, { onMessage, timeoutMs = 15_000, nodeArgs = [] } = {}) {
+  const spawnedAt = Date.now();
   const child = fork(script, [], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -166,6 +179,7 @@ export async function forkScript(name, script, env, { onMessage, timeoutMs = 15_
       void proc.exited.then((code) => { clearTimeout(timer); reject(new Error(`${name} exited (${code}) before ready; output:\n${proc.lines.join('\n')}`)); });
     });
     proc.url = ready.url;
+    proc.readyMs = Date.now() - spawnedAt;
   } catch (error) {
     await proc.stop(0);
     throw error;

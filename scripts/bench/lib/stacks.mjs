@@ -4,11 +4,15 @@
 //   baseline         bare Koa + BullMQ queue.add (+ a no-op BullMQ worker process)
 // Each stack gives the loadgen its ingestion and wait requests, a completion tracker for the
 // end-to-end scenario, a check of sampled executions, peak memory per process, and stop().
+// Options of the Sluice stacks, for scenarios with their own flows: `flowsDir`, `hooks` (the
+// webhooks the ingestion load spreads over: [{ flowId, key }]), `id` and `label` (to run several
+// stacks of one runtime side by side), and `startTimeoutMs` (a start with 10,000 flows to load
+// takes far longer than the default 30 s).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { forkScript, startSluice } from './processes.mjs';
 import { getJson, request } from './http.mjs';
-import { deletePrefix, executionEventCounter, REDIS_URL, uniquePrefix } from './redis.mjs';
+import { deletePrefix, executionEventCounter, REDIS_URL, redisClient, uniquePrefix } from './redis.mjs';
 import { root } from './modules.mjs';
 
 export const WEBHOOK_KEY = '4wjtkzwVGBM9yKnjm3yv8r';
@@ -36,8 +40,50 @@ function peakMemory(processes) {
   return Object.fromEntries(processes.map((p) => [p.role, Math.round(p.memory().peakRssMb)]));
 }
 
+/** How long each process took to start: spawn to its last start line, in ms. */
+function startTimes(processes) {
+  return Object.fromEntries(processes.map((p) => [p.role, p.readyMs]));
+}
+
 /** Sluice webhook URL of a flow of the seed namespace. */
-const hookPath = (flowId) => `/api/v1/main/executions/webhook/company.team/${flowId}/${WEBHOOK_KEY}`;
+const hookPath = (flowId, key = WEBHOOK_KEY) => `/api/v1/main/executions/webhook/company.team/${flowId}/${key}`;
+const SEED_HOOKS = [{ flowId: 'trigger', key: WEBHOOK_KEY }];
+
+/** The ingestion request: one URL, or the list the load generator spreads requests over. */
+function ingestOf(url, hooks) {
+  const urls = hooks.map((h) => url + hookPath(h.flowId, h.key));
+  return urls.length === 1 ? { url: urls[0], method: 'POST', headers: JSON_HEADERS } : { urls, method: 'POST', headers: JSON_HEADERS };
+}
+
+/** Reads the API as the bench user: `/executions/<id>`, `/logs/<id>` and the like. */
+const apiOf = (url) => (path) => getJson(`${url}/api/v1/main${path}`, AUTH);
+
+/**
+ * Every line a server logs after "listening" (one per webhook) comes before this one, so once
+ * it is out the start is over and nothing of it competes with the load.
+ */
+const SERVER_READY = /"msg":"schedules: \d+ active"/;
+
+/** Progress lines while a start is slow (thousands of flows to load): time, CPU, last log line. */
+function startReporter(ctx, scenario, label, extra = async () => '') {
+  return (elapsedMs, proc) => {
+    const last = proc.lines.at(-1) ?? '';
+    const msg = (() => { try { return JSON.parse(last).msg; } catch { return last; } })();
+    void extra().then((more) => ctx.progress(`${scenario}: ${label}: ${proc.role ?? proc.name} still starting after ${(elapsedMs / 1000).toFixed(0)} s, CPU ${(proc.cpuMs() / 1000).toFixed(1)} s${more}; last line: ${String(msg).slice(0, 120)}`));
+  };
+}
+
+/** How many flows a Sluice on Redis has stored so far (its start saves one flow per file). */
+async function flowsStored(prefix) {
+  const client = redisClient();
+  try {
+    return `, ${await client.scard(`${prefix}:flows:{main}`)} flows stored`;
+  } catch {
+    return '';
+  } finally {
+    client.disconnect();
+  }
+}
 
 /** Reads back sampled executions: SUCCESS, with the Log task's line stored. */
 async function checkExecutions(url, ids) {
@@ -57,39 +103,41 @@ async function stopAll(processes) {
 }
 
 /** Sluice on BullMQ: one webserver, and one worker (concurrency 50) when `worker`. */
-export async function startSluiceBullmq(ctx, scenario, { worker }) {
+export async function startSluiceBullmq(ctx, scenario, { worker, flowsDir = ctx.flowsDir, hooks = SEED_HOOKS, id = 'sluice-bullmq', label = 'Sluice, BullMQ', startTimeoutMs = 30_000 }) {
   const prefix = uniquePrefix('sluice');
   const env = {
-    REDIS_URL, SLUICE_REDIS_PREFIX: prefix, SLUICE_FLOWS_DIR: ctx.flowsDir, SLUICE_DATA_DIR: join(ctx.tmpDir, 'data'),
+    REDIS_URL, SLUICE_REDIS_PREFIX: prefix, SLUICE_FLOWS_DIR: flowsDir, SLUICE_DATA_DIR: join(ctx.tmpDir, 'data'),
     SLUICE_USERNAME: USER, SLUICE_PASSWORD: PASSWORD, SLUICE_WORKER_CONCURRENCY: String(ctx.config.concurrency),
   };
   const processes = [];
   let counter;
   const stack = {
-    id: 'sluice-bullmq', side: 'sluice', runtime: 'bullmq', label: 'Sluice, BullMQ', processes, prefix,
+    id, side: 'sluice', runtime: 'bullmq', label, processes, prefix,
     cpuMs: () => cpuMsOfAll(processes),
     async stop() {
       const memory = peakMemory(processes);
       counter?.close();
       await stopAll(processes);
       const deleted = await deletePrefix(prefix);
-      return { peakRssMb: memory, deletedKeys: deleted };
+      return { peakRssMb: memory, deletedKeys: deleted, startMs: startTimes(processes) };
     },
   };
+  const starting = { timeoutMs: startTimeoutMs, onWait: startReporter(ctx, scenario, label, () => flowsStored(prefix)) };
   try {
-    const web = await startSluice('sluice webserver', ['server', 'webserver'], env, { cwd: ctx.tmpDir, nodeArgs: nodeArgsFor(ctx, scenario, 'sluice-bullmq-webserver') });
+    const web = await startSluice('sluice webserver', ['server', 'webserver'], env, { cwd: ctx.tmpDir, nodeArgs: nodeArgsFor(ctx, scenario, `${id}-webserver`), readyLine: SERVER_READY, ...starting });
     web.role = 'webserver';
     web.stopGraceMs = ctx.config.cpuProfDir ? 10_000 : 3000;
     processes.push(web);
     if (worker) {
-      const w = await startSluice('sluice worker', ['worker'], env, { cwd: ctx.tmpDir, nodeArgs: nodeArgsFor(ctx, scenario, 'sluice-bullmq-worker') });
+      const w = await startSluice('sluice worker', ['worker'], env, { cwd: ctx.tmpDir, nodeArgs: nodeArgsFor(ctx, scenario, `${id}-worker`), ...starting });
       w.role = 'worker';
       w.stopGraceMs = web.stopGraceMs;
       processes.push(w);
       counter = await executionEventCounter(prefix);
     }
     stack.url = web.url;
-    stack.ingest = { url: web.url + hookPath('trigger'), method: 'POST', headers: JSON_HEADERS };
+    stack.api = apiOf(web.url);
+    stack.ingest = ingestOf(web.url, hooks);
     stack.wait = { url: web.url + hookPath('trigger_wait'), method: 'POST', headers: JSON_HEADERS, expect: '"current":"SUCCESS"' };
     stack.completions = () => { const c = counter.snapshot(); return { done: c.success, other: c.other, lastNs: c.lastNs }; };
     stack.check = (ids) => checkExecutions(web.url, ids);
@@ -106,28 +154,32 @@ export async function startSluiceBullmq(ctx, scenario, { worker }) {
 }
 
 /** Sluice with the embedded runtime: `server standalone`, no Redis, its own worker (concurrency 50). */
-export async function startSluiceEmbedded(ctx, scenario) {
+export async function startSluiceEmbedded(ctx, scenario, { flowsDir = ctx.flowsDir, hooks = SEED_HOOKS, id = 'sluice-embedded', label = 'Sluice, embedded', startTimeoutMs = 30_000 } = {}) {
   const env = {
-    SLUICE_FLOWS_DIR: ctx.flowsDir, SLUICE_DATA_DIR: join(ctx.tmpDir, 'data'),
+    SLUICE_FLOWS_DIR: flowsDir, SLUICE_DATA_DIR: join(ctx.tmpDir, 'data'),
     SLUICE_USERNAME: USER, SLUICE_PASSWORD: PASSWORD, SLUICE_WORKER_CONCURRENCY: String(ctx.config.concurrency),
   };
   const processes = [];
   const stack = {
-    id: 'sluice-embedded', side: 'sluice', runtime: 'embedded', label: 'Sluice, embedded', processes,
+    id, side: 'sluice', runtime: 'embedded', label, processes,
     cpuMs: () => cpuMsOfAll(processes),
     async stop() {
       const memory = peakMemory(processes);
       await stopAll(processes);
-      return { peakRssMb: memory };
+      return { peakRssMb: memory, startMs: startTimes(processes) };
     },
   };
   try {
-    const p = await startSluice('sluice standalone', ['server', 'standalone'], env, { cwd: ctx.tmpDir, nodeArgs: nodeArgsFor(ctx, scenario, 'sluice-embedded-standalone') });
+    const p = await startSluice('sluice standalone', ['server', 'standalone'], env, {
+      cwd: ctx.tmpDir, nodeArgs: nodeArgsFor(ctx, scenario, `${id}-standalone`), readyLine: SERVER_READY,
+      timeoutMs: startTimeoutMs, onWait: startReporter(ctx, scenario, label),
+    });
     p.role = 'standalone';
     p.stopGraceMs = ctx.config.cpuProfDir ? 10_000 : 3000;
     processes.push(p);
     stack.url = p.url;
-    stack.ingest = { url: p.url + hookPath('trigger'), method: 'POST', headers: JSON_HEADERS };
+    stack.api = apiOf(p.url);
+    stack.ingest = ingestOf(p.url, hooks);
     stack.wait = { url: p.url + hookPath('trigger_wait'), method: 'POST', headers: JSON_HEADERS, expect: '"current":"SUCCESS"' };
     stack.check = (ids) => checkExecutions(p.url, ids);
     stack.completions = metricsReader(p.url, ctx.config.pollMs);
@@ -181,7 +233,7 @@ export async function startBaseline(ctx, scenario, { worker }) {
       const memory = peakMemory(processes);
       await stopAll(processes);
       const deleted = await deletePrefix(prefix);
-      return { peakRssMb: memory, deletedKeys: deleted };
+      return { peakRssMb: memory, deletedKeys: deleted, startMs: startTimes(processes) };
     },
   };
   try {
@@ -210,6 +262,15 @@ export async function startBaseline(ctx, scenario, { worker }) {
 }
 
 /**
+ * The same processes seen as another stack that posts to other webhooks of its flows folder (a
+ * scenario comparing two flows on one stack). Its completions and CPU are the stack's: measure
+ * one view at a time.
+ */
+export function viewOf(stack, { id, label, hooks = SEED_HOOKS }) {
+  return { ...stack, id, label, ingest: ingestOf(stack.url, hooks) };
+}
+
+/**
  * Starts the stacks a scenario compares (sequentially: on two cores, parallel starts only slow
  * each other), runs `fn(stacks)`, and stops every stack whatever happens, reading each
  * process's peak memory first. Resolves with `fn`'s value and the memory per stack id.
@@ -220,7 +281,7 @@ export async function withStacks(ctx, scenario, starters, fn) {
   try {
     for (const start of starters) {
       const stack = await start();
-      ctx.progress(`${scenario}: started ${stack.label} (${stack.processes.map((p) => `${p.role} pid ${p.pid}`).join(', ')})`);
+      ctx.progress(`${scenario}: started ${stack.label} (${stack.processes.map((p) => `${p.role} pid ${p.pid} in ${(p.readyMs / 1000).toFixed(1)} s`).join(', ')})`);
       stacks.push(stack);
     }
     const value = await fn(stacks);
