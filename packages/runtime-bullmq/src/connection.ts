@@ -45,9 +45,34 @@ function retryStrategy(times: number): number {
   return Math.min(times * 200, 2000);
 }
 
-/** A connection of the request path (see the module comment). */
+/**
+ * Makes the commands `client` sends during one turn of the event loop leave in one socket write:
+ * the first command of a turn corks the socket, and the end of the turn uncorks it. ioredis
+ * writes each command on its own, and on loopback every write is a system call that wakes Redis:
+ * writes were the largest single cost of a webhook and of an execution. Order is kept, and no
+ * command waits past the current turn. Not for a connection that blocks (BullMQ's fetch).
+ */
+export function coalesceWrites(client: Redis): Redis {
+  let corked = false;
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (command, stream) => {
+    const socket = client.stream as Redis['stream'] | undefined;
+    if (!corked && client.status === 'ready' && socket !== undefined && typeof socket.cork === 'function') {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return send(command, stream);
+  };
+  return client;
+}
+
+/** A connection of the request path (see the module comment); see {@link coalesceWrites}. */
 export function createRequestClient(options: ResolvedOptions, name: string, lazyConnect = false): Redis {
-  return new Redis(options.redisUrl, {
+  return coalesceWrites(new Redis(options.redisUrl, {
     connectionName: `${options.prefix}:${options.role}:${name}`,
     lazyConnect,
     enableOfflineQueue: false,
@@ -56,12 +81,13 @@ export function createRequestClient(options: ResolvedOptions, name: string, lazy
     // A command in flight when the socket drops is resent once after reconnecting, then fails.
     maxRetriesPerRequest: 1,
     retryStrategy,
-  });
+  }));
 }
 
 /**
  * The connection a BullMQ Worker uses. BullMQ duplicates it for its blocking fetch, so it must
  * carry `maxRetriesPerRequest: null` and no command timeout (a blocking BZPOPMIN waits by design).
+ * Its writes are not coalesced: measured with 50 executions in flight, it changed nothing.
  */
 export function createWorkerClient(options: ResolvedOptions, name: string): Redis {
   return new Redis(options.redisUrl, {
@@ -92,7 +118,6 @@ export async function closeClient(client: Redis, timeoutMs: number): Promise<voi
  */
 export class RedisStore {
   private lastError: Error | undefined;
-  private corked = false;
 
   constructor(
     readonly client: Redis,
@@ -141,29 +166,9 @@ export class RedisStore {
     });
   }
 
-  /**
-   * Corks the socket until the callbacks now running are done, so the commands issued meanwhile,
-   * by this call and by any other (another execution's save, its event), leave in one write.
-   * ioredis writes each command on its own, and on loopback every write is a system call that
-   * wakes Redis: they were the largest single cost of a webhook and of an execution. Order is
-   * kept, and nothing waits longer than the current turn of the event loop.
-   */
-  private coalesceWrites(): void {
-    if (this.corked) return;
-    const socket = this.client.stream as Redis['stream'] | undefined;
-    if (socket === undefined || typeof socket.cork !== 'function') return;
-    this.corked = true;
-    socket.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      socket.uncork();
-    });
-  }
-
   /** Runs `fn` on the connection once it is ready; transport failures become `RUNTIME_UNAVAILABLE`. */
   async run<T>(what: string, fn: (client: Redis) => Promise<T>): Promise<T> {
     await this.ready(what);
-    this.coalesceWrites();
     try {
       return await fn(this.client);
     } catch (error) {

@@ -45,7 +45,7 @@ export class BullmqExecutionQueue implements ExecutionQueue {
   /**
    * Runs `first`, which sends commands on the request connection without waiting, then sends
    * the add of `executionId`'s job, and waits for all the replies together: one round trip,
-   * and one socket write (the socket is corked while they are sent). Redis runs them in the
+   * and one socket write (see `coalesceWrites`). Redis runs them in the
    * order sent, so the job can never be taken before what `first` stored. Rejects when any
    * reply is an error; then any part may have been done.
    *
@@ -61,16 +61,9 @@ export class BullmqExecutionQueue implements ExecutionQueue {
       // BullMQ's view of the request connection; resolved once the queue is ready.
       const client = await backend.client;
       const job = new Job<ExecutionJobData, void, typeof JOB_NAME>(queue, JOB_NAME, { executionId }, { ...queue.jobsOpts, jobId: executionId }, executionId);
-      const socket = this.store.client.stream;
-      let sent: Promise<T>;
-      let added: Promise<string>;
-      socket.cork();
-      try {
-        sent = first();
-        added = backend.addJobToTransaction(client, job.asJSON(), executionId);
-      } finally {
-        socket.uncork();
-      }
+      // Sent in one synchronous block, so in one write (the connection coalesces a turn's writes).
+      const sent = first();
+      const added = backend.addJobToTransaction(client, job.asJSON(), executionId);
       const [result] = await withDeadline(Promise.all([sent, added]), this.deadlineMs(), 'submit');
       return result;
     });
