@@ -142,6 +142,23 @@ describe('bullmq runtime', () => {
     await expect(rt.queue.enqueue('a:b')).rejects.toThrow(TypeError);
   });
 
+  it('calls made while the first connection is set up share one wait (no listener pile-up)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const rt = await runtime({ prefix: testPrefix('connecting') });
+      const found = await Promise.all(Array.from({ length: 200 }, () => rt.executions.get(newId())));
+      expect(found.every((e) => e === undefined)).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('submit sends the execution to Redis before the job that points at it', async () => {
     const prefix = testPrefix('submit');
     const rt = await runtime({ prefix });

@@ -118,6 +118,7 @@ export async function closeClient(client: Redis, timeoutMs: number): Promise<voi
  */
 export class RedisStore {
   private lastError: Error | undefined;
+  private connecting: Promise<void> | undefined;
 
   constructor(
     readonly client: Redis,
@@ -146,14 +147,28 @@ export class RedisStore {
     if (client.status === 'end') throw unavailable(what, new Error('connection closed'));
     if (this.lastError) throw unavailable(what, this.lastError);
     if (client.status === 'wait') client.connect().catch(() => undefined);
-    await new Promise<void>((resolve, reject) => {
+    try {
+      await (this.connecting ??= this.waitForConnection());
+    } catch (error) {
+      throw unavailable(what, error);
+    }
+  }
+
+  /**
+   * One wait for the connection, shared by every call made meanwhile: a webserver started under
+   * load gets hundreds of calls before Redis answers, and listeners per call piled up (Node's
+   * MaxListenersExceededWarning) for no gain.
+   */
+  private waitForConnection(): Promise<void> {
+    const client = this.client;
+    const waiting = new Promise<void>((resolve, reject) => {
       const done = (error?: unknown): void => {
         clearTimeout(timer);
         client.off('ready', onReady);
         client.off('error', onFailure);
         client.off('end', onEnd);
         if (error === undefined) resolve();
-        else reject(unavailable(what, error));
+        else reject(error);
       };
       const onReady = (): void => done();
       const onFailure = (error: Error): void => done(error);
@@ -164,7 +179,13 @@ export class RedisStore {
       client.once('error', onFailure);
       client.once('end', onEnd);
     });
+    const forget = (): void => {
+      if (this.connecting === waiting) this.connecting = undefined;
+    };
+    waiting.then(forget, forget);
+    return waiting;
   }
+
 
   /** Runs `fn` on the connection once it is ready; transport failures become `RUNTIME_UNAVAILABLE`. */
   async run<T>(what: string, fn: (client: Redis) => Promise<T>): Promise<T> {
