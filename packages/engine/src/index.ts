@@ -16,3 +16,4 @@ export * from './webhook/index.js';
 export * from './executor/index.js';
 export * from './secrets/index.js';
 export * from './schedule/index.js';
+export * from './support/index.js';

@@ -1,4 +1,4 @@
-import { engineErrors } from '@sluice/engine';
+import { deepFreeze, engineErrors } from '@sluice/engine';
 
 /**
  * Tracks whether the runtime is open. A closed runtime answers like an unreachable store
@@ -44,12 +44,4 @@ export function copy<T>(value: T): T {
  */
 export function snapshot<T>(value: T): T {
   return deepFreeze(structuredClone(value));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

@@ -3,7 +3,7 @@
  * tree is reused for every render until it falls out of the bounded cache.
  */
 import type { Expr, Template } from './ast.js';
-import { LruCache } from './cache.js';
+import { LruCache } from '../support/lru-cache.js';
 import { limitError } from './fail.js';
 import { LIMITS } from './limits.js';
 import { parseExpression, parseTemplate } from './parser.js';

@@ -1,7 +1,7 @@
 /** The public entry points besides renderTemplate, and the compile cache. */
 import { isSluiceError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { LruCache } from './cache.js';
+import { LruCache } from '../support/lru-cache.js';
 import { compileTemplate, compiledCount } from './compile.js';
 import { evaluateExpression, hasTemplate, isTruthy, renderDeep, renderTemplate } from './index.js';
 
