@@ -186,7 +186,6 @@ export class RedisStore {
     return waiting;
   }
 
-
   /** Runs `fn` on the connection once it is ready; transport failures become `RUNTIME_UNAVAILABLE`. */
   async run<T>(what: string, fn: (client: Redis) => Promise<T>): Promise<T> {
     await this.ready(what);

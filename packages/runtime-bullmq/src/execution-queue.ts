@@ -9,7 +9,7 @@ import { withDeadline } from './time.js';
 type ExecutionBullQueue = Queue<ExecutionJobData, void, typeof JOB_NAME>;
 
 /** Throws unless `executionId` can be a BullMQ job id: BullMQ refuses ':' in custom ids, and execution ids never hold one. */
-export function checkJobId(executionId: string): void {
+function checkJobId(executionId: string): void {
   if (typeof executionId !== 'string' || executionId === '' || executionId.includes(':')) {
     throw new TypeError(`not an execution id: '${String(executionId)}'`);
   }
@@ -45,8 +45,8 @@ export class BullmqExecutionQueue implements ExecutionQueue {
   /**
    * Runs `first`, which sends commands on the request connection without waiting, then sends
    * the add of `executionId`'s job, and waits for all the replies together: one round trip,
-   * and one socket write (see `coalesceWrites`). Redis runs them in the
-   * order sent, so the job can never be taken before what `first` stored. Rejects when any
+   * and one socket write (see `coalesceWrites`). Redis runs them in the order sent, so the job
+   * can never be taken before what `first` stored. Rejects when any
    * reply is an error; then any part may have been done.
    *
    * The job goes through BullMQ's own insert (`addJobToTransaction` of its Redis backend, the

@@ -183,6 +183,13 @@ describe('executor: running tasks', () => {
     expect((await run()).state.current).toBe('FAILED');
   });
 
+  it('announces RUNNING before the end even when nothing runs (every task disabled)', async () => {
+    const { run, events } = await setup([task('off', fail.type, { message: 'x' }, { disabled: true })]);
+    const ended = await run();
+    expect(ended.state.histories.map((h) => h.state)).toEqual(['CREATED', 'RUNNING', 'SUCCESS']);
+    expect(events).toEqual(['RUNNING', 'SUCCESS!']);
+  });
+
   it('skips disabled tasks without a task run', async () => {
     const { run } = await setup([task('off', fail.type, { message: 'x' }, { disabled: true }), task('on', value.type, { value: 'y' })]);
     const execution = await run();

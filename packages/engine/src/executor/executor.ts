@@ -59,7 +59,9 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
     if (!unsaved) return;
     unsaved = false;
     const saving = runtime.executions.save(execution);
-    if (announced || execution.state.current !== 'RUNNING') return saving;
+    // RUNNING is announced with the first save that holds it, even one that also ends the
+    // execution (a flow whose tasks are all disabled): listeners always hear it before the end.
+    if (announced || !execution.state.histories.some((h) => h.state === 'RUNNING')) return saving;
     announced = true;
     // Sent together: on Redis both go down one connection in order, so the event never
     // overtakes the state it announces, and the executor waits one round trip, not two.

@@ -21,7 +21,7 @@ export interface TaskRunScope {
   readonly now: () => Date;
   readonly jobSignal: AbortSignal;
   readonly appendLogs: (entries: readonly LogEntry[]) => Promise<void>;
-  /** The execution as last saved. */
+  /** The execution with every change so far, saved or staged. */
   readonly execution: () => Execution;
   /** Saves the execution with `taskRun` in it, with every change staged before. */
   readonly commit: (taskRun: TaskRun) => Promise<void>;
