@@ -4,7 +4,7 @@ import { pipelined, type RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
 import { RevisionCache } from './revision-cache.js';
 import type { SharedSubscriber } from './pubsub.js';
-import { deleteFlowScript, saveFlowScript } from './scripts.js';
+import { deleteFlowScript, flowHeadsScript, saveFlowScript } from './scripts.js';
 
 /** What a revision field holds: the revision without its number (the field name carries it). */
 type StoredRevision = Omit<FlowRevision, 'revision'>;
@@ -122,14 +122,13 @@ export class RedisFlowRepository implements FlowRepository {
         .filter(([ns]) => namespace === undefined || inNamespace(ns, namespace))
         .map(([ns, id]) => this.keys.flow({ tenantId, namespace: ns, id }));
       if (wanted.length === 0) return [];
-      // At most two pipelined round trips whatever the number of flows: latest numbers, then the
-      // revisions not cached yet (none, on a periodic reload where nothing changed).
-      const heads = await pipelined(client.pipeline(wanted.map((hash) => ['hmget', hash, 'latest', 'deleted'])).exec());
+      // At most two round trips whatever the number of flows: the latest numbers (one script),
+      // then the revisions not cached yet (none, on a periodic reload where nothing changed).
+      const heads = (await flowHeadsScript.run(client, wanted, [])) as (string | null)[];
       const live: { hash: string; revision: number }[] = [];
-      heads.forEach((head, i) => {
-        const [latest, deleted] = head as [string | null, string | null];
-        const hash = wanted[i];
-        if (latest && deleted !== '1' && hash !== undefined) live.push({ hash, revision: Number(latest) });
+      wanted.forEach((hash, i) => {
+        const latest = heads[2 * i];
+        if (latest && heads[2 * i + 1] !== '1') live.push({ hash, revision: Number(latest) });
       });
       if (live.length === 0) return [];
       this.cache.fit(live.length);

@@ -93,3 +93,19 @@ redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
 if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return 1
 `);
+
+/**
+ * The `latest` and `deleted` fields of every flow hash given, flattened: one command for a whole
+ * tenant's flows, where one HMGET each cost the client a command object and a promise per flow
+ * (150 ms of a process's time at 10,000 flows, every reload). KEYS: flow hashes of one tenant
+ * (one hash slot). Returns `[latest1, deleted1, latest2, deleted2, ...]`, false for a missing field.
+ */
+export const flowHeadsScript = new LuaScript(`
+local out = {}
+for i, key in ipairs(KEYS) do
+  local head = redis.call('HMGET', key, 'latest', 'deleted')
+  out[2 * i - 1] = head[1]
+  out[2 * i] = head[2]
+end
+return out
+`);
