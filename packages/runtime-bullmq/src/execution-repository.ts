@@ -8,6 +8,9 @@ import { indexExecutionScript } from './scripts.js';
 /** What search filters on, per execution: small, so a search never loads whole executions to filter. */
 type Meta = [namespace: string, flowId: string, state: StateType];
 
+/** The {@link Meta} of `execution`, as stored in the tenant's meta hash. */
+const metaJson = (execution: Execution): string => JSON.stringify([execution.namespace, execution.flowId, execution.state.current] satisfies Meta);
+
 /** Index entries dropped per create, bounding the work a create does for retention. */
 const TRIM_LIMIT = 100;
 /** Ids read per HMGET when a search scans a tenant's index. */
@@ -50,12 +53,11 @@ export class RedisExecutionRepository implements ExecutionRepository {
     const key = this.keys.execution(execution.id);
     const json = JSON.stringify(execution);
     const created = this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds, 'NX') : client.set(key, json, 'NX');
-    const meta: Meta = [execution.namespace, execution.flowId, execution.state.current];
     const cutoff = this.ttlSeconds > 0 ? String(Date.now() - this.ttlSeconds * 1000) : '-';
     const indexed = indexExecutionScript.run(
       client,
       [this.keys.executionIndex(execution.tenantId), this.keys.executionMeta(execution.tenantId)],
-      [execution.id, createdAt(execution), JSON.stringify(meta), cutoff, TRIM_LIMIT],
+      [execution.id, createdAt(execution), metaJson(execution), cutoff, TRIM_LIMIT],
     );
     return Promise.all([created, indexed]).then(([reply]) => {
       if (reply === null) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
@@ -66,13 +68,12 @@ export class RedisExecutionRepository implements ExecutionRepository {
     await this.store.run('save execution', async (client) => {
       const key = this.keys.execution(execution.id);
       const json = JSON.stringify(execution);
-      const meta: Meta = [execution.namespace, execution.flowId, execution.state.current];
       // One round trip: ioredis sends the three on the one connection without waiting. ZADD NX
       // brings back an index entry a create's trim dropped while the execution still ran.
       await Promise.all([
         this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds) : client.set(key, json),
         client.zadd(this.keys.executionIndex(execution.tenantId), 'NX', createdAt(execution), execution.id),
-        client.hset(this.keys.executionMeta(execution.tenantId), execution.id, JSON.stringify(meta)),
+        client.hset(this.keys.executionMeta(execution.tenantId), execution.id, metaJson(execution)),
       ]);
     });
   }
