@@ -77,6 +77,16 @@ describe('defineErrorCatalog', () => {
     expect(error.details).toEqual({ path: 'a' });
     expect(errors.codes.X_BAD).toBe('X_BAD');
   });
+
+  it('isSluiceError tells a coded error, and with a code, that code only', () => {
+    const error = defineErrorCatalog({ X_BAD: () => 'bad' }).X_BAD();
+    expect(isSluiceError(error)).toBe(true);
+    expect(isSluiceError(error, 'X_BAD')).toBe(true);
+    expect(isSluiceError(error, 'X_OTHER')).toBe(false);
+    expect(isSluiceError(new Error('plain'), 'X_BAD')).toBe(false);
+    expect(isSluiceError(Object.assign(new Error('look-alike'), { code: 'X_BAD' }), 'X_BAD')).toBe(false);
+    expect(isSluiceError(null)).toBe(false);
+  });
 });
 
 describe('trigger helpers', () => {

@@ -47,11 +47,13 @@ export interface SluiceErrorOptions {
 }
 
 /**
- * True when `error` is a {@link SluiceError} from any copy of `@sluice/core`.
+ * True when `error` is a {@link SluiceError} from any copy of `@sluice/core`, and, when `code`
+ * is given, one with that code (`isSluiceError(error, 'RUNTIME_UNAVAILABLE')`).
  * @public
  */
-export function isSluiceError(error: unknown): error is SluiceError {
-  return typeof error === 'object' && error !== null && (error as { $$sluice?: unknown }).$$sluice === ERROR_BRAND;
+export function isSluiceError(error: unknown, code?: string): error is SluiceError {
+  if (typeof error !== 'object' || error === null || (error as { $$sluice?: unknown }).$$sluice !== ERROR_BRAND) return false;
+  return code === undefined || (error as SluiceError).code === code;
 }
 
 /** One entry of an error catalog: a message template. @public */

@@ -61,7 +61,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
         await executions.create(execution);
       } catch (error) {
         // A duplicate is queued all the same (see the port): a retried start must not be lost.
-        if (isSluiceError(error) && error.code === 'RUNTIME_DUPLICATE_EXECUTION') await queue.enqueue(execution.id);
+        if (isSluiceError(error, 'RUNTIME_DUPLICATE_EXECUTION')) await queue.enqueue(execution.id);
         throw error;
       }
       await queue.enqueue(execution.id);

@@ -21,7 +21,7 @@ export function errorsMiddleware(logger: Logger): Middleware {
         problem(ctx, 413, `request body is larger than ${error.limit} bytes`);
         return;
       }
-      if (isSluiceError(error) && error.code === 'RUNTIME_UNAVAILABLE') {
+      if (isSluiceError(error, 'RUNTIME_UNAVAILABLE')) {
         ctx.set('Retry-After', '5');
         problem(ctx, 503, 'the store is unavailable; retry later', undefined, error.code);
         return;

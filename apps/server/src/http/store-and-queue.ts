@@ -21,7 +21,7 @@ export async function storeAndQueue(s: Pick<ServerContext, 'runtime' | 'logger'>
     await s.runtime.submit(execution);
   } catch (error) {
     // A duplicate id is somebody else's execution: never cancel it.
-    if (!(isSluiceError(error) && error.code === 'RUNTIME_DUPLICATE_EXECUTION')) await abandon(s, execution, error);
+    if (!isSluiceError(error, 'RUNTIME_DUPLICATE_EXECUTION')) await abandon(s, execution, error);
     throw error;
   }
 }

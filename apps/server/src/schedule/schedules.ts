@@ -61,7 +61,7 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
         await clock.upsert(spec);
       } catch (error) {
         // One schedule that cannot be stored must not keep the others from being synced.
-        if (isSluiceError(error) && error.code === 'RUNTIME_UNAVAILABLE') throw error;
+        if (isSluiceError(error, 'RUNTIME_UNAVAILABLE')) throw error;
         log.warn({ schedule: spec.id, err: describe(error) }, `schedules: ${spec.id} could not be stored`);
       }
     }
@@ -172,7 +172,7 @@ export async function handleTick(s: ServerContext, tick: ScheduleTickEvent, trig
       } catch (error) {
         // Stored by an earlier delivery of this tick: submit queued it again, which is harmless
         // (job id = execution id) and is what a delivery that stored but did not queue needs.
-        if (!(isSluiceError(error) && error.code === 'RUNTIME_DUPLICATE_EXECUTION')) throw error;
+        if (!isSluiceError(error, 'RUNTIME_DUPLICATE_EXECUTION')) throw error;
       }
       log.info({ ...where, executionId: execution.id }, `schedule tick ${where.date} of ${where.flow}: execution ${execution.id}`);
     }

@@ -121,7 +121,7 @@ export function evaluateLenient(expr: Expr, ctx: EvalContext): unknown {
   try {
     return evaluate(expr, ctx);
   } catch (error) {
-    if (isSluiceError(error) && error.code === UNDEFINED_CODE) {
+    if (isSluiceError(error, UNDEFINED_CODE)) {
       ctx.scope = scope;
       return undefined;
     }

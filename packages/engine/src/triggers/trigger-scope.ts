@@ -100,7 +100,7 @@ export function executionFromDecision(input: {
     });
     return { kind: 'start', execution };
   } catch (error) {
-    if (isSluiceError(error) && error.code === 'EXECUTION_INPUTS_INVALID') {
+    if (isSluiceError(error, 'EXECUTION_INPUTS_INVALID')) {
       return { kind: 'invalid', errors: error.details.errors as { path: string; message: string }[] };
     }
     throw error;

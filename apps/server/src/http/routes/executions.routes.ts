@@ -69,7 +69,7 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         try {
           execution = createExecution({ flow, inputs, from: 'api' });
         } catch (error) {
-          if (isSluiceError(error) && error.code === 'EXECUTION_INPUTS_INVALID') {
+          if (isSluiceError(error, 'EXECUTION_INPUTS_INVALID')) {
             const errors = (error.details.errors ?? []) as { path: string; message: string }[];
             return problem(ctx, 422, error.message, errors);
           }
