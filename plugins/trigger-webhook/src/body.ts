@@ -53,6 +53,9 @@ export function isTextual(mediaType: string): boolean {
   return sub === 'yaml' || sub === 'x-yaml' || sub.endsWith('+yaml') || sub === 'csv';
 }
 
+/** Not fatal and not streaming, so one decoder serves every request. */
+const UTF8 = new TextDecoder('utf-8');
+
 const LATIN1 = new Set(['iso-8859-1', 'latin1', 'l1', 'iso_8859-1', 'us-ascii', 'ascii']);
 
 /**
@@ -63,7 +66,7 @@ const LATIN1 = new Set(['iso-8859-1', 'latin1', 'l1', 'iso_8859-1', 'us-ascii', 
 function decode(body: Uint8Array, charset: string | undefined): string {
   if (charset !== undefined && LATIN1.has(charset)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
   // TextDecoder drops a leading byte-order mark, which JSON.parse would choke on.
-  return new TextDecoder('utf-8').decode(body);
+  return UTF8.decode(body);
 }
 
 /** Kestra tries a Map, then a List, then keeps the String. */

@@ -48,4 +48,14 @@ describe('keysMatch', () => {
     keysMatch('x'.repeat(256), 'x');
     expect(spy.calls).toEqual([[32, 32], [32, 32]]);
   });
+
+  it('stays right for keys it has seen, keys that changed, and more keys than it keeps digests of', () => {
+    // The digests of rendered keys are kept; a key rendered from a secret can change between calls.
+    expect(keysMatch('first', 'first')).toBe(true);
+    expect(keysMatch('second', 'first')).toBe(false);
+    expect(keysMatch('first', 'second')).toBe(false);
+    for (let i = 0; i < 10_050; i++) expect(keysMatch(`key-${i}`, i % 2 === 0 ? `key-${i}` : `key-${i - 1}`)).toBe(i % 2 === 0);
+    expect(keysMatch('first', 'first')).toBe(true);
+    expect(keysMatch('key-3', 'key-3')).toBe(true);
+  });
 });

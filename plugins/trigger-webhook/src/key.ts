@@ -11,8 +11,25 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function keysMatch(renderedKey: string, requestKey: string): boolean {
   const expected = renderedKey.trim();
-  const same = timingSafeEqual(digest(expected), digest(requestKey));
+  const same = timingSafeEqual(expectedDigest(expected), digest(requestKey));
   return same && expected !== '';
+}
+
+/**
+ * Digests of the keys flows hold, kept so a request hashes only its own key. Bounded, since a
+ * key rendered from a secret may change: past the bound the map starts again.
+ */
+const known = new Map<string, Buffer>();
+const KNOWN_MAX = 10_000;
+
+function expectedDigest(key: string): Buffer {
+  let value = known.get(key);
+  if (value === undefined) {
+    if (known.size >= KNOWN_MAX) known.clear();
+    value = digest(key);
+    known.set(key, value);
+  }
+  return value;
 }
 
 function digest(text: string): Buffer {

@@ -1,11 +1,12 @@
 import { isSluiceError, type PluginLogger, type TriggerContext } from '@sluice/core';
-import { isTruthy, renderDeep, renderTemplate, type ExpressionFunctions } from '../expression/index.js';
+import { hasTemplate, isTruthy, renderDeep, renderTemplate, type ExpressionFunctions } from '../expression/index.js';
 import type { FlowRevision, FlowTrigger } from '../flow/flow.types.js';
 import { prepareProps, type RegisteredTrigger } from '../plugins/index.js';
 import { createSecretReader, maskSecrets, type SecretProvider } from '../secrets/index.js';
 import { maskedLogger } from '../webhook/loggers.js';
 import { createExecution } from '../execution/index.js';
 import type { Execution } from '../model/execution.js';
+import { deepFreeze } from '../support/index.js';
 
 /** A trigger's rendered props, and the context its plugin gets. */
 export interface TriggerScope {
@@ -42,22 +43,55 @@ export function triggerScope(input: {
   const functions: ExpressionFunctions = { secret: (name) => secrets.read(name), ...(now ? { now: () => now } : {}) };
   let prepared: ReturnType<typeof prepareProps>;
   try {
-    prepared = prepareProps(entry, trigger.props, (value) => renderDeep(value, variables, { functions }));
+    prepared = fixedProps(trigger, entry) ?? prepareProps(entry, trigger.props, (value) => renderDeep(value, variables, { functions }));
   } catch (error) {
     return { ok: false, errors: [{ path: '', message: isSluiceError(error) ? describePosition(error.code, error.details) : 'render error' }] };
   }
   if (!prepared.ok) return { ok: false, errors: prepared.errors };
   const render = (template: string, extra?: Readonly<Record<string, unknown>>) =>
     renderTemplate(template, extra ? { ...variables, ...extra } : variables, { functions });
+  // Most triggers never look at their signal; an AbortController is among the costlier objects
+  // Node makes, so it is made on first read.
+  let signal = input.signal;
   const ctx: TriggerContext = {
     ids: { tenantId: flow.tenantId, namespace: flow.namespace, flowId: flow.id, flowRevision: flow.revision, triggerId: trigger.id },
     logger: maskedLogger(input.logger, (text) => maskSecrets(text, [...secrets.values(), ...(input.masked ?? [])])),
-    signal: input.signal ?? new AbortController().signal,
+    get signal() {
+      signal ??= new AbortController().signal;
+      return signal;
+    },
     secret: (name) => secrets.read(name),
     render,
     test: (template, extra) => isTruthy(render(template, extra)),
   };
   return { ok: true, scope: { props: prepared.props, ctx } };
+}
+
+/**
+ * Props prepared once per trigger of a revision, for triggers whose props hold no template: with
+ * nothing to render, what preparing them gives (defaults, validation) can never change, and a
+ * webhook would otherwise clone, walk, default and validate them on every request. Revisions are
+ * immutable, so the trigger object is the key; the props are frozen, since every request of the
+ * revision shares them.
+ */
+const fixed = new WeakMap<FlowTrigger, { readonly entry: RegisteredTrigger; readonly prepared: ReturnType<typeof prepareProps> }>();
+
+function fixedProps(trigger: FlowTrigger, entry: RegisteredTrigger): ReturnType<typeof prepareProps> | undefined {
+  const cached = fixed.get(trigger);
+  if (cached?.entry === entry) return cached.prepared;
+  if (!templateFree(trigger.props, 0)) return undefined;
+  const prepared = deepFreeze(prepareProps(entry, trigger.props, (value) => value));
+  fixed.set(trigger, { entry, prepared });
+  return prepared;
+}
+
+/** True when no string in `value` holds template markup (bounded: a deep value counts as templated). */
+function templateFree(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return !hasTemplate(value);
+  if (depth > 32) return false;
+  if (Array.isArray(value)) return value.every((item) => templateFree(item, depth + 1));
+  if (typeof value === 'object' && value !== null) return Object.values(value).every((item) => templateFree(item, depth + 1));
+  return true;
 }
 
 function describePosition(code: string, details: Readonly<Record<string, unknown>>): string {
