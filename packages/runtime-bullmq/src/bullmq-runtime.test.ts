@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { isSluiceError } from '@sluice/core';
 import type { ExecutionEvent, QueueConsumer, Runtime } from '@sluice/engine';
-import { newId } from '@sluice/engine';
+import { newId, withState } from '@sluice/engine';
 import { aFlowToSave, aLogEntry, anExecution, describeRuntimeContract } from '@sluice/runtime-contract';
 import { createBullmqRuntime, createKeys, type BullmqRuntimeOptions } from './index.js';
 
@@ -182,6 +182,24 @@ describe('bullmq runtime', () => {
       }
     } finally {
       monitor.disconnect();
+    }
+  });
+
+  it('sends a saved execution along with its terminal event up to 64 KB of JSON, and the event alone past it', async () => {
+    const prefix = testPrefix('carried');
+    const rt = await runtime({ prefix, retention: { executionsTtlSeconds: 60 } });
+    for (const [size, carried] of [[1000, true], [70 * 1024, false]] as const) {
+      const created = anExecution({ inputs: { pad: 'x'.repeat(size) } });
+      await rt.executions.create(created);
+      const ended = { ...created, state: withState(withState(created.state, 'RUNNING'), 'SUCCESS') };
+      const seen: ExecutionEvent[] = [];
+      await rt.events.subscribe(created.id, (e) => seen.push(e));
+      await rt.executions.save(ended, [{ executionId: created.id, state: 'RUNNING', terminated: false }, { executionId: created.id, state: 'SUCCESS', terminated: true }]);
+      await vi.waitFor(() => expect(seen).toHaveLength(2));
+      expect(seen.map((e) => [e.state, e.execution !== undefined])).toEqual([['RUNNING', false], ['SUCCESS', carried]]);
+      if (carried) expect(seen[1]!.execution).toEqual(ended);
+      // The script stores the execution with the retention's expiry, as a plain save does.
+      expect(await redis().ttl(createKeys(prefix).execution(created.id))).toBeGreaterThan(50);
     }
   });
 

@@ -2,6 +2,7 @@ import type { ExecutionEvent, ExecutionEvents } from '@sluice/engine';
 import type { RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
 import type { SharedSubscriber } from './pubsub.js';
+import { eventMessage, messageExecutionId } from './event-message.js';
 
 /**
  * Execution events over Redis pub/sub: every event on one channel, dispatched in process to the
@@ -22,7 +23,7 @@ export class RedisExecutionEvents implements ExecutionEvents {
   ) {}
 
   async publish(event: ExecutionEvent): Promise<void> {
-    const message = JSON.stringify({ executionId: event.executionId, state: event.state, terminated: event.terminated });
+    const message = eventMessage(event);
     await this.store.run('publish execution event', (client) => client.publish(this.keys.eventChannel, message));
   }
 
@@ -46,6 +47,9 @@ export class RedisExecutionEvents implements ExecutionEvents {
   }
 
   private dispatch(message: string): void {
+    // Most messages are about executions nobody here follows: those are not parsed at all.
+    const id = messageExecutionId(message);
+    if (id !== undefined && !this.listeners.has(id)) return;
     const event = JSON.parse(message) as ExecutionEvent;
     const set = this.listeners.get(event.executionId);
     if (!set) return;

@@ -1,9 +1,10 @@
-import type { Execution, ExecutionQuery, ExecutionRepository, Page, StateType } from '@sluice/engine';
+import type { Execution, ExecutionEvent, ExecutionQuery, ExecutionRepository, Page, StateType } from '@sluice/engine';
 import { engineErrors } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import { inNamespace } from './flow-repository.js';
 import type { Keys } from './keys.js';
-import { indexExecutionScript } from './scripts.js';
+import { CARRIED_EXECUTION_MAX_CHARS, eventHead } from './event-message.js';
+import { indexExecutionScript, saveExecutionScript } from './scripts.js';
 
 /** What search filters on, per execution: small, so a search never loads whole executions to filter. */
 type Meta = [namespace: string, flowId: string, state: StateType];
@@ -64,17 +65,30 @@ export class RedisExecutionRepository implements ExecutionRepository {
     });
   }
 
-  async save(execution: Execution): Promise<void> {
+  /**
+   * One round trip: ioredis sends the index updates and the save on the one connection without
+   * waiting. The search index goes first, so a listener that hears an event finds the new state
+   * in searches too. ZADD NX brings back an index entry a create's trim dropped while the
+   * execution still ran. With events to announce, the SET and the PUBLISHes are one script (in
+   * the execution's slot), so an event never goes out for a save Redis refused.
+   */
+  async save(execution: Execution, announce: readonly ExecutionEvent[] = []): Promise<void> {
     await this.store.run('save execution', async (client) => {
       const key = this.keys.execution(execution.id);
       const json = JSON.stringify(execution);
-      // One round trip: ioredis sends the three on the one connection without waiting. ZADD NX
-      // brings back an index entry a create's trim dropped while the execution still ran.
-      await Promise.all([
-        this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds) : client.set(key, json),
+      const indexed = Promise.all([
         client.zadd(this.keys.executionIndex(execution.tenantId), 'NX', createdAt(execution), execution.id),
         client.hset(this.keys.executionMeta(execution.tenantId), execution.id, metaJson(execution)),
       ]);
+      let saved: Promise<unknown>;
+      if (announce.length === 0) {
+        saved = this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds) : client.set(key, json);
+      } else {
+        const carry = json.length <= CARRIED_EXECUTION_MAX_CHARS;
+        const events = announce.flatMap((event) => [eventHead(event), event.terminated && carry ? '1' : '0']);
+        saved = saveExecutionScript.run(client, [key], [json, this.ttlSeconds, this.keys.eventChannel, ...events]);
+      }
+      await Promise.all([indexed, saved]);
     });
   }
 

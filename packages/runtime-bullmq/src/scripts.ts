@@ -60,6 +60,29 @@ return n
 `);
 
 /**
+ * Saves an execution and then announces its events, atomically: nothing is published when the
+ * SET is refused (out of memory, say), and a subscriber that reads the execution on an event
+ * finds it saved. A terminal event can carry the JSON it stores, appended here so it crosses the
+ * socket once. KEYS: execution. ARGV: execution JSON, TTL seconds ('0' for none), channel, then
+ * per event its message without the closing brace and '1' to append the execution, else '0'.
+ */
+export const saveExecutionScript = new LuaScript(`
+if tonumber(ARGV[2]) > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+for i = 4, #ARGV, 2 do
+  if ARGV[i + 1] == '1' then
+    redis.call('PUBLISH', ARGV[3], ARGV[i] .. ',"execution":' .. ARGV[1] .. '}')
+  else
+    redis.call('PUBLISH', ARGV[3], ARGV[i] .. '}')
+  end
+end
+return 1
+`);
+
+/**
  * Indexes a new execution for search and drops index entries older than the retention, a
  * bounded number per call so a create never does unbounded work. An id already indexed is left
  * as it is (ZADD NX, HSETNX): a duplicate create must not reset a stored execution's state.

@@ -1,25 +1,40 @@
-import type { ExecutionEvent, ExecutionEvents } from '@sluice/engine';
+import type { Execution, ExecutionEvent, ExecutionEvents } from '@sluice/engine';
 import { copy, type Guard } from './guard.js';
 
 /** The event bus, plus what closing the runtime needs. */
 export interface MemoryEventBus extends ExecutionEvents {
   /** Drops every subscription. */
   clear(): void;
+  /**
+   * Delivers the events a save announces. `saved` is the store's frozen snapshot, so terminal
+   * events carry it as it is, without a copy per listener.
+   */
+  announce(events: readonly ExecutionEvent[], saved: Execution): void;
 }
 
 /** Execution state events in process. Subscriptions are active as soon as `subscribe` resolves. */
 export function createEventBus(guard: Guard): MemoryEventBus {
   const subscribers = new Map<string, Set<(event: ExecutionEvent) => void>>();
+  const deliver = (executionId: string, make: () => ExecutionEvent): void => {
+    // Copied first: a listener unsubscribing (or subscribing) while we iterate changes the set.
+    for (const listener of [...(subscribers.get(executionId) ?? [])]) {
+      try {
+        listener(make());
+      } catch {
+        // One failing follower (a closed HTTP response) must not hide the event from others.
+      }
+    }
+  };
   return {
     async publish(event) {
       guard.check();
-      // Copied first: a listener unsubscribing (or subscribing) while we iterate changes the set.
-      for (const listener of [...(subscribers.get(event.executionId) ?? [])]) {
-        try {
-          listener(copy(event));
-        } catch {
-          // One failing follower (a closed HTTP response) must not hide the event from others.
-        }
+      deliver(event.executionId, () => copy(event));
+    },
+
+    announce(events, saved) {
+      for (const { executionId, state, terminated } of events) {
+        const event: ExecutionEvent = Object.freeze(terminated ? { executionId, state, terminated, execution: saved } : { executionId, state, terminated });
+        deliver(executionId, () => event);
       }
     },
 

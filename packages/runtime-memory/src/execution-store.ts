@@ -1,4 +1,4 @@
-import { engineErrors, isTerminated, type Execution, type ExecutionRepository } from '@sluice/engine';
+import { engineErrors, isTerminated, type Execution, type ExecutionEvent, type ExecutionRepository } from '@sluice/engine';
 import { inNamespace } from './flow-store.js';
 import { snapshot, type Guard } from './guard.js';
 
@@ -11,6 +11,8 @@ export interface ExecutionStoreOptions {
   readonly maxExecutions?: number;
   /** Called with the id of every dropped execution, to drop its logs with it. */
   readonly onEvict?: (executionId: string) => void;
+  /** Delivers the events a save announces, once the execution is stored, with its snapshot. */
+  readonly announce?: (events: readonly ExecutionEvent[], saved: Execution) => void;
 }
 
 interface Stored {
@@ -50,12 +52,14 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
       enforceRetention();
     },
 
-    async save(execution) {
+    async save(execution, announce) {
       guard.check();
+      const saved = snapshot(execution);
       const stored = executions.get(execution.id);
-      if (stored) stored.execution = snapshot(execution);
-      else executions.set(execution.id, { execution: snapshot(execution), seq: seq++ });
+      if (stored) stored.execution = saved;
+      else executions.set(execution.id, { execution: saved, seq: seq++ });
       enforceRetention();
+      if (announce && announce.length > 0) options.announce?.(announce, saved);
     },
 
     async get(id) {

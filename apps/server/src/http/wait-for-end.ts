@@ -1,25 +1,31 @@
-import type { ExecutionEvents } from '@sluice/engine';
+import type { Execution, Runtime } from '@sluice/engine';
 
 /**
  * Waits for an execution's terminal event, at most `timeoutMs`. Subscribes before returning,
- * so it must be called before the execution is queued. `promise` resolves true when the
- * execution ended, false on timeout; it always unsubscribes.
+ * so it must be called before the execution is queued. `promise` resolves with the ended
+ * execution: the one the event carries, else read back once the event came (the runtime stored
+ * it before announcing its end). It resolves undefined on timeout or cancel, and always
+ * unsubscribes.
  */
-export async function waitForEnd(events: ExecutionEvents, executionId: string, timeoutMs: number): Promise<{ promise: Promise<boolean>; cancel: () => Promise<void> }> {
-  let settle: (ended: boolean) => void = () => undefined;
-  const promise = new Promise<boolean>((resolve) => (settle = resolve));
-  const unsubscribe = await events.subscribe(executionId, (event) => {
-    if (event.terminated) settle(true);
+export async function waitForEnd(
+  runtime: Pick<Runtime, 'events' | 'executions'>,
+  executionId: string,
+  timeoutMs: number,
+): Promise<{ promise: Promise<Execution | undefined>; cancel: () => Promise<void> }> {
+  let settle: (ended: Execution | true | undefined) => void = () => undefined;
+  const ended = new Promise<Execution | true | undefined>((resolve) => (settle = resolve));
+  const unsubscribe = await runtime.events.subscribe(executionId, (event) => {
+    if (event.terminated) settle(event.execution ?? true);
   });
-  const timer = setTimeout(() => settle(false), timeoutMs);
-  const done = promise.finally(async () => {
+  const timer = setTimeout(() => settle(undefined), timeoutMs);
+  const done = ended.finally(async () => {
     clearTimeout(timer);
     await unsubscribe();
   });
   return {
-    promise: done,
+    promise: done.then(async (end) => (end === true ? await runtime.executions.get(executionId) : end)),
     cancel: async () => {
-      settle(false);
+      settle(undefined);
       await done;
     },
   };

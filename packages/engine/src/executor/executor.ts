@@ -1,6 +1,6 @@
 import { engineErrors } from '../errors.js';
 import type { FlowRevision } from '../flow/flow.types.js';
-import type { Execution, LogEntry, TaskRun } from '../model/execution.js';
+import type { Execution, ExecutionEvent, LogEntry, TaskRun } from '../model/execution.js';
 import { isTerminated, withState, type StateType } from '../model/state.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { Runtime } from '../ports/ports.js';
@@ -13,7 +13,7 @@ import { taskRunOf, withTaskRun } from './task-runs.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
-  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'events'>;
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs'>;
   readonly registry: PluginRegistry;
   readonly secrets: SecretProvider;
   /** The clock; injectable for tests. */
@@ -55,17 +55,20 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
     execution = next;
     unsaved = true;
   };
-  const save = async (): Promise<void> => {
+  const save = async (ending?: StateType): Promise<void> => {
     if (!unsaved) return;
     unsaved = false;
-    const saving = runtime.executions.save(execution);
+    const announce: ExecutionEvent[] = [];
     // RUNNING is announced with the first save that holds it, even one that also ends the
     // execution (a flow whose tasks are all disabled): listeners always hear it before the end.
-    if (announced || !execution.state.histories.some((h) => h.state === 'RUNNING')) return saving;
-    announced = true;
-    // Sent together: on Redis both go down one connection in order, so the event never
-    // overtakes the state it announces, and the executor waits one round trip, not two.
-    await Promise.all([saving, runtime.events.publish({ executionId, state: 'RUNNING', terminated: false })]);
+    if (!announced && execution.state.histories.some((h) => h.state === 'RUNNING')) {
+      announced = true;
+      announce.push({ executionId, state: 'RUNNING', terminated: false });
+    }
+    // The end goes out with the save that stores it, never before: whoever hears it reads the
+    // execution and must find it ended.
+    if (ending !== undefined) announce.push({ executionId, state: ending, terminated: true });
+    await runtime.executions.save(execution, announce);
   };
   const secrets = createSecretReader(deps.secrets);
   const logLine = (message: string): LogEntry => ({
@@ -74,9 +77,7 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
   });
   const finish = async (state: StateType, outputs?: Readonly<Record<string, unknown>>): Promise<Execution> => {
     stage({ ...execution, ...(outputs ? { outputs } : {}), state: withState(execution.state, state, now()) });
-    await save();
-    // After the save, not with it: whoever hears the end reads the execution and must find it ended.
-    await runtime.events.publish({ executionId, state, terminated: true });
+    await save(state);
     return execution;
   };
 

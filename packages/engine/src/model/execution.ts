@@ -83,4 +83,10 @@ export interface ExecutionEvent {
   readonly state: StateType;
   /** True when `state` is final: no further event follows for this execution. */
   readonly terminated: boolean;
+  /**
+   * The execution as saved with this event, when the runtime sends it along: only on a terminal
+   * event announced by a save (see `ExecutionRepository.save`), and the BullMQ runtime leaves it
+   * out past a size. A listener that has it need not read the execution back.
+   */
+  readonly execution?: Execution;
 }

@@ -66,8 +66,14 @@ export interface Page<T> {
 export interface ExecutionRepository {
   /** Stores a new execution; rejects with `RUNTIME_DUPLICATE_EXECUTION` when the id exists. */
   create(execution: Execution): Promise<void>;
-  /** Replaces a stored execution (the single worker holding its job is the only writer). */
-  save(execution: Execution): Promise<void>;
+  /**
+   * Replaces a stored execution (the single worker holding its job is the only writer), then
+   * publishes `announce` on the runtime's events, in order. The events go out only once the
+   * execution is stored, and not at all when it was not, so a listener that hears one and reads
+   * the execution finds the state it announced. Runtimes send both in one round trip where they
+   * can; a terminal event may carry the saved execution (`ExecutionEvent.execution`).
+   */
+  save(execution: Execution, announce?: readonly ExecutionEvent[]): Promise<void>;
   get(id: string): Promise<Execution | undefined>;
   search(query: ExecutionQuery): Promise<Page<Execution>>;
 }

@@ -75,7 +75,7 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
           }
           throw error;
         }
-        const wait = ctx.query.wait === 'true' ? await waitForEnd(s.runtime.events, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
+        const wait = ctx.query.wait === 'true' ? await waitForEnd(s.runtime, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
         try {
           await storeAndQueue(s, execution);
         } catch (error) {
@@ -83,7 +83,7 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
           throw error;
         }
         s.metrics.executionsCreated.inc({ trigger: 'api' });
-        if (wait && (await wait.promise)) execution = (await s.runtime.executions.get(execution.id)) ?? execution;
+        if (wait) execution = (await wait.promise) ?? execution;
         ctx.body = json(execution);
       },
     },
@@ -135,7 +135,8 @@ async function follow(s: ServerContext, ctx: Context, json: ToJson): Promise<voi
   }
   let closed = false;
   const unsubscribe = await s.runtime.events.subscribe(id, (event) => {
-    void s.runtime.executions.get(id).then((execution) => {
+    // A terminal event may carry the ended execution; otherwise it is read back.
+    void (event.execution ? Promise.resolve(event.execution) : s.runtime.executions.get(id)).then((execution) => {
       if (!execution || closed) return;
       send(event.terminated ? 'end' : 'progress', json(execution));
       if (event.terminated) finish();

@@ -109,7 +109,7 @@ function maskKeyInProblems(ctx: Context): void {
 async function start(s: ServerContext, ctx: Context, execution: Execution, response: WebhookResponsePolicy | undefined): Promise<void> {
   const { runtime } = s;
   // Subscribe before queueing, so a fast worker cannot finish before we listen.
-  const ended = response?.wait ? await waitForEnd(runtime.events, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
+  const ended = response?.wait ? await waitForEnd(runtime, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
   // A caller that hangs up stops waiting: no subscription is kept for nobody until the limit.
   if (ended) ctx.req.once('close', () => void ended.cancel());
   try {
@@ -123,7 +123,7 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
     ctx.body = webhookResponseJson(execution, s.baseUrl);
     return;
   }
-  const finished = await ended.promise.then(async (done) => (done ? await runtime.executions.get(execution.id) : undefined));
+  const finished = await ended.promise;
   if (!finished || !isTerminated(finished.state.current)) {
     problem(ctx, 504, `execution ${execution.id} did not end within ${s.config.SLUICE_WEBHOOK_WAIT_MS} ms; it goes on running`);
     return;
