@@ -54,7 +54,9 @@ describe('keysMatch', () => {
     expect(keysMatch('first', 'first')).toBe(true);
     expect(keysMatch('second', 'first')).toBe(false);
     expect(keysMatch('first', 'second')).toBe(false);
-    for (let i = 0; i < 10_050; i++) expect(keysMatch(`key-${i}`, i % 2 === 0 ? `key-${i}` : `key-${i - 1}`)).toBe(i % 2 === 0);
+    let wrong = 0;
+    for (let i = 0; i < 100_050; i++) if (keysMatch(`key-${i}`, i % 2 === 0 ? `key-${i}` : `key-${i - 1}`) !== (i % 2 === 0)) wrong++;
+    expect(wrong).toBe(0);
     expect(keysMatch('first', 'first')).toBe(true);
     expect(keysMatch('key-3', 'key-3')).toBe(true);
   });

@@ -52,7 +52,8 @@ export async function deletePrefix(prefix) {
 
 /**
  * Counts the terminal execution events Sluice publishes on `<prefix>:executions:events` (the
- * executor publishes one when an execution ends: `{ executionId, state, terminated }`), with the
+ * executor publishes one when an execution ends: `{ executionId, state, terminated }`, and the
+ * ended execution when it is small), with the
  * hrtime of the last one. Costs Sluice nothing it does not already do: it publishes anyway.
  */
 export async function executionEventCounter(prefix) {
