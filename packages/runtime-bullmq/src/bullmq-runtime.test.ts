@@ -307,6 +307,7 @@ describe('bullmq runtime', () => {
         `${prefix}:executions:{${tenantId}}:meta`,
         `${prefix}:flow:{${tenantId}}:company.team:hello`,
         `${prefix}:flows:{${tenantId}}`,
+        `${prefix}:flows:{${tenantId}}:version`,
       ].sort(),
     );
     // Ids cannot open a hash tag or add a segment.

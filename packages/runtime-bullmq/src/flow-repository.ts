@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FlowChange, FlowKey, FlowRepository, FlowRevision } from '@sluice/engine';
 import { byNamespaceAndId, engineErrors } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
@@ -50,12 +51,20 @@ export class RedisFlowRepository implements FlowRepository {
     const result = await this.store.run('save flow', (client) =>
       saveFlowScript.run(
         client,
-        [this.keys.flow(key), this.keys.flowIndex(key.tenantId)],
-        [JSON.stringify(body), flow.source, this.keys.flowMember(key.namespace, key.id), this.keys.flowChannel, keyJson(key)],
+        [this.keys.flow(key), this.keys.flowIndex(key.tenantId), this.keys.flowVersion(key.tenantId)],
+        [JSON.stringify(body), flow.source, this.keys.flowMember(key.namespace, key.id), this.keys.flowChannel, keyJson(key), randomUUID()],
       ),
     );
     const [revision, json] = result as [number, string, number];
     return parseRevision(json, revision);
+  }
+
+  async version(tenantId: string): Promise<string> {
+    return this.store.run('read flow version', async (client) => {
+      const [epoch, n] = await client.hmget(this.keys.flowVersion(tenantId), 'epoch', 'n');
+      // Absent (no flow written yet, or the store lost its data): a token no write gives.
+      return `${epoch ?? ''}:${n ?? '0'}`;
+    });
   }
 
   async get(key: FlowKey): Promise<FlowRevision | undefined> {
@@ -104,8 +113,8 @@ export class RedisFlowRepository implements FlowRepository {
         const outcome = Number(
           await deleteFlowScript.run(
             client,
-            [hash, this.keys.flowIndex(key.tenantId)],
-            [latest, JSON.stringify(deletion), this.keys.flowMember(key.namespace, key.id), this.keys.flowChannel, keyJson(key)],
+            [hash, this.keys.flowIndex(key.tenantId), this.keys.flowVersion(key.tenantId)],
+            [latest, JSON.stringify(deletion), this.keys.flowMember(key.namespace, key.id), this.keys.flowChannel, keyJson(key), randomUUID()],
           ),
         );
         if (outcome >= 0) return outcome > 0;

@@ -23,6 +23,8 @@ export interface Keys {
   flowIndex(tenantId: string): string;
   /** Member of {@link flowIndex} for a flow. */
   flowMember(namespace: string, id: string): string;
+  /** Hash of a tenant's flow changes: `n` (revisions written) and `epoch` (set by the first). */
+  flowVersion(tenantId: string): string;
   /** String: the execution's JSON. */
   execution(id: string): string;
   /** List: the execution's log entries as JSON, oldest first. */
@@ -45,6 +47,7 @@ export function createKeys(prefix: string): Keys {
     flow: (key) => `${prefix}:flow:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.id)}`,
     flowIndex: (tenantId) => `${prefix}:flows:{${enc(tenantId)}}`,
     flowMember: (namespace, id) => JSON.stringify([namespace, id]),
+    flowVersion: (tenantId) => `${prefix}:flows:{${enc(tenantId)}}:version`,
     execution: (id) => `${prefix}:execution:{${enc(id)}}`,
     executionLogs: (id) => `${prefix}:execution:{${enc(id)}}:logs`,
     executionIndex: (tenantId) => `${prefix}:executions:{${enc(tenantId)}}:created`,

@@ -27,8 +27,9 @@ export class LuaScript {
 
 /**
  * Saves a flow revision unless the source equals the live latest one.
- * KEYS: flow hash, tenant flow index. ARGV: revision JSON (without its number), source, index
- * member, change channel, flow key JSON. Returns `{revision, json, created}`.
+ * KEYS: flow hash, tenant flow index, tenant flow version. ARGV: revision JSON (without its
+ * number), source, index member, change channel, flow key JSON, a fresh epoch (kept only by the
+ * first write of the version hash). Returns `{revision, json, created}`.
  */
 export const saveFlowScript = new LuaScript(`
 local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or '0')
@@ -38,15 +39,18 @@ end
 local n = latest + 1
 redis.call('HSET', KEYS[1], 'latest', n, 'deleted', '0', 'source', ARGV[2], 'r:' .. n, ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('HSETNX', KEYS[3], 'epoch', ARGV[6])
+redis.call('HINCRBY', KEYS[3], 'n', 1)
 redis.call('PUBLISH', ARGV[4], '{"key":' .. ARGV[5] .. ',"revision":' .. n .. ',"deleted":false}')
 return {n, ARGV[1], 1}
 `);
 
 /**
  * Records a deletion revision if the latest revision is still `expected` (compare-and-set: the
- * caller built the deletion from that revision). KEYS: flow hash, tenant flow index. ARGV:
- * expected latest, deletion JSON, index member, change channel, flow key JSON. Returns the new
- * revision, 0 when there is nothing to delete, -1 when the latest changed meanwhile.
+ * caller built the deletion from that revision). KEYS: flow hash, tenant flow index, tenant flow
+ * version. ARGV: expected latest, deletion JSON, index member, change channel, flow key JSON, a
+ * fresh epoch. Returns the new revision, 0 when there is nothing to delete, -1 when the latest
+ * changed meanwhile.
  */
 export const deleteFlowScript = new LuaScript(`
 local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or '0')
@@ -55,6 +59,8 @@ if latest ~= tonumber(ARGV[1]) then return -1 end
 local n = latest + 1
 redis.call('HSET', KEYS[1], 'latest', n, 'deleted', '1', 'r:' .. n, ARGV[2])
 redis.call('SREM', KEYS[2], ARGV[3])
+redis.call('HSETNX', KEYS[3], 'epoch', ARGV[6])
+redis.call('HINCRBY', KEYS[3], 'n', 1)
 redis.call('PUBLISH', ARGV[4], '{"key":' .. ARGV[5] .. ',"revision":' .. n .. ',"deleted":true}')
 return n
 `);

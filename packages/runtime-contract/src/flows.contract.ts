@@ -137,6 +137,43 @@ export function describeFlowRepository(ctx: ContractContext): void {
       expect(seen).toHaveLength(2);
     });
 
+    it('moves the version of a tenant with each new revision and deletion, and only then', async () => {
+      const flows = ctx.runtime.flows;
+      const tenantId = uniqueTenant();
+      const other = uniqueTenant();
+      const flow = aFlowToSave({ tenantId });
+      const v0 = await flows.version(tenantId);
+      expect(await flows.version(tenantId)).toBe(v0);
+      await flows.save(flow);
+      const v1 = await flows.version(tenantId);
+      expect(v1).not.toBe(v0);
+      // The same source again writes no revision, so nothing changed.
+      await flows.save(flow);
+      expect(await flows.version(tenantId)).toBe(v1);
+      const otherBefore = await flows.version(other);
+      await flows.save({ ...flow, source: `${flow.source}# v2\n` });
+      const v2 = await flows.version(tenantId);
+      expect(new Set([v0, v1, v2]).size).toBe(3);
+      expect(await flows.version(other)).toBe(otherBefore);
+      await flows.delete(keyOf(flow));
+      const v3 = await flows.version(tenantId);
+      expect(new Set([v0, v1, v2, v3]).size).toBe(4);
+      // Nothing to delete: no revision, no move.
+      await flows.delete(keyOf(flow));
+      expect(await flows.version(tenantId)).toBe(v3);
+    });
+
+    // Only a store shared by several instances can be held to this; the memory runtime has none.
+    if (ctx.options.sharedStore) it('moves the version for saves made through another instance', async () => {
+      const other = await ctx.another();
+      const tenantId = uniqueTenant();
+      const before = await ctx.runtime.flows.version(tenantId);
+      await other.flows.save(aFlowToSave({ tenantId }));
+      const after = await ctx.runtime.flows.version(tenantId);
+      expect(after).not.toBe(before);
+      expect(await other.flows.version(tenantId)).toBe(after);
+    });
+
     // Only a store shared by several instances can be held to this; the memory runtime has none.
     if (ctx.options.sharedStore) it('lets a watcher see changes made through another instance', async () => {
       const other = await ctx.another();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { byNamespaceAndId, type FlowChange, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
 import { copy, snapshot, type Guard } from './guard.js';
 
@@ -15,6 +16,9 @@ export function inNamespace(namespace: string, prefix: string | undefined): bool
 export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
   const flows = new Map<string, FlowRevision[]>();
   const listeners = new Set<(change: FlowChange) => void>();
+  // Per tenant: revisions written. The epoch tells this store's tokens from another store's.
+  const changes = new Map<string, number>();
+  const epoch = randomUUID();
 
   const latest = (key: FlowKey): FlowRevision | undefined => flows.get(keyOf(key))?.at(-1);
 
@@ -24,6 +28,7 @@ export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
     const list = flows.get(keyOf(key)) ?? [];
     list.push(revision);
     flows.set(keyOf(key), list);
+    changes.set(key.tenantId, (changes.get(key.tenantId) ?? 0) + 1);
     const change: FlowChange = { key, revision: revision.revision, deleted: revision.deleted };
     // A failing listener (one webserver's index) must not fail the save nor starve the others.
     for (const listener of listeners) {
@@ -92,6 +97,11 @@ export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
       return async () => {
         listeners.delete(listener);
       };
+    },
+
+    async version(tenantId) {
+      guard.check();
+      return `${epoch}:${changes.get(tenantId) ?? 0}`;
     },
   };
 }

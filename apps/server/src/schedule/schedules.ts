@@ -17,8 +17,13 @@ export interface ScheduleOptions {
   readonly consume: boolean;
   /** Tenants whose flows are scheduled. */
   readonly tenants?: readonly string[];
-  /** Full resync period, a safety net for a missed change notification. Default 30 s. */
+  /** Resync period, a safety net for a missed change notification. Default 30 s. */
   readonly resyncMs?: number;
+  /**
+   * One resync in this many lists every flow even when their version did not move and nothing
+   * failed to apply (the others are then skipped). Default 10.
+   */
+  readonly fullResyncEvery?: number;
 }
 
 const keyOf = (k: FlowKey): string => `${k.tenantId}\u0000${k.namespace}\u0000${k.id}`;
@@ -26,9 +31,10 @@ const keyOf = (k: FlowKey): string => `${k.tenantId}\u0000${k.namespace}\u0000${
 /**
  * Keeps the runtime's schedule clock in step with the flows and turns ticks into executions.
  *
- * - At start, and every `resyncMs`, every flow's schedules are upserted (a no-op for those that
- *   did not change, so a restart neither loses nor doubles a tick) and the stored schedules no
- *   flow asks for any more are removed.
+ * - At start, and every `resyncMs` when the flows' version moved or something failed to apply
+ *   (and every tenth time regardless), every flow's schedules are upserted (a no-op for those
+ *   that did not change, so a restart neither loses nor doubles a tick) and the stored schedules
+ *   no flow asks for any more are removed.
  * - Every flow change (from any process, through `FlowRepository.watch`) is applied at once:
  *   a saved flow's schedules are upserted and the ones it dropped (disabled flow or trigger,
  *   trigger removed) are removed; a deleted flow's are removed.
@@ -46,6 +52,8 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
   const clock = s.runtime.schedules;
   let active = 0;
   let closed = false;
+  // Set when a change or a schedule could not be applied: the next resync must not be skipped.
+  let dirty = false;
 
   const specsOf = (flow: FlowRevision | undefined): ScheduleSpec[] =>
     flow ? schedulesOf(flow, { registry: s.registry, secrets: s.secrets, logger: triggerLogger }) : [];
@@ -62,6 +70,7 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
       } catch (error) {
         // One schedule that cannot be stored must not keep the others from being synced.
         if (isSluiceError(error, 'RUNTIME_UNAVAILABLE')) throw error;
+        dirty = true;
         log.warn({ schedule: spec.id, err: describe(error) }, `schedules: ${spec.id} could not be stored`);
       }
     }
@@ -101,6 +110,7 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
       log.debug({ flow: `${key.namespace}.${key.id}`, revision: flow?.revision ?? revision, schedules: specs.length }, 'schedules updated');
     }).catch((error: unknown) => {
       // The periodic resync repairs what could not be applied now.
+      dirty = true;
       log.warn({ flow: `${key.namespace}.${key.id}`, err: describe(error) }, 'schedules: a flow change could not be applied; the next resync will');
     });
     pending.set(k, next);
@@ -109,14 +119,34 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
     });
   };
 
+  // A resync is skipped while the flows' version has not moved since the last one and nothing
+  // failed to apply, except every `fullResyncEvery`-th: each one lists every flow.
+  const fullResyncEvery = options.fullResyncEvery ?? 10;
+  let synced: string | undefined;
+  let skipped = 0;
+  const resync = async (): Promise<void> => {
+    const version = (await Promise.all(tenants.map((tenant) => s.runtime.flows.version(tenant)))).join('\u0000');
+    if (version === synced && !dirty && skipped < fullResyncEvery - 1) {
+      skipped++;
+      return;
+    }
+    dirty = false;
+    active = await syncAll();
+    synced = version;
+    skipped = 0;
+  };
+
   const unwatch = await s.runtime.flows.watch((change) => {
     if (tenants.includes(change.key.tenantId)) applyChange(change.key, change.revision);
   });
-  active = await syncAll();
+  await resync();
 
   const resyncMs = options.resyncMs ?? 30_000;
   const timer = setInterval(() => {
-    void syncAll().then((n) => (active = n), (error: unknown) => log.warn({ err: describe(error) }, 'schedules: resync failed; retrying later'));
+    void resync().catch((error: unknown) => {
+      dirty = true;
+      log.warn({ err: describe(error) }, 'schedules: resync failed; retrying later');
+    });
   }, resyncMs);
   timer.unref();
 

@@ -43,6 +43,13 @@ export interface FlowRepository {
   list(tenantId: string, namespace?: string): Promise<readonly FlowRevision[]>;
   /** Calls `listener` after every save or delete, from any process sharing the store. */
   watch(listener: (change: FlowChange) => void): Promise<() => Promise<void>>;
+  /**
+   * A token that changes whenever a flow of the tenant gets a new revision (a save that changed
+   * it, a deletion), from any process sharing the store, and also when the store lost its flows.
+   * Two equal readings mean nothing changed in between, so a periodic reload of every flow can be
+   * skipped for the price of one read.
+   */
+  version(tenantId: string): Promise<string>;
 }
 
 /** Filters of an execution search. */
