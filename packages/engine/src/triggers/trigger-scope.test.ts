@@ -53,6 +53,18 @@ describe('triggerScope', () => {
     expect(t.props).toEqual({ key: 'abc', tags: ['a'] });
   });
 
+  it('stays right past the number of triggers it keeps props for', () => {
+    const triggers = Array.from({ length: 20_050 }, (_, i) => trigger({ key: `k${i}` }));
+    let wrong = 0;
+    for (const [i, t] of triggers.entries()) {
+      const prepared = scope(t);
+      if (!prepared.ok || prepared.scope.props.key !== `k${i}`) wrong++;
+    }
+    expect(wrong).toBe(0);
+    const again = scope(triggers[0]!);
+    expect(again.ok && again.scope.props).toEqual({ key: 'k0', retries: 3 });
+  });
+
   it('renders props with templates on every call, so a secret that changed is read again', () => {
     const t = trigger({ key: "{{ secret('HOOK_KEY') }}-{{ flow.revision }}-{{ vars.team }}" });
     const first = scope(t, { HOOK_KEY: 'one' });
