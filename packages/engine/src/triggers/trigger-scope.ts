@@ -76,7 +76,7 @@ export function triggerScope(input: {
  *
  * A Map, not a WeakMap: V8 revisits a large WeakMap at every young-generation collection, and at
  * 10,000 flows that cost more CPU per request than the cache saved (measured: scavenges took
- * 1.5 to 1.8 times as long). Triggers of revisions no longer live stay until the map is full; then it
+ * 1.5 to 1.9 times as long). Triggers of revisions no longer live stay until the map is full; then it
  * starts again. The bound is twice the most flows measured, and an entry holds only the trigger
  * and its prepared props.
  */
