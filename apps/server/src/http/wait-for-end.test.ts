@@ -37,17 +37,19 @@ describe('waitForEnd', () => {
   it('resolves with the execution the terminal event carries, without reading it back', async () => {
     const { runtime, reads, created } = await counted();
     const wait = await waitForEnd(runtime, created.id, 5000);
-    await runtime.executions.save(ended(created), [{ executionId: created.id, state: 'SUCCESS', terminated: true }]);
-    expect(await wait.promise).toEqual(ended(created));
+    const end = ended(created);
+    await runtime.executions.save(end, [{ executionId: created.id, state: 'SUCCESS', terminated: true }]);
+    expect(await wait.promise).toEqual(end);
     expect(reads()).toBe(0);
   });
 
   it('reads the execution back when the terminal event carries none', async () => {
     const { runtime, reads, created } = await counted();
     const wait = await waitForEnd(runtime, created.id, 5000);
-    await runtime.executions.save(ended(created));
+    const end = ended(created);
+    await runtime.executions.save(end);
     await runtime.events.publish({ executionId: created.id, state: 'SUCCESS', terminated: true });
-    expect(await wait.promise).toEqual(ended(created));
+    expect(await wait.promise).toEqual(end);
     expect(reads()).toBe(1);
   });
 

@@ -22,8 +22,12 @@ export async function waitForEnd(
     clearTimeout(timer);
     await unsubscribe();
   });
+  const promise = done.then(async (end) => (end === true ? await runtime.executions.get(executionId) : end));
+  // A caller that stopped waiting (it cancelled, or its own step failed) must not be taken down
+  // by a read it no longer awaits; whoever awaits `promise` still sees the failure.
+  promise.catch(() => undefined);
   return {
-    promise: done.then(async (end) => (end === true ? await runtime.executions.get(executionId) : end)),
+    promise,
     cancel: async () => {
       settle(undefined);
       await done;
