@@ -50,6 +50,14 @@ export function watchFlowsDir(s: ServerContext, dir: string, logger: Logger): FS
       void loadFlowsDir(s, dir, logger).then(({ loaded, failed }) => logger.info({ dir, loaded, failed }, 'flows folder reloaded'));
     }, 200);
   });
+  // Node 20 watches every file of a folder watched recursively on its own (one inotify watch
+  // each), so a large folder can pass the system's limit (fs.inotify.max_user_watches); a file
+  // added then makes the watcher emit 'error', which with no listener would end the process.
+  // The flows loaded keep running; only later edits go unnoticed until a restart.
+  watcher.on('error', (error: Error) => {
+    logger.warn({ dir, err: { message: error.message, code: (error as NodeJS.ErrnoException).code } },
+      'flows folder: watching for changes failed; edits are not picked up until a restart');
+  });
   watcher.unref();
   return watcher;
 }
