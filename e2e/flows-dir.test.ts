@@ -106,4 +106,21 @@ describe('the flows folder', () => {
     writeFileSync(join(dir, 'bad.yaml'), flow('bad', 'fixed'));
     await eventually(async () => ((await api(server.url, '/api/v1/main/flows/e2e.dir/bad')).status === 200 ? true : undefined), 5000, 100);
   });
+
+  it('hears changes in subfolders, and in a folder created after the start', async () => {
+    writeFileSync(join(dir, 'team', 'b.yml'), flow('b', 'second b'));
+    await eventually(async () => {
+      const found = (await (await api(server.url, '/api/v1/main/flows/e2e.dir/b')).json()) as { revision: number };
+      return found.revision === 2 ? true : undefined;
+    }, 5000, 100);
+    mkdirSync(join(dir, 'ops'));
+    writeFileSync(join(dir, 'ops', 'd.yaml'), flow('d', 'd in a new folder'));
+    await eventually(async () => (typeof (await run('d')) === 'object' ? true : undefined), 5000, 100);
+    // The new folder is watched from then on: a later edit in it is heard too.
+    writeFileSync(join(dir, 'ops', 'd.yaml'), flow('d', 'd edited'));
+    await eventually(async () => {
+      const found = (await (await api(server.url, '/api/v1/main/flows/e2e.dir/d')).json()) as { revision: number };
+      return found.revision === 2 ? true : undefined;
+    }, 5000, 100);
+  });
 });

@@ -1,9 +1,9 @@
-import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import type { ServerContext } from '../server-context.js';
 import { saveFlowSource } from './flow-service.js';
+import { watchFolderTree, type FolderTreeWatch } from './folder-watch.js';
 
 async function yamlFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -41,23 +41,28 @@ export async function loadFlowsDir(s: ServerContext, dir: string, logger: Logger
   return { loaded, failed };
 }
 
-/** Reloads the folder when a file in it changes, debounced so an editor's save loads once. */
-export function watchFlowsDir(s: ServerContext, dir: string, logger: Logger): FSWatcher {
+/**
+ * Reloads the folder when a file in it or below it changes, debounced so an editor's save (or a
+ * checkout of many files) loads once. A watch that fails is logged, never fatal: the flows
+ * loaded keep running, and a failing folder's edits go unnoticed until a restart.
+ */
+export function watchFlowsDir(s: ServerContext, dir: string, logger: Logger): FolderTreeWatch {
   let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(dir, { recursive: true }, () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      void loadFlowsDir(s, dir, logger).then(({ loaded, failed }) => logger.info({ dir, loaded, failed }, 'flows folder reloaded'));
-    }, 200);
-  });
-  // Node 20 watches every file of a folder watched recursively on its own (one inotify watch
-  // each), so a large folder can pass the system's limit (fs.inotify.max_user_watches); a file
-  // added then makes the watcher emit 'error', which with no listener would end the process.
-  // The flows loaded keep running; only later edits go unnoticed until a restart.
-  watcher.on('error', (error: Error) => {
-    logger.warn({ dir, err: { message: error.message, code: (error as NodeJS.ErrnoException).code } },
-      'flows folder: watching for changes failed; edits are not picked up until a restart');
-  });
-  watcher.unref();
-  return watcher;
+  const tree = watchFolderTree(
+    dir,
+    () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        // Folders created meanwhile are watched from now on; their files load with this reload.
+        tree.sync();
+        void loadFlowsDir(s, dir, logger).then(({ loaded, failed }) => logger.info({ dir, loaded, failed }, 'flows folder reloaded'));
+      }, 200);
+      timer.unref();
+    },
+    (error, folder) => {
+      logger.warn({ dir, folder, err: { message: error.message, code: (error as NodeJS.ErrnoException).code } },
+        'flows folder: watching for changes failed; edits there are not picked up until a restart');
+    },
+  );
+  return tree;
 }
