@@ -1,4 +1,5 @@
 import type { FlowChange, FlowKey, FlowRepository, FlowRevision } from '@sluice/engine';
+import { FULL_PASS_EVERY, unlessUnchanged } from './unless-unchanged.js';
 
 /**
  * The latest revision of every flow, in memory, so a webhook request finds its flow with one
@@ -19,36 +20,20 @@ export interface FlowIndex {
 
 const keyOf = (k: FlowKey): string => `${k.tenantId}\u0000${k.namespace}\u0000${k.id}`;
 
-/**
- * A periodic reload lists every flow only when the tenants' flow version changed since the last
- * listing (one read; listing 10,000 flows costs about 100 ms of CPU on Redis), and at least once
- * every this many periods whatever the version says.
- */
-export const FULL_RELOAD_EVERY = 10;
-
 export async function createFlowIndex(
   flows: FlowRepository,
   tenants: readonly string[] = ['main'],
   refreshMs = 30_000,
-  fullReloadEvery = FULL_RELOAD_EVERY,
+  fullReloadEvery = FULL_PASS_EVERY,
 ): Promise<FlowIndex> {
   const map = new Map<string, FlowRevision>();
-  let listed: string | undefined;
-  let skipped = 0;
-  const reload = async (): Promise<void> => {
-    // Read before listing: a change made while listing shows as a new version next time.
-    const version = (await Promise.all(tenants.map((tenant) => flows.version(tenant)))).join('\u0000');
-    if (version === listed && skipped < fullReloadEvery - 1) {
-      skipped++;
-      return;
-    }
+  const gate = unlessUnchanged(flows, tenants, fullReloadEvery);
+  const reload = (): Promise<void> => gate(async () => {
     const fresh = new Map<string, FlowRevision>();
     for (const tenant of tenants) for (const flow of await flows.list(tenant)) fresh.set(keyOf(flow), flow);
     map.clear();
     for (const [k, v] of fresh) map.set(k, v);
-    listed = version;
-    skipped = 0;
-  };
+  });
   await reload();
   const onChange = (change: FlowChange): void => {
     if (change.deleted) {

@@ -1,5 +1,6 @@
 import { isSluiceError } from '@sluice/core';
 import { fireSchedule, schedulesOf, type FlowKey, type FlowRevision, type ScheduleConsumer, type ScheduleSpec, type ScheduleTickEvent } from '@sluice/engine';
+import { unlessUnchanged } from '../flows/unless-unchanged.js';
 import { pluginLogger } from '../logging/plugin-logger.js';
 import type { ServerContext } from '../server-context.js';
 
@@ -21,7 +22,7 @@ export interface ScheduleOptions {
   readonly resyncMs?: number;
   /**
    * One resync in this many lists every flow even when their version did not move and nothing
-   * failed to apply (the others are then skipped). Default 10.
+   * failed to apply (the others are then skipped). Default `FULL_PASS_EVERY` (10).
    */
   readonly fullResyncEvery?: number;
 }
@@ -119,22 +120,13 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
     });
   };
 
-  // A resync is skipped while the flows' version has not moved since the last one and nothing
-  // failed to apply, except every `fullResyncEvery`-th: each one lists every flow.
-  const fullResyncEvery = options.fullResyncEvery ?? 10;
-  let synced: string | undefined;
-  let skipped = 0;
-  const resync = async (): Promise<void> => {
-    const version = (await Promise.all(tenants.map((tenant) => s.runtime.flows.version(tenant)))).join('\u0000');
-    if (version === synced && !dirty && skipped < fullResyncEvery - 1) {
-      skipped++;
-      return;
-    }
+  // Each resync lists every flow: it is skipped while their version has not moved and nothing
+  // failed to apply (see unlessUnchanged).
+  const gate = unlessUnchanged(s.runtime.flows, tenants, options.fullResyncEvery);
+  const resync = (): Promise<void> => gate(async () => {
     dirty = false;
     active = await syncAll();
-    synced = version;
-    skipped = 0;
-  };
+  }, dirty);
 
   const unwatch = await s.runtime.flows.watch((change) => {
     if (tenants.includes(change.key.tenantId)) applyChange(change.key, change.revision);
