@@ -8,6 +8,7 @@ export * from './model/execution.js';
 export * from './model/ids.js';
 export type * from './flow/flow.types.js';
 export type * from './ports/ports.js';
+export { checkSaveLogs } from './ports/check-save-logs.js';
 export * from './expression/index.js';
 export * from './plugins/index.js';
 export * from './flow/index.js';

@@ -194,7 +194,7 @@ describe('bullmq runtime', () => {
       const ended = { ...created, state: withState(withState(created.state, 'RUNNING'), 'SUCCESS') };
       const seen: ExecutionEvent[] = [];
       await rt.events.subscribe(created.id, (e) => seen.push(e));
-      await rt.executions.save(ended, [{ executionId: created.id, state: 'RUNNING', terminated: false }, { executionId: created.id, state: 'SUCCESS', terminated: true }]);
+      await rt.executions.save(ended, { announce: [{ executionId: created.id, state: 'RUNNING', terminated: false }, { executionId: created.id, state: 'SUCCESS', terminated: true }] });
       await vi.waitFor(() => expect(seen).toHaveLength(2));
       expect(seen.map((e) => [e.state, e.execution !== undefined])).toEqual([['RUNNING', false], ['SUCCESS', carried]]);
       if (carried) expect(seen[1]!.execution).toEqual(ended);
@@ -245,6 +245,9 @@ describe('bullmq runtime', () => {
     await rt.executions.create(execution);
     await rt.logs.append([1, 2, 3, 4, 5].map((n) => aLogEntry(execution.id, { message: String(n) })));
     expect((await rt.logs.list(execution.id)).map((e) => e.message)).toEqual(['3', '4', '5']);
+    // The lines a save stores are kept the same way.
+    await rt.executions.save(execution, { logs: [6, 7].map((n) => aLogEntry(execution.id, { message: String(n) })) });
+    expect((await rt.logs.list(execution.id)).map((e) => e.message)).toEqual(['5', '6', '7']);
     const keys = createKeys(prefix);
     for (const key of [keys.execution(execution.id), keys.executionLogs(execution.id)]) {
       const ttl = await redis().pttl(key);

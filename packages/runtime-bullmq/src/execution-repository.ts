@@ -1,5 +1,5 @@
-import type { Execution, ExecutionEvent, ExecutionQuery, ExecutionRepository, Page, StateType } from '@sluice/engine';
-import { engineErrors } from '@sluice/engine';
+import type { Execution, ExecutionQuery, ExecutionRepository, Page, SaveOptions, StateType } from '@sluice/engine';
+import { checkSaveLogs, engineErrors } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import { inNamespace } from './flow-repository.js';
 import type { Keys } from './keys.js';
@@ -36,6 +36,8 @@ export class RedisExecutionRepository implements ExecutionRepository {
     private readonly store: RedisStore,
     private readonly keys: Keys,
     private readonly ttlSeconds: number,
+    /** Log lines kept per execution, as the log repository keeps them. */
+    private readonly maxLogEntries: number,
   ) {}
 
   async create(execution: Execution): Promise<void> {
@@ -67,12 +69,14 @@ export class RedisExecutionRepository implements ExecutionRepository {
 
   /**
    * One round trip: ioredis sends the index updates and the save on the one connection without
-   * waiting. The search index goes first, so a listener that hears an event finds the new state
-   * in searches too. ZADD NX brings back an index entry a create's trim dropped while the
-   * execution still ran. With events to announce, the SET and the PUBLISHes are one script (in
-   * the execution's slot), so an event never goes out for a save Redis refused.
+   * waiting, so saves land in the order they are called. The search index goes first, so a
+   * listener that hears an event finds the new state in searches too. ZADD NX brings back an
+   * index entry a create's trim dropped while the execution still ran. With log lines or events,
+   * the SET is one script with them (all in the execution's slot): the lines are stored before
+   * the state that follows them, and an event never goes out for a save Redis refused.
    */
-  async save(execution: Execution, announce: readonly ExecutionEvent[] = []): Promise<void> {
+  async save(execution: Execution, { announce = [], logs = [] }: SaveOptions = {}): Promise<void> {
+    checkSaveLogs(execution.id, logs);
     await this.store.run('save execution', async (client) => {
       const key = this.keys.execution(execution.id);
       const json = JSON.stringify(execution);
@@ -81,12 +85,15 @@ export class RedisExecutionRepository implements ExecutionRepository {
         client.hset(this.keys.executionMeta(execution.tenantId), execution.id, metaJson(execution)),
       ]);
       let saved: Promise<unknown>;
-      if (announce.length === 0) {
+      if (announce.length === 0 && logs.length === 0) {
         saved = this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds) : client.set(key, json);
       } else {
         const carry = json.length <= CARRIED_EXECUTION_MAX_CHARS;
         const events = announce.flatMap((event) => [eventHead(event), event.terminated && carry ? '1' : '0']);
-        saved = saveExecutionScript.run(client, [key], [json, this.ttlSeconds, this.keys.eventChannel, ...events]);
+        const lines = logs.map((entry) => JSON.stringify(entry));
+        saved = saveExecutionScript.run(client, [key, this.keys.executionLogs(execution.id)], [
+          json, this.ttlSeconds, this.keys.eventChannel, this.maxLogEntries, lines.length, ...lines, ...events,
+        ]);
       }
       await Promise.all([indexed, saved]);
     });

@@ -39,7 +39,7 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
     await closeClient(store.client, connection.closeTimeoutMs);
   };
 
-  const executions = new RedisExecutionRepository(store, keys, retention.executionsTtlSeconds);
+  const executions = new RedisExecutionRepository(store, keys, retention.executionsTtlSeconds, retention.logsPerExecution);
 
   return {
     name: 'bullmq',

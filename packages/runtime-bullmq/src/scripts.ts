@@ -66,19 +66,39 @@ return n
 `);
 
 /**
- * Saves an execution and then announces its events, atomically: nothing is published when the
- * SET is refused (out of memory, say), and a subscriber that reads the execution on an event
- * finds it saved. A terminal event can carry the JSON it stores, appended here so it crosses the
- * socket once. KEYS: execution. ARGV: execution JSON, TTL seconds ('0' for none), channel, then
- * per event its message without the closing brace and '1' to append the execution, else '0'.
+ * Lua, for the scripts below: appends `ARGV[first..last]` to the list `key`, keeps the newest
+ * `max` lines, and sets the list's expiry when `ttl` > 0.
  */
-export const saveExecutionScript = new LuaScript(`
-if tonumber(ARGV[2]) > 0 then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+const APPEND_LINES = `
+local function appendLines(key, first, last, max, ttl)
+  -- In slices: Lua's unpack cannot spread more than a few thousand values at once.
+  for i = first, last, 1000 do
+    redis.call('RPUSH', key, unpack(ARGV, i, math.min(i + 999, last)))
+  end
+  redis.call('LTRIM', key, -max, -1)
+  if ttl > 0 then redis.call('EXPIRE', key, ttl) end
+end
+`;
+
+/**
+ * Saves an execution with its new log lines and then announces its events, atomically: the
+ * lines are stored before the state that follows them, and nothing is published when the SET is
+ * refused (out of memory, say), so a subscriber that reads the execution on an event finds it
+ * saved. A terminal event can carry the JSON it stores, appended here so it crosses the socket
+ * once. KEYS: execution, its log list (one slot). ARGV: execution JSON, TTL seconds ('0' for
+ * none), channel, max log lines kept, the count of log lines, the lines, then per event its
+ * message without the closing brace and '1' to append the execution, else '0'.
+ */
+export const saveExecutionScript = new LuaScript(`${APPEND_LINES}
+local ttl = tonumber(ARGV[2])
+local lines = tonumber(ARGV[5])
+if lines > 0 then appendLines(KEYS[2], 6, 5 + lines, tonumber(ARGV[4]), ttl) end
+if ttl > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
 else
   redis.call('SET', KEYS[1], ARGV[1])
 end
-for i = 4, #ARGV, 2 do
+for i = 6 + lines, #ARGV, 2 do
   if ARGV[i + 1] == '1' then
     redis.call('PUBLISH', ARGV[3], ARGV[i] .. ',"execution":' .. ARGV[1] .. '}')
   else
@@ -113,13 +133,8 @@ return 1
  * Appends log lines to an execution's list, keeps the newest `max`, and sets the expiry, as
  * one atomic step. KEYS: the list. ARGV: max entries, TTL seconds (0: none), then the lines.
  */
-export const appendLogsScript = new LuaScript(`
--- In slices: Lua's unpack cannot spread more than a few thousand values at once.
-for i = 3, #ARGV, 1000 do
-  redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
-end
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
-if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+export const appendLogsScript = new LuaScript(`${APPEND_LINES}
+appendLines(KEYS[1], 3, #ARGV, tonumber(ARGV[1]), tonumber(ARGV[2]))
 return 1
 `);
 

@@ -61,9 +61,9 @@ export function describeExecutionEvents(ctx: ContractContext): void {
       const ended: Execution = { ...running, state: withState(running.state, 'SUCCESS'), outputs: { n: 1 } };
       const heard: { event: ExecutionEvent; read: Promise<Execution | undefined> }[] = [];
       await ctx.runtime.events.subscribe(created.id, (e) => heard.push({ event: e, read: ctx.runtime.executions.get(created.id) }));
-      await ctx.runtime.executions.save(running, [event(created.id, 'RUNNING')]);
+      await ctx.runtime.executions.save(running, { announce: [event(created.id, 'RUNNING')] });
       await vi.waitFor(() => expect(heard).toHaveLength(1), wait());
-      await ctx.runtime.executions.save(ended, [event(created.id, 'SUCCESS', true)]);
+      await ctx.runtime.executions.save(ended, { announce: [event(created.id, 'SUCCESS', true)] });
       await vi.waitFor(() => expect(heard).toHaveLength(2), wait());
       expect(heard.map((h) => head(h.event))).toEqual([event(created.id, 'RUNNING'), event(created.id, 'SUCCESS', true)]);
       expect((await heard[0]!.read)?.state.current).toBe('RUNNING');
@@ -77,9 +77,9 @@ export function describeExecutionEvents(ctx: ContractContext): void {
       await ctx.runtime.events.subscribe(created.id, (e) => seen.push(e));
       const running: Execution = { ...created, state: withState(created.state, 'RUNNING') };
       await ctx.runtime.executions.save(running);
-      await ctx.runtime.executions.save(running, []);
+      await ctx.runtime.executions.save(running, { announce: [] });
       const ended: Execution = { ...running, state: withState(running.state, 'WARNING') };
-      await ctx.runtime.executions.save(ended, [event(created.id, 'RUNNING'), event(created.id, 'WARNING', true)]);
+      await ctx.runtime.executions.save(ended, { announce: [event(created.id, 'RUNNING'), event(created.id, 'WARNING', true)] });
       await vi.waitFor(() => expect(seen).toHaveLength(2), wait());
       await sleep(ctx.options.quietMs);
       expect(seen.map(head)).toEqual([event(created.id, 'RUNNING'), event(created.id, 'WARNING', true)]);

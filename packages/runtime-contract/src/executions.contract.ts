@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Execution } from '@sluice/engine';
 import { withState } from '@sluice/engine';
-import { anExecution, uniqueTenant } from './builders.js';
+import { aLogEntry, anExecution, uniqueTenant } from './builders.js';
 import type { ContractContext } from './harness.js';
 
 const MINUTE = 60_000;
@@ -22,7 +22,7 @@ function ids(executions: readonly Execution[]): string[] {
   return executions.map((e) => e.id);
 }
 
-/** ExecutionRepository: create, duplicate detection, save, get, search. */
+/** ExecutionRepository: create, duplicate detection, save (with log lines), get, search. */
 export function describeExecutionRepository(ctx: ContractContext): void {
   describe('executions', () => {
     it('gives back a created execution equal to what was stored', async () => {
@@ -46,6 +46,29 @@ export function describeExecutionRepository(ctx: ContractContext): void {
       const running: Execution = { ...execution, state: withState(execution.state, 'RUNNING'), outputs: { done: false } };
       await ctx.runtime.executions.save(running);
       expect(await ctx.runtime.executions.get(execution.id)).toEqual(running);
+    });
+
+    it('stores the log lines given to a save with it, after the lines appended before', async () => {
+      const execution = anExecution({ tenantId: uniqueTenant() });
+      await ctx.runtime.executions.create(execution);
+      const before = aLogEntry(execution.id, { message: 'appended' });
+      await ctx.runtime.logs.append([before]);
+      const lines = [aLogEntry(execution.id, { message: 'one' }), aLogEntry(execution.id, { message: 'two', level: 'WARN' })];
+      const running: Execution = { ...execution, state: withState(execution.state, 'RUNNING') };
+      await ctx.runtime.executions.save(running, { logs: lines });
+      expect(await ctx.runtime.executions.get(execution.id)).toEqual(running);
+      expect(await ctx.runtime.logs.list(execution.id)).toEqual([before, ...lines]);
+    });
+
+    it('refuses a save given a log line of another execution, storing nothing of it', async () => {
+      const execution = anExecution({ tenantId: uniqueTenant() });
+      await ctx.runtime.executions.create(execution);
+      const other = anExecution();
+      const running: Execution = { ...execution, state: withState(execution.state, 'RUNNING') };
+      await expect(ctx.runtime.executions.save(running, { logs: [aLogEntry(execution.id), aLogEntry(other.id)] })).rejects.toThrow(TypeError);
+      expect(await ctx.runtime.executions.get(execution.id)).toEqual(execution);
+      expect(await ctx.runtime.logs.list(execution.id)).toEqual([]);
+      expect(await ctx.runtime.logs.list(other.id)).toEqual([]);
     });
 
     it('answers undefined for an unknown id', async () => {

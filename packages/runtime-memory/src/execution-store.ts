@@ -1,4 +1,4 @@
-import { engineErrors, isTerminated, type Execution, type ExecutionEvent, type ExecutionRepository } from '@sluice/engine';
+import { checkSaveLogs, engineErrors, isTerminated, type Execution, type ExecutionEvent, type ExecutionRepository, type LogEntry } from '@sluice/engine';
 import { inNamespace } from './flow-store.js';
 import { snapshot, type Guard } from './guard.js';
 
@@ -11,6 +11,8 @@ export interface ExecutionStoreOptions {
   readonly maxExecutions?: number;
   /** Called with the id of every dropped execution, to drop its logs with it. */
   readonly onEvict?: (executionId: string) => void;
+  /** Stores the log lines a save carries, before the execution. */
+  readonly appendLogs?: (entries: readonly LogEntry[]) => void;
   /** Delivers the events a save announces, once the execution is stored, with its snapshot. */
   readonly announce?: (events: readonly ExecutionEvent[], saved: Execution) => void;
 }
@@ -52,8 +54,12 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
       enforceRetention();
     },
 
-    async save(execution, announce) {
+    async save(execution, { announce, logs } = {}) {
       guard.check();
+      if (logs && logs.length > 0) {
+        checkSaveLogs(execution.id, logs);
+        options.appendLogs?.(logs);
+      }
       const saved = snapshot(execution);
       const stored = executions.get(execution.id);
       if (stored) stored.execution = saved;

@@ -2,23 +2,30 @@ import { isLevelEnabled } from '@sluice/core';
 import type { LogEntry, LogRepository } from '@sluice/engine';
 import { copy, type Guard } from './guard.js';
 
-/** The log store, plus what the execution store needs to drop an evicted execution's logs. */
+/** The log store, plus what the execution store needs: to store a save's lines, to drop an evicted execution's. */
 export interface MemoryLogStore extends LogRepository {
+  /** Appends at once, with no check of the runtime: the caller, a save, has made it. */
+  push(entries: readonly LogEntry[]): void;
   drop(executionId: string): void;
 }
 
 /** Log entries per execution, in the order appended. */
 export function createLogStore(guard: Guard): MemoryLogStore {
   const logs = new Map<string, LogEntry[]>();
+  const push = (entries: readonly LogEntry[]): void => {
+    for (const entry of entries) {
+      const list = logs.get(entry.executionId) ?? [];
+      list.push(copy(entry));
+      logs.set(entry.executionId, list);
+    }
+  };
   return {
     async append(entries) {
       guard.check();
-      for (const entry of entries) {
-        const list = logs.get(entry.executionId) ?? [];
-        list.push(copy(entry));
-        logs.set(entry.executionId, list);
-      }
+      push(entries);
     },
+
+    push,
 
     async list(executionId, query = {}) {
       guard.check();

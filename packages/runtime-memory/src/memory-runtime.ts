@@ -45,6 +45,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
   const executions = createExecutionStore(guard, {
     ...(options.retention?.maxExecutions === undefined ? {} : { maxExecutions: options.retention.maxExecutions }),
     onEvict: (id) => logs.drop(id),
+    appendLogs: (entries) => logs.push(entries),
     announce: (announced, saved) => events.announce(announced, saved),
   });
   const schedules = createMemorySchedules(guard, options.onScheduleError ? { onError: options.onScheduleError } : {});

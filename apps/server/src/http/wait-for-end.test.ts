@@ -38,7 +38,7 @@ describe('waitForEnd', () => {
     const { runtime, reads, created } = await counted();
     const wait = await waitForEnd(runtime, created.id, 5000);
     const end = ended(created);
-    await runtime.executions.save(end, [{ executionId: created.id, state: 'SUCCESS', terminated: true }]);
+    await runtime.executions.save(end, { announce: [{ executionId: created.id, state: 'SUCCESS', terminated: true }] });
     expect(await wait.promise).toEqual(end);
     expect(reads()).toBe(0);
   });

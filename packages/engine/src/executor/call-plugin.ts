@@ -36,8 +36,12 @@ export async function callWithSignal(options: CallOptions): Promise<unknown> {
     else controller.signal.addEventListener('abort', fail, { once: true });
   });
   // Started in a microtask so a synchronous throw is a rejection like any other; its late
-  // rejection after an abort is expected and must not surface as unhandled.
-  const running = Promise.resolve().then(() => options.call(controller.signal));
+  // rejection after an abort is expected and must not surface as unhandled. A signal that fired
+  // before then (the job's, as the task's start was being saved) means the plugin never starts.
+  const running = Promise.resolve().then(() => {
+    controller.signal.throwIfAborted();
+    return options.call(controller.signal);
+  });
   running.catch(() => undefined);
   aborted.catch(() => undefined);
   try {

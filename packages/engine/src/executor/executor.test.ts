@@ -281,6 +281,64 @@ describe('executor: running tasks', () => {
   });
 });
 
+describe('executor: saves', () => {
+  it('stores a task\'s log lines with the save of its end, in one step, and appends none on its own', async () => {
+    const { runtime, execution } = await setup([task('a', log.type, { message: ['one', 'two'] }), task('b', log.type, { message: 'three' })]);
+    const saved: { state: string; logs: string[] }[] = [];
+    let appends = 0;
+    const executor = createExecutor({
+      runtime: {
+        ...runtime,
+        executions: { ...runtime.executions, save: (e, options) => {
+          saved.push({ state: e.state.current, logs: (options?.logs ?? []).map((l) => l.message) });
+          return runtime.executions.save(e, options);
+        } },
+        logs: { ...runtime.logs, append: (entries) => (appends++, runtime.logs.append(entries)) },
+      },
+      registry, secrets: mapSecrets({}),
+    });
+    await executor.run(execution.id, new AbortController().signal);
+    // Save 1 starts a; save 2 holds a's end and lines and starts b; save 3 holds b's and the end.
+    expect(saved).toEqual([{ state: 'RUNNING', logs: [] }, { state: 'RUNNING', logs: ['one', 'two'] }, { state: 'SUCCESS', logs: ['three'] }]);
+    expect(appends).toBe(0);
+    expect((await runtime.logs.list(execution.id)).map((l) => l.message)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('starts a task only once the save of its start is stored, so every run of a plugin is a recorded attempt', async () => {
+    const { runtime, execution } = await setup([task('a', value.type, { value: 'v' })]);
+    const held: (() => void)[] = [];
+    const executor = createExecutor({
+      runtime: { ...runtime, executions: { ...runtime.executions, save: async (e, options) => {
+        await runtime.executions.save(e, options);
+        await new Promise<void>((release) => held.push(release));
+      } } },
+      registry, secrets: mapSecrets({}),
+    });
+    const running = executor.run(execution.id, new AbortController().signal);
+    await expect.poll(() => held.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls.get(`${execution.id}/a`)).toBeUndefined();
+    held[0]!();
+    await expect.poll(() => held.length).toBe(2);
+    expect(calls.get(`${execution.id}/a`)).toBe(1);
+    held[1]!();
+    expect((await running).state.current).toBe('SUCCESS');
+  });
+
+  it('does not start a task whose start the store refused', async () => {
+    const { runtime, execution } = await setup([task('a', value.type, { value: 'v' })]);
+    const executor = createExecutor({
+      runtime: { ...runtime, executions: { ...runtime.executions, save: async () => {
+        throw new Error('refused');
+      } } },
+      registry, secrets: mapSecrets({}),
+    });
+    await expect(executor.run(execution.id, new AbortController().signal)).rejects.toThrow('refused');
+    expect(calls.get(`${execution.id}/a`)).toBeUndefined();
+    expect((await runtime.executions.get(execution.id))?.state.current).toBe('CREATED');
+  });
+});
+
 describe('executor: shutdown', () => {
   it('leaves the execution RUNNING when the job signal fires, and a later run finishes it', async () => {
     const { runtime, execution, executor } = await setup([task('a', value.type, { value: 'v' }), task('slow', hang.type), task('c', value.type, { value: 'w' })]);
@@ -296,10 +354,13 @@ describe('executor: shutdown', () => {
   });
 
   it('stores the end of a task that finished as the job signal fired, and starts nothing after it', async () => {
-    const { runtime, execution, executor } = await setup([task('a', log.type, { message: 'once' }), task('b', value.type, { value: 'w' })]);
+    // A hundred lines fill the task logger's buffer, so they are stored mid-task, and the end of
+    // `a` waits for that append. The signal fires once the append is done, after a's plugin
+    // returned: a's end is then staged, not saved, when the executor looks at the signal before
+    // `b`. The stop must save it.
+    const lines = Array.from({ length: 100 }, () => 'once');
+    const { runtime, execution, executor } = await setup([task('a', log.type, { message: lines }), task('b', value.type, { value: 'w' })]);
     const job = new AbortController();
-    // The signal fires while a's log line is stored, after its plugin returned: a's end is then
-    // staged, not saved, when the executor looks at the signal before `b`. The stop must save it.
     const aborting = createExecutor({
       runtime: { ...runtime, logs: { ...runtime.logs, append: async (entries) => {
         await runtime.logs.append(entries);
@@ -313,7 +374,7 @@ describe('executor: shutdown', () => {
     expect(runOf(stored, 'b')).toBeUndefined();
     const ended = await executor.run(execution.id, new AbortController().signal);
     expect(ended.state.current).toBe('SUCCESS');
-    expect((await runtime.logs.list(execution.id)).map((l) => l.message)).toEqual(['once']);
+    expect((await runtime.logs.list(execution.id)).map((l) => l.message)).toEqual(lines);
     expect(calls.get(`${execution.id}/b`)).toBe(1);
   });
 });

@@ -20,13 +20,17 @@ export interface TaskRunScope {
   readonly secrets: SecretReader;
   readonly now: () => Date;
   readonly jobSignal: AbortSignal;
+  /** Stores log lines now: a task that logs more than a batch mid-run. */
   readonly appendLogs: (entries: readonly LogEntry[]) => Promise<void>;
   /** The execution with every change so far, saved or staged. */
   readonly execution: () => Execution;
   /** Saves the execution with `taskRun` in it, with every change staged before. */
   readonly commit: (taskRun: TaskRun) => Promise<void>;
-  /** Puts `taskRun` in the execution now; it is saved with the next commit or the execution's end. */
-  readonly stage: (taskRun: TaskRun) => void;
+  /**
+   * Puts `taskRun` in the execution now, and `logs` with it; both are saved, in one step, with
+   * the next commit or the execution's end.
+   */
+  readonly stage: (taskRun: TaskRun, logs?: readonly LogEntry[]) => void;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -106,9 +110,9 @@ export async function runTask(scope: TaskRunScope, previous: TaskRun | undefined
     logger.error(messageOf(error));
     state = failedState(task);
   }
-  // The logs are stored before the end that follows them is; the end is saved with what comes next.
-  await logger.flush();
-  scope.stage(endTaskRun(taskRun, state, outputs, now()));
+  // The lines go with the end that follows them: both are stored by the next save, in one step.
+  const logs = await logger.take();
+  scope.stage(endTaskRun(taskRun, state, outputs, now()), logs);
   return state;
 }
 
@@ -122,13 +126,13 @@ async function evaluateRunIf(scope: TaskRunScope, taskRun: TaskRun, functions: E
     return 'SKIPPED';
   } catch (error) {
     const execution = scope.execution();
-    await scope.appendLogs([{
+    const line: LogEntry = {
       tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id,
       taskId: task.id, taskRunId: taskRun.id, timestamp: now().toISOString(), level: 'ERROR',
       message: scope.secrets.mask(`runIf of task '${task.id}' failed: ${messageOf(error)}`),
-    }]);
+    };
     const state = failedState(task);
-    scope.stage(endTaskRun(taskRun, state, {}, now()));
+    scope.stage(endTaskRun(taskRun, state, {}, now()), [line]);
     return state;
   }
 }

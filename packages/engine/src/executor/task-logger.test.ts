@@ -70,6 +70,24 @@ describe('task logger', () => {
     await expect(logger.flush()).rejects.toThrow('store down');
   });
 
+  it('hands the rest over on take, masked, once the batches stored mid-task are in', async () => {
+    const { logger, stored, secrets } = setup({ maxBuffer: 2 });
+    logger.info('a');
+    logger.info('b');
+    logger.info('c with s3cret');
+    secrets.add('s3cret');
+    const rest = await logger.take();
+    expect(stored.map((batch) => batch.map((e) => e.message))).toEqual([['a', 'b']]);
+    expect(rest.map((e) => e.message)).toEqual(['c with ******']);
+    expect(await logger.take()).toEqual([]);
+  });
+
+  it('reports a failed batch on take', async () => {
+    const { logger } = setup({ maxBuffer: 1, fail: true });
+    logger.info('a');
+    await expect(logger.take()).rejects.toThrow('store down');
+  });
+
   it('reads a task logLevel', () => {
     expect(minLevelOf('warn')).toBe('WARN');
     expect(minLevelOf('LOUD')).toBeUndefined();

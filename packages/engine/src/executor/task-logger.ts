@@ -1,10 +1,15 @@
 import { LOG_LEVELS, isLevelEnabled, pluginLoggerFrom, type LogLevel, type PluginLogger } from '@sluice/core';
 import type { LogEntry } from '../model/execution.js';
 
-/** A plugin logger that buffers {@link LogEntry} records and stores them on {@link TaskLogger.flush}. */
+/** A plugin logger that buffers {@link LogEntry} records, for its task run's end to store. */
 export interface TaskLogger extends PluginLogger {
   /** Stores every buffered line; rejects if an earlier background flush failed. */
   flush(): Promise<void>;
+  /**
+   * Hands over every buffered line, masked, for the caller to store (with the save of the task
+   * run's end), once the background flushes have stored theirs; rejects if one of them failed.
+   */
+  take(): Promise<readonly LogEntry[]>;
 }
 
 /** Options of {@link createTaskLogger}. */
@@ -35,9 +40,13 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
   let chain: Promise<void> = Promise.resolve();
   let failure: unknown;
 
-  const drain = (): Promise<void> => {
+  const takeBuffer = (): LogEntry[] => {
     const entries = buffer.map((entry) => ({ ...entry, message: options.mask(entry.message) }));
     buffer = [];
+    return entries;
+  };
+  const drain = (): Promise<void> => {
+    const entries = takeBuffer();
     if (entries.length === 0) return chain;
     chain = chain.then(() => options.append(entries)).catch((error: unknown) => {
       failure ??= error;
@@ -53,15 +62,24 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
     if (buffer.length >= maxBuffer) void drain();
   };
 
+  const rethrow = (): void => {
+    if (failure === undefined) return;
+    const error = failure;
+    failure = undefined;
+    throw error;
+  };
+
   return {
     ...pluginLoggerFrom(log),
     async flush() {
       await drain();
-      if (failure !== undefined) {
-        const error = failure;
-        failure = undefined;
-        throw error;
-      }
+      rethrow();
+    },
+    async take() {
+      // Lines written before these were handed to `append` first; they must be stored first.
+      await chain;
+      rethrow();
+      return takeBuffer();
     },
   };
 }

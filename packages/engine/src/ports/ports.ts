@@ -69,18 +69,28 @@ export interface Page<T> {
   readonly total: number;
 }
 
+/** What {@link ExecutionRepository.save} stores and publishes with an execution. */
+export interface SaveOptions {
+  /** Published on the runtime's events once the execution is stored, in order. */
+  readonly announce?: readonly ExecutionEvent[];
+  /** Log lines of this execution (only), appended to its logs before it is stored, in order. */
+  readonly logs?: readonly LogEntry[];
+}
+
 /** Executions, newest first in searches. */
 export interface ExecutionRepository {
   /** Stores a new execution; rejects with `RUNTIME_DUPLICATE_EXECUTION` when the id exists. */
   create(execution: Execution): Promise<void>;
   /**
-   * Replaces a stored execution (the single worker holding its job is the only writer), then
-   * publishes `announce` on the runtime's events, in order. The events go out only once the
-   * execution is stored, and not at all when it was not, so a listener that hears one and reads
-   * the execution finds the state it announced. Runtimes send both in one round trip where they
-   * can; a terminal event may carry the saved execution (`ExecutionEvent.execution`).
+   * Replaces a stored execution (the single worker holding its job is the only writer), with
+   * `options.logs` appended to its logs first and `options.announce` published after, in one
+   * step: the events go out only once the execution is stored, and not at all when it was not,
+   * so a listener that hears one and reads the execution finds the state it announced; a reader
+   * that finds the saved state finds the log lines stored with it. Runtimes send it all in one
+   * round trip where they can; a terminal event may carry the saved execution
+   * (`ExecutionEvent.execution`).
    */
-  save(execution: Execution, announce?: readonly ExecutionEvent[]): Promise<void>;
+  save(execution: Execution, options?: SaveOptions): Promise<void>;
   get(id: string): Promise<Execution | undefined>;
   search(query: ExecutionQuery): Promise<Page<Execution>>;
 }
