@@ -44,6 +44,10 @@ export function createApp(s: ServerContext, credentials: Credentials): Koa {
     if (ctx.status === 404) problem(ctx, 404, 'no such route');
     else if (ctx.status === 405) problem(ctx, 405, `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}`);
   });
+  // The public routes (the webhook) are matched first, among themselves: a webhook is answered
+  // without matching its path against every API route. What they do not answer (another path,
+  // or a method the path lacks) goes on to the full router, which answers 404 or 405.
+  app.use(publicRouter.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
