@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_URL, auth, eventually, startServer, uniquePrefix, type ServerProcess } from './support/server-process.js';
+import { RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
+import { auth, eventually, startServer, type ServerProcess } from './support/server-process.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEY = 'greeting-e2e-key-123456';
@@ -43,23 +44,22 @@ function pluginsFolder(): string {
   return dir;
 }
 
-const runtimes = [
-  { name: 'bullmq', env: () => ({ REDIS_URL, SLUICE_REDIS_PREFIX: uniquePrefix('plugin') }) },
-  { name: 'memory', env: () => ({}) },
-] as const;
-
-describe.each(runtimes)('a third-party plugin from SLUICE_PLUGINS_DIR on the $name runtime', ({ env }) => {
+// Each with its own Redis prefix or data folder, deleted afterwards.
+describe.each(RUNTIMES)('a third-party plugin from SLUICE_PLUGINS_DIR on the $name runtime', ({ make }) => {
   let server: ServerProcess;
   let plugins: string;
+  let runtime: RuntimeSetup | undefined;
   const call = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, init);
 
   beforeAll(async () => {
     plugins = pluginsFolder();
-    server = await startServer(['server', 'standalone'], { ...env(), SLUICE_PLUGINS_DIR: plugins });
+    runtime = make('plugin');
+    server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_PLUGINS_DIR: plugins });
   });
   afterAll(async () => {
     expect(await server?.stop()).toBe(0);
     if (plugins) rmSync(plugins, { recursive: true, force: true });
+    await runtime?.cleanup();
   });
 
   it('is loaded at start and listed by the API with its schemas', async () => {
