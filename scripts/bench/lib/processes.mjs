@@ -121,16 +121,16 @@ function track(name, child, { keepLines = 200 } = {}) {
 }
 
 /**
- * Starts `node apps/server/dist/cli.js ...args` and waits for its "listening" line (or the
+ * Starts `node apps/server/dist/cli.js ...args` (`cli`: of another checkout) and waits for its "listening" line (or the
  * worker's "consuming" line), then for `readyLine` if given (a server logs one line per webhook
  * after "listening": with thousands of flows that takes a while, and load sent meanwhile would
  * compete with it). `timeoutMs` bounds the whole start; `onWait(elapsedMs, proc)` is called every
  * `waitReportMs` until then, so a long start can say what it is doing. Returns the process with
  * its `url` and `readyMs` (spawn to the last line waited for).
  */
-export async function startSluice(name, args, env, { cwd, nodeArgs = [], timeoutMs = 30_000, readyLine, onWait, waitReportMs = 5000 } = {}) {
+export async function startSluice(name, args, env, { cwd, cli = CLI, nodeArgs = [], timeoutMs = 30_000, readyLine, onWait, waitReportMs = 5000 } = {}) {
   const spawnedAt = Date.now();
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, cli, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', SLUICE_LOG_LEVEL: 'info', SLUICE_SHUTDOWN_GRACE_MS: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
