@@ -7,14 +7,7 @@ import type { IncomingMessage } from 'node:http';
  */
 export function headersOf(req: IncomingMessage): Record<string, string[]> {
   const out = Object.create(null) as Record<string, string[]>;
-  // One pass over the raw pairs: `headersDistinct` builds the same map, then it had to be copied.
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    const values = out[name];
-    if (values) values.push(raw[i + 1]!);
-    else out[name] = [raw[i + 1]!];
-  }
+  for (const [name, values] of Object.entries(req.headersDistinct)) if (values) out[name] = values;
   return out;
 }
 
