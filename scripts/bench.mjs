@@ -24,9 +24,10 @@
 //     (a payload round also ends once it has sent that many MB of bodies)
 //   BENCH_TEN_TASKS_ROUNDS=3 BENCH_TEN_TASKS_WARMUP_REQUESTS=1000
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { seedFlowsFolder } from './bench/lib/flows.mjs';
 import { closeAgent } from './bench/lib/http.mjs';
 import { root, versionOf } from './bench/lib/modules.mjs';
 import { CLI, interruptCleanup, killAll, onInterrupt } from './bench/lib/processes.mjs';
@@ -98,14 +99,7 @@ const progress = (message) => process.stderr.write(`bench: ${message} (${((Date.
 
 // The flows the server loads: the seed flow as shipped, and a copy whose trigger waits for the
 // end of the execution (the latency scenario).
-const tmpDir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
-const flowsDir = join(tmpDir, 'flows');
-mkdirSync(flowsDir);
-const seedFlow = readFileSync(join(root, 'apps/server/examples/flows/company.team.trigger.yaml'), 'utf8');
-writeFileSync(join(flowsDir, 'company.team.trigger.yaml'), seedFlow);
-const waitFlow = seedFlow.replace(/^id: trigger$/m, 'id: trigger_wait').replace(/^(\s+)key: (\S+)$/m, '$1key: $2\n$1wait: true');
-if (!waitFlow.includes('wait: true') || !waitFlow.includes('id: trigger_wait')) throw new Error('bench: could not derive the wait: true copy of the seed flow');
-writeFileSync(join(flowsDir, 'company.team.trigger_wait.yaml'), waitFlow);
+const { tmpDir, flowsDir, seedFlow } = seedFlowsFolder('bench');
 if (config.cpuProfDir) mkdirSync(config.cpuProfDir, { recursive: true });
 
 const ctx = { config, root, tmpDir, flowsDir, seedFlow, body: webhookBody(config.bodyBytes), progress };

@@ -16,12 +16,11 @@
 //     (A and B may then be the same checkout)
 // Checkouts are built with `pnpm build` first; a second one is easiest as a git worktree
 // (`git worktree add /tmp/base <commit> && cd /tmp/base && pnpm install --frozen-lockfile && pnpm build`).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { seedFlowsFolder } from './lib/flows.mjs';
 import { closeAgent } from './lib/http.mjs';
 import { median, percentile, runLoad } from './lib/measure.mjs';
-import { root } from './lib/modules.mjs';
 import { interruptCleanup, killAll, startSluice } from './lib/processes.mjs';
 import { deletePendingPrefixes, deletePrefix, REDIS_URL, uniquePrefix } from './lib/redis.mjs';
 import { WEBHOOK_KEY, webhookBody } from './lib/stacks.mjs';
@@ -51,12 +50,7 @@ const warmupRequests = Number(process.env.PAIRED_WARMUP_REQUESTS ?? 5000);
 const roundMs = (mode) => Number(process.env.PAIRED_ROUND_MS ?? (mode === 'latency' ? 1500 : 2000));
 const progress = (message) => process.stderr.write(`paired: ${message}\n`);
 
-const tmpDir = mkdtempSync(join(tmpdir(), 'sluice-paired-'));
-const flowsDir = join(tmpDir, 'flows');
-mkdirSync(flowsDir);
-const seed = readFileSync(join(root, 'apps/server/examples/flows/company.team.trigger.yaml'), 'utf8');
-writeFileSync(join(flowsDir, 'company.team.trigger.yaml'), seed);
-writeFileSync(join(flowsDir, 'company.team.trigger_wait.yaml'), seed.replace(/^id: trigger$/m, 'id: trigger_wait').replace(/^(\s+)key: (\S+)$/m, '$1key: $2\n$1wait: true'));
+const { tmpDir, flowsDir } = seedFlowsFolder('paired');
 const body = webhookBody();
 
 /** One side's processes for `mode`, with the request the load generator sends. */

@@ -4,24 +4,17 @@
 // Koa + BullMQ baseline, read with MONITOR and filtered by each stack's unique key prefix.
 // MONITOR slows Redis for everyone while it runs, so this sends a handful of requests, no load.
 //   pnpm build && node scripts/bench/redis-trace.mjs [--wait] [--verbose]
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { seedFlowsFolder } from './lib/flows.mjs';
 import { closeAgent, request } from './lib/http.mjs';
-import { root } from './lib/modules.mjs';
 import { killAll } from './lib/processes.mjs';
 import { redisClient } from './lib/redis.mjs';
 import { startBaseline, startSluiceBullmq, webhookBody } from './lib/stacks.mjs';
 
 const wait = process.argv.includes('--wait');
 const verbose = process.argv.includes('--verbose');
-const tmpDir = mkdtempSync(join(tmpdir(), 'sluice-trace-'));
-const flowsDir = join(tmpDir, 'flows');
-mkdirSync(flowsDir);
-const seed = readFileSync(join(root, 'apps/server/examples/flows/company.team.trigger.yaml'), 'utf8');
-writeFileSync(join(flowsDir, 'company.team.trigger.yaml'), seed);
-writeFileSync(join(flowsDir, 'company.team.trigger_wait.yaml'), seed.replace(/^id: trigger$/m, 'id: trigger_wait').replace(/^(\s+)key: (\S+)$/m, '$1key: $2\n$1wait: true'));
+const { tmpDir, flowsDir } = seedFlowsFolder('trace');
 const ctx = { config: { concurrency: 50, pollMs: 50 }, tmpDir, flowsDir, progress: () => undefined };
 const body = webhookBody();
 const bound = setTimeout(() => { process.stderr.write('redis-trace: 60 s bound reached\n'); killAll(); process.exit(1); }, 60_000);

@@ -1,8 +1,27 @@
 // Flow folders (SLUICE_FLOWS_DIR) for scenarios that need flows of their own, written under the
 // run's temporary folder: copies of the seed flow, each with its own id and webhook key.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { root } from './modules.mjs';
+
+/**
+ * A new temporary folder (`sluice-<name>-*`) with a `flows` folder holding the seed flow as
+ * shipped and `trigger_wait`, a copy whose webhook waits for the execution's end (`wait: true`).
+ * Throws if the copy cannot be derived (the seed's id or key line changed).
+ */
+export function seedFlowsFolder(name) {
+  const tmpDir = mkdtempSync(join(tmpdir(), `sluice-${name}-`));
+  const flowsDir = join(tmpDir, 'flows');
+  mkdirSync(flowsDir);
+  const seedFlow = readFileSync(join(root, 'apps/server/examples/flows/company.team.trigger.yaml'), 'utf8');
+  writeFileSync(join(flowsDir, 'company.team.trigger.yaml'), seedFlow);
+  const waitFlow = seedFlow.replace(/^id: trigger$/m, 'id: trigger_wait').replace(/^(\s+)key: (\S+)$/m, '$1key: $2\n$1wait: true');
+  if (!waitFlow.includes('wait: true') || !waitFlow.includes('id: trigger_wait')) throw new Error('bench: could not derive the wait: true copy of the seed flow');
+  writeFileSync(join(flowsDir, 'company.team.trigger_wait.yaml'), waitFlow);
+  return { tmpDir, flowsDir, seedFlow };
+}
 
 /** A new, empty flows folder of the run. */
 export function flowsFolder(ctx, name) {
