@@ -20,15 +20,15 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { seedFlowsFolder } from './lib/flows.mjs';
 import { closeAgent } from './lib/http.mjs';
-import { median, percentile, runLoad } from './lib/measure.mjs';
-import { interruptCleanup, killAll, startSluice } from './lib/processes.mjs';
-import { deletePendingPrefixes, deletePrefix, REDIS_URL, uniquePrefix } from './lib/redis.mjs';
-import { WEBHOOK_KEY, webhookBody } from './lib/stacks.mjs';
+import { median, pairedRatio, percentile, problemsOf, runLoad, withCpu } from './lib/measure.mjs';
+import { interruptCleanup, killAll } from './lib/processes.mjs';
+import { deletePendingPrefixes } from './lib/redis.mjs';
+import { startSluiceBullmq, webhookBody, withStacks } from './lib/stacks.mjs';
 
 const MODES = {
-  latency: { worker: true, flowId: 'trigger_wait', connections: 1, metric: 'p50 ms', lowerIsBetter: true },
-  waits: { worker: true, flowId: 'trigger_wait', connections: 50, metric: 'exec/s' },
-  ingestion: { worker: false, flowId: 'trigger', connections: 50, metric: 'req/s' },
+  latency: { worker: true, request: 'wait', connections: 1, metric: 'p50 ms', lowerIsBetter: true },
+  waits: { worker: true, request: 'wait', connections: 50, metric: 'exec/s' },
+  ingestion: { worker: false, request: 'ingest', connections: 50, metric: 'req/s' },
 };
 const [pathA, pathB, ...asked] = process.argv.slice(2);
 const modes = asked.length > 0 ? asked : Object.keys(MODES);
@@ -51,59 +51,40 @@ const roundMs = (mode) => Number(process.env.PAIRED_ROUND_MS ?? (mode === 'laten
 const progress = (message) => process.stderr.write(`paired: ${message}\n`);
 
 const { tmpDir, flowsDir } = seedFlowsFolder('paired');
-const body = webhookBody();
+const ctx = { config: { concurrency: 50 }, tmpDir, flowsDir, body: webhookBody(), progress };
 
-/** One side's processes for `mode`, with the request the load generator sends. */
-async function startSide(side, mode) {
-  const { worker, flowId, connections } = MODES[mode];
-  const prefix = uniquePrefix(`paired-${side.id.toLowerCase()}`);
-  const env = { REDIS_URL, SLUICE_REDIS_PREFIX: prefix, SLUICE_FLOWS_DIR: flowsDir, SLUICE_DATA_DIR: join(tmpDir, `data-${side.id}`), SLUICE_USERNAME: 'paired', SLUICE_PASSWORD: 'paired-password', SLUICE_WORKER_CONCURRENCY: '50' };
-  const options = { cwd: tmpDir, cli: side.cli, nodeArgs: side.nodeArgs };
-  const processes = [await startSluice(`${side.id} webserver`, ['server', 'webserver'], env, options)];
-  if (worker) processes.push(await startSluice(`${side.id} worker`, ['worker'], env, options));
-  const load = {
-    url: `${processes[0].url}/api/v1/main/executions/webhook/company.team/${flowId}/${WEBHOOK_KEY}`, method: 'POST',
-    headers: { 'content-type': 'application/json' }, body, connections, ...(worker ? { expect: '"current":"SUCCESS"' } : {}),
-  };
-  return { ...side, prefix, processes, load, cpuMs: () => processes.reduce((sum, p) => sum + p.cpuMs(), 0) };
-}
-
-async function measure(stack, durationMs, maxRequests, connections = stack.load.connections) {
-  const before = stack.cpuMs();
-  const result = await runLoad({ ...stack.load, connections, durationMs, maxRequests });
-  const bad = Object.entries(result.statuses).filter(([code]) => Number(code) < 200 || Number(code) >= 300);
-  if (bad.length > 0 || result.mismatched > 0) throw new Error(`paired: ${stack.id} answered ${JSON.stringify(result.statuses)}, ${result.mismatched} unexpected bodies`);
-  return { rate: result.rate, p50: percentile(result.latencies, 50), cpuMsPerOp: (stack.cpuMs() - before) / result.ok };
+/** One measured run of `stack`'s request for `mode`; throws on any answer the bench counts as a problem. */
+async function measure(stack, mode, durationMs, maxRequests, connections = MODES[mode].connections) {
+  const { value: result, cpuMs } = await withCpu(stack, () => runLoad({ ...stack[MODES[mode].request], body: ctx.body, connections, durationMs, maxRequests }));
+  const problems = problemsOf(stack.id, result);
+  if (problems.length > 0) throw new Error(`paired: ${problems.join('; ')}`);
+  return { rate: result.rate, p50: percentile(result.latencies, 50), cpuMsPerOp: cpuMs / result.ok };
 }
 
 async function runMode(mode) {
-  const { metric, lowerIsBetter } = MODES[mode];
-  const stacks = [];
-  try {
-    for (const side of sides) stacks.push(await startSide(side, mode));
+  const { worker, metric, lowerIsBetter } = MODES[mode];
+  const starters = sides.map((side) => () => startSluiceBullmq(ctx, mode, { worker, id: side.id, label: side.id, cli: side.cli, nodeArgs: side.nodeArgs }));
+  const { value: results, stopped } = await withStacks(ctx, mode, starters, async (stacks) => {
     for (const stack of stacks) {
       progress(`${mode}: warm-up ${stack.id}`);
-      await measure(stack, 4000, warmupRequests, 50);
+      await measure(stack, mode, 4000, warmupRequests, 50);
     }
-    const results = { A: [], B: [] };
+    const byId = { A: [], B: [] };
     for (let r = 0; r < rounds; r++) {
       for (const stack of r % 2 === 0 ? stacks : [...stacks].reverse()) {
         progress(`${mode}: round ${r + 1}/${rounds} ${stack.id}`);
-        results[stack.id].push(await measure(stack, roundMs(mode)));
+        byId[stack.id].push(await measure(stack, mode, roundMs(mode)));
       }
     }
-    const value = (x) => (lowerIsBetter ? x.p50 : x.rate);
-    const ratio = (pick) => median(results.B.map((b, i) => pick(b) / pick(results.A[i])));
-    const side = (id) => {
-      const runs = results[id];
-      const rss = stacks.find((s) => s.id === id).processes.map((p) => Math.round(p.memory().peakRssMb)).join('+');
-      return `${id} ${median(runs.map(value)).toFixed(lowerIsBetter ? 2 : 0)} ${metric}, ${median(runs.map((x) => x.cpuMsPerOp)).toFixed(3)} CPU ms/op, peak RSS ${rss} MB`;
-    };
-    return `${mode.padEnd(9)} ${side('A')} | ${side('B')} | B/A ${ratio(value).toFixed(3)} (${lowerIsBetter ? 'below' : 'above'} 1 is better), CPU B/A ${ratio((x) => x.cpuMsPerOp).toFixed(3)}`;
-  } finally {
-    await Promise.all(stacks.flatMap((s) => s.processes.map((p) => p.stop(3000))));
-    for (const s of stacks) await deletePrefix(s.prefix);
-  }
+    return byId;
+  });
+  const value = (x) => (lowerIsBetter ? x.p50 : x.rate);
+  const side = (id) => {
+    const runs = results[id];
+    const rss = Object.values(stopped[id]?.peakRssMb ?? {}).join('+');
+    return `${id} ${median(runs.map(value)).toFixed(lowerIsBetter ? 2 : 0)} ${metric}, ${median(runs.map((x) => x.cpuMsPerOp)).toFixed(3)} CPU ms/op, peak RSS ${rss} MB`;
+  };
+  return `${mode.padEnd(9)} ${side('A')} | ${side('B')} | B/A ${pairedRatio(results.B, results.A, value).toFixed(3)} (${lowerIsBetter ? 'below' : 'above'} 1 is better), CPU B/A ${pairedRatio(results.B, results.A, (x) => x.cpuMsPerOp).toFixed(3)}`;
 }
 
 // Bounded like the bench: every start, load run and stop has its own limit; this bounds the whole.

@@ -102,8 +102,11 @@ async function stopAll(processes) {
   await Promise.all(processes.map((p) => p.stop(p.stopGraceMs)));
 }
 
-/** Sluice on BullMQ: one webserver, and one worker (concurrency 50) when `worker`. */
-export async function startSluiceBullmq(ctx, scenario, { worker, flowsDir = ctx.flowsDir, hooks = SEED_HOOKS, id = 'sluice-bullmq', label = 'Sluice, BullMQ', startTimeoutMs = 30_000 }) {
+/**
+ * Sluice on BullMQ: one webserver, and one worker (concurrency 50) when `worker`. `cli` runs
+ * another checkout's build, and `nodeArgs` are node flags of this stack (scripts/bench/paired.mjs).
+ */
+export async function startSluiceBullmq(ctx, scenario, { worker, flowsDir = ctx.flowsDir, hooks = SEED_HOOKS, id = 'sluice-bullmq', label = 'Sluice, BullMQ', startTimeoutMs = 30_000, cli, nodeArgs = [] }) {
   const prefix = uniquePrefix('sluice');
   const env = {
     REDIS_URL, SLUICE_REDIS_PREFIX: prefix, SLUICE_FLOWS_DIR: flowsDir, SLUICE_DATA_DIR: join(ctx.tmpDir, 'data'),
@@ -124,12 +127,12 @@ export async function startSluiceBullmq(ctx, scenario, { worker, flowsDir = ctx.
   };
   const starting = { timeoutMs: startTimeoutMs, onWait: startReporter(ctx, scenario, label, () => flowsStored(prefix)) };
   try {
-    const web = await startSluice('sluice webserver', ['server', 'webserver'], env, { cwd: ctx.tmpDir, nodeArgs: nodeArgsFor(ctx, scenario, `${id}-webserver`), readyLine: SERVER_READY, ...starting });
+    const web = await startSluice('sluice webserver', ['server', 'webserver'], env, { cwd: ctx.tmpDir, cli, nodeArgs: [...nodeArgs, ...nodeArgsFor(ctx, scenario, `${id}-webserver`)], readyLine: SERVER_READY, ...starting });
     web.role = 'webserver';
     web.stopGraceMs = ctx.config.cpuProfDir ? 10_000 : 3000;
     processes.push(web);
     if (worker) {
-      const w = await startSluice('sluice worker', ['worker'], env, { cwd: ctx.tmpDir, nodeArgs: nodeArgsFor(ctx, scenario, `${id}-worker`), ...starting });
+      const w = await startSluice('sluice worker', ['worker'], env, { cwd: ctx.tmpDir, cli, nodeArgs: [...nodeArgs, ...nodeArgsFor(ctx, scenario, `${id}-worker`)], ...starting });
       w.role = 'worker';
       w.stopGraceMs = web.stopGraceMs;
       processes.push(w);
