@@ -1,20 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRegistry, parseFlow, type FlowRepository, type Runtime } from '@sluice/engine';
+import type { FlowRepository, Runtime } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
-import logPlugin from '@sluice/plugin-core-log';
+import { saveFlowYaml } from '../../test/flows.js';
 import { createFlowIndex, type FlowIndex } from './flow-index.js';
 
-const registry = createRegistry([
-  { pkg: logPlugin, info: { name: '@sluice/plugin-core-log', version: '0', path: '', types: ['io.kestra.plugin.core.log.Log'] } },
-]);
 const yaml = (id: string, message = 'hi') => `id: ${id}\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`;
-
-async function save(flows: FlowRepository, id: string, message?: string) {
-  const source = yaml(id, message);
-  const parsed = parseFlow(source, registry);
-  if (!parsed.ok) throw new Error('bad flow');
-  return flows.save({ ...parsed.flow, source });
-}
+const save = (flows: FlowRepository, id: string, message?: string) => saveFlowYaml(flows, yaml(id, message));
 
 const opened: { runtime: Runtime; index?: FlowIndex }[] = [];
 afterEach(async () => {

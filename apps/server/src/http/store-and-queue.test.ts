@@ -1,20 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createExecution, createExecutor, createRegistry, engineErrors, mapSecrets, parseFlow, type Runtime } from '@sluice/engine';
+import { createExecution, createExecutor, engineErrors, mapSecrets, type Runtime } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
-import logPlugin from '@sluice/plugin-core-log';
+import { logRegistry as registry, saveFlowYaml } from '../../test/flows.js';
 import { storeAndQueue } from './store-and-queue.js';
 
-const registry = createRegistry([
-  { pkg: logPlugin, info: { name: '@sluice/plugin-core-log', version: '0', path: '', types: ['io.kestra.plugin.core.log.Log'] } },
-]);
 const yaml = 'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
 
 async function newExecution(runtime: Runtime) {
-  const parsed = parseFlow(yaml, registry);
-  if (!parsed.ok) throw new Error('bad flow');
-  const flow = await runtime.flows.save({ ...parsed.flow, source: yaml });
-  return createExecution({ flow, from: 'api' });
+  return createExecution({ flow: await saveFlowYaml(runtime.flows, yaml), from: 'api' });
 }
 
 const logger = pino({ level: 'silent' });

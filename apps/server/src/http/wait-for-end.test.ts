@@ -1,12 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createExecution, createRegistry, parseFlow, withState, type Execution, type Runtime } from '@sluice/engine';
+import { createExecution, withState, type Execution, type Runtime } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
-import logPlugin from '@sluice/plugin-core-log';
+import { saveFlowYaml } from '../../test/flows.js';
 import { waitForEnd } from './wait-for-end.js';
 
-const registry = createRegistry([
-  { pkg: logPlugin, info: { name: '@sluice/plugin-core-log', version: '0', path: '', types: ['io.kestra.plugin.core.log.Log'] } },
-]);
 const yaml = 'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
 
 const runtimes: Runtime[] = [];
@@ -19,9 +16,7 @@ async function counted(): Promise<{ runtime: Runtime; reads: () => number; creat
   const runtime = createMemoryRuntime();
   runtimes.push(runtime);
   let reads = 0;
-  const parsed = parseFlow(yaml, registry);
-  if (!parsed.ok) throw new Error('bad flow');
-  const created = createExecution({ flow: await runtime.flows.save({ ...parsed.flow, source: yaml }) });
+  const created = createExecution({ flow: await saveFlowYaml(runtime.flows, yaml) });
   await runtime.executions.create(created);
   const get = runtime.executions.get.bind(runtime.executions);
   return {

@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
-import { createRegistry, mapSecrets, parseFlow, scheduleExecutionId, type Runtime } from '@sluice/engine';
+import { createRegistry, mapSecrets, scheduleExecutionId, type Runtime } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
 import schedulePlugin from '@sluice/plugin-trigger-schedule';
-import logPlugin from '@sluice/plugin-core-log';
+import { LOG_PLUGIN, saveFlowYaml } from '../../test/flows.js';
 import { createMetrics } from '../metrics.js';
 import type { ServerContext } from '../server-context.js';
 import { handleTick, startSchedules, type Schedules } from './schedules.js';
 
 const registry = createRegistry([
   { pkg: schedulePlugin, info: { name: '@sluice/plugin-trigger-schedule', version: '0', path: '', types: ['io.kestra.plugin.core.trigger.Schedule'] } },
-  { pkg: logPlugin, info: { name: '@sluice/plugin-core-log', version: '0', path: '', types: ['io.kestra.plugin.core.log.Log'] } },
+  LOG_PLUGIN,
 ]);
 
 const flowYaml = (id: string, { cron = '0 0 * * *', disabled = false, triggerDisabled = false } = {}) => `id: ${id}
@@ -25,11 +25,7 @@ triggers:
     cron: "${cron}"
 ${cron.split(' ').length === 6 ? '    withSeconds: true\n' : ''}${triggerDisabled ? '    disabled: true\n' : ''}`;
 
-async function save(runtime: Runtime, yaml: string) {
-  const parsed = parseFlow(yaml, registry);
-  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
-  return runtime.flows.save({ ...parsed.flow, source: yaml });
-}
+const save = (runtime: Runtime, yaml: string) => saveFlowYaml(runtime.flows, yaml, registry);
 
 function context(runtime: Runtime): ServerContext {
   return {
