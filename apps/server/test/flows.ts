@@ -18,3 +18,31 @@ export async function saveFlowYaml(flows: Pick<FlowRepository, 'save'>, yaml: st
   if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
   return flows.save({ ...parsed.flow, source: yaml });
 }
+
+/**
+ * `flows` as a process sees them that counts its full listings and can be made to miss every
+ * change notice (`deafen`): then only a periodic pass over every flow brings changes in.
+ */
+export function countingFlows(flows: FlowRepository): { flows: FlowRepository; lists: () => number; deafen: () => void } {
+  let lists = 0;
+  let deaf = false;
+  return {
+    flows: {
+      save: (flow) => flows.save(flow),
+      get: (key) => flows.get(key),
+      getRevision: (key, revision) => flows.getRevision(key, revision),
+      revisions: (key) => flows.revisions(key),
+      delete: (key) => flows.delete(key),
+      version: (tenantId) => flows.version(tenantId),
+      list: (tenantId, namespace) => {
+        lists++;
+        return flows.list(tenantId, namespace);
+      },
+      watch: (listener) => flows.watch((change) => (deaf ? undefined : listener(change))),
+    },
+    lists: () => lists,
+    deafen: () => {
+      deaf = true;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlowRepository, Runtime } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
-import { saveFlowYaml } from '../../test/flows.js';
+import { countingFlows, saveFlowYaml } from '../../test/flows.js';
 import { createFlowIndex, type FlowIndex } from './flow-index.js';
 
 const yaml = (id: string, message = 'hi') => `id: ${id}\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`;
@@ -15,26 +15,12 @@ afterEach(async () => {
   }
 });
 
-/** A memory runtime whose flows count `list` calls and can be made to miss change notices. */
+/** A memory runtime, and its flows as a process sees them that counts listings and can miss notices. */
 function setup() {
   const runtime = createMemoryRuntime();
   const entry: { runtime: Runtime; index?: FlowIndex } = { runtime };
   opened.push(entry);
-  let lists = 0;
-  let deaf = false;
-  const flows: FlowRepository = {
-    ...runtime.flows,
-    save: runtime.flows.save.bind(runtime.flows),
-    get: runtime.flows.get.bind(runtime.flows),
-    version: runtime.flows.version.bind(runtime.flows),
-    list: (tenant, namespace) => {
-      lists++;
-      return runtime.flows.list(tenant, namespace);
-    },
-    // A process that misses every notice: only the periodic reload can bring changes in.
-    watch: (listener) => runtime.flows.watch((change) => (deaf ? undefined : listener(change))),
-  };
-  return { runtime, entry, flows, lists: () => lists, deafen: () => (deaf = true) };
+  return { runtime, entry, ...countingFlows(runtime.flows) };
 }
 
 describe('flow index', () => {

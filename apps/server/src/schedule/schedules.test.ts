@@ -3,7 +3,7 @@ import pino from 'pino';
 import { createRegistry, mapSecrets, scheduleExecutionId, type Runtime } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
 import schedulePlugin from '@sluice/plugin-trigger-schedule';
-import { LOG_PLUGIN, saveFlowYaml } from '../../test/flows.js';
+import { countingFlows, LOG_PLUGIN, saveFlowYaml } from '../../test/flows.js';
 import { createMetrics } from '../metrics.js';
 import type { ServerContext } from '../server-context.js';
 import { handleTick, startSchedules, type Schedules } from './schedules.js';
@@ -86,34 +86,26 @@ describe('startSchedules', () => {
   it('resyncs by listing every flow only when their version moved, or every so many periods', async () => {
     const runtime = createMemoryRuntime();
     await save(runtime, flowYaml('a'));
-    let lists = 0;
-    let deaf = false;
-    const flows = {
-      ...runtime.flows,
-      version: runtime.flows.version.bind(runtime.flows),
-      get: runtime.flows.get.bind(runtime.flows),
-      list: (tenant: string, namespace?: string) => (lists++, runtime.flows.list(tenant, namespace)),
-      // Misses every notice, so only a resync can schedule what is saved later.
-      watch: (listener: Parameters<Runtime['flows']['watch']>[0]) => runtime.flows.watch((change) => (deaf ? undefined : listener(change))),
-    };
+    // Misses every notice once deafened, so only a resync can schedule what is saved later.
+    const { flows, lists, deafen } = countingFlows(runtime.flows);
     const counted = { ...runtime, flows } as Runtime;
     const quiet = await startSchedules(context(counted), { consume: false, resyncMs: 10, fullResyncEvery: 1_000_000 });
     try {
-      expect(lists).toBe(1);
+      expect(lists()).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(lists).toBe(1);
-      deaf = true;
+      expect(lists()).toBe(1);
+      deafen();
       await save(runtime, flowYaml('b'));
       await vi.waitFor(async () => expect(await ids(runtime)).toContain('main/company.team/b/schedule'), { timeout: 2000, interval: 10 });
-      expect(lists).toBe(2);
+      expect(lists()).toBe(2);
     } finally {
       await quiet.close(0);
     }
     // With a forced listing every third period, it lists though nothing moved.
     const forced = await startSchedules(context(counted), { consume: false, resyncMs: 10, fullResyncEvery: 3 });
     open.push({ runtime, schedules: forced });
-    const before = lists;
-    await vi.waitFor(() => expect(lists).toBeGreaterThanOrEqual(before + 2), { timeout: 5000, interval: 10 });
+    const before = lists();
+    await vi.waitFor(() => expect(lists()).toBeGreaterThanOrEqual(before + 2), { timeout: 5000, interval: 10 });
   });
 
   it('turns ticks into stored, queued executions with the tick dates', async () => {
