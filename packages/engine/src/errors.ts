@@ -53,6 +53,7 @@ export const engineErrors = defineErrorCatalog({
   // Runtimes.
   RUNTIME_UNAVAILABLE: (what: string) => `the store is unavailable: ${what}`,
   RUNTIME_DUPLICATE_EXECUTION: (id: string) => `execution '${id}' already exists`,
+  RUNTIME_EXECUTION_CHANGED: (id: string) => `execution '${id}' is no longer the one this save was built on; nothing was saved`,
 });
 
 export type EngineErrorCode = keyof typeof engineErrors.codes;

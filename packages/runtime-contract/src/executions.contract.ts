@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import type { Execution } from '@sluice/engine';
+import { describe, expect, it, vi } from 'vitest';
+import type { Execution, ExecutionEvent } from '@sluice/engine';
 import { withState } from '@sluice/engine';
 import { aLogEntry, anExecution, uniqueTenant } from './builders.js';
-import type { ContractContext } from './harness.js';
+import { sleep, type ContractContext } from './harness.js';
 
 const MINUTE = 60_000;
 
@@ -69,6 +69,58 @@ export function describeExecutionRepository(ctx: ContractContext): void {
       expect(await ctx.runtime.executions.get(execution.id)).toEqual(execution);
       expect(await ctx.runtime.logs.list(execution.id)).toEqual([]);
       expect(await ctx.runtime.logs.list(other.id)).toEqual([]);
+    });
+
+    it('saves on the condition that the stored execution is still the expected one, lines, events and search included', async () => {
+      const tenantId = uniqueTenant();
+      const execution = anExecution({ tenantId });
+      await ctx.runtime.executions.create(execution);
+      const heard: ExecutionEvent[] = [];
+      await ctx.runtime.events.subscribe(execution.id, (e) => heard.push(e));
+      const running: Execution = { ...execution, state: withState(execution.state, 'RUNNING') };
+      const line = aLogEntry(execution.id, { message: 'started' });
+      // An equal copy, not the object the store handed out: the condition is on the content.
+      const expected = structuredClone(execution);
+      await ctx.runtime.executions.save(running, { expected, logs: [line], announce: [{ executionId: execution.id, state: 'RUNNING', terminated: false }] });
+      expect(await ctx.runtime.executions.get(execution.id)).toEqual(running);
+      expect(await ctx.runtime.logs.list(execution.id)).toEqual([line]);
+      await vi.waitFor(() => expect(heard.map((e) => e.state)).toEqual(['RUNNING']), { timeout: ctx.options.deliveryTimeoutMs });
+      expect(ids((await ctx.runtime.executions.search({ tenantId, states: ['RUNNING'], page: 1, size: 10 })).results)).toEqual([execution.id]);
+    });
+
+    it('refuses a conditional save when the stored execution moved on, storing, announcing and indexing nothing of it', async () => {
+      const tenantId = uniqueTenant();
+      const execution = anExecution({ tenantId });
+      await ctx.runtime.executions.create(execution);
+      const cancelled: Execution = { ...execution, state: withState(execution.state, 'CANCELLED') };
+      await ctx.runtime.executions.save(cancelled);
+      const heard: ExecutionEvent[] = [];
+      await ctx.runtime.events.subscribe(execution.id, (e) => heard.push(e));
+      const running: Execution = { ...execution, state: withState(execution.state, 'RUNNING') };
+      const attempt = ctx.runtime.executions.save(running, {
+        expected: execution, logs: [aLogEntry(execution.id)], announce: [{ executionId: execution.id, state: 'RUNNING', terminated: false }],
+      });
+      await expect(attempt).rejects.toMatchObject({ code: 'RUNTIME_EXECUTION_CHANGED' });
+      expect(await ctx.runtime.executions.get(execution.id)).toEqual(cancelled);
+      expect(await ctx.runtime.logs.list(execution.id)).toEqual([]);
+      const byState = async (state: 'RUNNING' | 'CANCELLED') =>
+        ids((await ctx.runtime.executions.search({ tenantId, states: [state], page: 1, size: 10 })).results);
+      expect(await byState('CANCELLED')).toEqual([execution.id]);
+      expect(await byState('RUNNING')).toEqual([]);
+      await sleep(ctx.options.quietMs);
+      expect(heard).toEqual([]);
+    });
+
+    it('refuses a conditional save against a different execution under the same id, or none at all', async () => {
+      const execution = anExecution({ tenantId: uniqueTenant() });
+      await ctx.runtime.executions.create(execution);
+      const running: Execution = { ...execution, state: withState(execution.state, 'RUNNING') };
+      await expect(ctx.runtime.executions.save(running, { expected: { ...execution, flowRevision: execution.flowRevision + 1 } }))
+        .rejects.toMatchObject({ code: 'RUNTIME_EXECUTION_CHANGED' });
+      expect(await ctx.runtime.executions.get(execution.id)).toEqual(execution);
+      const unknown = anExecution();
+      await expect(ctx.runtime.executions.save(unknown, { expected: unknown })).rejects.toMatchObject({ code: 'RUNTIME_EXECUTION_CHANGED' });
+      expect(await ctx.runtime.executions.get(unknown.id)).toBeUndefined();
     });
 
     it('answers undefined for an unknown id', async () => {

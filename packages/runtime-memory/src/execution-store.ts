@@ -25,6 +25,10 @@ interface Stored {
 
 const startOf = (execution: Execution): string => execution.state.histories[0]?.date ?? '';
 
+/** Equal as the BullMQ runtime compares them, by their JSON; a snapshot handed out by a read is equal at once. */
+const sameExecution = (stored: Execution | undefined, expected: Execution): boolean =>
+  stored !== undefined && (stored === expected || JSON.stringify(stored) === JSON.stringify(expected));
+
 /**
  * Executions in process, newest first in searches, bounded by `maxExecutions`. Each is kept as a
  * frozen {@link snapshot}, and reads hand that snapshot out as it is.
@@ -54,14 +58,15 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
       enforceRetention();
     },
 
-    async save(execution, { announce, logs } = {}) {
+    async save(execution, { announce, logs, expected } = {}) {
       guard.check();
-      if (logs && logs.length > 0) {
-        checkSaveLogs(execution.id, logs);
-        options.appendLogs?.(logs);
-      }
-      const saved = snapshot(execution);
+      if (logs && logs.length > 0) checkSaveLogs(execution.id, logs);
       const stored = executions.get(execution.id);
+      if (expected !== undefined && !sameExecution(stored?.execution, expected)) {
+        throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
+      }
+      if (logs && logs.length > 0) options.appendLogs?.(logs);
+      const saved = snapshot(execution);
       if (stored) stored.execution = saved;
       else executions.set(execution.id, { execution: saved, seq: seq++ });
       enforceRetention();

@@ -43,8 +43,12 @@ async function setup() {
   const events: string[] = [];
   await runtime.events.subscribe(execution.id, (e) => events.push(e.state));
   const saves = { n: 0 };
-  const counted: Runtime = { ...runtime, executions: { ...runtime.executions, save: (e, options) => (saves.n++, runtime.executions.save(e, options)) } };
-  return { runtime: counted, id: execution.id, events, saves };
+  // Saves stored: a conditional save the store refused writes nothing, so it is not counted.
+  const counted: Runtime = { ...runtime, executions: { ...runtime.executions, save: async (e, options) => {
+    await runtime.executions.save(e, options);
+    saves.n++;
+  } } };
+  return { runtime: counted, id: execution.id, created: execution, events, saves };
 }
 
 /**
@@ -53,7 +57,7 @@ async function setup() {
  * so it starts nothing more. (A plugin already running finishes, as one whose side effect landed
  * just before the process died.)
  */
-function runCrashingAt(runtime: Runtime, id: string, at: number, when: 'before-write' | 'after-write'): Promise<Execution> {
+function runCrashingAt(runtime: Runtime, id: string, at: number, when: 'before-write' | 'after-write', queued?: Execution): Promise<Execution> {
   const job = new AbortController();
   let n = 0;
   let dead = false;
@@ -75,11 +79,11 @@ function runCrashingAt(runtime: Runtime, id: string, at: number, when: 'before-w
       },
     },
   };
-  return createExecutor({ runtime: dying, registry, secrets: mapSecrets({}) }).run(id, job.signal);
+  return createExecutor({ runtime: dying, registry, secrets: mapSecrets({}) }).run(id, job.signal, queued);
 }
 
-const run = (runtime: Runtime, id: string) =>
-  createExecutor({ runtime, registry, secrets: mapSecrets({}) }).run(id, new AbortController().signal);
+const runAs = (runtime: Runtime, id: string, queued?: Execution) =>
+  createExecutor({ runtime, registry, secrets: mapSecrets({}) }).run(id, new AbortController().signal, queued);
 const runsOf = (id: string) => TASKS.map((t) => runs.get(`${id}/${t.id}`) ?? 0);
 const finals = (execution: Execution) => execution.state.histories.filter((h) => ['SUCCESS', 'FAILED', 'WARNING', 'KILLED'].includes(h.state));
 
@@ -87,9 +91,16 @@ const finals = (execution: Execution) => execution.state.histories.filter((h) =>
 // b RUNNING), 3 (b ended, c RUNNING), 4 (c ended, execution SUCCESS).
 const SAVES = 4;
 
-describe('executor idempotency', () => {
+// Every delivery of a job carries the execution as it was submitted (CREATED), as the BullMQ
+// runtime's jobs do, or carries nothing, as the memory runtime's do: both must hold the same.
+describe.each([
+  { delivery: 'reading the store', carried: false },
+  { delivery: 'starting from the execution the job carried', carried: true },
+])('executor idempotency, $delivery', ({ carried }) => {
   it('returns a finished execution unchanged when run again: no task, no write, no event', async () => {
-    const { runtime, id, events, saves } = await setup();
+    const { runtime, id, created, events, saves } = await setup();
+    const queued = carried ? created : undefined;
+    const run = (r: Runtime, i: string) => runAs(r, i, queued);
     const first = await run(runtime, id);
     expect(first.state.current).toBe('SUCCESS');
     const writes = saves.n;
@@ -103,7 +114,8 @@ describe('executor idempotency', () => {
   });
 
   it('deliveries after the end, even concurrent ones, change nothing', async () => {
-    const { runtime, id } = await setup();
+    const { runtime, id, created } = await setup();
+    const run = (r: Runtime, i: string) => runAs(r, i, carried ? created : undefined);
     await run(runtime, id);
     await Promise.all([run(runtime, id), run(runtime, id)]);
     expect(runsOf(id)).toEqual([1, 1, 1]);
@@ -113,8 +125,10 @@ describe('executor idempotency', () => {
   for (const when of ['before-write', 'after-write'] as const) {
     for (let at = 1; at <= SAVES; at++) {
       it(`a worker crashing at save ${at} (${when}) is finished by the next delivery without re-running finished task runs`, async () => {
-        const { runtime, id, events } = await setup();
-        await expect(runCrashingAt(runtime, id, at, when)).rejects.toThrow('crash');
+        const { runtime, id, created, events } = await setup();
+        const queued = carried ? created : undefined;
+        const run = (r: Runtime, i: string) => runAs(r, i, queued);
+        await expect(runCrashingAt(runtime, id, at, when, queued)).rejects.toThrow('crash');
         const stored = (await runtime.executions.get(id)) as Execution;
         const finishedBefore = new Set(stored.taskRunList.filter((r) => r.state.current === 'SUCCESS').map((r) => r.taskId));
         const runsBefore = runsOf(id);
@@ -141,10 +155,12 @@ describe('executor idempotency', () => {
   }
 
   it('resumes a task run left RUNNING as a new attempt, marking the lost one RESUBMITTED', async () => {
-    const { runtime, id } = await setup();
+    const { runtime, id, created } = await setup();
+    const queued = carried ? created : undefined;
+    const run = (r: Runtime, i: string) => runAs(r, i, queued);
     // Task b's start is stored (save 2, with a's end), b runs, and the worker dies as it saves b's
     // end (save 3 never lands): b is stored RUNNING, and its first attempt's log line is lost with it.
-    await expect(runCrashingAt(runtime, id, 3, 'before-write')).rejects.toThrow('crash');
+    await expect(runCrashingAt(runtime, id, 3, 'before-write', queued)).rejects.toThrow('crash');
     expect((await runtime.executions.get(id))?.taskRunList.find((r) => r.taskId === 'b')?.state.current).toBe('RUNNING');
     const ended = await run(runtime, id);
     const b = ended.taskRunList.find((r) => r.taskId === 'b');
@@ -156,7 +172,8 @@ describe('executor idempotency', () => {
   });
 
   it('an execution that was stored FAILED midway ends FAILED without running the rest', async () => {
-    const { runtime, id } = await setup();
+    const { runtime, id, created } = await setup();
+    const run = (r: Runtime, i: string) => runAs(r, i, carried ? created : undefined);
     const execution = (await runtime.executions.get(id)) as Execution;
     // As if a worker recorded task a FAILED, then died before the final state.
     await runtime.executions.save({

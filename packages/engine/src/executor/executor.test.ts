@@ -4,6 +4,7 @@ import { createMemoryRuntime } from '../../../runtime-memory/src/index.js';
 import { createExecution } from '../execution/index.js';
 import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
 import type { Execution } from '../model/execution.js';
+import { withState } from '../model/state.js';
 import { createRegistry } from '../plugins/index.js';
 import { mapSecrets } from '../secrets/index.js';
 import { createExecutor } from './index.js';
@@ -336,6 +337,69 @@ describe('executor: saves', () => {
     await expect(executor.run(execution.id, new AbortController().signal)).rejects.toThrow('refused');
     expect(calls.get(`${execution.id}/a`)).toBeUndefined();
     expect((await runtime.executions.get(execution.id))?.state.current).toBe('CREATED');
+  });
+});
+
+describe('executor: starting from the execution the job carried', () => {
+  /** The runtime of `setup`, counting reads and recording the `expected` of every save. */
+  function counting(runtime: ReturnType<typeof createMemoryRuntime>) {
+    const seen = { reads: 0, saves: [] as (Execution | undefined)[] };
+    const counted = {
+      ...runtime,
+      executions: {
+        ...runtime.executions,
+        get: (id: string) => (seen.reads++, runtime.executions.get(id)),
+        save: (e: Execution, options?: Parameters<typeof runtime.executions.save>[1]) => (seen.saves.push(options?.expected), runtime.executions.save(e, options)),
+      },
+    };
+    return { seen, executor: createExecutor({ runtime: counted, registry, secrets: mapSecrets({}) }) };
+  }
+
+  it('runs it without reading the store, its first save conditional on the store still holding it', async () => {
+    const { runtime, execution, events } = await setup([task('a', value.type, { value: 'v' })]);
+    const { seen, executor } = counting(runtime);
+    const ended = await executor.run(execution.id, new AbortController().signal, execution);
+    expect(ended.state.current).toBe('SUCCESS');
+    expect(seen.reads).toBe(0);
+    expect(seen.saves).toEqual([execution, undefined]);
+    expect(calls.get(`${execution.id}/a`)).toBe(1);
+    expect(events).toEqual(['RUNNING', 'SUCCESS!']);
+  });
+
+  it('runs nothing when the stored execution was cancelled after the job was queued', async () => {
+    const { runtime, execution, events } = await setup([task('a', value.type, { value: 'v' })]);
+    await runtime.executions.save({ ...execution, state: withState(execution.state, 'CANCELLED') });
+    const { seen, executor } = counting(runtime);
+    const ended = await executor.run(execution.id, new AbortController().signal, execution);
+    expect(ended.state.current).toBe('CANCELLED');
+    expect(seen.reads).toBe(1);
+    expect(calls.get(`${execution.id}/a`)).toBeUndefined();
+    expect(events).toEqual([]);
+    expect(await runtime.logs.list(execution.id)).toEqual([]);
+    expect(states((await runtime.executions.get(execution.id)) as Execution)).toEqual(['CREATED', 'CANCELLED']);
+  });
+
+  it('runs the stored execution, not a stale copy the job carried under its id', async () => {
+    const { runtime, execution } = await setup([task('a', log.type, { message: 'label {{ labels.who }}' })]);
+    const stale: Execution = { ...execution, labels: [{ key: 'who', value: 'stale' }] };
+    await runtime.executions.save({ ...execution, labels: [{ key: 'who', value: 'stored' }] });
+    const { seen, executor } = counting(runtime);
+    const ended = await executor.run(execution.id, new AbortController().signal, stale);
+    expect(ended.labels).toEqual([{ key: 'who', value: 'stored' }]);
+    expect(seen.reads).toBe(1);
+    // The conditional save was refused, then the run started again from the store.
+    expect(seen.saves.length).toBe(3);
+    expect(seen.saves[0]).toBe(stale);
+    expect((await runtime.logs.list(execution.id)).map((l) => l.message)).toEqual(['label stored']);
+  });
+
+  it('still rejects with EXECUTION_NOT_FOUND when the execution is gone from the store', async () => {
+    const runtime = createMemoryRuntime();
+    const flow = await runtime.flows.save(makeFlow([task('a', value.type, { value: 'v' })]));
+    const execution = createExecution({ flow });
+    const { executor } = counting(runtime);
+    await expect(executor.run(execution.id, new AbortController().signal, execution)).rejects.toMatchObject({ code: 'EXECUTION_NOT_FOUND' });
+    expect(calls.get(`${execution.id}/a`)).toBeUndefined();
   });
 });
 

@@ -1,3 +1,4 @@
+import { isSluiceError } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import type { FlowRevision } from '../flow/flow.types.js';
 import type { Execution, ExecutionEvent, LogEntry, TaskRun } from '../model/execution.js';
@@ -28,21 +29,46 @@ export interface Executor {
    * run again, so a job delivered twice (after a crash) completes the work without repeating
    * it. Rejects with `EXECUTION_NOT_FOUND` for an unknown id, and with the signal's reason when
    * `signal` fires mid-run (the execution stays RUNNING for the next delivery).
+   *
+   * `queued` is the execution as its job carried it, if it did: the run then starts from it
+   * without reading the store, and its first save (made before any plugin runs) is stored only
+   * if the store still holds exactly that execution. If it does not (the execution was
+   * cancelled, or an earlier delivery got further), nothing is saved and the run starts again
+   * from the stored execution, as it would have without `queued`.
    */
-  run(executionId: string, signal: AbortSignal): Promise<Execution>;
+  run(executionId: string, signal: AbortSignal, queued?: Execution): Promise<Execution>;
 }
 
 /** The executor over `deps`. */
 export function createExecutor(deps: ExecutorDeps): Executor {
   const now = deps.now ?? (() => new Date());
-  return { run: (executionId, signal) => runExecution(deps, now, executionId, signal) };
+  return { run: (executionId, signal, queued) => runExecution(deps, now, executionId, signal, queued) };
 }
 
-async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal): Promise<Execution> {
-  const { runtime } = deps;
-  const loaded = await runtime.executions.get(executionId);
+async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, queued?: Execution): Promise<Execution> {
+  // Starting from the queued execution saves the read, one store round trip per execution. Only
+  // the first save can fail this way, and it comes before any plugin runs, so starting again
+  // repeats nothing but expression rendering.
+  if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
+    try {
+      return await execute(deps, now, queued, signal, queued);
+    } catch (error) {
+      if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+    }
+  }
+  const loaded = await deps.runtime.executions.get(executionId);
   if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
   if (isTerminated(loaded.state.current)) return loaded;
+  return execute(deps, now, loaded, signal, undefined);
+}
+
+/**
+ * Runs `loaded` to its end. With `expected`, the first save is conditional on the store still
+ * holding that execution, and rejects with `RUNTIME_EXECUTION_CHANGED` otherwise.
+ */
+async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, signal: AbortSignal, expected: Execution | undefined): Promise<Execution> {
+  const { runtime } = deps;
+  const executionId = loaded.id;
 
   // Changes are staged in memory and saved together at the points that need them stored: before
   // a plugin runs (so a crash mid-task is resumed as a new attempt) and at the end. A one-task
@@ -59,6 +85,7 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
     unsaved = true;
     if (logs.length > 0) unsavedLogs = [...unsavedLogs, ...logs];
   };
+  let unconfirmed = expected;
   const save = async (ending?: StateType): Promise<void> => {
     if (!unsaved) return;
     unsaved = false;
@@ -74,7 +101,9 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
     if (ending !== undefined) announce.push({ executionId, state: ending, terminated: true });
     const logs = unsavedLogs;
     unsavedLogs = [];
-    await runtime.executions.save(execution, { announce, logs });
+    const condition = unconfirmed;
+    unconfirmed = undefined;
+    await runtime.executions.save(execution, condition === undefined ? { announce, logs } : { announce, logs, expected: condition });
   };
   const secrets = createSecretReader(deps.secrets);
   const logLine = (message: string): LogEntry => ({

@@ -75,6 +75,13 @@ export interface SaveOptions {
   readonly announce?: readonly ExecutionEvent[];
   /** Log lines of this execution (only), appended to its logs before it is stored, in order. */
   readonly logs?: readonly LogEntry[];
+  /**
+   * Compare-and-set: the save (lines, execution and events alike) happens only if the stored
+   * execution is still equal to this one (the same JSON); otherwise nothing is stored and the
+   * save rejects with `RUNTIME_EXECUTION_CHANGED`. The executor uses it for its first save when
+   * it starts from the execution a job carried instead of reading the store.
+   */
+  readonly expected?: Execution;
 }
 
 /** Executions, newest first in searches. */
@@ -108,8 +115,13 @@ export interface LogRepository {
   list(executionId: string, query?: LogQuery): Promise<readonly LogEntry[]>;
 }
 
-/** Handles one queued execution; `signal` fires when the consumer is closing. */
-export type ExecutionHandler = (executionId: string, signal: AbortSignal) => Promise<void>;
+/**
+ * Handles one queued execution; `signal` fires when the consumer is closing. `queued` is the
+ * execution as it was submitted, when the queue carries it (the BullMQ runtime does, for
+ * executions up to a size): it may be stale, so a handler that starts from it instead of reading
+ * the store must make its first save conditional on it ({@link SaveOptions.expected}).
+ */
+export type ExecutionHandler = (executionId: string, signal: AbortSignal, queued?: Execution) => Promise<void>;
 
 /** A running consumer of the execution queue. */
 export interface QueueConsumer {
