@@ -142,6 +142,56 @@ describe('bullmq runtime', () => {
     await expect(rt.queue.enqueue('a:b')).rejects.toThrow(TypeError);
   });
 
+  it('a submitted job carries the execution up to 16 KiB of JSON, handed to the handler as stored; a larger one is read', async () => {
+    const prefix = testPrefix('job-carries');
+    const rt = await runtime({ prefix, queue: FAST_QUEUE });
+    const keys = createKeys(prefix);
+    const small = anExecution({ inputs: { note: 'x'.repeat(1000) } });
+    const large = anExecution({ inputs: { note: 'x'.repeat(16 * 1024) } });
+    await rt.submit(small);
+    await rt.submit(large);
+    const dataOf = async (id: string) => JSON.parse((await redis().hget(`${prefix}:${keys.queueName}:${id}`, 'data')) ?? 'null') as unknown;
+    // The carried JSON is the stored JSON to the byte, which the executor's conditional save compares.
+    expect(await dataOf(small.id)).toEqual({ executionId: small.id, execution: await redis().get(keys.execution(small.id)) });
+    expect(JSON.parse((await dataOf(small.id) as { execution: string }).execution)).toEqual(small);
+    expect(await dataOf(large.id)).toEqual({ executionId: large.id });
+    const handed = new Map<string, unknown>();
+    consumers.push(rt.queue.consume(async (executionId, _signal, queued) => void handed.set(executionId, queued), { concurrency: 2 }));
+    await vi.waitFor(() => expect(handed.size).toBe(2), { timeout: 3000, interval: 20 });
+    expect(handed.get(small.id)).toEqual(small);
+    expect(handed.get(large.id)).toBeUndefined();
+
+    // carryMaxChars 0: jobs hold the id alone, for a queue dashboard that must not show executions.
+    const bare = await runtime({ prefix: testPrefix('job-bare'), queue: { ...FAST_QUEUE, carryMaxChars: 0 } });
+    const plain = anExecution();
+    await bare.submit(plain);
+    expect(JSON.parse((await redis().hget(`${testPrefix('job-bare')}:${keys.queueName}:${plain.id}`, 'data')) ?? 'null')).toEqual({ executionId: plain.id });
+  });
+
+  it('a save conditional on the carried execution is stored while the store holds it, and refused once it moved on', async () => {
+    const prefix = testPrefix('job-cas');
+    const rt = await runtime({ prefix, queue: FAST_QUEUE });
+    const [kept, cancelled] = [anExecution(), anExecution()];
+    await rt.submit(kept);
+    await rt.submit(cancelled);
+    const stored = { ...cancelled, state: withState(cancelled.state, 'CANCELLED') };
+    await rt.executions.save(stored);
+    const outcomes = new Map<string, string>();
+    consumers.push(rt.queue.consume(async (executionId, _signal, queued) => {
+      if (!queued) return void outcomes.set(executionId, 'not carried');
+      const running = { ...queued, state: withState(queued.state, 'RUNNING') };
+      await rt.executions.save(running, { expected: queued }).then(
+        () => outcomes.set(executionId, 'saved'),
+        (error: unknown) => outcomes.set(executionId, isSluiceError(error) ? error.code : String(error)),
+      );
+    }, { concurrency: 2 }));
+    await vi.waitFor(() => expect(outcomes.size).toBe(2), { timeout: 3000, interval: 20 });
+    expect(outcomes.get(kept.id)).toBe('saved');
+    expect((await rt.executions.get(kept.id))?.state.current).toBe('RUNNING');
+    expect(outcomes.get(cancelled.id)).toBe('RUNTIME_EXECUTION_CHANGED');
+    expect(await rt.executions.get(cancelled.id)).toEqual(stored);
+  });
+
   it('calls made while the first connection is set up share one wait (no listener pile-up)', async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error): void => {
@@ -357,5 +407,6 @@ describe('bullmq runtime', () => {
     await expect(createBullmqRuntime({ redisUrl: 'http://localhost' })).rejects.toThrow(/redis:\/\//);
     await expect(createBullmqRuntime({ redisUrl: REDIS_URL, prefix: 'a:b' })).rejects.toThrow(/prefix/);
     await expect(createBullmqRuntime({ redisUrl: REDIS_URL, retention: { logsPerExecution: 0 } })).rejects.toThrow(/logsPerExecution/);
+    await expect(createBullmqRuntime({ redisUrl: REDIS_URL, queue: { carryMaxChars: -1 } })).rejects.toThrow(/carryMaxChars/);
   });
 });

@@ -18,7 +18,7 @@ function checkJobId(executionId: string): void {
 /**
  * The queue of executions: one BullMQ queue, job name `execution`, job id = execution id (so a
  * second enqueue of the same execution is ignored while the job is retained), data
- * `{ executionId }` only.
+ * `{ executionId }`, plus the execution itself when it is submitted with it (see `ExecutionJobData`).
  *
  * The BullMQ Queue shares the request-path connection, so `enqueue` fails fast like the
  * repositories. It is created on first use, after the connection is up: a Queue created while
@@ -44,16 +44,17 @@ export class BullmqExecutionQueue implements ExecutionQueue {
 
   /**
    * Runs `first`, which sends commands on the request connection without waiting, then sends
-   * the add of `executionId`'s job, and waits for all the replies together: one round trip,
-   * and one socket write (see `coalesceWrites`). Redis runs them in the order sent, so the job
-   * can never be taken before what `first` stored. Rejects when any
-   * reply is an error; then any part may have been done.
+   * the add of `executionId`'s job (carrying `executionJson` when it is given and at most
+   * `queue.carryMaxChars` long), and waits for all the replies together: one round trip, and one
+   * socket write (see `coalesceWrites`). Redis runs them in the order sent, so the job can never
+   * be taken before what `first` stored. Rejects when any reply is an error; then any part may
+   * have been done.
    *
    * The job goes through BullMQ's own insert (`addJobToTransaction` of its Redis backend, the
    * escape hatch BullMQ keeps public for batching inserts), so the job is the one `queue.add`
    * writes; `queue.add` itself could not be used here, as it awaits before it sends.
    */
-  async enqueueAfter<T>(executionId: string, first: () => Promise<T>): Promise<T> {
+  async enqueueAfter<T>(executionId: string, first: () => Promise<T>, executionJson?: string): Promise<T> {
     checkJobId(executionId);
     return this.store.run('submit execution', async () => {
       const queue = await this.bullQueue();
@@ -61,9 +62,15 @@ export class BullmqExecutionQueue implements ExecutionQueue {
       // BullMQ's view of the request connection; resolved once the queue is ready.
       const client = await backend.client;
       const job = new Job<ExecutionJobData, void, typeof JOB_NAME>(queue, JOB_NAME, { executionId }, { ...queue.jobsOpts, jobId: executionId }, executionId);
+      const jobJson = job.asJSON();
+      // The execution's JSON goes into the data as a string, made without serializing the job's
+      // data object again.
+      if (executionJson !== undefined && executionJson.length <= this.options.queue.carryMaxChars) {
+        jobJson.data = `{"executionId":${JSON.stringify(executionId)},"execution":${JSON.stringify(executionJson)}}`;
+      }
       // Sent in one synchronous block, so in one write (the connection coalesces a turn's writes).
       const sent = first();
-      const added = backend.addJobToTransaction(client, job.asJSON(), executionId);
+      const added = backend.addJobToTransaction(client, jobJson, executionId);
       const [result] = await withDeadline(Promise.all([sent, added]), this.deadlineMs(), 'submit');
       return result;
     });

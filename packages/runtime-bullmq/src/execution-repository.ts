@@ -4,7 +4,8 @@ import { pipelined, type RedisStore } from './connection.js';
 import { inNamespace } from './flow-repository.js';
 import type { Keys } from './keys.js';
 import { CARRIED_EXECUTION_MAX_CHARS, eventHead } from './event-message.js';
-import { indexExecutionScript, saveExecutionScript } from './scripts.js';
+import { indexExecutionScript, saveExecutionScript, setMetaIfScript } from './scripts.js';
+import { jsonOf } from './stored-json.js';
 
 /** What search filters on, per execution: small, so a search never loads whole executions to filter. */
 type Meta = [namespace: string, flowId: string, state: StateType];
@@ -41,7 +42,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
   ) {}
 
   async create(execution: Execution): Promise<void> {
-    await this.store.run('create execution', () => this.sendCreate(execution));
+    await this.store.run('create execution', () => this.sendCreate(execution, JSON.stringify(execution)));
   }
 
   /**
@@ -49,12 +50,12 @@ export class RedisExecutionRepository implements ExecutionRepository {
    * sent on this connection afterwards (the job's add, in `submit`) runs after them in Redis.
    * The execution (SET NX, the duplicate guard) and its index entry go out together; the index
    * script adds nothing for an id already indexed, so a duplicate changes nothing. Rejects with
-   * `RUNTIME_DUPLICATE_EXECUTION` when the id was taken. Call only once the store is ready.
+   * `RUNTIME_DUPLICATE_EXECUTION` when the id was taken. `json` is the execution's JSON, made
+   * once by the caller, which queues it too. Call only once the store is ready.
    */
-  sendCreate(execution: Execution): Promise<void> {
+  sendCreate(execution: Execution, json: string): Promise<void> {
     const client = this.store.client;
     const key = this.keys.execution(execution.id);
-    const json = JSON.stringify(execution);
     const created = this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds, 'NX') : client.set(key, json, 'NX');
     const cutoff = this.ttlSeconds > 0 ? String(Date.now() - this.ttlSeconds * 1000) : '-';
     const indexed = indexExecutionScript.run(
@@ -71,31 +72,39 @@ export class RedisExecutionRepository implements ExecutionRepository {
    * One round trip: ioredis sends the index updates and the save on the one connection without
    * waiting, so saves land in the order they are called. The search index goes first, so a
    * listener that hears an event finds the new state in searches too. ZADD NX brings back an
-   * index entry a create's trim dropped while the execution still ran. With log lines or events,
-   * the SET is one script with them (all in the execution's slot): the lines are stored before
-   * the state that follows them, and an event never goes out for a save Redis refused.
+   * index entry a create's trim dropped while the execution still ran. With log lines, events or
+   * an expected execution, the SET is one script with them (all in the execution's slot): the
+   * lines are stored before the state that follows them, an event never goes out for a save
+   * Redis refused, and a save conditional on `expected` stores nothing unless the stored JSON is
+   * the expected execution's (its search meta, in another slot, is set only if it still is the
+   * expected one's, so a refused save leaves it too as it was).
    */
-  async save(execution: Execution, { announce = [], logs = [] }: SaveOptions = {}): Promise<void> {
+  async save(execution: Execution, { announce = [], logs = [], expected }: SaveOptions = {}): Promise<void> {
     checkSaveLogs(execution.id, logs);
     await this.store.run('save execution', async (client) => {
       const key = this.keys.execution(execution.id);
       const json = JSON.stringify(execution);
+      const metaKey = this.keys.executionMeta(execution.tenantId);
       const indexed = Promise.all([
         client.zadd(this.keys.executionIndex(execution.tenantId), 'NX', createdAt(execution), execution.id),
-        client.hset(this.keys.executionMeta(execution.tenantId), execution.id, metaJson(execution)),
+        expected === undefined
+          ? client.hset(metaKey, execution.id, metaJson(execution))
+          : setMetaIfScript.run(client, [metaKey], [execution.id, metaJson(expected), metaJson(execution)]),
       ]);
       let saved: Promise<unknown>;
-      if (announce.length === 0 && logs.length === 0) {
+      if (announce.length === 0 && logs.length === 0 && expected === undefined) {
         saved = this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds) : client.set(key, json);
       } else {
         const carry = json.length <= CARRIED_EXECUTION_MAX_CHARS;
         const events = announce.flatMap((event) => [eventHead(event), event.terminated && carry ? '1' : '0']);
         const lines = logs.map((entry) => JSON.stringify(entry));
         saved = saveExecutionScript.run(client, [key, this.keys.executionLogs(execution.id)], [
-          json, this.ttlSeconds, this.keys.eventChannel, this.maxLogEntries, lines.length, ...lines, ...events,
+          json, this.ttlSeconds, this.keys.eventChannel, this.maxLogEntries, expected === undefined ? '' : jsonOf(expected),
+          lines.length, ...lines, ...events,
         ]);
       }
-      await Promise.all([indexed, saved]);
+      const [, reply] = await Promise.all([indexed, saved]);
+      if (reply === 0) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
     });
   }
 

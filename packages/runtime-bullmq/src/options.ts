@@ -34,6 +34,13 @@ export interface BullmqQueueOptions {
   readonly closeGraceMs?: number;
   /** After the grace, how long aborted handlers get to hand their job back before the force close. Default 500. */
   readonly abortWaitMs?: number;
+  /**
+   * An execution whose JSON is at most this many characters travels in its job, so the worker
+   * starts it without reading it back (one round trip less). The job then holds what the
+   * execution key holds, trigger body and headers included; 0 keeps job data to the execution id,
+   * for a queue dashboard that must not show execution data. Default 16384.
+   */
+  readonly carryMaxChars?: number;
 }
 
 /** Connection tuning of the request path (repositories, enqueue, pub/sub). */
@@ -90,6 +97,7 @@ export const DEFAULTS = {
     backoffMs: 2000,
     closeGraceMs: 10_000,
     abortWaitMs: 500,
+    carryMaxChars: 16 * 1024,
   },
   connection: { connectTimeoutMs: 2000, commandTimeoutMs: 2000, readyTimeoutMs: 1000, closeTimeoutMs: 1000 },
 } as const satisfies Omit<ResolvedOptions, 'redisUrl' | 'onError'>;
@@ -118,7 +126,7 @@ export function resolveOptions(options: BullmqRuntimeOptions): ResolvedOptions {
   check('retention', { executionsTtlSeconds: retention.executionsTtlSeconds }, 0);
   check('retention', { completedJobs: retention.completedJobs, failedJobs: retention.failedJobs, logsPerExecution: retention.logsPerExecution }, 1);
   check('queue', { lockDurationMs: queue.lockDurationMs, stalledIntervalMs: queue.stalledIntervalMs, attempts: queue.attempts }, 1);
-  check('queue', { maxStalledCount: queue.maxStalledCount, backoffMs: queue.backoffMs, closeGraceMs: queue.closeGraceMs, abortWaitMs: queue.abortWaitMs }, 0);
+  check('queue', { maxStalledCount: queue.maxStalledCount, backoffMs: queue.backoffMs, closeGraceMs: queue.closeGraceMs, abortWaitMs: queue.abortWaitMs, carryMaxChars: queue.carryMaxChars }, 0);
   check('connection', connection, 1);
   return {
     redisUrl: options.redisUrl,

@@ -1,14 +1,24 @@
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
-import type { ExecutionHandler, QueueConsumer } from '@sluice/engine';
+import type { Execution, ExecutionHandler, QueueConsumer } from '@sluice/engine';
 import { closeClient, createWorkerClient } from './connection.js';
 import type { Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
+import { parseExecution } from './stored-json.js';
 import { sleep, withDeadline } from './time.js';
 
-/** The data of a queued job: the execution id and nothing else (job data sits in Redis in clear). */
+/**
+ * The data of a queued job: the execution id, and the execution's JSON as stored when it is at
+ * most `queue.carryMaxChars` long. The worker starts from the carried execution instead of
+ * reading it, with its first save conditional on the store still holding exactly that JSON (see
+ * `Executor.run`). It is kept as a string, so the worker has the text to compare without
+ * serializing the execution again. The copy is what the execution key already holds in the same
+ * Redis, and goes with the job (retention), so it exposes nothing the store does not; 0 turns it
+ * off for installations whose queue dashboards must not show execution data.
+ */
 export interface ExecutionJobData {
   readonly executionId: string;
+  readonly execution?: string;
 }
 
 /** The one job name of the queue. */
@@ -97,15 +107,17 @@ export class BullmqQueueConsumer implements QueueConsumer {
     }
     const controller = new AbortController();
     // A job fetched while closing (a fetch already in flight) goes straight back.
-    const work = this.stopping ? this.handBack(job, token) : this.run(executionId, job, token, controller);
+    const work = this.stopping ? this.handBack(job, token) : this.run(executionId, carriedExecution(job.data, executionId), job, token, controller);
     const key = token ?? `${job.id}`;
     this.running.set(key, { controller, done: work.then(noop, noop) });
     return work.finally(() => this.running.delete(key));
   }
 
-  private async run(executionId: string, job: Job<ExecutionJobData>, token: string | undefined, controller: AbortController): Promise<void> {
+  private async run(
+    executionId: string, queued: Execution | undefined, job: Job<ExecutionJobData>, token: string | undefined, controller: AbortController,
+  ): Promise<void> {
     try {
-      await this.handler(executionId, controller.signal);
+      await this.handler(executionId, controller.signal, queued);
     } catch (error) {
       if (!controller.signal.aborted) throw error;
     }
@@ -170,3 +182,22 @@ export class BullmqQueueConsumer implements QueueConsumer {
 }
 
 function noop(): void {}
+
+/**
+ * The execution a job carries, if it parses and has the shape the handler reads first (its id
+ * and state). Anything else is left out and the handler reads the store; what it carries is never
+ * trusted further than that, since the executor's first save is conditional on the store holding
+ * it.
+ */
+function carriedExecution(data: ExecutionJobData, executionId: string): Execution | undefined {
+  if (typeof data.execution !== 'string') return undefined;
+  let carried: unknown;
+  try {
+    carried = parseExecution(data.execution);
+  } catch {
+    return undefined;
+  }
+  if (typeof carried !== 'object' || carried === null) return undefined;
+  const { id, state } = carried as { id?: unknown; state?: { current?: unknown } };
+  return id === executionId && typeof state === 'object' && state !== null && typeof state.current === 'string' ? (carried as Execution) : undefined;
+}

@@ -51,8 +51,11 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
     events: new RedisExecutionEvents(store, keys, subscriber, onError),
     schedules,
     async submit(execution) {
-      // The create's commands leave before the job's, in the same write (see enqueueAfter).
-      await queue.enqueueAfter(execution.id, () => executions.sendCreate(execution));
+      // The create's commands leave before the job's, in the same write (see enqueueAfter). The
+      // execution's JSON is made once, for the store and for the job, which carries it so the
+      // worker need not read it back.
+      const json = JSON.stringify(execution);
+      await queue.enqueueAfter(execution.id, () => executions.sendCreate(execution, json), json);
     },
     async ping() {
       await store.run('ping', (client) => client.ping());

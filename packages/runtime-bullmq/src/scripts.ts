@@ -85,26 +85,41 @@ end
  * lines are stored before the state that follows them, and nothing is published when the SET is
  * refused (out of memory, say), so a subscriber that reads the execution on an event finds it
  * saved. A terminal event can carry the JSON it stores, appended here so it crosses the socket
- * once. KEYS: execution, its log list (one slot). ARGV: execution JSON, TTL seconds ('0' for
- * none), channel, max log lines kept, the count of log lines, the lines, then per event its
- * message without the closing brace and '1' to append the execution, else '0'.
+ * once. With an expected JSON, nothing at all happens unless the stored execution is exactly
+ * that JSON (compare-and-set). KEYS: execution, its log list (one slot). ARGV: execution JSON,
+ * TTL seconds ('0' for none), channel, max log lines kept, the expected JSON ('' for none), the
+ * count of log lines, the lines, then per event its message without the closing brace and '1'
+ * to append the execution, else '0'. Returns 1, or 0 when the expected JSON was not found.
  */
 export const saveExecutionScript = new LuaScript(`${APPEND_LINES}
+if ARGV[5] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[5] then return 0 end
 local ttl = tonumber(ARGV[2])
-local lines = tonumber(ARGV[5])
-if lines > 0 then appendLines(KEYS[2], 6, 5 + lines, tonumber(ARGV[4]), ttl) end
+local lines = tonumber(ARGV[6])
+if lines > 0 then appendLines(KEYS[2], 7, 6 + lines, tonumber(ARGV[4]), ttl) end
 if ttl > 0 then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
 else
   redis.call('SET', KEYS[1], ARGV[1])
 end
-for i = 6 + lines, #ARGV, 2 do
+for i = 7 + lines, #ARGV, 2 do
   if ARGV[i + 1] == '1' then
     redis.call('PUBLISH', ARGV[3], ARGV[i] .. ',"execution":' .. ARGV[1] .. '}')
   else
     redis.call('PUBLISH', ARGV[3], ARGV[i] .. '}')
   end
 end
+return 1
+`);
+
+/**
+ * Sets an execution's search meta only if it still holds `expected` (or nothing): the index
+ * update of a conditional save, which lives in the tenant's slot and so cannot be in the save's
+ * script. When the save is refused because the execution moved on, the meta has moved on with
+ * it and is left alone. KEYS: tenant meta. ARGV: id, expected meta JSON, new meta JSON.
+ */
+export const setMetaIfScript = new LuaScript(`
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current == false or current == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
 return 1
 `);
 

@@ -23,6 +23,7 @@ export const ConfigSchema = Type.Object(
     SLUICE_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Public base URL, used in `url` fields and webhook URLs. Defaults to http://HOST:PORT.' })),
     SLUICE_WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16, description: 'Executions one worker runs at once.' }),
     SLUICE_WORKER_LOCK_MS: Type.Integer({ minimum: 500, default: 30_000, description: 'How long a worker holds an execution without renewing its lock; a dead worker\'s executions are picked up again after about this long.' }),
+    SLUICE_QUEUE_CARRY_MAX_CHARS: Type.Integer({ minimum: 0, default: 16 * 1024, description: 'An execution whose JSON is at most this many characters travels in its queue job, so a worker starts it without reading it back; 0 keeps jobs to the execution id (for a queue dashboard that must not show execution data).' }),
     SLUICE_MAX_BODY_BYTES: Type.Integer({ minimum: 1, default: 10 * 1024 * 1024, description: 'Largest webhook or API request body, in bytes; larger ones get 413.' }),
     SLUICE_WEBHOOK_WAIT_MS: Type.Integer({ minimum: 1, default: 60_000, description: 'How long a `wait: true` webhook waits for its execution before answering 504.' }),
     SLUICE_SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'How long a stopping process lets running work finish.' }),

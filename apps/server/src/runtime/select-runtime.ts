@@ -24,7 +24,12 @@ export async function selectRuntime(config: Config, role: Role, logger: Logger):
     prefix: config.SLUICE_REDIS_PREFIX,
     role,
     // A dead worker's executions come back after the lock expires; check for them as often.
-    queue: { lockDurationMs: config.SLUICE_WORKER_LOCK_MS, stalledIntervalMs: config.SLUICE_WORKER_LOCK_MS, closeGraceMs: config.SLUICE_SHUTDOWN_GRACE_MS },
+    queue: {
+      lockDurationMs: config.SLUICE_WORKER_LOCK_MS,
+      stalledIntervalMs: config.SLUICE_WORKER_LOCK_MS,
+      closeGraceMs: config.SLUICE_SHUTDOWN_GRACE_MS,
+      carryMaxChars: config.SLUICE_QUEUE_CARRY_MAX_CHARS,
+    },
     onError: throttled(logger),
   });
 }

@@ -28,11 +28,11 @@ export function startWorker(s: ServerContext): Worker {
   let consumer: QueueConsumer | undefined;
   let closed = false;
   consumer = s.runtime.queue.consume(
-    async (executionId, signal) => {
+    async (executionId, signal, queued) => {
       const taken = check.taken();
       try {
         const end = s.metrics.executionDuration.startTimer();
-        const execution = await executor.run(executionId, signal);
+        const execution = await executor.run(executionId, signal, queued);
         end();
         if (isTerminated(execution.state.current)) s.metrics.executionsFinished.inc({ state: execution.state.current });
       } finally {
