@@ -151,9 +151,10 @@ describe('bullmq runtime', () => {
     await rt.submit(small);
     await rt.submit(large);
     const dataOf = async (id: string) => JSON.parse((await redis().hget(`${prefix}:${keys.queueName}:${id}`, 'data')) ?? 'null') as unknown;
-    // The carried JSON is the stored JSON to the byte, which the executor's conditional save compares.
-    expect(await dataOf(small.id)).toEqual({ executionId: small.id, execution: await redis().get(keys.execution(small.id)) });
-    expect(JSON.parse((await dataOf(small.id) as { execution: string }).execution)).toEqual(small);
+    // The carried text is the stored text to the byte, which the executor's conditional save compares.
+    const raw = (await redis().hget(`${prefix}:${keys.queueName}:${small.id}`, 'data')) ?? '';
+    expect(raw).toBe(`{"executionId":"${small.id}","execution":${(await redis().get(keys.execution(small.id))) ?? 'none'}}`);
+    expect(await dataOf(small.id)).toEqual({ executionId: small.id, execution: small });
     expect(await dataOf(large.id)).toEqual({ executionId: large.id });
     const handed = new Map<string, unknown>();
     consumers.push(rt.queue.consume(async (executionId, _signal, queued) => void handed.set(executionId, queued), { concurrency: 2 }));
@@ -166,6 +167,31 @@ describe('bullmq runtime', () => {
     const plain = anExecution();
     await bare.submit(plain);
     expect(JSON.parse((await redis().hget(`${testPrefix('job-bare')}:${keys.queueName}:${plain.id}`, 'data')) ?? 'null')).toEqual({ executionId: plain.id });
+  });
+
+  it('compares a conditional save with the carried text as the job holds it, not with the execution serialized again', async () => {
+    const prefix = testPrefix('job-text');
+    const rt = await runtime({ prefix, queue: FAST_QUEUE });
+    const keys = createKeys(prefix);
+    // Stored and queued as text that JSON.stringify would not give back (indented): only the
+    // text cut from the job matches the stored one.
+    const execution = anExecution();
+    const text = JSON.stringify(execution, null, 2);
+    await rt.ping();
+    await redis().set(keys.execution(execution.id), text);
+    const queue = rt.queue as unknown as { enqueueAfter(id: string, first: () => Promise<void>, json?: string): Promise<void> };
+    await queue.enqueueAfter(execution.id, async () => undefined, text);
+    let outcome = '';
+    consumers.push(rt.queue.consume(async (_id, _signal, queued) => {
+      if (!queued) return void (outcome = 'not carried');
+      await rt.executions.save({ ...queued, state: withState(queued.state, 'RUNNING') }, { expected: queued }).then(
+        () => (outcome = 'saved'),
+        (error: unknown) => (outcome = isSluiceError(error) ? error.code : String(error)),
+      );
+    }, { concurrency: 1 }));
+    await vi.waitFor(() => expect(outcome).not.toBe(''), { timeout: 3000, interval: 20 });
+    expect(outcome).toBe('saved');
+    expect((await rt.executions.get(execution.id))?.state.current).toBe('RUNNING');
   });
 
   it('a save conditional on the carried execution is stored while the store holds it, and refused once it moved on', async () => {

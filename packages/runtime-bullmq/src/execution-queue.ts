@@ -3,7 +3,7 @@ import type { ExecutionHandler, ExecutionQueue, QueueConsumer } from '@sluice/en
 import type { RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
-import { BullmqQueueConsumer, JOB_NAME, type ExecutionJobData } from './queue-consumer.js';
+import { BullmqQueueConsumer, JOB_NAME, jobDataJson, type ExecutionJobData } from './queue-consumer.js';
 import { withDeadline } from './time.js';
 
 type ExecutionBullQueue = Queue<ExecutionJobData, void, typeof JOB_NAME>;
@@ -63,10 +63,9 @@ export class BullmqExecutionQueue implements ExecutionQueue {
       const client = await backend.client;
       const job = new Job<ExecutionJobData, void, typeof JOB_NAME>(queue, JOB_NAME, { executionId }, { ...queue.jobsOpts, jobId: executionId }, executionId);
       const jobJson = job.asJSON();
-      // The execution's JSON goes into the data as a string, made without serializing the job's
-      // data object again.
+      // The stored text goes into the data as it is: nothing is serialized a second time.
       if (executionJson !== undefined && executionJson.length <= this.options.queue.carryMaxChars) {
-        jobJson.data = `{"executionId":${JSON.stringify(executionId)},"execution":${JSON.stringify(executionJson)}}`;
+        jobJson.data = jobDataJson(executionId, executionJson);
       }
       // Sent in one synchronous block, so in one write (the connection coalesces a turn's writes).
       const sent = first();

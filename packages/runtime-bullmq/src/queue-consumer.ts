@@ -1,24 +1,56 @@
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job, type JobJson } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Execution, ExecutionHandler, QueueConsumer } from '@sluice/engine';
 import { closeClient, createWorkerClient } from './connection.js';
 import type { Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
-import { parseExecution } from './stored-json.js';
+import { rememberJson } from './stored-json.js';
 import { sleep, withDeadline } from './time.js';
 
 /**
- * The data of a queued job: the execution id, and the execution's JSON as stored when it is at
+ * The data of a queued job: the execution id, and the execution as stored when its JSON is at
  * most `queue.carryMaxChars` long. The worker starts from the carried execution instead of
  * reading it, with its first save conditional on the store still holding exactly that JSON (see
- * `Executor.run`). It is kept as a string, so the worker has the text to compare without
- * serializing the execution again. The copy is what the execution key already holds in the same
- * Redis, and goes with the job (retention), so it exposes nothing the store does not; 0 turns it
- * off for installations whose queue dashboards must not show execution data.
+ * `Executor.run`). The submit writes the stored text into the data as it is
+ * (`{"executionId":…,"execution":<text>}`), and the worker cuts the text back out of the job's
+ * raw data, so neither side serializes the execution a second time. The copy is what the
+ * execution key already holds in the same Redis, and goes with the job (retention), so it
+ * exposes nothing the store does not; 0 turns it off for installations whose queue dashboards
+ * must not show execution data.
  */
 export interface ExecutionJobData {
   readonly executionId: string;
-  readonly execution?: string;
+  readonly execution?: Execution;
+}
+
+/** The data of a job carrying `executionJson`, as {@link carriedText} reads it back. */
+export function jobDataJson(executionId: string, executionJson: string): string {
+  return `${carriedPrefix(executionId)}${executionJson}}`;
+}
+
+const carriedPrefix = (executionId: string): string => `{"executionId":${JSON.stringify(executionId)},"execution":`;
+
+/** The execution's text inside a job's raw data made by {@link jobDataJson}, else undefined. */
+function carriedText(raw: string, executionId: string): string | undefined {
+  const prefix = carriedPrefix(executionId);
+  return raw.startsWith(prefix) && raw.endsWith('}') ? raw.slice(prefix.length, -1) : undefined;
+}
+
+/**
+ * A BullMQ Worker that keeps the text of the execution a job carries, cut from the job's raw data
+ * as BullMQ reads it (`createJob`, BullMQ's protected hook for making jobs from what Redis sent).
+ */
+class ExecutionWorker extends Worker<ExecutionJobData, void, typeof JOB_NAME> {
+  protected override createJob(data: JobJson, jobId: string): Job<ExecutionJobData, void, typeof JOB_NAME> {
+    const job = super.createJob(data, jobId);
+    const carried: unknown = job.data?.execution;
+    const executionId: unknown = job.data?.executionId;
+    if (typeof carried === 'object' && carried !== null && typeof executionId === 'string' && typeof data.data === 'string') {
+      const text = carriedText(data.data, executionId);
+      if (text !== undefined) rememberJson(carried as Execution, text);
+    }
+    return job;
+  }
 }
 
 /** The one job name of the queue. */
@@ -46,7 +78,7 @@ interface Running {
 export class BullmqQueueConsumer implements QueueConsumer {
   private readonly client: Redis;
   private readonly duplicates: Redis[] = [];
-  private readonly worker: Worker<ExecutionJobData, void, typeof JOB_NAME>;
+  private readonly worker: ExecutionWorker;
   private readonly running = new Map<string, Running>();
   private stopping = false;
   private forced = false;
@@ -79,7 +111,7 @@ export class BullmqQueueConsumer implements QueueConsumer {
     });
     const retention = options.retention;
     const age = retention.executionsTtlSeconds > 0 ? { age: retention.executionsTtlSeconds } : {};
-    this.worker = new Worker<ExecutionJobData, void, typeof JOB_NAME>(keys.queueName, (job, token) => this.process(job, token), {
+    this.worker = new ExecutionWorker(keys.queueName, (job, token) => this.process(job, token), {
       connection: this.client,
       prefix: keys.prefix,
       concurrency,
@@ -184,19 +216,12 @@ export class BullmqQueueConsumer implements QueueConsumer {
 function noop(): void {}
 
 /**
- * The execution a job carries, if it parses and has the shape the handler reads first (its id
- * and state). Anything else is left out and the handler reads the store; what it carries is never
- * trusted further than that, since the executor's first save is conditional on the store holding
- * it.
+ * The execution a job carries, if it has the shape the handler reads first (its id and state).
+ * Anything else is left out and the handler reads the store; what it carries is never trusted
+ * further than that, since the executor's first save is conditional on the store holding it.
  */
 function carriedExecution(data: ExecutionJobData, executionId: string): Execution | undefined {
-  if (typeof data.execution !== 'string') return undefined;
-  let carried: unknown;
-  try {
-    carried = parseExecution(data.execution);
-  } catch {
-    return undefined;
-  }
+  const carried: unknown = data.execution;
   if (typeof carried !== 'object' || carried === null) return undefined;
   const { id, state } = carried as { id?: unknown; state?: { current?: unknown } };
   return id === executionId && typeof state === 'object' && state !== null && typeof state.current === 'string' ? (carried as Execution) : undefined;
