@@ -17,6 +17,7 @@ import { serverErrors } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { startSchedules, type Schedules } from './schedule/schedules.js';
 import { loadServerPlugins } from './plugins/load-server-plugins.js';
+import { applyHeapGrowth } from './runtime/heap-growth.js';
 import { selectRuntime, type Role } from './runtime/select-runtime.js';
 import type { ServerContext } from './server-context.js';
 import { startWorker, type Worker } from './worker/worker.js';
@@ -70,7 +71,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   if (config.SLUICE_PLUGINS_DIR && !existsSync(config.SLUICE_PLUGINS_DIR)) throw serverErrors.CONFIG_INVALID([`SLUICE_PLUGINS_DIR: the folder ${resolve(config.SLUICE_PLUGINS_DIR)} does not exist`]);
   const logger = createLogger(config.SLUICE_LOG_LEVEL);
   const version = (await import(join(packageRoot, 'package.json'), { with: { type: 'json' } })).default.version as string;
-  logger.info({ role: options.role, version, node: process.version }, `sluice ${version} starting as ${options.role}`);
+  // Before the plugins, the flows and the runtime fill the heap, so every limit V8 sets follows it.
+  const heapGrowth = applyHeapGrowth(config.SLUICE_HEAP_GROWTH_PERCENT);
+  logger.info({ role: options.role, version, node: process.version, heapGrowth }, `sluice ${version} starting as ${options.role}`);
 
   const { registry, packages } = await loadServerPlugins(config);
   for (const pkg of packages) logger.info({ package: pkg.name, version: pkg.version, types: pkg.types }, `plugin package ${pkg.name}@${pkg.version} loaded: ${pkg.types.join(', ')}`);

@@ -27,6 +27,7 @@ export const ConfigSchema = Type.Object(
     SLUICE_MAX_BODY_BYTES: Type.Integer({ minimum: 1, default: 10 * 1024 * 1024, description: 'Largest webhook or API request body, in bytes; larger ones get 413.' }),
     SLUICE_WEBHOOK_WAIT_MS: Type.Integer({ minimum: 1, default: 60_000, description: 'How long a `wait: true` webhook waits for its execution before answering 504.' }),
     SLUICE_SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'How long a stopping process lets running work finish.' }),
+    SLUICE_HEAP_GROWTH_PERCENT: Type.Integer({ minimum: 0, maximum: 1000, default: 100, description: 'How far the V8 old generation may grow past what the last full collection kept before the next one, in percent (100: to twice as much); 0 leaves it to V8, which lets a busy server grow to about four times. A --heap-growing-percent node flag wins.' }),
     SLUICE_LOG_LEVEL: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Level of the server log.' }),
   },
   { additionalProperties: false },
