@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { isSluiceError } from '@sluice/core';
-import type { ExecutionEvent, QueueConsumer, Runtime } from '@sluice/engine';
+import type { Execution, ExecutionEvent, QueueConsumer, Runtime } from '@sluice/engine';
 import { newId, withState } from '@sluice/engine';
 import { aFlowToSave, aLogEntry, anExecution, describeRuntimeContract } from '@sluice/runtime-contract';
 import { createBullmqRuntime, createKeys, type BullmqRuntimeOptions } from './index.js';
@@ -142,6 +142,15 @@ describe('bullmq runtime', () => {
     await expect(rt.queue.enqueue('a:b')).rejects.toThrow(TypeError);
   });
 
+  /** Saves a carried execution RUNNING on the condition that the store still holds it, as the executor's first save does: what came of it. */
+  async function startCarried(rt: Runtime, queued: Execution | undefined): Promise<string> {
+    if (!queued) return 'not carried';
+    return rt.executions.save({ ...queued, state: withState(queued.state, 'RUNNING') }, { expected: queued }).then(
+      () => 'saved',
+      (error: unknown) => (isSluiceError(error) ? error.code : String(error)),
+    );
+  }
+
   it('a submitted job carries the execution up to 16 KiB of JSON, handed to the handler as stored; a larger one is read', async () => {
     const prefix = testPrefix('job-carries');
     const rt = await runtime({ prefix, queue: FAST_QUEUE });
@@ -181,16 +190,10 @@ describe('bullmq runtime', () => {
     await redis().set(keys.execution(execution.id), text);
     const queue = rt.queue as unknown as { enqueueAfter(id: string, first: () => Promise<void>, json?: string): Promise<void> };
     await queue.enqueueAfter(execution.id, async () => undefined, text);
-    let outcome = '';
-    consumers.push(rt.queue.consume(async (_id, _signal, queued) => {
-      if (!queued) return void (outcome = 'not carried');
-      await rt.executions.save({ ...queued, state: withState(queued.state, 'RUNNING') }, { expected: queued }).then(
-        () => (outcome = 'saved'),
-        (error: unknown) => (outcome = isSluiceError(error) ? error.code : String(error)),
-      );
-    }, { concurrency: 1 }));
-    await vi.waitFor(() => expect(outcome).not.toBe(''), { timeout: 3000, interval: 20 });
-    expect(outcome).toBe('saved');
+    const outcomes = new Map<string, string>();
+    consumers.push(rt.queue.consume(async (id, _signal, queued) => void outcomes.set(id, await startCarried(rt, queued)), { concurrency: 1 }));
+    await vi.waitFor(() => expect(outcomes.size).toBe(1), { timeout: 3000, interval: 20 });
+    expect(outcomes.get(execution.id)).toBe('saved');
     expect((await rt.executions.get(execution.id))?.state.current).toBe('RUNNING');
   });
 
@@ -203,14 +206,7 @@ describe('bullmq runtime', () => {
     const stored = { ...cancelled, state: withState(cancelled.state, 'CANCELLED') };
     await rt.executions.save(stored);
     const outcomes = new Map<string, string>();
-    consumers.push(rt.queue.consume(async (executionId, _signal, queued) => {
-      if (!queued) return void outcomes.set(executionId, 'not carried');
-      const running = { ...queued, state: withState(queued.state, 'RUNNING') };
-      await rt.executions.save(running, { expected: queued }).then(
-        () => outcomes.set(executionId, 'saved'),
-        (error: unknown) => outcomes.set(executionId, isSluiceError(error) ? error.code : String(error)),
-      );
-    }, { concurrency: 2 }));
+    consumers.push(rt.queue.consume(async (id, _signal, queued) => void outcomes.set(id, await startCarried(rt, queued)), { concurrency: 2 }));
     await vi.waitFor(() => expect(outcomes.size).toBe(2), { timeout: 3000, interval: 20 });
     expect(outcomes.get(kept.id)).toBe('saved');
     expect((await rt.executions.get(kept.id))?.state.current).toBe('RUNNING');
