@@ -27,6 +27,7 @@ export const engineErrors = defineErrorCatalog({
   FLOW_DUPLICATE_KEY: (key: string) => `duplicate key '${key}'`,
   FLOW_WRONG_KIND: (type: string, kind: string, section: string) => `'${type}' is a ${kind} type; it belongs under ${section}`,
   FLOW_INVALID_PROPS: (message: string) => message,
+  FLOW_UNSUPPORTED: (message: string) => message,
 
   // Expressions.
   EXPRESSION_SYNTAX: (message: string, expression: string, line: number, column: number) =>
@@ -46,6 +47,9 @@ export const engineErrors = defineErrorCatalog({
   TASK_OUTPUT_INVALID: (taskId: string, message: string) => `task '${taskId}' returned an invalid output: ${message}`,
   TASK_TIMEOUT: (taskId: string, timeout: string) => `task '${taskId}' timed out after ${timeout}`,
   TASK_UNKNOWN_TYPE: (taskId: string, type: string) => `task '${taskId}' has type '${type}', which no loaded plugin provides`,
+  TASK_PLAN_INVALID: (taskId: string, message: string) => `flowable task '${taskId}' made an invalid plan: ${message}`,
+  EXECUTION_TOO_MANY_TASK_RUNS: (taskId: string, wanted: number, limit: number) =>
+    `flowable task '${taskId}' would bring the execution to ${wanted} task runs, past the limit of ${limit}; split the work (a ForEach over fewer values, or several executions)`,
 
   // Secrets.
   SECRET_INVALID_ENCODING: (name: string) => `secret '${name}' is not base64-encoded (SECRET_${name} must hold the value in base64)`,
