@@ -16,6 +16,7 @@ import type { QueueConsumer, Runtime } from '@sluice/engine';
 import { describeExecutionEvents } from './events.contract.js';
 import { describeExecutionRepository } from './executions.contract.js';
 import { describeFlowRepository } from './flows.contract.js';
+import { describeFlowTree } from './flow-tree.contract.js';
 import { closeOnce, type ContractContext, type RuntimeContractOptions } from './harness.js';
 import { describeLogRepository } from './logs.contract.js';
 import { describeExecutionQueue } from './queue.contract.js';
@@ -77,5 +78,6 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeSubmit(ctx);
     describeExecutionEvents(ctx);
     describeScheduleClock(ctx);
+    describeFlowTree(ctx);
   });
 }

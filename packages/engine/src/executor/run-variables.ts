@@ -50,7 +50,7 @@ function parentsOf(run: TaskRun, byId: ReadonlyMap<string, TaskRun>): Json[] {
 /**
  * The variables a task's templates see, after Kestra's `RunVariables`: `flow`, `execution`,
  * `task`, `taskrun` (with `value` and `parentId` inside a flowable), `parent` and `parents`,
- * `inputs`, `outputs` (by task id, finished task runs only; runs of an iteration under their
+ * `inputs`, `outputs` (by task id, finished task runs and running flowables only; runs of an iteration under their
  * values, `outputs.<taskId>[<value>]`), `tasks` (their states, `tasks.<id>[<value>].state` for
  * iterations), `trigger` (the trigger's variables, absent for API starts), `labels` (a nested
  * map) and `vars` (the flow's variables, not rendered). `envs` and `globals` are not offered yet.
@@ -62,7 +62,9 @@ export function runVariables(flow: FlowRevision, execution: Execution, task?: { 
   for (const run of execution.taskRunList) {
     const path = iterationPath(run, byId);
     setAt(tasks, run.taskId, path, { state: run.state.current });
-    if (isTerminatedWithoutFailure(run.state.current)) setAt(outputs, run.taskId, path, run.outputs);
+    // A running flowable's outputs are known from its start (If's evaluationResult, Switch's
+    // value), so its children read them, as in Kestra.
+    if (isTerminatedWithoutFailure(run.state.current) || (run.plan && run.state.current === 'RUNNING')) setAt(outputs, run.taskId, path, run.outputs);
   }
   const parents = taskRun ? parentsOf(taskRun, byId) : [];
   return {
