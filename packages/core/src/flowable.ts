@@ -44,11 +44,40 @@ export function Tasks(options: { readonly description: string; readonly minItems
 }
 
 /**
+ * A property that holds one task, such as each `task` of a Dag's list. Validated at save like
+ * a task of a {@link Tasks} list; `plan` receives it as a {@link ChildTask}.
+ * @public
+ */
+export function TaskItem(options: { readonly description: string }): TUnsafe<ChildTask> {
+  return Type.Unsafe<ChildTask>({ ...Type.Object({}, { description: options.description }), [TASKS_KEYWORD]: 'one' });
+}
+
+/**
  * True when `schema` was made by {@link Tasks}.
  * @public
  */
 export function isTasksSchema(schema: TSchema): boolean {
   return (schema as Record<string, unknown>)[TASKS_KEYWORD] === true;
+}
+
+/**
+ * True when `schema` was made by {@link TaskItem}.
+ * @public
+ */
+export function isTaskItemSchema(schema: TSchema): boolean {
+  return (schema as Record<string, unknown>)[TASKS_KEYWORD] === 'one';
+}
+
+/**
+ * A problem a flowable task's {@link FlowableTaskDefinition.check} finds in its props when a
+ * flow is saved.
+ * @public
+ */
+export interface PropsProblem {
+  /** Where, from the task: `['tasks', 2, 'dependsOn', 0]`. */
+  readonly path: readonly (string | number)[];
+  /** What is wrong, in a sentence. */
+  readonly message: string;
 }
 
 /**
@@ -65,6 +94,12 @@ export interface FlowableBranch {
   readonly value?: string;
   /** The children to run, in order: a failure stops the branch. */
   readonly tasks: readonly ChildTask[];
+  /**
+   * Ids of tasks of other branches of this plan that must have ended before this branch
+   * starts (a Dag's `dependsOn`). A plan whose branches wait on each other in a circle, or on a
+   * task that is not in the plan, is refused.
+   */
+  readonly after?: readonly string[];
 }
 
 /**
@@ -120,6 +155,13 @@ export interface FlowableTaskDefinition<P extends TObject = TObject, O extends T
    * with a code) to fail the task run with that message, e.g. for a value that matches no case.
    */
   plan(ctx: TaskContext, props: Static<P>): FlowablePlan<Static<O>>;
+  /**
+   * Optional checks of the props as written, made when a flow is saved, once they passed the
+   * schema: what a schema cannot say (a Dag's `dependsOn` naming an unknown task, or a cycle).
+   * Task lists hold the child tasks as written (each has at least `id` and `type`); expression
+   * fields may hold templates. Return one problem per mistake, none when all is well.
+   */
+  check?(props: Static<P>): readonly PropsProblem[];
 }
 
 /**

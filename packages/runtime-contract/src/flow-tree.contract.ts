@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import flowPlugin from '@sluice/plugin-core-flow';
-import logPlugin from '@sluice/plugin-core-log';
-import outputsPlugin from '@sluice/plugin-core-outputs';
+// The first-party plugins by relative path, as their own tests import each other: a dependency
+// in package.json would make a cycle (the plugins' tests use plugin-testing, which uses the
+// memory runtime, whose tests use this suite).
+import flowPlugin from '../../../plugins/core-flow/src/index.js';
+import logPlugin from '../../../plugins/core-log/src/index.js';
+import outputsPlugin from '../../../plugins/core-outputs/src/index.js';
 import { createExecution, createExecutor, createRegistry, mapSecrets, parseFlow, type Execution, type LogEntry, type PluginRegistry } from '@sluice/engine';
 import { uniqueTenant } from './builders.js';
 import { deferred, type ContractContext } from './harness.js';

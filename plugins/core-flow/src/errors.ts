@@ -18,6 +18,12 @@ export const flowErrors = defineErrorCatalog({
   /** Switch's `value` matched no case and the task has no `defaults`. */
   SWITCH_NO_MATCH: (value: string, cases: readonly string[]) =>
     `value '${value}' matches no case (${cases.length > 0 ? cases.map((c) => `'${c}'`).join(', ') : 'none declared'}) and there are no defaults`,
+  /** A Dag's `dependsOn` names a task that is not in the Dag. */
+  DAG_UNKNOWN_DEPENDENCY: (id: string) => `dependsOn names '${id}', which is not a task of this Dag`,
+  /** A Dag's tasks depend on each other in a circle. */
+  DAG_CYCLE: (ids: readonly string[]) => `the tasks depend on each other in a circle: ${ids.join(' -> ')}`,
+  /** A Dag's plan found what the save check refuses (a flow saved before the check existed). */
+  DAG_INVALID: (message: string) => message,
 });
 
 /** A value's type in words, for the messages above. */

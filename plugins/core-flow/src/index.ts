@@ -1,12 +1,13 @@
 /**
  * `@sluice/plugin-core-flow`: Kestra's flowable tasks, which run other tasks:
  * `io.kestra.plugin.core.flow.Sequential`, `Parallel`, `If`, `Switch`, `ForEach` (and its older
- * forms `EachSequential`, `EachParallel`) and `AllowFailure`.
+ * forms `EachSequential`, `EachParallel`), `AllowFailure` and `Dag`.
  *
  * @packageDocumentation
  */
 import { definePluginPackage } from '@sluice/core';
 import { allowFailure } from './allow-failure.task.js';
+import { dag } from './dag.task.js';
 import { eachParallel, eachSequential, forEach } from './for-each.task.js';
 import { ifTask } from './if.task.js';
 import { parallel } from './parallel.task.js';
@@ -19,6 +20,7 @@ export { ifTask, IfProps, IfOutput } from './if.task.js';
 export { switchTask, SwitchProps, SwitchOutput } from './switch.task.js';
 export { forEach, ForEachProps, eachSequential, EachSequentialProps, eachParallel, EachParallelProps } from './for-each.task.js';
 export { allowFailure, AllowFailureProps } from './allow-failure.task.js';
+export { dag, DagProps } from './dag.task.js';
 export { flowErrors, MAX_FOREACH_VALUES } from './errors.js';
 
-export default definePluginPackage({ tasks: [sequential, parallel, ifTask, switchTask, forEach, eachSequential, eachParallel, allowFailure] });
+export default definePluginPackage({ tasks: [sequential, parallel, ifTask, switchTask, forEach, eachSequential, eachParallel, allowFailure, dag] });

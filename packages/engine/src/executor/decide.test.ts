@@ -185,6 +185,15 @@ describe('decide: branches at once (Parallel, ForEach)', () => {
     const runs = [each, run('a', 'SUCCESS', { parentTaskRunId: 'P', value: 'x' })];
     expect(show(next({ tasks, others: [a], runs }))).toEqual(['start a@y<P']);
   });
+  it('starts a branch only once the tasks it waits for ended (a Dag), others at once', () => {
+    const dag = run('p', 'RUNNING', { id: 'P', plan: { branches: [{ taskIds: ['c'], after: ['a', 'b'] }, { taskIds: ['a'] }, { taskIds: ['b'] }], concurrency: 0, allowFailure: false } });
+    expect(show(next({ tasks, others: [a, b, c], runs: [dag] }))).toEqual(['start a<P', 'start b<P']);
+    const oneDone = [dag, run('a', 'SUCCESS', { parentTaskRunId: 'P' }), run('b', 'RUNNING', { id: 'B', parentTaskRunId: 'P' })];
+    expect(show(next({ tasks, others: [a, b, c], runs: oneDone, running: ['B'] }))).toEqual([]);
+    const bothDone = [dag, run('a', 'SUCCESS', { parentTaskRunId: 'P' }), run('b', 'SUCCESS', { parentTaskRunId: 'P' })];
+    expect(show(next({ tasks, others: [a, b, c], runs: bothDone }))).toEqual(['start c<P']);
+  });
+
   it('counts a branch between two of its tasks as running, within the limit', () => {
     const each = run('p', 'RUNNING', { id: 'P', plan: plan([{ value: '1', taskIds: ['a', 'b'] }, { value: '2', taskIds: ['a', 'b'] }], 1) });
     const runs = [each, run('a', 'SUCCESS', { parentTaskRunId: 'P', value: '1' })];

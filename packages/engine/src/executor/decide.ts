@@ -37,6 +37,8 @@ export interface DecisionInput {
 interface Branch {
   readonly value: string | undefined;
   readonly tasks: readonly FlowTask[];
+  /** Task ids that must have ended before the branch starts. */
+  readonly after: readonly string[];
 }
 
 /** A level of the tree: the flow itself, or one flowable task run and its plan. */
@@ -70,7 +72,7 @@ export function decide(input: DecisionInput): readonly Action[] {
   const actions: Action[] = [];
   const { flow } = input;
   const root: Container = {
-    runId: undefined, value: undefined, branches: [{ value: undefined, tasks: flow.tasks }], concurrency: 1,
+    runId: undefined, value: undefined, branches: [{ value: undefined, tasks: flow.tasks, after: [] }], concurrency: 1,
     errors: flow.errors ?? [], finally: flow.finally ?? [],
   };
   const state = walk(input, root, actions);
@@ -92,7 +94,7 @@ function walk(input: DecisionInput, level: Container, actions: Action[]): StateT
     const failed = results.some((result) => result.status === 'failed');
     if (!failed) {
       if (results.some((result) => result.status === 'busy' || result.status === 'next')) {
-        startBranches(level, results, actions);
+        startBranches(input, level, results, actions);
         return undefined;
       }
     } else {
@@ -109,18 +111,24 @@ function walk(input: DecisionInput, level: Container, actions: Action[]): StateT
   return worstState(states);
 }
 
-// A branch already under way goes on; a new one starts only within the level's concurrency.
-function startBranches(level: Container, results: readonly BranchState[], actions: Action[]): void {
+// A branch already under way goes on; a new one starts only within the level's concurrency,
+// and once every task it waits for has ended.
+function startBranches(input: DecisionInput, level: Container, results: readonly BranchState[], actions: Action[]): void {
   let occupied = results.filter((r) => r.status === 'busy' || (r.status === 'next' && r.started)).length;
-  for (const result of results) {
-    if (result.status !== 'next') continue;
+  results.forEach((result, i) => {
+    if (result.status !== 'next') return;
+    const branch = level.branches[i] as Branch;
+    const ready = () => branch.after.every((id) => {
+      const run = input.runs.find(level.runId, id, branch.value ?? level.value);
+      return run !== undefined && isTerminated(run.state.current);
+    });
     if (result.started) {
       actions.push({ kind: 'start', slot: result.start });
-    } else if (level.concurrency === 0 || occupied < level.concurrency) {
+    } else if ((level.concurrency === 0 || occupied < level.concurrency) && ready()) {
       actions.push({ kind: 'start', slot: result.start });
       occupied += 1;
     }
-  }
+  });
 }
 
 function walkBranch(input: DecisionInput, parentId: string | undefined, tasks: readonly FlowTask[], value: string | undefined, actions: Action[]): BranchState {
@@ -163,6 +171,7 @@ function containerOf(input: DecisionInput, task: FlowTask, run: TaskRun, plan: T
     branches: plan.branches.map((branch) => ({
       value: branch.value,
       tasks: branch.taskIds.map(byId).filter((t): t is FlowTask => t !== undefined),
+      after: branch.after ?? [],
     })),
     concurrency: plan.concurrency,
     errors: task.errors ?? [],

@@ -326,6 +326,18 @@ errors:
     expect(logs[0]?.message).toBe("flowable task 'rogue' made an invalid plan: branches[0] names 'elsewhere', which is not one of its tasks");
   });
 
+  it('refuses a plan whose branches wait for each other in a circle, instead of waiting forever', async () => {
+    const { ended, logs } = await runFlow(`tasks:
+  - id: circle
+    type: test.Circle
+    tasks:
+      - { id: a, type: test.Say, text: a }
+      - { id: b, type: test.Say, text: b }
+`);
+    expect(ended.state.current).toBe('FAILED');
+    expect(logs[0]?.message).toBe("flowable task 'circle' made an invalid plan: its branches wait for each other in a circle (through 'a')");
+  });
+
   it(`fails a flowable that would bring the execution past ${MAX_TASK_RUNS} task runs, naming the limit`, async () => {
     const { ended, logs } = await runFlow(`tasks:
   - id: each

@@ -1,6 +1,6 @@
 import { isFlowableTask } from '@sluice/core';
 import type { Flow, FlowTask } from '../flow/flow.types.js';
-import { mapTaskLists } from '../flow/task-lists.js';
+import { mapTasks } from '../flow/task-lists.js';
 import type { TaskRun } from '../model/execution.js';
 import type { PluginRegistry } from '../plugins/index.js';
 
@@ -14,9 +14,9 @@ function add(task: FlowTask, registry: PluginRegistry, out: Map<string, FlowTask
   if (!out.has(task.id)) out.set(task.id, task);
   const definition = registry.task(task.type)?.definition;
   if (definition && isFlowableTask(definition)) {
-    mapTaskLists(definition.props, task.props, [], (list) => {
-      for (const child of list as readonly FlowTask[]) add(child, registry, out);
-      return list;
+    mapTasks(definition.props, task.props, [], (child) => {
+      add(child as FlowTask, registry, out);
+      return child;
     });
   }
   for (const child of [...(task.errors ?? []), ...(task.finally ?? [])]) add(child, registry, out);

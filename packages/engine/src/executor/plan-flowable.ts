@@ -1,7 +1,7 @@
 import { isFlowableTask, type ChildTask, type FlowablePlan } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import type { FlowTask } from '../flow/flow.types.js';
-import { mapTaskLists } from '../flow/task-lists.js';
+import { mapTasks } from '../flow/task-lists.js';
 import type { Execution, TaskRun, TaskRunPlan } from '../model/execution.js';
 import { withState } from '../model/state.js';
 import { validateOutput } from '../plugins/index.js';
@@ -16,11 +16,11 @@ import { endTaskRun } from './task-runs.js';
 export const MAX_TASK_RUNS = 5000;
 
 /** The ids of the tasks `task` (a flowable) holds in its task lists: what its plan may name. */
-function childIds(task: FlowTask, schema: Parameters<typeof mapTaskLists>[0]): Set<string> {
+function childIds(task: FlowTask, schema: Parameters<typeof mapTasks>[0]): Set<string> {
   const ids = new Set<string>();
-  mapTaskLists(schema, task.props, [], (list) => {
-    for (const child of list as readonly FlowTask[]) ids.add(child.id);
-    return list;
+  mapTasks(schema, task.props, [], (child) => {
+    ids.add((child as FlowTask).id);
+    return child;
   });
   return ids;
 }
@@ -35,9 +35,33 @@ function toRecord(task: FlowTask, plan: FlowablePlan, allowed: ReadonlySet<strin
       if (!allowed.has(child?.id)) throw engineErrors.TASK_PLAN_INVALID(task.id, `branches[${i}] names '${String(child?.id)}', which is not one of its tasks`);
       return child.id;
     });
-    return { ...(branch.value === undefined ? {} : { value: branch.value }), taskIds };
+    const after = branch.after === undefined ? [] : [...branch.after];
+    return { ...(branch.value === undefined ? {} : { value: branch.value }), taskIds, ...(after.length > 0 ? { after } : {}) };
   });
+  checkOrder(task, branches);
   return { branches, concurrency, allowFailure: plan.allowFailure === true };
+}
+
+// Branches that wait on each other must be able to start: every awaited task is in another
+// branch of the plan, and no branch waits, through others, on itself.
+function checkOrder(task: FlowTask, branches: readonly TaskRunPlan['branches'][number][]): void {
+  const branchOf = new Map<string, number>();
+  branches.forEach((branch, i) => branch.taskIds.forEach((id) => branchOf.set(id, i)));
+  const waitsOn = branches.map((branch, i) => (branch.after ?? []).map((id) => {
+    const j = branchOf.get(id);
+    if (j === undefined) throw engineErrors.TASK_PLAN_INVALID(task.id, `branches[${i}] waits for '${id}', which is not in the plan`);
+    if (j === i) throw engineErrors.TASK_PLAN_INVALID(task.id, `branches[${i}] waits for its own task '${id}'`);
+    return j;
+  }));
+  const state = branches.map(() => 0); // 0 unseen, 1 on the path, 2 done
+  const visit = (i: number): void => {
+    if (state[i] === 2) return;
+    if (state[i] === 1) throw engineErrors.TASK_PLAN_INVALID(task.id, `its branches wait for each other in a circle (through '${branches[i]?.taskIds[0] ?? i}')`);
+    state[i] = 1;
+    for (const j of waitsOn[i] ?? []) visit(j);
+    state[i] = 2;
+  };
+  branches.forEach((_, i) => visit(i));
 }
 
 /**

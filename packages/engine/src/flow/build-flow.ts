@@ -6,7 +6,7 @@ import { FLOW_EXTRA, Input, TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS } from './
 import type { Flow, FlowInput, FlowOutput, FlowTask, FlowTrigger } from './flow.types.js';
 import { toLabels } from './labels.js';
 import { withoutNulls } from './report.js';
-import { FLOWABLE_ENVELOPE_KEYS, mapTaskLists } from './task-lists.js';
+import { FLOWABLE_ENVELOPE_KEYS, mapTasks } from './task-lists.js';
 
 // The builders below run only on a value checkFlow passed, so the casts state what was checked.
 type Json = Record<string, unknown>;
@@ -26,7 +26,7 @@ function task(raw: Json, registry: PluginRegistry): FlowTask {
     // A flowable's children are built here, once, so the executor finds them by id.
     const build = (value: unknown) => list(value).map((t) => task(t, registry));
     handlers = { ...optional('errors', props.errors === undefined ? undefined : build(props.errors)), ...optional('finally', props.finally === undefined ? undefined : build(props.finally)) };
-    props = mapTaskLists(definition.props, splitProps(props, FLOWABLE_ENVELOPE_KEYS), [], build) as Json;
+    props = mapTasks(definition.props, splitProps(props, FLOWABLE_ENVELOPE_KEYS), [], (child) => task(child as Json, registry)) as Json;
   }
   return {
     id: item.id as string,

@@ -8,7 +8,7 @@ import { schemaProblems, type PathSegment } from '../plugins/value-errors.js';
 import { TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS, TaskEnvelope, TriggerEnvelope } from './envelope.js';
 import { checkLabels } from './labels.js';
 import { isMapping, withoutNulls, type Reporter } from './report.js';
-import { FLOWABLE_ENVELOPE_KEYS, mapTaskLists } from './task-lists.js';
+import { FLOWABLE_ENVELOPE_KEYS, mapTasks } from './task-lists.js';
 
 const { FLOW_SCHEMA, FLOW_INVALID_PROPS, FLOW_WRONG_KIND, FLOW_UNSUPPORTED, PLUGIN_UNKNOWN_TYPE } = engineErrors.codes;
 
@@ -102,7 +102,13 @@ export function checkTask(registry: PluginRegistry, reporter: Reporter, raw: unk
   const ids: SeenId[] = typeof item.id === 'string' ? [{ id: item.id, segments: [...at, 'id'] }] : [];
   if (entry && isFlowableTask(entry.definition)) {
     ids.push(...checkFlowable(registry, reporter, item, entry.definition.props, props, at));
-    checkProps(reporter, entry, splitProps(props, FLOWABLE_ENVELOPE_KEYS), at);
+    const own = splitProps(props, FLOWABLE_ENVELOPE_KEYS);
+    const before = reporter.problems.length;
+    checkProps(reporter, entry, own, at);
+    // The plugin's own checks read props the schema accepted; give them nothing else.
+    if (reporter.problems.length === before && entry.definition.check) {
+      for (const problem of entry.definition.check(own as never)) reporter.add(FLOW_INVALID_PROPS, [...at, ...problem.path], problem.message);
+    }
     return ids;
   }
   if (entry) checkProps(reporter, entry, props, at);
@@ -116,18 +122,18 @@ function checkFlowable(
   registry: PluginRegistry, reporter: Reporter, item: Record<string, unknown>, schema: TSchema, props: Record<string, unknown>, at: readonly PathSegment[],
 ): SeenId[] {
   const ids: SeenId[] = [];
-  const checkList = (list: readonly unknown[], listAt: readonly PathSegment[]) => {
-    list.forEach((child, i) => ids.push(...checkTask(registry, reporter, child, [...listAt, i])));
-    return list;
+  const checkOne = (child: unknown, childAt: readonly PathSegment[]) => {
+    ids.push(...checkTask(registry, reporter, child, childAt));
+    return child;
   };
   if (item.timeout !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'timeout'], UNSUPPORTED.flowableTimeout, 'key');
   for (const key of FLOWABLE_ENVELOPE_KEYS) {
     const list = props[key];
     if (list === undefined) continue;
-    if (Array.isArray(list)) checkList(list, [...at, key]);
+    if (Array.isArray(list)) list.forEach((child, i) => checkOne(child, [...at, key, i]));
     else reporter.add(FLOW_SCHEMA, [...at, key], `${key} must be a list of tasks`);
   }
-  mapTaskLists(schema, splitProps(props, FLOWABLE_ENVELOPE_KEYS), at, checkList);
+  mapTasks(schema, splitProps(props, FLOWABLE_ENVELOPE_KEYS), at, checkOne);
   return ids;
 }
 

@@ -26,6 +26,7 @@ function refTaskLists(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(refTaskLists);
   if (typeof value !== 'object' || value === null) return value;
   const node = Object.fromEntries(Object.entries(value).map(([key, child]) => [key, refTaskLists(child)]));
+  if (node[TASKS_KEYWORD] === 'one') return { description: node.description, $ref: '#/definitions/task' };
   return node[TASKS_KEYWORD] === true ? { ...node, items: { $ref: '#/definitions/task' } } : node;
 }
 

@@ -49,6 +49,8 @@ export interface TaskRunBranch {
   /** The iteration value the branch's task runs carry; absent: the flowable's own value. */
   readonly value?: string;
   readonly taskIds: readonly string[];
+  /** Task ids of other branches that must have ended before this one starts (a Dag's `dependsOn`). */
+  readonly after?: readonly string[];
 }
 
 /** What a flowable task decided when its task run started (see `FlowablePlan` in `@sluice/core`). */
