@@ -1,7 +1,7 @@
 import { defineErrorCatalog } from '@sluice/core';
 
 /** Most values one ForEach iterates over; see the README. */
-export const MAX_FOREACH_VALUES = 5000;
+export const MAX_FOREACH_VALUES = 2000;
 
 /**
  * The codes the flowable tasks raise when their rendered props leave nothing sensible to run.

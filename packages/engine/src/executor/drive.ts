@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isFlowableTask } from '@sluice/core';
 import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
@@ -37,9 +38,38 @@ interface Settled {
  * Rejects with the job signal's reason when it fires, having saved what ended.
  */
 export async function drive(options: DriveOptions): Promise<StateType> {
+  const { scope: given } = options;
+  const signal = given.jobSignal;
+  // One listener on the job's signal, however many attempts run at once: each attempt listens
+  // to this signal instead, which may have any number of listeners.
+  const forwarded = new AbortController();
+  setMaxListeners(0, forwarded.signal);
+  const forward = () => forwarded.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
+  const scope: TaskRunScope = { ...given, jobSignal: forwarded.signal };
+  try {
+    return await loop({ ...options, scope });
+  } finally {
+    signal.removeEventListener('abort', forward);
+  }
+}
+
+async function loop(options: DriveOptions): Promise<StateType> {
   const { scope } = options;
   const signal = scope.jobSignal;
   const inFlight = new Map<string, Promise<Settled>>();
+  // Settled attempts wait here for the loop, in the order they settled. A queue rather than
+  // Promise.race over every running attempt: each race would add a reaction to every pending
+  // promise, so a ForEach running a thousand values at once would cost a million reactions.
+  const settledQueue: Settled[] = [];
+  let wake: (() => void) | undefined;
+  const nextSettled = async (): Promise<Settled> => {
+    while (settledQueue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    const settled = settledQueue.shift() as Settled;
+    inFlight.delete(settled.id);
+    return settled;
+  };
 
   const launch = (task: FlowTask, taskRun: TaskRun) => {
     const settled = runAttempt(scope, options.execution(), task, taskRun).then(
@@ -47,12 +77,18 @@ export async function drive(options: DriveOptions): Promise<StateType> {
       (error: unknown): Settled => ({ id: taskRun.id, error }),
     );
     inFlight.set(taskRun.id, settled);
+    void settled.then((result) => {
+      settledQueue.push(result);
+      wake?.();
+      wake = undefined;
+    });
   };
 
   // Stops on the job's signal or a failure of the loop itself: the running attempts settle (the
   // signal aborted them), what ended is stored, and the job is delivered again later.
   const stop = async (error: unknown): Promise<never> => {
-    for (const settled of await Promise.all(inFlight.values())) if (settled.change) options.stage(settled.change);
+    await Promise.all(inFlight.values());
+    for (const settled of settledQueue.splice(0)) if (settled.change) options.stage(settled.change);
     inFlight.clear();
     await options.save();
     throw error;
@@ -84,10 +120,15 @@ export async function drive(options: DriveOptions): Promise<StateType> {
       throw new Error(`executor: no progress possible for execution ${options.execution().id}`);
     }
     await options.save();
-    const settled = await Promise.race(inFlight.values());
-    inFlight.delete(settled.id);
-    if (settled.change) options.stage(settled.change);
-    else await stop(settled.error);
+    const first = await nextSettled();
+    // With others still running, let those that settle in the same turn (tasks that return at
+    // once) settle too, and stage them all: one save for a burst of ends, and the same number
+    // of saves on every run.
+    if (inFlight.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (let settled: Settled | undefined = first; settled; settled = settledQueue.length > 0 ? await nextSettled() : undefined) {
+      if (settled.change) options.stage(settled.change);
+      else await stop(settled.error);
+    }
   }
 }
 

@@ -107,11 +107,11 @@ const sayCounts = (id: string) => {
 
 describe.each([
   {
-    name: 'a Parallel', source: PARALLEL, saves: 5,
+    name: 'a Parallel', source: PARALLEL, saves: 3,
     places: ['last', 'par', 'par/a', 'par/b', 'par/c'],
   },
   {
-    name: 'a ForEach', source: FOR_EACH, saves: 8,
+    name: 'a ForEach', source: FOR_EACH, saves: 6,
     places: ['each', 'each/one@1', 'each/one@2', 'each/one@3', 'each/two@1', 'each/two@2', 'each/two@3', 'last'],
   },
 ])('executor tree idempotency: $name', ({ source, saves, places: expected }) => {
