@@ -374,7 +374,6 @@ errors:
 `)).toEqual([
       '6:5 FLOW_UNSUPPORTED tasks[0].timeout: timeout is not supported on a flowable task (Kestra ignores it there too); set timeout on the tasks inside it',
       '11:9 FLOW_UNSUPPORTED tasks[0].tasks[0].retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
-      "14:11 FLOW_SCHEMA tasks[0].tasks[0].retry.maxAttempt: unknown property 'maxAttempt'",
       "15:9 FLOW_INVALID_PROPS tasks[0].tasks[1].text: missing required property 'text'",
       "17:9 FLOW_INVALID_PROPS tasks[0].tasks[1].errors: unknown property 'errors'",
       '18:13 FLOW_DUPLICATE_ID tasks[0].tasks[2].id: Duplicate task id with name [a]',

@@ -59,7 +59,7 @@ export function checkFlow(value: unknown, registry: PluginRegistry, reporter: Re
     return;
   }
   const flow = withoutNulls(value, REQUIRED_KEYS);
-  reporter.addAll(FLOW_SCHEMA, [], schemaProblems(FlowCheck, flow));
+  reporter.addAll(FLOW_SCHEMA, [], schemaProblems(FlowCheck, flow).filter((p) => !(String(p.segments[0]) in UNSUPPORTED_FLOW_KEYS)));
   reporter.addAll(FLOW_SCHEMA, [], checkLabels(flow.labels, ['labels']));
   for (const [key, message] of Object.entries(UNSUPPORTED_FLOW_KEYS)) {
     if (flow[key] !== undefined) reporter.add(FLOW_UNSUPPORTED, [key], message, 'key');

@@ -94,7 +94,8 @@ export function checkTask(registry: PluginRegistry, reporter: Reporter, raw: unk
     return [];
   }
   const item = withoutNulls(raw, REQUIRED);
-  reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TaskCheck, item));
+  // A refused retry is reported once, as refused: the shape of something not honoured is moot.
+  reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TaskCheck, item).filter((p) => p.segments[0] !== 'retry'));
   oneOf(reporter, item, at, 'runIf', 'when');
   if (item.retry !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'retry'], UNSUPPORTED.retry, 'key');
   const props = splitProps(item, TASK_ENVELOPE_KEYS);
