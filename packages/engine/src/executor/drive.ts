@@ -50,6 +50,11 @@ export async function drive(options: DriveOptions): Promise<StateType> {
   const scope: TaskRunScope = { ...given, jobSignal: forwarded.signal };
   try {
     return await loop({ ...options, scope });
+  } catch (error) {
+    // A save that failed (the store is down) ends the job while attempts may still run: abort
+    // them, so none runs on beside the next delivery of the job.
+    if (!forwarded.signal.aborted) forwarded.abort(error);
+    throw error;
   } finally {
     signal.removeEventListener('abort', forward);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRuntime } from '../../../runtime-memory/src/index.js';
-import { treeRegistry } from '../../test/fixtures/tree-plugins.js';
+import { foreverSignals, treeRegistry } from '../../test/fixtures/tree-plugins.js';
 import { createExecution } from '../execution/index.js';
 import { parseFlow } from '../flow/index.js';
 import type { Execution, TaskRun } from '../model/execution.js';
@@ -285,6 +285,37 @@ finally:
     expect(stateOf(ended, 'slow')).toBe('FAILED');
     expect(stateOf(ended, 'quick')).toBe('SUCCESS');
     expect(logs.find((l) => l.taskId === 'slow')?.message).toBe("task 'slow' timed out after PT0.05S");
+  });
+});
+
+describe('executor tree: a store that fails mid-tree', () => {
+  it('aborts the attempts still running when a save fails, so none runs on beside the next delivery', async () => {
+    const source = `${head}tasks:
+  - id: par
+    type: test.Par
+    tasks:
+      - id: quick
+        type: test.Say
+        text: quick
+      - id: slow
+        type: test.Forever
+`;
+    const parsed = parseFlow(source, treeRegistry);
+    if (!parsed.ok) throw new Error('invalid');
+    const runtime = createMemoryRuntime();
+    const flow = await runtime.flows.save({ ...parsed.flow, source });
+    const execution = createExecution({ flow });
+    await runtime.executions.create(execution);
+    let saves = 0;
+    const failing = { ...runtime, executions: { ...runtime.executions, save: async (e: Execution, o?: Parameters<typeof runtime.executions.save>[1]) => {
+      // The first save starts both branches; the next (quick's end, while slow runs) fails.
+      if (++saves === 2) throw new Error('store down');
+      await runtime.executions.save(e, o);
+    } } };
+    const before = foreverSignals.length;
+    await expect(createExecutor({ runtime: failing, registry: treeRegistry, secrets: mapSecrets({}) }).run(execution.id, new AbortController().signal)).rejects.toThrow('store down');
+    expect(foreverSignals.length).toBe(before + 1);
+    expect(foreverSignals.at(-1)?.aborted).toBe(true);
   });
 });
 
