@@ -32,6 +32,8 @@ export interface OpenOptions {
   readonly dir: string;
   /** `FULL` syncs the log to disk at every commit: durable against a power loss, not only a crash. */
   readonly synchronous: 'normal' | 'full';
+  /** Refuse to start with less free space than this. Default {@link MIN_FREE_BYTES}. */
+  readonly minFreeBytes?: number;
 }
 
 /** An open database and what the start-up line says about it. */
@@ -67,7 +69,8 @@ export function openDatabase(options: OpenOptions): OpenedDatabase {
   const network = NETWORK_FILESYSTEMS.get(fs.type);
   if (network) throw sqliteErrors.SQLITE_NETWORK_FILESYSTEM(dir, network);
   const free = fs.bavail * fs.bsize;
-  if (free < MIN_FREE_BYTES) throw sqliteErrors.SQLITE_DISK_FULL(dir, free, MIN_FREE_BYTES);
+  const needed = options.minFreeBytes ?? MIN_FREE_BYTES;
+  if (free < needed) throw sqliteErrors.SQLITE_DISK_FULL(dir, free, needed);
 
   const created = !existsSync(file);
   let db: Database;

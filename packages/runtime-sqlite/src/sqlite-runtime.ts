@@ -21,6 +21,8 @@ export interface SqliteRuntimeOptions {
    * commits also survive a power loss, for the cost of one fsync per group commit.
    */
   readonly synchronous?: 'normal' | 'full';
+  /** Refuse to start with less free space than this in the data folder. Default 32 MB. */
+  readonly minFreeBytes?: number;
   /** How much history to keep; see {@link RetentionOptions}. */
   readonly retention?: Partial<RetentionOptions>;
   /** At most this many executions run at once across every consumer; unbounded by default. */
@@ -56,7 +58,7 @@ export const RETENTION_DEFAULTS: RetentionOptions = { maxAgeSeconds: 7 * 24 * 36
 export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntime {
   const synchronous = options.synchronous ?? 'normal';
   const retention: RetentionOptions = { ...RETENTION_DEFAULTS, ...options.retention };
-  const { db, file } = openDatabase({ dir: options.dir, synchronous });
+  const { db, file } = openDatabase({ dir: options.dir, synchronous, ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }) });
   const report = options.onError ?? (() => undefined);
   const guard = createGuard();
   const now = options.now ?? (() => new Date());
