@@ -76,7 +76,7 @@ export function createSqliteQueue(db: Database, writes: GroupCommit, guard: Guar
     while (finished.length > keepFinished) status.delete(finished.shift() as string);
     // Should this fail (the disk is full), the row stays and the job runs again at the next
     // start, where the executor finds it finished and does nothing.
-    writes.write(() => deleteStmt.run(id)).catch((error: unknown) => report(error, `queue: removing finished job ${id}`));
+    writes.write(() => deleteStmt.run(id)).catch((error: unknown) => report(error, 'queue: removing a finished job (it runs again, as a no-op, at the next start)'));
   };
 
   const retry = (id: string, error: unknown): boolean => {
@@ -120,7 +120,7 @@ export function createSqliteQueue(db: Database, writes: GroupCommit, guard: Guar
           active.delete(id);
           if (outcome.ok) finish(id, 'completed');
           else {
-            report(outcome.error, `queue: handler of ${id}`);
+            report(outcome.error, 'queue: a handler threw (its job is retried or failed)');
             if (!retry(id, outcome.error)) finish(id, 'failed');
           }
           pumpAll();

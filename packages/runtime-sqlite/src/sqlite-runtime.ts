@@ -38,6 +38,8 @@ export interface SqliteRuntimeOptions {
 /** The SQLite runtime, with where its file is and what it keeps, for the start-up line. */
 export interface SqliteRuntime extends Runtime {
   readonly file: string;
+  /** True when this open created the file (a first start, or a start after it was moved away). */
+  readonly created: boolean;
   readonly retention: RetentionOptions;
   readonly synchronous: 'normal' | 'full';
   /** Runs the retention now; resolves with the executions dropped (the runtime does it every few seconds). */
@@ -58,7 +60,7 @@ export const RETENTION_DEFAULTS: RetentionOptions = { maxAgeSeconds: 7 * 24 * 36
 export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntime {
   const synchronous = options.synchronous ?? 'normal';
   const retention: RetentionOptions = { ...RETENTION_DEFAULTS, ...options.retention };
-  const { db, file } = openDatabase({ dir: options.dir, synchronous, ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }) });
+  const { db, file, created } = openDatabase({ dir: options.dir, synchronous, ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }) });
   const report = options.onError ?? (() => undefined);
   const guard = createGuard();
   const now = options.now ?? (() => new Date());
@@ -83,6 +85,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
     name: 'sqlite',
     durable: true,
     file,
+    created,
     retention,
     synchronous,
     flows: createFlowRepository(db, writes, guard, now),
