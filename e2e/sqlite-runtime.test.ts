@@ -52,7 +52,7 @@ describe('the default runtime without Redis: SQLite', () => {
     const data = dataDir();
     const first = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data });
     processes.push(first);
-    expect(first.lines.find((l) => l.includes('runtime sqlite'))).toContain(`executions are stored in ${join(data, 'sluice.db')} (synchronous normal), kept for 7 days and at most 1000000, 10000 log lines each`);
+    expect(first.lines.find((l) => l.includes('runtime sqlite'))).toContain(`executions are stored in ${join(data, 'sluice.db')} (synchronous normal), kept for 7 days and at most 100000, 10000 log lines each`);
     await createFlow(first.url, flow('before'));
     const id = ((await (await fetch(`${first.url}${HOOK}`, { method: 'POST' })).json()) as { id: string }).id;
     await waitForEnd(first.url, id);

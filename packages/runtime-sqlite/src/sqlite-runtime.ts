@@ -46,8 +46,8 @@ export interface SqliteRuntime extends Runtime {
   sweep(): Promise<number>;
 }
 
-/** Retention defaults: a week, as Redis keeps executions, and a million executions. */
-export const RETENTION_DEFAULTS: RetentionOptions = { maxAgeSeconds: 7 * 24 * 3600, maxExecutions: 1_000_000, maxLogsPerExecution: 10_000 };
+/** Retention defaults: a week, as Redis keeps executions, and 100,000 executions (about 0.5 GB of disk: see the README). */
+export const RETENTION_DEFAULTS: RetentionOptions = { maxAgeSeconds: 7 * 24 * 3600, maxExecutions: 100_000, maxLogsPerExecution: 10_000 };
 
 /**
  * Every engine port on one SQLite file (better-sqlite3, write-ahead log), owned by this process:

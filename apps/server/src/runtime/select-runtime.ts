@@ -16,7 +16,7 @@ export type RuntimeKind = 'sqlite' | 'memory' | 'bullmq';
 /** The executions kept in process by default: about 70 MB of heap at about 7 KB each. */
 export const MEMORY_MAX_EXECUTIONS = 10_000;
 /** The executions kept on disk by default; see the README for what they take. */
-export const SQLITE_MAX_EXECUTIONS = 1_000_000;
+export const SQLITE_MAX_EXECUTIONS = 100_000;
 
 /** The runtime the configuration selects: SLUICE_RUNTIME, else BullMQ with a REDIS_URL, else SQLite. */
 export function runtimeKind(config: Config): RuntimeKind {
