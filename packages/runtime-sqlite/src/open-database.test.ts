@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { anExecution } from '@sluice/runtime-contract';
 import { createSqliteRuntime, DATABASE_FILE, SCHEMA_VERSION } from './index.js';
+import { networkFilesystem } from './open-database.js';
 import { made, mountTmpfs, tempDirs } from './test-support.js';
 
 const dirs = tempDirs('open');
@@ -76,6 +77,15 @@ describe('opening the SQLite database', () => {
     const parent = made(dirs.next());
     writeFileSync(join(parent, 'data'), '');
     expect(refusal(join(parent, 'data'))).toMatchObject({ code: 'SQLITE_DATA_DIR_UNUSABLE' });
+  });
+
+  it('knows the network file systems by their statfs type (NFS, SMB, 9p) and lets local ones through', () => {
+    expect(networkFilesystem(0x6969)).toBe('NFS');
+    expect(networkFilesystem(0xfe534d42)).toBe('SMB2');
+    expect(networkFilesystem(0x01021997)).toBe('9p');
+    expect(networkFilesystem(0xef53)).toBeUndefined(); // ext4
+    expect(networkFilesystem(0x794c7630)).toBeUndefined(); // overlayfs
+    expect(networkFilesystem(0x01021994)).toBeUndefined(); // tmpfs
   });
 
   it('refuses a folder with less free space than it needs', () => {

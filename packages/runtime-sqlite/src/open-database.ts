@@ -23,6 +23,11 @@ const NETWORK_FILESYSTEMS: ReadonlyMap<number, string> = new Map([
   [0x01021997, '9p'],
 ]);
 
+/** The name of a network file system SQLite cannot lock on, from its statfs type; undefined for others. */
+export function networkFilesystem(type: number): string | undefined {
+  return NETWORK_FILESYSTEMS.get(type);
+}
+
 /** Files up to this size get SQLite's `quick_check` at start. */
 const QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024;
 
@@ -66,7 +71,7 @@ export function openDatabase(options: OpenOptions): OpenedDatabase {
     throw sqliteErrors.SQLITE_DATA_DIR_UNUSABLE(dir, codeOf(error) === 'EROFS' ? 'the file system is read-only' : messageOf(error));
   }
   const fs = statfsSync(dir);
-  const network = NETWORK_FILESYSTEMS.get(fs.type);
+  const network = networkFilesystem(fs.type);
   if (network) throw sqliteErrors.SQLITE_NETWORK_FILESYSTEM(dir, network);
   const free = fs.bavail * fs.bsize;
   const needed = options.minFreeBytes ?? MIN_FREE_BYTES;
