@@ -13,8 +13,13 @@ export function createdAt(execution: Execution): number {
 
 /** The repository, plus the insert `submit` runs in the transaction that also queues the execution. */
 export interface SqliteExecutionRepository extends ExecutionRepository {
-  /** Inserts in the current transaction; false when the id exists (nothing written). */
+  /**
+   * Inserts in the current transaction; false when the id exists (nothing written). The caller
+   * tells the retention's count with {@link SqliteExecutionRepository.inserted} once it committed.
+   */
   insert(row: ExecutionRow): boolean;
+  /** Counts a committed insert for the retention. */
+  inserted(): void;
 }
 
 /** An execution ready to insert, serialized when the write was asked for. */
@@ -28,7 +33,7 @@ export interface ExecutionRepositoryOptions {
   readonly logs: SqliteLogRepository;
   /** Delivers the events a save announces, once it is committed, with the saved execution. */
   readonly announce: (events: readonly ExecutionEvent[], saved: Execution) => void;
-  /** Told of every execution inserted, for the retention's count. */
+  /** Told of every execution inserted, once committed, for the retention's count. */
   readonly onInsert: () => void;
 }
 
@@ -52,20 +57,18 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     json,
   });
 
-  const insert = (row: ExecutionRow): boolean => {
-    const inserted = insertStmt.run(params(row)).changes > 0;
-    if (inserted) options.onInsert();
-    return inserted;
-  };
+  const insert = (row: ExecutionRow): boolean => insertStmt.run(params(row)).changes > 0;
 
   return {
     insert,
+    inserted: options.onInsert,
 
     async create(execution) {
       guard.check();
       const row = { execution, json: JSON.stringify(execution) };
       const inserted = await writes.write(() => insert(row));
       if (!inserted) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
+      options.onInsert();
     },
 
     async save(execution, { announce = [], logs = [], expected } = {}) {
@@ -74,13 +77,14 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
       const row = { execution, json: JSON.stringify(execution) };
       const lines = logRows(logs);
       const expectedJson = expected === undefined ? undefined : JSON.stringify(expected);
-      await writes.write(() => {
+      const inserted = await writes.write(() => {
         // Checked before anything is written: a refused save stores nothing (see GroupCommit).
         if (expectedJson !== undefined && getStmt.get(execution.id) !== expectedJson) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
         if (lines.length > 0) options.logs.insert(lines);
         const { id, state, terminated, json } = params(row);
-        if (updateStmt.run({ id, state, terminated, json }).changes === 0) insert(row);
+        return updateStmt.run({ id, state, terminated, json }).changes === 0 && insert(row);
       });
+      if (inserted) options.onInsert();
       if (announce.length > 0) options.announce(announce, deepFreeze(JSON.parse(row.json) as Execution));
     },
 

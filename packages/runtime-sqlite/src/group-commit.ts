@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { engineErrors, } from '@sluice/engine';
+import { engineErrors } from '@sluice/engine';
 
 /** One write: runs inside the shared transaction and returns what its caller gets. */
 export type WriteOp<T> = () => T;

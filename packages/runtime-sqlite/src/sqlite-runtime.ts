@@ -46,7 +46,7 @@ export interface SqliteRuntime extends Runtime {
   sweep(): Promise<number>;
 }
 
-/** Retention defaults: a week, as Redis keeps executions, and 100,000 executions (about 0.5 GB of disk: see the README). */
+/** Retention defaults: a week, as Redis keeps executions, and 100,000 executions (about 270 MB of disk for the seed flow: see the README). */
 export const RETENTION_DEFAULTS: RetentionOptions = { maxAgeSeconds: 7 * 24 * 3600, maxExecutions: 100_000, maxLogsPerExecution: 10_000 };
 
 /**
@@ -107,6 +107,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
       });
       queue.admit(execution.id);
       if (!inserted) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
+      executions.inserted();
     },
     async ping() {
       reading(guard, 'answer a ping', () => pingStmt.get());
