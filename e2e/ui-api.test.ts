@@ -261,7 +261,7 @@ describe('flows of the flows folder under a durable runtime', () => {
     ];
     for (const res of refusals) {
       expect(res.status).toBe(409);
-      expect(((await res.json()) as ProblemJson).detail).toMatch(/edit the file there/);
+      expect(await res.json()).toMatchObject({ code: 'FLOW_READ_ONLY', detail: expect.stringMatching(/edit the file there/) });
     }
     expect((await postJson(server.url, 'e2e.ui.folder', 'folder', 'folder-key-0123456789', {})).status).toBe(200);
     const mine = await createFlow(server.url, simple('e2e.ui.folder', 'api'));

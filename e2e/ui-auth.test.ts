@@ -89,7 +89,7 @@ describe('web UI sessions and serving', () => {
     for (const [headers, message] of refusals) {
       const res = await post(headers);
       expect(res.status).toBe(403);
-      expect(((await res.json()) as ProblemJson).detail).toMatch(message);
+      expect(await res.json()).toMatchObject({ code: 'CSRF_REFUSED', detail: expect.stringMatching(message) });
     }
     expect((await api(server.url, '/api/v1/main/flows/e2e.ui/hello')).status).toBe(404);
     expect((await post({ origin, 'x-csrf-token': csrfToken })).status).toBe(200);

@@ -4,6 +4,7 @@ import { flowToJson } from '../../flows/flow-json.js';
 import { saveFlowSource, type SaveResult } from '../../flows/flow-service.js';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
+import { serverErrors } from '../../errors.js';
 import { problem } from '../problem.js';
 import { readText } from '../read-body.js';
 import { webhookTriggersOf } from '../../flows/webhook-urls.js';
@@ -56,7 +57,7 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
   };
   const refuseReadOnly = (ctx: Context): boolean => {
     const reason = readOnly(key(ctx));
-    if (reason) problem(ctx, 409, reason, undefined, 'FLOW_READ_ONLY');
+    if (reason) problem(ctx, 409, reason, undefined, serverErrors.codes.FLOW_READ_ONLY);
     return reason !== undefined;
   };
   return [
