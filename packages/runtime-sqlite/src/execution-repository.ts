@@ -106,6 +106,15 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
         where.push('flow_id = @flowId');
         args.flowId = query.flowId;
       }
+      // Creation dates as the other runtimes read them: the first state's date, in ms.
+      if (query.startDate !== undefined) {
+        where.push('created_ms >= @startMs');
+        args.startMs = Date.parse(query.startDate);
+      }
+      if (query.endDate !== undefined) {
+        where.push('created_ms <= @endMs');
+        args.endMs = Date.parse(query.endDate);
+      }
       if (query.states !== undefined) {
         const names = query.states.map((_, i) => `@state${i}`);
         where.push(names.length === 0 ? '0' : `state IN (${names.join(', ')})`);

@@ -39,6 +39,27 @@ describe('opening the SQLite database', () => {
     await createSqliteRuntime({ dir }).close();
   });
 
+  it('migrates a file of an older schema version in place, keeping what it holds', async () => {
+    const dir = dirs.next();
+    const first = createSqliteRuntime({ dir });
+    const execution = anExecution();
+    await first.executions.create(execution);
+    await first.close();
+    // What version 1 was: no sessions table.
+    const db = new BetterSqlite3(join(dir, DATABASE_FILE));
+    db.exec('DROP TABLE sessions');
+    db.pragma('user_version = 1');
+    db.close();
+    const second = createSqliteRuntime({ dir });
+    try {
+      expect(await second.executions.get(execution.id)).toEqual(execution);
+      await second.sessions.create('s', { username: 'u', csrfToken: 'c', createdAt: 0, expiresAt: Date.now() + 60_000 }, 60_000);
+      expect(await second.sessions.touch('s', 60_000)).toBeDefined();
+    } finally {
+      await second.close();
+    }
+  });
+
   it('refuses a file from a newer version, naming both versions', async () => {
     const dir = dirs.next();
     await createSqliteRuntime({ dir }).close();

@@ -19,6 +19,8 @@ export interface RetentionLoopOptions extends RetentionOptions {
   readonly batch?: number;
   readonly onError?: (error: unknown, context: string) => void;
   readonly now?: () => number;
+  /** Run in the sweep's first transaction: deletes other rows that have ended (login sessions). */
+  readonly alsoSweep?: (now: number) => void;
 }
 
 /** A running retention sweep. */
@@ -73,6 +75,10 @@ export function startRetention(db: Database, writes: GroupCommit, options: Reten
     (sweeping ??= (async () => {
       let total = 0;
       try {
+        if (options.alsoSweep) {
+          const at = now();
+          await writes.write(() => options.alsoSweep?.(at));
+        }
         for (;;) {
           const dropped = await step();
           count -= dropped;

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
  * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
  * Add a step to {@link MIGRATIONS} and bump it for every change.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * Step `i` takes the file from version `i` to `i + 1`. JSON columns hold the port values as the
@@ -32,6 +32,10 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE queue (execution_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE) WITHOUT ROWID;
   CREATE TABLE schedules (id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE schedule_tombstones (id TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+  `,
+  // 2: the web UI's login sessions.
+  `
+  CREATE TABLE sessions (id TEXT PRIMARY KEY, json TEXT NOT NULL, idle_until INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
   `,
 ];
 

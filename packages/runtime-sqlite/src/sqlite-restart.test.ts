@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { newState, type Execution, type ScheduleSpec, type ScheduleTickEvent } from '@sluice/engine';
 import { aFlowToSave, aLogEntry, anExecution } from '@sluice/runtime-contract';
-import { createSqliteRuntime } from './index.js';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { createSqliteRuntime, DATABASE_FILE } from './index.js';
 import { tempDirs } from './test-support.js';
 
 const dirs = tempDirs('restart');
@@ -120,6 +122,28 @@ describe('the SQLite runtime across a restart', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('keeps login sessions across a restart, and the sweep deletes the ended ones', async () => {
+    const dir = dirs.next();
+    const first = createSqliteRuntime({ dir });
+    const session = { username: 'admin', csrfToken: 'csrf', createdAt: Date.now(), expiresAt: Date.now() + 3_600_000 };
+    await first.sessions.create('kept', session, 3_600_000);
+    await first.sessions.create('ending', { ...session, expiresAt: Date.now() + 50 }, 3_600_000);
+    await first.close();
+    const second = createSqliteRuntime({ dir });
+    try {
+      expect(await second.sessions.touch('kept', 3_600_000)).toEqual(session);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await second.sweep();
+      expect(await second.sessions.touch('ending', 3_600_000)).toBeUndefined();
+      expect(await second.sessions.delete('ending')).toBe(false);
+    } finally {
+      await second.close();
+    }
+    const db = new BetterSqlite3(join(dir, DATABASE_FILE), { readonly: true });
+    expect(db.prepare('SELECT id FROM sessions').pluck().all()).toEqual(['kept']);
+    db.close();
   });
 
   it('keeps a removal across a restart: an older revision upserted after it stays removed', async () => {

@@ -7,6 +7,7 @@ import { createGroupCommit } from './group-commit.js';
 import { createGuard, reading } from './guard.js';
 import { createLogRepository } from './log-repository.js';
 import { openDatabase } from './open-database.js';
+import { createSessionRepository } from './session-repository.js';
 import { startRetention, type RetentionOptions } from './retention.js';
 import { createSqliteQueue } from './sqlite-queue.js';
 import { createSqliteSchedules } from './sqlite-schedules.js';
@@ -65,7 +66,8 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
   const guard = createGuard();
   const now = options.now ?? (() => new Date());
   const writes = createGroupCommit(db, { onError: (error, count) => report(error, `a transaction of ${count} writes failed`) });
-  const sweeper = startRetention(db, writes, { ...retention, onError: report });
+  const sessions = createSessionRepository(db, writes, guard);
+  const sweeper = startRetention(db, writes, { ...retention, onError: report, alsoSweep: (at) => sessions.sweep(at) });
   const events = createEventBus(guard);
   const logs = createLogRepository(db, writes, guard, retention.maxLogsPerExecution);
   const executions = createExecutionRepository(db, writes, guard, {
@@ -94,6 +96,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
     queue,
     events,
     schedules,
+    sessions,
     sweep: () => sweeper.sweep(),
     async submit(execution) {
       guard.check();
