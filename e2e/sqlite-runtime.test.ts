@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, createFlow, deleteKeys, TERMINAL, waitForEnd, type ExecutionJson } from './support/api.js';
 import { CLI, REDIS_URL, eventually, startServer, uniquePrefix, type ServerProcess } from './support/server-process.js';
+import { login } from './support/session.js';
 
 const flow = (message: string) => `id: kept
 namespace: e2e.sqlite
@@ -67,6 +68,20 @@ describe('the default runtime without Redis: SQLite', () => {
     expect(((await (await api(second.url, '/api/v1/main/flows/e2e.sqlite/kept')).json()) as { source: string }).source).toBe(flow('before'));
     expect(((await (await api(second.url, `/api/v1/main/executions/${id}`)).json()) as ExecutionJson).state.current).toBe('SUCCESS');
     expect(((await (await api(second.url, `/api/v1/main/logs/${id}`)).json()) as { message: string }[]).map((l) => l.message)).toContain('before');
+  });
+
+  it('keeps a web UI login session across a restart', async () => {
+    const data = dataDir();
+    const first = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data });
+    processes.push(first);
+    const session = await login(first.url);
+    await first.stop();
+    processes.pop();
+    const second = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data });
+    processes.push(second);
+    const me = await fetch(`${second.url}/api/v1/me`, { headers: { cookie: session.cookie, 'x-requested-with': 'XMLHttpRequest' } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { csrfToken: string }).csrfToken).toBe(session.csrfToken);
   });
 
   it('imports once the flows the memory runtime left in the data folder', async () => {
