@@ -12,6 +12,7 @@ import { createFlowIndex } from './flows/flow-index.js';
 import { loadFlowsDir, watchFlowsDir } from './flows/flows-dir.js';
 import { webhookTriggersOf } from './flows/webhook-urls.js';
 import { createApp } from './http/app.js';
+import { locateUiDir } from './http/ui-files.js';
 import { createLogger } from './logging/logger.js';
 import { serverErrors } from './errors.js';
 import { createMetrics } from './metrics.js';
@@ -109,7 +110,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger.info({ dir: flowsDir, loaded, failed, writesBack: flowFiles !== undefined }, `flows folder ${flowsDir}: ${loaded} loaded, ${failed} failed${flowFiles ? '; flows saved through the API are written here' : ''}`);
       watchFlowsDir(context, flowsDir, logger);
     }
-    const app = createApp(context, credentialsFor(config, logger));
+    const uiDir = locateUiDir(config.SLUICE_UI_DIR);
+    const app = createApp(context, { credentials: credentialsFor(config, logger), uiDir });
     // Node checks request timeouts every 30 s by default, far coarser than the timeout itself.
     server = createServer({ connectionsCheckingInterval: 1000 }, app.callback());
     // Slow clients must not hold sockets forever (headers or body trickled): Node drops a
@@ -123,6 +125,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port = (server.address() as AddressInfo).port;
     context.baseUrl = publicUrl(config, port);
     logger.info({ address: config.HOST, port, url: context.baseUrl }, `listening on http://${config.HOST}:${port}`);
+    const uiUrl = `${context.baseUrl}/ui/`;
+    if (existsSync(join(uiDir, 'index.html'))) logger.info({ url: uiUrl, dir: uiDir }, `UI at ${uiUrl}`);
+    else logger.warn({ url: uiUrl, dir: uiDir }, `UI at ${uiUrl} is not built (no index.html in ${uiDir}): run pnpm build, or set SLUICE_UI_DIR`);
+    // The quick start's one line a person needs, on the terminal beside the generated password.
+    if (options.examples) process.stderr.write(`\n  Open the web UI: ${uiUrl}\n\n`);
     for (const flow of flowIndex.all()) {
       for (const hook of webhookTriggersOf(context, flow)) logger.info({ flow: `${hook.namespace}.${hook.flowId}`, trigger: hook.triggerId, url: hook.maskedUrl }, `webhook ${hook.maskedUrl}`);
     }

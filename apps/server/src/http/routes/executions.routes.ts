@@ -124,7 +124,7 @@ async function follow(s: ServerContext, ctx: Context, json: ToJson): Promise<voi
     stream.write(`id: ${event}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   ctx.req.socket.setTimeout(0);
-  ctx.set({ 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  ctx.set({ 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   ctx.type = 'text/event-stream';
   ctx.body = stream;
   send('start', json(first));
