@@ -73,7 +73,7 @@ describe.skipIf(!available)('web UI in Chromium', () => {
   }
 
   async function createSeedInEditor(): Promise<void> {
-    await page.getByRole('link', { name: 'Create flow' }).click();
+    await page.locator('.page-head').getByRole('link', { name: 'Create flow' }).click();
     await page.waitForURL(/\/flows\/new$/);
     await typeFlow(seed);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -153,7 +153,7 @@ describe.skipIf(!available)('web UI in Chromium', () => {
 
   it('shows a bad flow’s error at its line, from the server', async () => {
     await login();
-    await page.getByRole('link', { name: 'Create flow' }).click();
+    await page.locator('.page-head').getByRole('link', { name: 'Create flow' }).click();
     await typeFlow('id: bad\nnamespace: company.team\n\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Nope\n    message: hi\n');
     const line = () => page.evaluate(() => [...document.querySelectorAll('.cm-content .cm-line')].findIndex((l) => l.querySelector('.cm-lintRange-error')) + 1);
     await expect.poll(line, { timeout: 10_000 }).toBe(6);
