@@ -80,7 +80,8 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await page.waitForURL(/\/ui\/main\/flows\/edit\/company\.team\/trigger\/overview$/);
   }
 
-  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  // Evaluated in the page, written as strings: this file is type-checked without the DOM library.
+  const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
 
   it('logs in without a native prompt, and refuses a POST without the CSRF token', async () => {
     await login();
@@ -155,7 +156,7 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await login();
     await page.locator('.page-head').getByRole('link', { name: 'Create flow' }).click();
     await typeFlow('id: bad\nnamespace: company.team\n\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Nope\n    message: hi\n');
-    const line = () => page.evaluate(() => [...document.querySelectorAll('.cm-content .cm-line')].findIndex((l) => l.querySelector('.cm-lintRange-error')) + 1);
+    const line = () => page.evaluate<number>("[...document.querySelectorAll('.cm-content .cm-line')].findIndex((l) => l.querySelector('.cm-lintRange-error')) + 1");
     await expect.poll(line, { timeout: 10_000 }).toBe(6);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('alert').getByText("line 6: tasks[0].type: unknown type 'io.kestra.plugin.core.log.Nope'", { exact: false }).waitFor();
