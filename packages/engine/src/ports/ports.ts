@@ -58,6 +58,10 @@ export interface ExecutionQuery {
   readonly namespace?: string;
   readonly flowId?: string;
   readonly states?: readonly StateType[];
+  /** Only executions created (first state date) at or after this instant (ISO 8601). */
+  readonly startDate?: string;
+  /** Only executions created (first state date) at or before this instant (ISO 8601). */
+  readonly endDate?: string;
   /** 1-based page. */
   readonly page: number;
   readonly size: number;
