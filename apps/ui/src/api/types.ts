@@ -46,6 +46,9 @@ export interface Flow {
   readonly deleted: boolean;
   readonly updated?: string;
   readonly source: string;
+  /** True for a flow the API must not change (it comes from the flows folder), with the reason. */
+  readonly readOnly?: boolean;
+  readonly readOnlyReason?: string;
 }
 
 export interface TaskRun {
