@@ -163,6 +163,21 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     expectedFailures.push(/^POST \/api\/v1\/main\/flows 422$/);
   });
 
+  it('switches a trigger off and on from the Triggers tab, each time a new revision', async () => {
+    expect((await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: seed })).status).toBe(200);
+    const flow = async () => (await (await api('/api/v1/main/flows/company.team/trigger')).json()) as { revision: number; triggers: { disabled?: boolean }[] };
+    await login();
+    await page.goto(`${server.url}/ui/main/flows/edit/company.team/trigger/triggers`);
+    const enabled = page.getByRole('switch', { name: 'Trigger webhook enabled' });
+    await enabled.uncheck();
+    await expect.poll(async () => (await flow()).revision).toBe(2);
+    expect((await flow()).triggers[0]?.disabled).toBe(true);
+    await expect.poll(() => enabled.isChecked()).toBe(false);
+    await enabled.check();
+    await expect.poll(async () => (await flow()).revision).toBe(3);
+    expect((await flow()).triggers[0]?.disabled).toBeFalsy();
+  });
+
   it('opens the execution the API’s url names', async () => {
     expect((await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: seed })).status).toBe(200);
     const hook = await fetch(`${server.url}/api/v1/main/executions/webhook/company.team/trigger/${KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
