@@ -54,7 +54,7 @@ export function createEditor(options: EditorOptions): Editor {
     if (items.length === 0) return null;
     return {
       from: where.from,
-      options: items.map((i) => ({ label: i.label, apply: i.apply, type: where.kind === 'key' ? 'property' : 'constant', ...(i.detail ? { detail: i.detail } : {}), ...(i.info ? { info: i.info } : {}) })),
+      options: items.map((i) => ({ label: i.label, apply: i.apply, type: where.kind === 'key' ? 'property' : 'constant', ...(i.detail ? { detail: i.detail } : {}), ...(i.info ? { info: i.info } : {}), ...(i.boost ? { boost: i.boost } : {}) })),
       validFor: /^[\w.$-]*$/,
     };
   };

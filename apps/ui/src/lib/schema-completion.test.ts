@@ -26,10 +26,12 @@ describe('schemaCompletions', () => {
 
   it('offers every type (and alias) for a task', () => {
     expect(complete('tasks:\n  - id: a\n    type: |')).toEqual(['io.kestra.plugin.core.log.Log', 'io.kestra.plugin.core.debug.Return', 'Return']);
+    expect(schemaCompletions(schema, yamlContext('tasks:\n  - id: a\n    type: ', 28)).find((c) => c.label === 'Return')?.detail).toBe('alias');
   });
 
   it('offers the properties of the plugin the item names', () => {
     expect(complete('tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    |')).toEqual(['message', 'level']);
+    expect(complete('tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    le|\n    message: hi')).toEqual(['level']);
   });
 
   it('offers id and type for an item without a type yet', () => {

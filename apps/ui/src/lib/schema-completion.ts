@@ -8,6 +8,8 @@ export interface Completion {
   readonly info?: string;
   /** The text inserted: `key: ` for keys. */
   readonly apply: string;
+  /** Ranks it above others: required keys, and a type's own name above its aliases. */
+  readonly boost?: number;
 }
 
 const obj = (v: unknown): Schema | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Schema) : undefined);
@@ -64,12 +66,15 @@ export function schemaCompletions(root: Schema, context: YamlContext): Completio
     const required = new Set(Array.isArray(deref(root, node)?.required) ? (deref(root, node)!.required as string[]) : []);
     return Object.entries(properties)
       .filter(([k]) => !(k in context.siblings))
-      .map(([k, v]) => ({ label: k, apply: `${k}: `, ...(required.has(k) ? { detail: 'required' } : {}), ...(describe(obj(v)) ? { info: describe(obj(v))! } : {}) }));
+      .map(([k, v]) => ({ label: k, apply: `${k}: `, ...(required.has(k) ? { detail: 'required', boost: 2 } : {}), ...(describe(obj(v)) ? { info: describe(obj(v))! } : {}) }))
+      .sort((a, b) => (b.boost ?? 0) - (a.boost ?? 0));
   }
   if (context.key === 'type') {
     const items = deref(root, obj(deref(root, schemaAt(root, context.path.slice(0, -1)))?.items));
     const anyOf = Array.isArray(items?.anyOf) ? (items.anyOf as Schema[]) : [];
-    return anyOf.flatMap((b) => typeNames(b).map((name) => ({ label: name, apply: name, ...(typeof b.title === 'string' ? { detail: b.title } : {}), ...(describe(b) ? { info: describe(b)! } : {}) })));
+    return anyOf
+      .flatMap((b) => typeNames(b).map((name, i) => ({ label: name, apply: name, ...(i === 0 ? { boost: 1 } : {}), detail: i === 0 ? String(b.title ?? '') : 'alias', ...(describe(b) ? { info: describe(b)! } : {}) })))
+      .sort((a, b) => (b.boost ?? 0) - (a.boost ?? 0));
   }
   const node = schemaAt(root, context.path, itemType);
   const prop = deref(root, obj(obj(deref(root, node)?.properties)?.[context.key ?? '']));
