@@ -89,7 +89,7 @@ describe('web UI sessions and serving', () => {
     for (const [headers, message] of refusals) {
       const res = await post(headers);
       expect(res.status).toBe(403);
-      expect(((await res.json()) as ProblemJson).detail).toMatch(message);
+      expect(await res.json()).toMatchObject({ code: 'CSRF_REFUSED', detail: expect.stringMatching(message) });
     }
     expect((await api(server.url, '/api/v1/main/flows/e2e.ui/hello')).status).toBe(404);
     expect((await post({ origin, 'x-csrf-token': csrfToken })).status).toBe(200);
@@ -183,10 +183,34 @@ describe('web UI sessions and serving', () => {
   });
 });
 
-describe('web UI without a build', () => {
-  it('answers /ui/ with a 503 problem saying how to build it, and serves the API as ever', async () => {
+describe('web UI sessions behind an https SLUICE_URL', () => {
+  it('marks the cookie Secure and takes the origin of SLUICE_URL as its own, whatever the Host', async () => {
     const runtime = memoryRuntime();
-    const server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_UI_DIR: `${runtime.env.SLUICE_DATA_DIR}/no-ui`, SLUICE_SHUTDOWN_GRACE_MS: '500' });
+    const server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_URL: 'https://sluice.example.com', SLUICE_SHUTDOWN_GRACE_MS: '500' });
+    try {
+      const base = `http://${server.lines.map((l) => /"address":"([^"]+)","port":(\d+)/.exec(l)).find(Boolean)!.slice(1).join(':')}`;
+      const res = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { ...json, origin: 'https://sluice.example.com' }, body: JSON.stringify({ username: USER, password: PASSWORD }) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toMatch(/; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const { csrfToken } = (await res.json()) as { csrfToken: string };
+      const post = (origin: string) => fetch(`${base}/api/v1/main/flows`, { method: 'POST', headers: { ...yaml, cookie, 'x-csrf-token': csrfToken, origin }, body: FLOW });
+      // The Host's origin is not the public one: refused.
+      expect((await post(base)).status).toBe(403);
+      expect((await post('https://sluice.example.com')).status).toBe(200);
+      expect((await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { ...json, origin: base }, body: JSON.stringify({ username: USER, password: PASSWORD }) })).status).toBe(403);
+    } finally {
+      await server.stop();
+      await runtime.cleanup();
+    }
+  });
+});
+
+describe('web UI without a build', () => {
+  it('answers /ui/ with a 503 problem saying how to build it, and serves the API as ever; the quick start prints the address', async () => {
+    const runtime = memoryRuntime();
+    // The quick start's command: it prints the UI's address for a person to open.
+    const server = await startServer(['server', 'standalone', '--examples'], { ...runtime.env, SLUICE_UI_DIR: `${runtime.env.SLUICE_DATA_DIR}/no-ui`, SLUICE_SHUTDOWN_GRACE_MS: '500' });
     try {
       const res = await fetch(`${server.url}/ui/main/flows`);
       expect(res.status).toBe(503);
@@ -194,6 +218,7 @@ describe('web UI without a build', () => {
       expect(body.detail).toMatch(/not built.*pnpm build/);
       expect((await api(server.url, '/api/v1/main/flows/search')).status).toBe(200);
       expect(server.lines.some((l) => l.includes('is not built'))).toBe(true);
+      expect(server.lines).toContain(`  Open the web UI: ${server.url}/ui/`);
     } finally {
       await server.stop();
       await runtime.cleanup();

@@ -9,6 +9,7 @@ import type { Config } from './config/config.schema.js';
 import { loadConfig, publicUrl } from './config/load-config.js';
 import { createFlowFiles } from './flows/flow-files.js';
 import { createFlowIndex } from './flows/flow-index.js';
+import { createReadOnlyFlows } from './flows/read-only-flows.js';
 import { loadFlowsDir, watchFlowsDir } from './flows/flows-dir.js';
 import { webhookTriggersOf } from './flows/webhook-urls.js';
 import { createApp } from './http/app.js';
@@ -89,9 +90,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // folder (by default in the data folder) and come back from it at the next start.
   const flowsDir = config.SLUICE_FLOWS_DIR ? resolve(config.SLUICE_FLOWS_DIR) : runtime.durable ? undefined : resolve(config.SLUICE_DATA_DIR, 'flows');
   const flowFiles = !runtime.durable && flowsDir && options.role !== 'worker' ? createFlowFiles(flowsDir) : undefined;
+  const readOnlyFlows = flowsDir && !flowFiles ? createReadOnlyFlows(flowsDir) : undefined;
   const context: ServerContext = {
     config, runtime, registry, secrets: envSecrets(options.env ?? process.env), flowIndex, logger, metrics,
-    baseUrl: publicUrl(config, config.PORT), shuttingDown: false, ...(flowFiles ? { flowFiles } : {}),
+    baseUrl: publicUrl(config, config.PORT), shuttingDown: false, ...(flowFiles ? { flowFiles } : {}), ...(readOnlyFlows ? { readOnlyFlows } : {}),
   };
 
   let worker: Worker | undefined;

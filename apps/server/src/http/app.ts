@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { logRoutes } from './routes/logs.routes.js';
 import { pluginRoutes } from './routes/plugins.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
+import { webhookTestRoutes } from './routes/webhook-test.routes.js';
 import { webhookRoutes } from './routes/webhook.routes.js';
 import { securityHeaders } from './security-headers.middleware.js';
 import { serveUi } from './ui.middleware.js';
@@ -37,7 +38,7 @@ export function createApp(s: ServerContext, options: AppOptions): Koa {
     secureCookies: publicUrl?.startsWith('https://') ?? false,
   };
   const { router, publicRouter } = createApiRouter(
-    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s)],
+    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s)],
     healthRoutes(s),
   );
   app.use(async (ctx, next) => {

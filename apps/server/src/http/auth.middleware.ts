@@ -4,6 +4,7 @@ import type { Credentials } from '../auth/credentials.js';
 import type { FailureLimiter } from '../auth/failure-limiter.js';
 import type { Session, Sessions } from '../auth/sessions.js';
 import { cookieValue, csrfRefusal, isFromScript, isUnsafeMethod } from './browser-requests.js';
+import { serverErrors } from '../errors.js';
 import { problem } from './problem.js';
 
 /** Name of the session cookie of the web UI. */
@@ -58,7 +59,7 @@ export function authenticate(publicRouter: Router, auth: Auth): Middleware {
       if (session) {
         if (isUnsafeMethod(ctx.method)) {
           const refusal = csrfRefusal(ctx.headers, session.csrfToken, auth.ownOrigin(ctx));
-          if (refusal) return problem(ctx, 403, refusal, undefined, 'CSRF_REFUSED');
+          if (refusal) return problem(ctx, 403, refusal, undefined, serverErrors.codes.CSRF_REFUSED);
         }
         ctx.state.auth = { by: 'session', username: session.username, token, session } satisfies Authenticated;
         return next();
@@ -77,7 +78,7 @@ export function authenticate(publicRouter: Router, auth: Auth): Middleware {
       if (colon > 0 && credentials.verify(decoded.slice(0, colon), decoded.slice(colon + 1))) {
         limiter.succeed(ctx.ip);
         if (isUnsafeMethod(ctx.method) && ctx.get('sec-fetch-site') === 'cross-site') {
-          return problem(ctx, 403, 'a request another site made cannot use the credentials your browser remembered', undefined, 'CSRF_REFUSED');
+          return problem(ctx, 403, 'a request another site made cannot use the credentials your browser remembered', undefined, serverErrors.codes.CSRF_REFUSED);
         }
         ctx.state.auth = { by: 'basic', username: decoded.slice(0, colon) } satisfies Authenticated;
         return next();

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Context, Middleware } from 'koa';
+import { serverErrors } from '../errors.js';
 import { problem } from './problem.js';
 import { uiTarget } from './ui-files.js';
 
@@ -31,7 +32,8 @@ export function serveUi(uiDir: string): Middleware {
       if (target.immutable) return problem(ctx, 404, `no such file ${ctx.path}; the UI may have been rebuilt: reload the page`);
     }
     if (await sendFile(ctx, join(uiDir, 'index.html'), 'no-cache')) return;
-    problem(ctx, 503, `the web UI is not built: no index.html in ${uiDir}. Run \`pnpm build\` in the repository (or set SLUICE_UI_DIR to a folder holding a built UI)`, undefined, 'UI_NOT_BUILT');
+    const error = serverErrors.UI_NOT_BUILT(uiDir);
+    problem(ctx, 503, error.message, undefined, error.code);
   };
 }
 

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Session } from '../../auth/sessions.js';
 import { SESSION_COOKIE, type Auth, type Authenticated } from '../auth.middleware.js';
 import type { RouteSpec } from '../api-router.js';
+import { serverErrors } from '../../errors.js';
 import { problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 
@@ -34,7 +35,7 @@ export function sessionRoutes(auth: Auth): RouteSpec[] {
         // Login CSRF: another site must not log a visitor in to an account of its choosing.
         const origin = ctx.get('origin');
         if (origin !== '' && origin.toLowerCase() !== auth.ownOrigin(ctx).toLowerCase()) {
-          return problem(ctx, 403, `the Origin header ${JSON.stringify(origin)} is not this server's origin ${auth.ownOrigin(ctx)}`, undefined, 'CSRF_REFUSED');
+          return problem(ctx, 403, `the Origin header ${JSON.stringify(origin)} is not this server's origin ${auth.ownOrigin(ctx)}`, undefined, serverErrors.codes.CSRF_REFUSED);
         }
         const blocked = auth.limiter.blockedFor(ctx.ip);
         if (blocked > 0) {
