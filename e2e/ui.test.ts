@@ -112,9 +112,11 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await createSeedInEditor();
     await page.getByRole('button', { name: 'Execute' }).click();
     await page.getByRole('tab', { name: 'Webhook cURL' }).click();
-    await page.getByLabel('JSON payload').fill(JSON.stringify({ customer: { id: 42, name: "O'Brien $HOME" }, note: 'Hello 🚀' }, null, 2));
+    await page.getByLabel('JSON payload').fill(JSON.stringify({ customer: { id: 42, name: "O'Brien $HOME" }, note: 'Hello 🚀' }));
     await page.getByRole('textbox', { name: 'Header 1 name' }).fill('X-Source');
     await page.getByRole('textbox', { name: 'Header 1 value' }).fill("shop's \"main\"");
+    await page.getByRole('textbox', { name: 'Parameter 1 name' }).fill('source');
+    await page.getByRole('textbox', { name: 'Parameter 1 value' }).fill('shop & co');
     await screenshot(page, 'ui-webhook-curl.png');
     await page.getByRole('button', { name: 'Copy cURL' }).click();
     await expect.poll(clipboard).toContain('curl -X POST');
@@ -125,7 +127,8 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await page.getByText('No executions yet').waitFor();
 
     const { stdout } = await run('/bin/sh', ['-c', `${command} --silent --show-error`], { timeout: 20_000 });
-    const started = JSON.parse(stdout) as { id: string; trigger: { variables: { body: unknown; headers: Record<string, string[]> } } };
+    const started = JSON.parse(stdout) as { id: string; trigger: { variables: { body: unknown; headers: Record<string, string[]>; parameters: unknown } } };
+    expect(started.trigger.variables.parameters).toEqual({ source: ['shop & co'] });
     expect(started.trigger.variables.body).toEqual({ customer: { id: 42, name: "O'Brien $HOME" }, note: 'Hello 🚀' });
     expect(started.trigger.variables.headers['x-source']).toEqual(["shop's \"main\""]);
 
@@ -149,6 +152,7 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await page.getByRole('tab', { name: 'Gantt' }).click();
     await page.getByRole('button', { name: /^hello: SUCCESS/ }).click();
     await page.getByTestId('log-lines').getByText('Hello World! 🚀').waitFor();
+    await page.getByRole('button', { name: 'Test event sent: execution started' }).click();
     await screenshot(page, 'ui-execution.png');
   });
 

@@ -13,7 +13,9 @@ let next = 1;
 export function toast(text: string, kind: Toast['kind'] = 'info'): void {
   const id = next++;
   toasts.value = [...toasts.value, { id, text, kind }].slice(-4);
-  setTimeout(() => {
-    toasts.value = toasts.value.filter((t) => t.id !== id);
-  }, kind === 'error' ? 7000 : 3500);
+  setTimeout(() => dismiss(id), kind === 'error' ? 7000 : 3500);
+}
+
+export function dismiss(id: number): void {
+  toasts.value = toasts.value.filter((t) => t.id !== id);
 }
