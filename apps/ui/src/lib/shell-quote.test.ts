@@ -31,6 +31,10 @@ describe('shellQuote', () => {
 });
 
 describe('shellWord', () => {
+  it('quotes adjacent literals as one word', () => {
+    expect(shellWord(['http://h/x', '?a=b&c'])).toBe("'http://h/x?a=b&c'");
+  });
+
   it('joins literals and a variable that the shell expands', () => {
     const word = shellWord(['http://h/api/v1/main/executions/webhook/ns/f/', { env: 'WEBHOOK_KEY' }, "?q='x'"]);
     expect(throughShell(word, { WEBHOOK_KEY: 'k$y 1' })).toBe("http://h/api/v1/main/executions/webhook/ns/f/k$y 1?q='x'");

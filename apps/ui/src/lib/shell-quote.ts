@@ -13,8 +13,12 @@ export type WordPart = string | { readonly env: string };
 
 /** Quotes a word made of parts: literals single-quoted, variables in double quotes so they expand. */
 export function shellWord(parts: readonly WordPart[]): string {
-  return parts
-    .filter((p) => typeof p !== 'string' || p !== '')
-    .map((p) => (typeof p === 'string' ? shellQuote(p) : `"$${p.env}"`))
-    .join('');
+  // Adjacent literals are quoted as one, so a URL and its query read as one quoted string.
+  const merged: WordPart[] = [];
+  for (const part of parts) {
+    const last = merged[merged.length - 1];
+    if (typeof part === 'string' && typeof last === 'string') merged[merged.length - 1] = last + part;
+    else if (part !== '') merged.push(part);
+  }
+  return merged.map((p) => (typeof p === 'string' ? shellQuote(p) : `"$${p.env}"`)).join('');
 }
