@@ -86,6 +86,8 @@ describe.skipIf(!available)('web UI in Chromium', () => {
   it('logs in without a native prompt, and refuses a POST without the CSRF token', async () => {
     await login();
     expect(await page.locator('.nav').textContent()).toContain(USER);
+    // The YAML editor is its own chunk, loaded only when an editor opens.
+    expect(w.requests.filter((u) => /\/ui\/assets\/codemirror-/.test(u))).toEqual([]);
     const status = await page.evaluate(async (yaml) => {
       const r = await fetch('/api/v1/main/flows', { method: 'POST', headers: { 'Content-Type': 'application/x-yaml', 'X-Requested-With': 'sluice-ui' }, body: yaml });
       return r.status;
@@ -98,6 +100,7 @@ describe.skipIf(!available)('web UI in Chromium', () => {
   it('creates the seed flow in the editor; the Triggers tab masks the URL and copies it whole', async () => {
     await login();
     await createSeedInEditor();
+    expect(w.requests.filter((u) => /\/ui\/assets\/codemirror-/.test(u))).toHaveLength(1);
     await page.getByRole('tab', { name: 'Triggers' }).click();
     const url = page.getByTestId('webhook-url');
     await expect.poll(() => url.textContent()).toContain('/api/v1/main/executions/webhook/company.team/trigger/4wj******');
@@ -165,6 +168,35 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('alert').getByText("line 6: tasks[0].type: unknown type 'io.kestra.plugin.core.log.Nope'", { exact: false }).waitFor();
     expectedFailures.push(/^POST \/api\/v1\/main\/flows 422$/);
+  });
+
+  it('asks before leaving unsaved edits, and shows a revision saved meanwhile as a conflict', async () => {
+    expect((await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: seed })).status).toBe(200);
+    await login();
+    await page.goto(`${server.url}/ui/main/flows/edit/company.team/trigger/edit`);
+    const content = page.locator('.cm-content');
+    await content.waitFor();
+    await content.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.insertText('description: edited in the browser\n');
+    await page.getByTestId('dirty').waitFor();
+
+    w.dialogs.push({ message: /unsaved changes/, accept: false });
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await expect.poll(() => w.dialogs.length).toBe(0);
+    expect(page.url()).toMatch(/\/trigger\/edit$/);
+
+    // Someone else saves revision 2 meanwhile: saving over it is a choice the user makes.
+    const theirs = `${seed}labels:\n  by: api\n`;
+    expect((await api('/api/v1/main/flows/company.team/trigger', { method: 'PUT', headers: { 'content-type': 'application/x-yaml' }, body: theirs })).status).toBe(200);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByTestId('conflict').getByText('Revision 2 was saved after the revision 1 you are editing').waitFor();
+    expect(((await (await api('/api/v1/main/flows/company.team/trigger')).json()) as { revision: number }).revision).toBe(2);
+    await page.getByRole('button', { name: 'Save mine over it' }).click();
+    await expect.poll(async () => ((await (await api('/api/v1/main/flows/company.team/trigger')).json()) as { revision: number }).revision).toBe(3);
+    const saved = (await (await api('/api/v1/main/flows/company.team/trigger')).json()) as { source: string; description?: string };
+    expect(saved.description).toBe('edited in the browser');
+    expect(await page.getByTestId('dirty').count()).toBe(0);
   });
 
   it('switches a trigger off and on from the Triggers tab, each time a new revision', async () => {

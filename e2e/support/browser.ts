@@ -37,6 +37,10 @@ export interface WatchedPage {
   readonly failures: string[];
   /** 401 answers that asked for Basic credentials, which would open the native prompt. */
   readonly prompts: string[];
+  /** Dialogs the test expects next, in order, and the answer to give; any other dialog is an error. */
+  readonly dialogs: { readonly message: RegExp; readonly accept: boolean }[];
+  /** Every URL the page requested. */
+  readonly requests: string[];
 }
 
 export async function openPage(browser: Browser, origin: string): Promise<WatchedPage> {
@@ -46,19 +50,31 @@ export async function openPage(browser: Browser, origin: string): Promise<Watche
   const errors: string[] = [];
   const failures: string[] = [];
   const prompts: string[] = [];
+  const dialogs: WatchedPage['dialogs'] = [];
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
   page.on('console', (m: ConsoleMessage) => {
     // Chromium logs every non-2xx fetch as "Failed to load resource"; those are checked
     // through `failures`, where each expected one is named.
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => errors.push(`unexpected dialog: ${d.message()}`));
+  page.on('dialog', (d) => {
+    const expected = dialogs[0];
+    if (expected && expected.message.test(d.message())) {
+      dialogs.shift();
+      void (expected.accept ? d.accept() : d.dismiss());
+      return;
+    }
+    errors.push(`unexpected dialog: ${d.message()}`);
+    void d.dismiss();
+  });
   page.on('response', (r: Response) => {
     const url = new URL(r.url());
     if (r.status() >= 400) failures.push(`${r.request().method()} ${url.pathname} ${r.status()}`);
     if (r.status() === 401 && r.headers()['www-authenticate']) prompts.push(`${url.pathname}: ${r.headers()['www-authenticate']}`);
   });
-  return { page, context, errors, failures, prompts };
+  return { page, context, errors, failures, prompts, dialogs, requests };
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
