@@ -214,6 +214,36 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     expect((await flow()).triggers[0]?.disabled).toBeFalsy();
   });
 
+  it('renders every page and tab without a console error, at desktop and phone width', async () => {
+    expect((await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: seed })).status).toBe(200);
+    const hook = await fetch(`${server.url}/api/v1/main/executions/webhook/company.team/trigger/${KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customer":{"id":7}}' });
+    const { id } = (await hook.json()) as { id: string };
+    await login();
+    const flow = '/ui/main/flows/edit/company.team/trigger';
+    const execution = `/ui/main/executions/company.team/trigger/${id}`;
+    const pages: [string, string][] = [
+      ['/ui/main/flows', 'Flows'],
+      ['/ui/main/executions?state=SUCCESS', 'Executions'],
+      ['/ui/main/plugins', 'Plugins'],
+      ['/ui/main/plugins/io.kestra.plugin.core.log.Log', 'Log a message'],
+      ...['overview', 'executions', 'edit', 'revisions', 'triggers', 'logs'].map((tab): [string, string] => [`${flow}/${tab}`, 'trigger']),
+      ...['overview', 'gantt', 'logs'].map((tab): [string, string] => [`${execution}/${tab}`, id]),
+      ['/ui/main/nowhere', 'Page not found'],
+    ];
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const [path, heading] of pages) {
+        await page.goto(`${server.url}${path}`);
+        await page.getByRole('heading', { name: heading }).first().waitFor();
+        // Nothing wider than the screen: the page scrolls down, never sideways.
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      }
+    }
+    await page.goto(`${server.url}${execution}/overview`);
+    await page.getByRole('button', { name: 'Copy {{ trigger.body.customer.id }}' }).click();
+    await expect.poll(clipboard).toBe('{{ trigger.body.customer.id }}');
+  });
+
   it('opens the execution the API’s url names', async () => {
     expect((await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: seed })).status).toBe(200);
     const hook = await fetch(`${server.url}/api/v1/main/executions/webhook/company.team/trigger/${KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
