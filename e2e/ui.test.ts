@@ -162,7 +162,10 @@ describe.skipIf(!available)('web UI in Chromium', () => {
   it('shows a bad flow’s error at its line, from the server', async () => {
     await login();
     await page.locator('.page-head').getByRole('link', { name: 'Create flow' }).click();
-    await typeFlow('id: bad\nnamespace: company.team\n\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Nope\n    message: hi\n');
+    // Imported from a file this time: the editor holds it, the server checks it.
+    await page.locator('.cm-content').waitFor();
+    await page.getByLabel('Import YAML file').setInputFiles({ name: 'bad.yaml', mimeType: 'application/x-yaml', buffer: Buffer.from('id: bad\nnamespace: company.team\n\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Nope\n    message: hi\n') });
+    await expect.poll(() => page.locator('.cm-content').innerText()).toContain('log.Nope');
     const line = () => page.evaluate<number>("[...document.querySelectorAll('.cm-content .cm-line')].findIndex((l) => l.querySelector('.cm-lintRange-error')) + 1");
     await expect.poll(line, { timeout: 10_000 }).toBe(6);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
