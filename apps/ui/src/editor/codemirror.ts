@@ -1,8 +1,10 @@
 import { autocompletion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { yaml } from '@codemirror/lang-yaml';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { forceLinting, linter, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
 import { schemaCompletions } from '../lib/schema-completion.js';
 import { yamlContext } from '../lib/yaml-context.js';
@@ -34,6 +36,16 @@ export interface Editor {
   destroy(): void;
 }
 
+// Colours from the page's CSS variables, so the editor follows light and dark like the rest.
+const highlight = HighlightStyle.define([
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: 'var(--accent)' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--ok)' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--run)' },
+  { tag: [tags.comment, tags.lineComment, tags.meta], color: 'var(--muted)', fontStyle: 'italic' },
+  { tag: [tags.keyword, tags.typeName, tags.labelName], color: 'var(--warn)' },
+  { tag: [tags.punctuation, tags.separator, tags.squareBracket, tags.brace], color: 'var(--muted)' },
+]);
+
 /** Turns a 1-based line and column into a document offset, clamped to the document. */
 function offsetOf(state: EditorState, line = 1, column = 1): number {
   const l = state.doc.line(Math.min(Math.max(line, 1), state.doc.lines));
@@ -60,6 +72,7 @@ export function createEditor(options: EditorOptions): Editor {
   };
   const validate = options.validate;
   const extensions = [
+    syntaxHighlighting(highlight),
     basicSetup,
     yaml(),
     EditorView.lineWrapping,
