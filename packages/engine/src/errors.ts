@@ -48,7 +48,7 @@ export const engineErrors = defineErrorCatalog({
   TASK_UNKNOWN_TYPE: (taskId: string, type: string) => `task '${taskId}' has type '${type}', which no loaded plugin provides`,
 
   // Secrets.
-  SECRET_INVALID_ENCODING: (name: string) => `secret '${name}' is not base64-encoded (SECRET_${name} must hold the value in base64)`,
+  SECRET_INVALID_ENCODING: (name: string, variable: string) => `secret '${name}' is not base64-encoded (${variable} must hold the value in base64)`,
 
   // Runtimes.
   RUNTIME_UNAVAILABLE: (what: string) => `the store is unavailable: ${what}`,
