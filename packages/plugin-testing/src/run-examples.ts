@@ -28,6 +28,12 @@ export interface RunExamplesOptions {
    * examples. Their own examples are not run.
    */
   readonly packages?: readonly PluginPackage[];
+  /**
+   * Input values for the examples started without a request or a schedule, as an API call
+   * would pass them. Each example gets the ones its flow declares (others would be refused), so
+   * examples can point at a server the test starts: `inputs: { base_url: server.url }`.
+   */
+  readonly inputs?: Readonly<Record<string, unknown>>;
   /** Secrets by name, plain values (not base64), for `{{ secret('NAME') }}`. */
   readonly secrets?: Readonly<Record<string, string>>;
   /** Tenant of the flows; `main`. */
@@ -160,7 +166,8 @@ async function startExecution(
   if (example.request === undefined) {
     const schedule = schedulesOf(flow, { registry: deps.registry, secrets: deps.secrets, ...(now === undefined ? {} : { now }) })[0];
     if (schedule !== undefined) return fireFirstTick(example, flow, schedule, deps, failures, now);
-    return { execution: createExecution({ flow, from: 'api', ...(now === undefined ? {} : { now }) }) };
+    const inputs = declaredInputs(flow, deps.options.inputs ?? {});
+    return { execution: createExecution({ flow, from: 'api', inputs, ...(now === undefined ? {} : { now }) }) };
   }
   const key = example.request.key ?? defaultWebhookKey(flow, deps.registry, deps.secrets);
   if (key === undefined) {
@@ -183,6 +190,11 @@ async function startExecution(
     return { status };
   }
   return decision.kind === 'start' ? { execution: decision.execution, status } : { status };
+}
+
+/** The given inputs the flow declares. */
+function declaredInputs(flow: FlowRevision, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(flow.inputs.filter((input) => Object.hasOwn(given, input.id)).map((input) => [input.id, given[input.id]]));
 }
 
 /**
