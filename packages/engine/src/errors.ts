@@ -27,6 +27,7 @@ export const engineErrors = defineErrorCatalog({
   FLOW_DUPLICATE_KEY: (key: string) => `duplicate key '${key}'`,
   FLOW_WRONG_KIND: (type: string, kind: string, section: string) => `'${type}' is a ${kind} type; it belongs under ${section}`,
   FLOW_INVALID_PROPS: (message: string) => message,
+  FLOW_DEPRECATED: (old: string, current: string) => `'${old}' is deprecated, use '${current}'; it is read as '${current}' for now`,
 
   // Expressions.
   EXPRESSION_SYNTAX: (message: string, expression: string, line: number, column: number) =>
