@@ -9,8 +9,10 @@ export const FLOW_ID_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._-]*$';
 export const NAMESPACE_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
 export const TASK_ID_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9_-]*$';
 export const INPUT_ID_PATTERN = '^[a-zA-Z0-9][.a-zA-Z0-9_-]*$';
-// java.time.Duration's ISO-8601 form: days, hours, minutes, seconds (`PT30S`, `P1DT2H`).
-const DURATION_PATTERN = '^-?P(?=\\d|T\\d)(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$';
+// java.time.Duration's ISO-8601 form: days, hours, minutes, seconds (`PT30S`, `P1DT2H`), in any
+// case as Java reads it (`PT0.25s`), the same set parseIsoDuration reads at run time. JSON Schema
+// patterns take no flags, so both cases are spelled out.
+const DURATION_PATTERN = '^[Pp](?=\\d|[Tt]\\d)(\\d+[Dd])?([Tt](?=\\d)(\\d+[Hh])?(\\d+[Mm])?(\\d+([.,]\\d+)?[Ss])?)?$';
 
 /** Kestra's input (and output) types, 0.21's list plus the names newer versions added. */
 export const INPUT_TYPES = [
