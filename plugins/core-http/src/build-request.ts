@@ -60,7 +60,7 @@ function bodyOf(props: RequestProps, headers: Headers): HttpCall['body'] {
       // fetch writes the Content-Type with its boundary itself.
       return data;
     }
-    return new URLSearchParams(Object.entries(form).map(([name, value]) => [name, asText(value)]));
+    return new URLSearchParams(Object.entries(form).map(([name, value]): [string, string] => [name, asText(value)]));
   }
   headers.set('content-type', contentType);
   return props.body === undefined ? undefined : asText(props.body);

@@ -60,8 +60,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const run = (props: Partial<RequestProps> & { uri: string }, ctx = createTaskContext()) => request.run(ctx, props as RequestProps);
-const codeOf = async (promise: Promise<unknown>): Promise<{ code: string; message: string; retryable: boolean }> => {
+const run = async (props: Partial<RequestProps> & { uri: string }, ctx = createTaskContext()) => request.run(ctx, props as RequestProps);
+const codeOf = async (promise: PromiseLike<unknown>): Promise<{ code: string; message: string; retryable: boolean }> => {
   try {
     await promise;
   } catch (error) {
