@@ -30,6 +30,11 @@ describe('jq filter', () => {
     expect(codeOf(() => renderTemplate("{{ 'not json' | jq('.') }}", vars))).toMatchObject({ code: 'EXPRESSION_EVALUATION', message: expect.stringContaining('not JSON') });
   });
 
+  it("prints Kestra's list when a loop value holding JSON text is filtered, as its each-object flow expects", () => {
+    const loop = { parent: { taskrun: { value: '{"key":"my-key","value":"my-value"}' } } };
+    expect(renderTemplate("JSON > {{ parent.taskrun.value | jq('.key') }} > {{ parent.taskrun.value | jq('.value') }}", loop)).toBe('JSON > ["my-key"] > ["my-value"]');
+  });
+
   it('gives null for a null input, and keeps nulls inside values', () => {
     expect(evaluateExpression("body.n | jq('.')", vars)).toBeNull();
     expect(evaluateExpression("body | jq('.n == null')", vars)).toEqual([true]);

@@ -39,6 +39,11 @@ describe('render()', () => {
     expect(renderTemplate("{{ render('plain text') }}", variables)).toBe('plain text');
   });
 
+  it("renders chained variables until stable, as Kestra's VariablesTest expects of its variables flow", () => {
+    const chained = { vars: { first: '1', second: '{{vars.first}} > 2', third: '{{vars.second}} > 3' } };
+    expect(renderTemplate('{{render(vars.third)}}', chained)).toBe('1 > 2 > 3');
+  });
+
   it("lets the flow's own variables read secrets", () => {
     expect(renderTemplate('{{ render(vars.auth) }}', variables, secrets)).toBe('Bearer s3cr3t-token');
   });
