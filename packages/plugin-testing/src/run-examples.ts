@@ -34,7 +34,10 @@ export interface RunExamplesOptions {
    * examples can point at a server the test starts: `inputs: { base_url: server.url }`.
    */
   readonly inputs?: Readonly<Record<string, unknown>>;
-  /** Secrets by name, plain values (not base64), for `{{ secret('NAME') }}`. */
+  /**
+   * Secrets by name, plain values (not base64), for `{{ secret('NAME') }}`. A name is looked up
+   * as written, then upper-cased, as the server reads `SECRET_<NAME upper-cased>`.
+   */
   readonly secrets?: Readonly<Record<string, string>>;
   /** Tenant of the flows; `main`. */
   readonly tenantId?: string;
@@ -94,7 +97,12 @@ const STATUS = { start: 200, skip: 204, 'not-found': 404, invalid: 422 } as cons
 export async function runExamples(target: ExampleTarget, options: RunExamplesOptions = {}): Promise<readonly ExampleResult[]> {
   const pkg = asPackage(target);
   const registry = buildRegistry(pkg, options.packages ?? []);
-  const secrets: SecretProvider = (name) => (options.secrets && Object.hasOwn(options.secrets, name) ? options.secrets[name] : undefined);
+  // As the server reads SECRET_<NAME upper-cased>, a name is found as given or upper-cased.
+  const secrets: SecretProvider = (name) => {
+    const given = options.secrets ?? {};
+    if (Object.hasOwn(given, name)) return given[name];
+    return Object.hasOwn(given, name.toUpperCase()) ? given[name.toUpperCase()] : undefined;
+  };
   const definitions = [...pkg.tasks, ...pkg.triggers];
   if (definitions.every((definition) => definition.examples.length === 0)) throw new Error('runExamples: the target declares no examples');
 
