@@ -48,7 +48,15 @@ describe('Fail task', () => {
   it('runs its examples through the engine', async () => {
     const results = await runExamples(plugin, { packages: [logPlugin] });
     expect(results.every((result) => result.ok)).toBe(true);
-    // A failed condition stops the flow: the task after it never runs.
-    expect(results[0]?.logs.map((line) => line.message)).not.toContain("I'm after the fail on condition");
+    // A failed condition stops the flow: the task after it never runs (Kestra's FailTest: two task runs).
+    expect(results[0]?.execution?.taskRunList.map((run) => [run.taskId, run.state.current])).toEqual([
+      ['before', 'SUCCESS'],
+      ['fail', 'FAILED'],
+    ]);
+    // A false condition lets it go on: every task runs and the execution succeeds.
+    expect(results[1]?.execution?.taskRunList.map((run) => [run.taskId, run.state.current])).toEqual([
+      ['check', 'SUCCESS'],
+      ['after', 'SUCCESS'],
+    ]);
   });
 });
