@@ -66,9 +66,23 @@ function bodyOf(props: RequestProps, headers: Headers): HttpCall['body'] {
   return props.body === undefined ? undefined : asText(props.body);
 }
 
+/**
+ * User info in the URL (`https://user:pass@host/`), which fetch refuses to send, becomes a Basic
+ * Authorization header, as curl and browsers send it, unless the task sets its own; the URL
+ * keeps no credentials, so neither outputs nor messages show them.
+ */
+function takeCredentials(url: URL): string | undefined {
+  if (url.username === '' && url.password === '') return undefined;
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+}
+
 /** Turns the task's rendered props into one HTTP exchange. */
 export function buildCall(props: RequestProps, signal: AbortSignal): HttpCall {
   const url = parseUri(props.uri);
+  const fromUrl = takeCredentials(url);
   const method = props.method ?? 'GET';
   const options = props.options ?? {};
   const headers = new Headers();
@@ -76,7 +90,7 @@ export function buildCall(props: RequestProps, signal: AbortSignal): HttpCall {
   if ((method === 'GET' || method === 'HEAD') && body !== undefined) {
     throw httpErrors.HTTP_INVALID_PROPS(`a ${method} request cannot have a body or formData`);
   }
-  const auth = authorization(props);
+  const auth = authorization(props) ?? fromUrl;
   if (auth !== undefined) headers.set('authorization', auth);
   for (const [name, value] of Object.entries(props.headers ?? {})) {
     try {

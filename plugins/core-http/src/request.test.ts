@@ -152,6 +152,15 @@ describe('Request task: what it sends', () => {
     expect(JSON.parse(header.body ?? '').authorization).toBe('Custom x');
   });
 
+  it('sends credentials written in the uri as basic auth, and keeps them out of the uri output', async () => {
+    const url = new URL(`${server.url}/echo`);
+    url.username = 'ada';
+    url.password = 'p@ss word';
+    const output = await run({ uri: url.href, method: 'POST' });
+    expect(JSON.parse(output.body ?? '').authorization).toBe(`Basic ${Buffer.from('ada:p@ss word').toString('base64')}`);
+    expect(output.uri).toBe(`${server.url}/echo`);
+  });
+
   it('refuses a body on GET, a bad uri and a non-http scheme with coded errors', async () => {
     expect((await codeOf(run({ uri: `${server.url}/echo`, body: 'x' }))).code).toBe(httpErrors.codes.HTTP_INVALID_PROPS);
     expect((await codeOf(run({ uri: 'not a url' }))).code).toBe(httpErrors.codes.HTTP_INVALID_URI);
