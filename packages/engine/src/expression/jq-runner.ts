@@ -60,6 +60,13 @@ require(jqPath).then(
 );
 `;
 
+/** What the worker posts back: the results, or why there are none. */
+interface WorkerReply {
+  readonly outputs?: string[];
+  readonly reason?: 'compile' | 'runtime' | 'limit';
+  readonly message?: string;
+}
+
 interface JqWorker {
   readonly worker: Worker;
   readonly port: MessagePort;
@@ -115,7 +122,7 @@ export function runJq(input: string, filter: string): JqResult {
     stop(jq);
     return { ok: false, reason: 'limit', message: `jq ran longer than ${JQ_LIMITS.timeoutMs} ms` };
   }
-  const received = receiveMessageOnPort(jq.port) as { message: { outputs?: string[]; reason?: JqResult extends { reason: infer R } ? R : never; message?: string } } | undefined;
+  const received = receiveMessageOnPort(jq.port) as { message: WorkerReply } | undefined;
   if (received === undefined) {
     // The worker signalled without a reply: it died (its heap cap) or broke; start afresh next time.
     stop(jq);
