@@ -33,6 +33,8 @@ const { workerData } = require('node:worker_threads');
 const { port, state, jqPath, outputChars } = workerData;
 // jq-web prints jq's stderr (debug, stderr) through the console; data must not reach the logs.
 for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace']) console[method] = () => {};
+process.stdout.write = () => true;
+process.stderr.write = () => true;
 const done = (reply) => {
   port.postMessage(reply);
   Atomics.store(state, 0, 1);
@@ -85,15 +87,15 @@ function start(): JqWorker {
     workerData: { port: port2, state, jqPath, outputChars: JQ_LIMITS.outputChars },
     transferList: [port2],
     resourceLimits: { maxOldGenerationSizeMb: JQ_LIMITS.heapMb },
-    // Its output is dropped anyway; these keep it off the process's streams.
+    // Piped, not inherited: nothing the worker might print reaches the process's streams.
     stdout: true,
     stderr: true,
   });
   // A worker that is idle must not keep the process alive, nor its port.
+  // Its stdout and stderr are never read: reading them would keep the process alive, and the
+  // worker writes nothing to them (see the source above).
   worker.unref();
   port1.unref();
-  worker.stdout.resume();
-  worker.stderr.resume();
   worker.on('error', () => undefined);
   return { worker, port: port1, state };
 }
