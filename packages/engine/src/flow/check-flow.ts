@@ -4,7 +4,7 @@ import type { PluginRegistry } from '../plugins/types.js';
 import { schemaProblems, type PathSegment } from '../plugins/value-errors.js';
 import { checkTask, checkTrigger, type SeenId } from './check-items.js';
 import { FlowEnvelope, Input, Output } from './envelope.js';
-import { checkLabels } from './labels.js';
+import { checkLabels, FLOW_SYSTEM_LABELS } from './labels.js';
 import { isMapping, withoutNulls, type Reporter } from './report.js';
 
 const { FLOW_SCHEMA, FLOW_DUPLICATE_ID } = engineErrors.codes;
@@ -54,7 +54,7 @@ export function checkFlow(value: unknown, registry: PluginRegistry, reporter: Re
   }
   const flow = withoutNulls(value, REQUIRED_KEYS);
   reporter.addAll(FLOW_SCHEMA, [], schemaProblems(FlowCheck, flow));
-  reporter.addAll(FLOW_SCHEMA, [], checkLabels(flow.labels, ['labels']));
+  reporter.addAll(FLOW_SCHEMA, [], checkLabels(flow.labels, ['labels'], FLOW_SYSTEM_LABELS));
   checkDeclarations(reporter, flow, 'inputs');
   checkDeclarations(reporter, flow, 'outputs');
 

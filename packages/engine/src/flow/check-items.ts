@@ -1,3 +1,4 @@
+import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { engineErrors } from '../errors.js';
 import type { PluginRegistry, RegisteredTask, RegisteredTrigger } from '../plugins/types.js';
@@ -5,6 +6,7 @@ import { schemasOf } from '../plugins/schemas.js';
 import { schemaProblems, type PathSegment } from '../plugins/value-errors.js';
 import { TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS, TaskEnvelope, TriggerEnvelope } from './envelope.js';
 import { checkLabels } from './labels.js';
+import { checkCondition, checkTemplates } from './check-templates.js';
 import { isMapping, withoutNulls, type Reporter } from './report.js';
 
 const { FLOW_SCHEMA, FLOW_INVALID_PROPS, FLOW_WRONG_KIND, PLUGIN_UNKNOWN_TYPE } = engineErrors.codes;
@@ -65,7 +67,10 @@ function resolveType(
 }
 
 function checkProps(reporter: Reporter, entry: RegisteredTask | RegisteredTrigger, props: Record<string, unknown>, at: readonly PathSegment[]): void {
-  reporter.addAll(FLOW_INVALID_PROPS, at, schemaProblems(schemasOf(entry.definition).saveTime, props));
+  const problems = schemaProblems(schemasOf(entry.definition).saveTime, props);
+  reporter.addAll(FLOW_INVALID_PROPS, at, problems);
+  // Templates are compiled only in props that passed: a wrong shape is already reported.
+  if (problems.length === 0) checkTemplates(reporter, entry.definition.props as TSchema, props, at);
 }
 
 function oneOf(reporter: Reporter, item: Record<string, unknown>, at: readonly PathSegment[], first: string, second: string): void {
@@ -87,6 +92,7 @@ export function checkTask(registry: PluginRegistry, reporter: Reporter, raw: unk
   const item = withoutNulls(raw, REQUIRED);
   reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TaskCheck, item));
   oneOf(reporter, item, at, 'runIf', 'when');
+  checkCondition(reporter, item.runIf ?? item.when, [...at, item.runIf === undefined ? 'when' : 'runIf']);
   const props = splitProps(item, TASK_ENVELOPE_KEYS);
   const entry = resolveType(registry, reporter, item, at, 'task');
   if (entry) checkProps(reporter, entry, props, at);

@@ -73,7 +73,15 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
         const results = parseFlows(await readText(ctx, limit), s.registry, { tenantId: TENANT });
         ctx.body = results.map((result, index) =>
           result.ok
-            ? { index, flow: result.flow.id, namespace: result.flow.namespace }
+            ? {
+                index,
+                flow: result.flow.id,
+                namespace: result.flow.namespace,
+                // Kestra's fields for what it accepts but has deprecated (an input's `name:`).
+                ...(result.warnings.length === 0
+                  ? {}
+                  : { deprecationPaths: result.warnings.map((w) => w.path), warnings: result.warnings.map((w) => `${w.path}: ${w.message}`), warningDetails: result.warnings }),
+              }
             : { index, constraints: result.errors.map((e) => `${e.path}: ${e.message}`).join('\n'), errors: result.errors },
         );
       },
