@@ -139,6 +139,15 @@ describe.each(RUNTIMES)('API routes on the $name runtime', ({ make }) => {
       expect(results[1]!.constraints).toContain('tasks[0].type');
       expect((await api(server.url, '/api/v1/main/flows/e2e.api.validate/good')).status).toBe(404);
     });
+
+    it('validate accepts an input declared with name: and names it in deprecationPaths, as Kestra does', async () => {
+      const named = 'id: named\nnamespace: e2e.api.validate\ninputs:\n  - name: user\n    type: STRING\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ inputs.user }}"\n';
+      const res = await api(server.url, '/api/v1/main/flows/validate', { method: 'POST', headers: yaml, body: named });
+      const [result] = (await res.json()) as { flow?: string; errors?: unknown; deprecationPaths?: string[]; warnings?: string[] }[];
+      expect(result).toMatchObject({ flow: 'named', deprecationPaths: ['inputs[0].name'] });
+      expect(result?.errors).toBeUndefined();
+      expect(result?.warnings?.[0]).toContain("'name' is deprecated, use 'id'");
+    });
   });
 
   describe('executions', () => {

@@ -28,6 +28,7 @@ export const engineErrors = defineErrorCatalog({
   FLOW_WRONG_KIND: (type: string, kind: string, section: string) => `'${type}' is a ${kind} type; it belongs under ${section}`,
   FLOW_INVALID_PROPS: (message: string) => message,
   FLOW_UNSUPPORTED: (message: string) => message,
+  FLOW_DEPRECATED: (old: string, current: string) => `'${old}' is deprecated, use '${current}'; it is read as '${current}' for now`,
 
   // Expressions.
   EXPRESSION_SYNTAX: (message: string, expression: string, line: number, column: number) =>
@@ -52,7 +53,7 @@ export const engineErrors = defineErrorCatalog({
     `flowable task '${taskId}' would bring the execution to ${wanted} task runs, past the limit of ${limit}; split the work (a ForEach over fewer values, or several executions)`,
 
   // Secrets.
-  SECRET_INVALID_ENCODING: (name: string) => `secret '${name}' is not base64-encoded (SECRET_${name} must hold the value in base64)`,
+  SECRET_INVALID_ENCODING: (name: string, variable: string) => `secret '${name}' is not base64-encoded (${variable} must hold the value in base64)`,
 
   // Runtimes.
   RUNTIME_UNAVAILABLE: (what: string) => `the store is unavailable: ${what}`,

@@ -4,6 +4,7 @@
  *
  * ```ts
  * describeRuntimeContract('memory', async () => createMemoryRuntime());
+ * describeRuntimeContract('sqlite', async () => createSqliteRuntime({ dir: freshTempDir() }));
  * describeRuntimeContract('bullmq', () => createBullmqRuntime({ redisUrl, prefix }), { sharedStore: true });
  * ```
  *
@@ -21,6 +22,7 @@ import { closeOnce, type ContractContext, type RuntimeContractOptions } from './
 import { describeLogRepository } from './logs.contract.js';
 import { describeExecutionQueue } from './queue.contract.js';
 import { describeScheduleClock } from './schedules.contract.js';
+import { describeSessionRepository } from './sessions.contract.js';
 import { describeSubmit } from './submit.contract.js';
 
 export { aFlowRevision, aFlowToSave, aLogEntry, anExecution, uniqueTenant, type FlowToSave } from './builders.js';
@@ -79,5 +81,6 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeExecutionEvents(ctx);
     describeScheduleClock(ctx);
     describeFlowTree(ctx);
+    describeSessionRepository(ctx);
   });
 }

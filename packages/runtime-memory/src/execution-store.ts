@@ -9,6 +9,10 @@ export interface ExecutionStoreOptions {
    * executions are never dropped, so the store may exceed it while they pile up.
    */
   readonly maxExecutions?: number;
+  /** Terminated executions created longer ago than this, in seconds, are dropped (checked at most once a second). */
+  readonly maxAgeSeconds?: number;
+  /** The clock of the age, in ms; injectable for tests. */
+  readonly now?: () => number;
   /** Called with the id of every dropped execution, to drop its logs with it. */
   readonly onEvict?: (executionId: string) => void;
   /** Stores the log lines a save carries, before the execution. */
@@ -38,15 +42,34 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
   const executions = new Map<string, Stored>();
   let seq = 0;
   const max = options.maxExecutions ?? Infinity;
+  const now = options.now ?? Date.now;
+  let agedAt = 0;
+
+  const drop = (id: string): void => {
+    executions.delete(id);
+    options.onEvict?.(id);
+  };
+
+  /**
+   * Drops terminated executions created before the cutoff. The map is in creation order, so the
+   * walk stops at the first one young enough; running ones on the way are skipped.
+   */
+  const enforceAge = (): void => {
+    if (!options.maxAgeSeconds || now() - agedAt < 1000) return;
+    agedAt = now();
+    const cutoff = new Date(agedAt - options.maxAgeSeconds * 1000).toISOString();
+    for (const [id, stored] of executions) {
+      if (startOf(stored.execution) >= cutoff) break;
+      if (isTerminated(stored.execution.state.current)) drop(id);
+    }
+  };
 
   const enforceRetention = (): void => {
+    enforceAge();
     if (executions.size <= max) return;
     for (const [id, stored] of executions) {
       if (executions.size <= max) break;
-      if (isTerminated(stored.execution.state.current)) {
-        executions.delete(id);
-        options.onEvict?.(id);
-      }
+      if (isTerminated(stored.execution.state.current)) drop(id);
     }
   };
 
@@ -82,11 +105,16 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
     async search(query) {
       guard.check();
       const states = query.states && new Set(query.states);
+      const after = query.startDate === undefined ? -Infinity : Date.parse(query.startDate);
+      const before = query.endDate === undefined ? Infinity : Date.parse(query.endDate);
+      const dated = query.startDate !== undefined || query.endDate !== undefined;
+      const created = (e: Execution): number => Date.parse(startOf(e));
       const matches = [...executions.values()].filter(({ execution: e }) =>
         e.tenantId === query.tenantId &&
         inNamespace(e.namespace, query.namespace) &&
         (query.flowId === undefined || e.flowId === query.flowId) &&
-        (!states || states.has(e.state.current)));
+        (!states || states.has(e.state.current)) &&
+        (!dated || (created(e) >= after && created(e) <= before)));
       matches.sort((a, b) => startOf(b.execution).localeCompare(startOf(a.execution)) || b.seq - a.seq);
       const size = Math.max(0, Math.floor(query.size));
       const from = (Math.max(1, Math.floor(query.page)) - 1) * size;

@@ -24,6 +24,10 @@ export async function saveFlowSource(
   const parsed = parseFlow(source, s.registry, { tenantId: TENANT });
   if (!parsed.ok) return { ok: false, status: 422, message: `the flow has ${parsed.errors.length} error(s)`, errors: parsed.errors };
   const flow = parsed.flow;
+  if (parsed.warnings.length > 0) {
+    // Accepted, as Kestra accepts it; the validate route reports the same warnings to editors.
+    s.logger.warn({ namespace: flow.namespace, flowId: flow.id, warnings: parsed.warnings.map((w) => `${w.path} (line ${w.line}): ${w.message}`) }, 'flow uses deprecated spellings');
+  }
   if (expected && (expected.namespace !== flow.namespace || expected.id !== flow.id)) {
     const field = expected.id !== flow.id ? 'id' : 'namespace';
     return { ok: false, status: 422, message: `Illegal flow ${field} update`, errors: [{ code: 'FLOW_SCHEMA', path: field, message: `Illegal flow ${field} update`, line: 1, column: 1 }] };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testRegistry } from '../../test/fixtures/test-plugins.js';
 import { createRegistry } from '../plugins/registry.js';
 import { parseFlow } from './parse.js';
+import { isReadOnly } from './labels.js';
 import type { FlowProblem, ParseResult } from './problems.js';
 
 const registry = testRegistry();
@@ -51,6 +52,23 @@ describe('labels', () => {
       "6:5 FLOW_SCHEMA labels[1].value: missing required property 'value'",
     ]);
     expect(check(`${head}labels: prod\ntasks:\n${log('a')}`)).toEqual(['3:9 FLOW_SCHEMA labels: must be a list of { key, value } or a mapping']);
+  });
+
+  it('accepts system.readOnly on a flow, true or false, and nowhere else', () => {
+    const ok = parseFlow(`${head}labels:\n  system.readOnly: true\ntasks:\n${log('a')}`, registry);
+    expect(ok.ok && ok.flow.labels).toEqual([{ key: 'system.readOnly', value: 'true' }]);
+    expect(parseFlow(`${head}labels:\n  - key: system.readOnly\n    value: "false"\ntasks:\n${log('a')}`, registry).ok).toBe(true);
+    expect(check(`${head}labels:\n  system.readOnly: yes please\ntasks:\n${log('a')}`)).toEqual(['4:3 FLOW_SCHEMA labels["system.readOnly"]: system.readOnly must be true or false']);
+    const hook = `  - id: w\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: k\n    labels: { system.readOnly: true }\n`;
+    expect(check(`${head}tasks:\n${log('a')}triggers:\n${hook}`)).toEqual([
+      expect.stringContaining('System labels can only be set by Kestra itself, offending label: system.readOnly=true'),
+    ]);
+  });
+
+  it('marks a flow read-only only when system.readOnly is true', () => {
+    expect(isReadOnly([{ key: 'system.readOnly', value: 'true' }])).toBe(true);
+    expect(isReadOnly([{ key: 'system.readOnly', value: 'TRUE' }])).toBe(true);
+    expect(isReadOnly([{ key: 'system.readOnly', value: 'false' }, { key: 'team', value: 'true' }])).toBe(false);
   });
 });
 

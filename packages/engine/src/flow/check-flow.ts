@@ -4,7 +4,7 @@ import type { PluginRegistry } from '../plugins/types.js';
 import { schemaProblems, type PathSegment } from '../plugins/value-errors.js';
 import { UNSUPPORTED, checkTask, checkTrigger, type SeenId } from './check-items.js';
 import { FlowEnvelope, Input, Output } from './envelope.js';
-import { checkLabels } from './labels.js';
+import { checkLabels, FLOW_SYSTEM_LABELS } from './labels.js';
 import { isMapping, withoutNulls, type Reporter } from './report.js';
 
 const { FLOW_SCHEMA, FLOW_DUPLICATE_ID, FLOW_UNSUPPORTED } = engineErrors.codes;
@@ -60,7 +60,7 @@ export function checkFlow(value: unknown, registry: PluginRegistry, reporter: Re
   }
   const flow = withoutNulls(value, REQUIRED_KEYS);
   reporter.addAll(FLOW_SCHEMA, [], schemaProblems(FlowCheck, flow).filter((p) => !(String(p.segments[0]) in UNSUPPORTED_FLOW_KEYS)));
-  reporter.addAll(FLOW_SCHEMA, [], checkLabels(flow.labels, ['labels']));
+  reporter.addAll(FLOW_SCHEMA, [], checkLabels(flow.labels, ['labels'], FLOW_SYSTEM_LABELS));
   for (const [key, message] of Object.entries(UNSUPPORTED_FLOW_KEYS)) {
     if (flow[key] !== undefined) reporter.add(FLOW_UNSUPPORTED, [key], message, 'key');
   }

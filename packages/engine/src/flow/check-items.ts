@@ -7,6 +7,7 @@ import { schemasOf } from '../plugins/schemas.js';
 import { schemaProblems, type PathSegment } from '../plugins/value-errors.js';
 import { TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS, TaskEnvelope, TriggerEnvelope } from './envelope.js';
 import { checkLabels } from './labels.js';
+import { checkCondition, checkTemplates } from './check-templates.js';
 import { isMapping, withoutNulls, type Reporter } from './report.js';
 import { FLOWABLE_ENVELOPE_KEYS, mapTasks } from './task-lists.js';
 
@@ -74,7 +75,10 @@ function resolveType(
 }
 
 function checkProps(reporter: Reporter, entry: RegisteredTask | RegisteredTrigger, props: Record<string, unknown>, at: readonly PathSegment[]): void {
-  reporter.addAll(FLOW_INVALID_PROPS, at, schemaProblems(schemasOf(entry.definition).saveTime, props));
+  const problems = schemaProblems(schemasOf(entry.definition).saveTime, props);
+  reporter.addAll(FLOW_INVALID_PROPS, at, problems);
+  // Templates are compiled only in props that passed: a wrong shape is already reported.
+  if (problems.length === 0) checkTemplates(reporter, entry.definition.props as TSchema, props, at);
 }
 
 function oneOf(reporter: Reporter, item: Record<string, unknown>, at: readonly PathSegment[], first: string, second: string): void {
@@ -97,6 +101,7 @@ export function checkTask(registry: PluginRegistry, reporter: Reporter, raw: unk
   // A refused retry is reported once, as refused: the shape of something not honoured is moot.
   reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TaskCheck, item).filter((p) => p.segments[0] !== 'retry'));
   oneOf(reporter, item, at, 'runIf', 'when');
+  checkCondition(reporter, item.runIf ?? item.when, [...at, item.runIf === undefined ? 'when' : 'runIf']);
   if (item.retry !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'retry'], UNSUPPORTED.retry, 'key');
   const props = splitProps(item, TASK_ENVELOPE_KEYS);
   const entry = resolveType(registry, reporter, item, at, 'task');
