@@ -12,9 +12,8 @@ tasks:
     type: io.kestra.plugin.core.flow.AllowFailure
     tasks:
       - id: flaky
-        type: io.kestra.plugin.core.log.Log
-        # Fails: the variable is not defined.
-        message: "{{ missing_variable }}"
+        type: io.kestra.plugin.core.execution.Fail
+        errorMessage: "the optional service is down"
       - id: skipped
         type: io.kestra.plugin.core.log.Log
         message: "never logged"

@@ -34,9 +34,8 @@ tasks:
     type: io.kestra.plugin.core.flow.Sequential
     tasks:
       - id: broken
-        type: io.kestra.plugin.core.log.Log
-        # Fails: the variable is not defined.
-        message: "{{ missing_variable }}"
+        type: io.kestra.plugin.core.execution.Fail
+        errorMessage: "the upstream system said no"
     errors:
       - id: on_error
         type: io.kestra.plugin.core.log.Log
