@@ -1,4 +1,14 @@
 import { Buffer } from 'node:buffer';
+import { webhookErrors } from './errors.js';
+import { scanJson } from './json-scan.js';
+
+/**
+ * How deep a JSON body may nest. Below what every later step handles (the embedded runtime's
+ * copies and V8's serializer recurse, and fail near 2,000 levels; templates walk values 200
+ * deep), so anything accepted can be stored, run and rendered whole; far above what real
+ * payloads use. Checked by a scan before parsing, so a deeper body costs a few milliseconds.
+ */
+export const MAX_BODY_DEPTH = 128;
 
 /**
  * Turns a request body into Kestra's `trigger.body` (kestra.md §1.6-1.7):
@@ -7,6 +17,8 @@ import { Buffer } from 'node:buffer';
  *   kept as the raw string. A JSON scalar (`42`, `"bla"`) stays the raw string, as in Kestra,
  *   and so does invalid JSON, even under `application/json`;
  * - any other content type: the bytes in base64, so binary bodies survive JSON storage.
+ *
+ * @throws `WEBHOOK_BODY_TOO_DEEP` when textual JSON nests deeper than {@link MAX_BODY_DEPTH}.
  */
 export function bodyVariable(body: Uint8Array, contentType: string | undefined): unknown {
   if (body.byteLength === 0) return null;
@@ -71,6 +83,8 @@ function decode(body: Uint8Array, charset: string | undefined): string {
 
 /** Kestra tries a Map, then a List, then keeps the String. */
 function parseText(text: string): unknown {
+  const scan = scanJson(text, MAX_BODY_DEPTH);
+  if (scan.tooDeep) throw webhookErrors.WEBHOOK_BODY_TOO_DEEP(MAX_BODY_DEPTH, { details: { limit: MAX_BODY_DEPTH } });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, createFlow, getExecution, waitForEnd, webhook, type ExecutionJson, type ProblemJson } from './support/api.js';
+import { RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
+import { startServer, type ServerProcess } from './support/server-process.js';
+
+// Issue 15, points 5 to 9, on both runtimes: hostile bodies get a quick 4xx and whatever is
+// accepted is stored and run.
+
+const NS = 'e2e.hostile';
+const KEY = 'hostile-key-0123456789';
+
+describe.each(RUNTIMES)('hostile input ($name runtime)', ({ name, make }) => {
+  let runtime: RuntimeSetup;
+  let server: ServerProcess;
+  beforeAll(async () => {
+    runtime = make(`hostile-${name}`);
+    server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_SHUTDOWN_GRACE_MS: '500' });
+    await createFlow(server.url, `id: echo\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ trigger.body }}"\ntriggers:\n  - id: hook\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: ${KEY}\n`);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await runtime?.cleanup();
+  });
+
+  const post = (body: string, type = 'application/json') =>
+    webhook(server.url, NS, 'echo', KEY, { method: 'POST', headers: { 'content-type': type }, body });
+
+  describe('point 5: deeply nested JSON bodies', () => {
+    it.each([
+      ['{"a": nested 100,000 times', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`],
+      ['10 MiB of [', '['.repeat(10 * 1024 * 1024)],
+      ['129 levels', `${'['.repeat(129)}${']'.repeat(129)}`],
+    ])('%s: 422 naming the body, and the server goes on', async (_what, body) => {
+      const res = await post(body);
+      const problem = (await res.json()) as ProblemJson;
+      expect(res.status).toBe(422);
+      expect(problem.errors).toEqual([{ path: 'body', message: 'the JSON body is nested deeper than 128 levels' }]);
+      expect((await fetch(`${server.url}/ping`)).status).toBe(200);
+    });
+
+    it('128 levels, the limit, is stored and run, and reads back whole', async () => {
+      const body = `${'{"a":'.repeat(127)}[1]${'}'.repeat(127)}`;
+      const res = await post(body);
+      expect(res.status).toBe(200);
+      const created = (await res.json()) as ExecutionJson;
+      expect((await waitForEnd(server.url, created.id)).state.current).toBe('SUCCESS');
+      expect(JSON.stringify((await getExecution(server.url, created.id)).trigger?.variables.body)).toBe(body);
+    });
+  });
+});
