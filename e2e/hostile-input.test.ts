@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createFlow, getExecution, waitForEnd, webhook, type ExecutionJson, type ProblemJson } from './support/api.js';
-import { RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
+import { memoryRuntime, RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 
 // Issue 15, points 5 to 9, on both runtimes: hostile bodies get a quick 4xx and whatever is
@@ -46,5 +46,46 @@ describe.each(RUNTIMES)('hostile input ($name runtime)', ({ name, make }) => {
       expect((await waitForEnd(server.url, created.id)).state.current).toBe('SUCCESS');
       expect(JSON.stringify((await getExecution(server.url, created.id)).trigger?.variables.body)).toBe(body);
     });
+  });
+});
+
+describe('point 6: flow names the schema accepts, in the embedded runtime\'s flows folder', () => {
+  const runtime = memoryRuntime();
+  let server: ServerProcess;
+  const start = async () => (server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_SHUTDOWN_GRACE_MS: '500' }));
+  beforeAll(start);
+  afterAll(async () => {
+    await server?.stop();
+    await runtime.cleanup();
+  });
+  const flow = (namespace: string, id: string, message: string) =>
+    `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`;
+  const get = async (namespace: string, id: string) => {
+    const res = await api(server.url, `/api/v1/main/flows/${namespace}/${id}`);
+    return res.status === 200 ? ((await res.json()) as { source: string }).source : res.status;
+  };
+  const longNs = `${'n'.repeat(148)}.x`;
+  const longId = 'i'.repeat(100);
+
+  it('saves a 150-character namespace with a 100-character id, and a.b/x.y beside a.b.x/y; a restart keeps all three', async () => {
+    await createFlow(server.url, flow(longNs, longId, 'long'));
+    await createFlow(server.url, flow('a.b', 'x.y', 'first'));
+    await createFlow(server.url, flow('a.b.x', 'y', 'second'));
+    await server.stop();
+    await start();
+    expect(await get(longNs, longId)).toBe(flow(longNs, longId, 'long'));
+    expect(await get('a.b', 'x.y')).toBe(flow('a.b', 'x.y', 'first'));
+    expect(await get('a.b.x', 'y')).toBe(flow('a.b.x', 'y', 'second'));
+  });
+
+  it('deletes each of them alone, and a restart does not bring it back', async () => {
+    for (const [namespace, id] of [[longNs, longId], ['a.b', 'x.y']] as const) {
+      expect((await api(server.url, `/api/v1/main/flows/${namespace}/${id}`, { method: 'DELETE' })).status).toBe(204);
+    }
+    await server.stop();
+    await start();
+    expect(await get(longNs, longId)).toBe(404);
+    expect(await get('a.b', 'x.y')).toBe(404);
+    expect(await get('a.b.x', 'y')).toBe(flow('a.b.x', 'y', 'second'));
   });
 });

@@ -77,9 +77,11 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
       method: 'delete',
       path: '/flows/:namespace/:id',
       handler: async (ctx) => {
+        // The file goes first: if it cannot be removed the flow stays, rather than coming back
+        // at the next start.
+        if (s.flowFiles && (await s.runtime.flows.get(key(ctx)))) s.flowFiles.remove(key(ctx));
         if (!(await s.runtime.flows.delete(key(ctx)))) return problem(ctx, 404, 'Flow not found');
         s.flowIndex.apply(key(ctx), true);
-        s.flowFiles?.remove(key(ctx));
         ctx.status = 204;
       },
     },
