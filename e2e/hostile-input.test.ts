@@ -47,6 +47,37 @@ describe.each(RUNTIMES)('hostile input ($name runtime)', ({ name, make }) => {
       expect(JSON.stringify((await getExecution(server.url, created.id)).trigger?.variables.body)).toBe(body);
     });
   });
+  describe('point 7: input that would be silently changed', () => {
+    const send = (body: Uint8Array | string, method = 'POST', path = '/api/v1/main/flows') =>
+      api(server.url, path, { method, headers: { 'content-type': 'application/x-yaml' }, body });
+    const yaml = (variables: string) => `id: tagged\nnamespace: ${NS}\nvariables:\n${variables}tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+
+    it.each([
+      ['!!js/function', '  f: !!js/function "function () { return process.exit(1) }"\n'],
+      ['!!python/object/apply:os.system', '  p: !!python/object/apply:os.system ["ls"]\n'],
+      ['!custom', '  c: !custom 1\n'],
+    ])('an unknown tag, %s: 422 with its line and column, nothing saved', async (tag, variables) => {
+      for (const [method, path] of [['POST', '/api/v1/main/flows'], ['POST', '/api/v1/main/flows/validate']] as const) {
+        const res = await send(yaml(variables), method, path);
+        const text = await res.text();
+        const errors = path.endsWith('/validate') ? (JSON.parse(text) as { errors: ProblemJson['errors'] }[])[0]?.errors : (JSON.parse(text) as ProblemJson).errors;
+        if (!path.endsWith('/validate')) expect(res.status, text).toBe(422);
+        expect(errors).toEqual([{ code: 'FLOW_YAML_UNKNOWN_TAG', path: '', message: expect.stringContaining(tag), line: 4, column: 6 }]);
+      }
+      expect((await api(server.url, `/api/v1/main/flows/${NS}/tagged`)).status).toBe(404);
+    });
+
+    it('YAML bytes that are not UTF-8: 422 with the line of the first bad byte, nothing saved', async () => {
+      // The bad byte ends line 4, in the variable's value.
+      const source = Buffer.concat([Buffer.from(`id: tagged\nnamespace: ${NS}\nvariables:\n  name: caf`), Buffer.from([0xe9]), Buffer.from('\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n')]);
+      const res = await send(source);
+      const problemBody = (await res.json()) as ProblemJson;
+      expect(res.status).toBe(422);
+      expect(problemBody.errors).toEqual([{ code: 'FLOW_YAML_ENCODING', path: '', message: 'the source is not valid UTF-8 (byte 0xe9)', line: 4, column: 12 }]);
+      expect((await api(server.url, `/api/v1/main/flows/${NS}/tagged`)).status).toBe(404);
+    });
+  });
+
 });
 
 describe('point 6: flow names the schema accepts, in the embedded runtime\'s flows folder', () => {

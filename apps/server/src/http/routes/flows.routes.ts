@@ -1,11 +1,11 @@
-import { parseFlows } from '@sluice/engine';
+import { decodeFlowSource, parseFlows } from '@sluice/engine';
 import type { Context } from 'koa';
 import { flowToJson } from '../../flows/flow-json.js';
 import { saveFlowSource, type SaveResult } from '../../flows/flow-service.js';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
 import { problem } from '../problem.js';
-import { readText } from '../read-body.js';
+import { readRawBody } from '../raw-body.js';
 import { webhookTriggersOf } from '../../flows/webhook-urls.js';
 import { paging } from '../paging.js';
 
@@ -13,6 +13,17 @@ import { paging } from '../paging.js';
 export function flowRoutes(s: ServerContext): RouteSpec[] {
   const limit = s.config.SLUICE_MAX_BODY_BYTES;
   const key = (ctx: Context) => ({ tenantId: TENANT, namespace: String(ctx.params.namespace), id: String(ctx.params.id) });
+  /** The YAML of the request, or undefined once a 422 names the first byte that is not UTF-8. */
+  const readSource = async (ctx: Context): Promise<string | undefined> => {
+    const decoded = decodeFlowSource(await readRawBody(ctx.req, limit));
+    if (decoded.ok) return decoded.source;
+    problem(ctx, 422, 'the flow has 1 error(s)', decoded.errors);
+    return undefined;
+  };
+  const save = async (ctx: Context, mode: 'create' | 'update'): Promise<void> => {
+    const source = await readSource(ctx);
+    if (source !== undefined) answer(ctx, await saveFlowSource(s, source, mode, mode === 'update' ? key(ctx) : undefined));
+  };
   const answer = (ctx: Context, result: SaveResult): void => {
     if (result.ok) {
       ctx.body = flowToJson(result.flow);
@@ -24,13 +35,15 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
     {
       method: 'post',
       path: '/flows',
-      handler: async (ctx) => answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'create')),
+      handler: (ctx) => save(ctx, 'create'),
     },
     {
       method: 'post',
       path: '/flows/validate',
       handler: async (ctx) => {
-        const results = parseFlows(await readText(ctx, limit), s.registry, { tenantId: TENANT });
+        const source = await readSource(ctx);
+        if (source === undefined) return;
+        const results = parseFlows(source, s.registry, { tenantId: TENANT });
         ctx.body = results.map((result, index) =>
           result.ok
             ? { index, flow: result.flow.id, namespace: result.flow.namespace }
@@ -71,7 +84,7 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
     {
       method: 'put',
       path: '/flows/:namespace/:id',
-      handler: async (ctx) => answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'update', key(ctx))),
+      handler: (ctx) => save(ctx, 'update'),
     },
     {
       method: 'delete',
