@@ -67,6 +67,19 @@ describe.each(RUNTIMES)('hostile input ($name runtime)', ({ name, make }) => {
       expect((await api(server.url, `/api/v1/main/flows/${NS}/tagged`)).status).toBe(404);
     });
 
+    it('integers past 2^53 in a JSON body stay exact: in the answer, the stored execution, trigger.body and the logs', async () => {
+      const body = '{"id":9007199254740993,"neg":-123456789012345678901234567890,"safe":42,"text":"12345678901234567890"}';
+      const res = await post(body);
+      const answer = await res.text();
+      expect(res.status, answer).toBe(200);
+      expect(answer).toContain(body);
+      const id = (JSON.parse(answer) as ExecutionJson).id;
+      expect((await waitForEnd(server.url, id)).state.current).toBe('SUCCESS');
+      expect(await (await api(server.url, `/api/v1/main/executions/${id}`)).text()).toContain(body);
+      // The Log task printed {{ trigger.body }} from the execution the worker read.
+      expect(await (await api(server.url, `/api/v1/main/logs/${id}/download`)).text()).toContain(body);
+    });
+
     it('YAML bytes that are not UTF-8: 422 with the line of the first bad byte, nothing saved', async () => {
       // The bad byte ends line 4, in the variable's value.
       const source = Buffer.concat([Buffer.from(`id: tagged\nnamespace: ${NS}\nvariables:\n  name: caf`), Buffer.from([0xe9]), Buffer.from('\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n')]);

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
+import { parseJson } from '@sluice/core';
 import { webhookErrors } from './errors.js';
-import { scanJson } from './json-scan.js';
+import { nestedDeeperThan } from './json-scan.js';
 
 /**
  * How deep a JSON body may nest. Below what every later step handles (the embedded runtime's
@@ -83,11 +84,11 @@ function decode(body: Uint8Array, charset: string | undefined): string {
 
 /** Kestra tries a Map, then a List, then keeps the String. */
 function parseText(text: string): unknown {
-  const scan = scanJson(text, MAX_BODY_DEPTH);
-  if (scan.tooDeep) throw webhookErrors.WEBHOOK_BODY_TOO_DEEP(MAX_BODY_DEPTH, { details: { limit: MAX_BODY_DEPTH } });
+  if (nestedDeeperThan(text, MAX_BODY_DEPTH)) throw webhookErrors.WEBHOOK_BODY_TOO_DEEP(MAX_BODY_DEPTH, { details: { limit: MAX_BODY_DEPTH } });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Integers past 2^53 stay exact (as bigints), as Kestra keeps them; other bodies parse as JSON.parse does.
+    parsed = parseJson(text);
   } catch {
     return text;
   }

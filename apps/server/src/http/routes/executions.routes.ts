@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { isSluiceError } from '@sluice/core';
+import { isSluiceError, stringifyJson } from '@sluice/core';
 import { STATE_TYPES, createExecution, executionToJson, isId, isTerminated, type Execution, type StateType } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
@@ -121,7 +121,7 @@ async function follow(s: ServerContext, ctx: Context, json: ToJson): Promise<voi
   if (!first) return problem(ctx, 404, `execution '${id}' not found`);
   const stream = new PassThrough();
   const send = (event: string, data: unknown): void => {
-    stream.write(`id: ${event}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    stream.write(`id: ${event}\nevent: ${event}\ndata: ${stringifyJson(data)}\n\n`);
   };
   ctx.req.socket.setTimeout(0);
   ctx.set({ 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });

@@ -1,4 +1,4 @@
-import type { WebhookRequest, WebhookResponsePolicy } from '@sluice/core';
+import { stringifyJson, type WebhookRequest, type WebhookResponsePolicy } from '@sluice/core';
 import { randomBytes } from 'node:crypto';
 import { dispatchWebhook, isTerminated, parseFlow, renderTemplate, silentLogger, webhookResponseJson, type Execution, type FlowRevision, type PluginRegistry } from '@sluice/engine';
 import type { Context } from 'koa';
@@ -134,7 +134,7 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
     if (response.contentType === 'text/plain') {
       const values = Object.values(outputs);
       ctx.type = 'text/plain; charset=utf-8';
-      ctx.body = values.length === 1 && typeof values[0] === 'string' ? values[0] : JSON.stringify(outputs);
+      ctx.body = values.length === 1 && typeof values[0] === 'string' ? values[0] : stringifyJson(outputs);
     } else {
       ctx.body = outputs;
     }
