@@ -1,7 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createFlow, getExecution, waitForEnd, webhook, type ExecutionJson, type ProblemJson } from './support/api.js';
 import { memoryRuntime, RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { auth, CLI, eventually, PASSWORD, startServer, USER, type ServerProcess } from './support/server-process.js';
 
 // Issue 15, points 5 to 9, on both runtimes: hostile bodies get a quick 4xx and whatever is
 // accepted is stored and run.
@@ -131,5 +136,78 @@ describe('point 6: flow names the schema accepts, in the embedded runtime\'s flo
     expect(await get(longNs, longId)).toBe(404);
     expect(await get('a.b', 'x.y')).toBe(404);
     expect(await get('a.b.x', 'y')).toBe(flow('a.b.x', 'y', 'second'));
+  });
+});
+
+describe('point 8: what an operator notices', () => {
+  let server: ServerProcess;
+  let managementUrl: string;
+  beforeAll(async () => {
+    server = await startServer(['server', 'standalone'], { SLUICE_LOG_LEVEL: 'debug', SLUICE_MANAGEMENT_PORT: '0', SLUICE_SHUTDOWN_GRACE_MS: '500' });
+    const line = await server.waitForLine(/"msg":"management port listening/);
+    managementUrl = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
+    await createFlow(server.url, `id: echo\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ trigger.body }}"\ntriggers:\n  - id: hook\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: ${KEY}\n`);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('a client that aborts its upload: one debug line, no stack, and the server goes on', async () => {
+    const before = server.lines.length;
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve) => {
+        const { hostname, port } = new URL(server.url);
+        const socket = connect(Number(port), hostname, () => {
+          socket.write(`POST /api/v1/main/executions/webhook/${NS}/echo/${KEY} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":`);
+          setTimeout(() => socket.destroy(), 100);
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', () => undefined);
+      });
+    }
+    const aborts = () => server.lines.slice(before).filter((l) => /abort|ECONNRESET/i.test(l));
+    // The server logs once it notices the socket is gone, a moment after the client closed it.
+    await eventually(async () => (aborts().length >= 3 ? true : undefined), 5000);
+    expect((await fetch(`${server.url}/ping`)).status).toBe(200);
+    const lines = aborts();
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      const entry = JSON.parse(line) as { level: number; err?: unknown; stack?: unknown };
+      expect(entry.level).toBe(20);
+      expect(entry.err).toBeUndefined();
+      expect(line).not.toMatch(/\bat [\w.]+ \(|stack/);
+    }
+  });
+
+  it('/metrics: 401 without credentials on the API port, 200 with them, and open on the management port', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics`, { headers: auth })).status).toBe(200);
+    const res = await fetch(`${managementUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^sluice_http_requests_total\{/m);
+    expect((await fetch(`${managementUrl}/api/v1/main/flows/search`, { headers: auth })).status).toBe(404);
+  });
+
+  it('the plain-text log download writes a newline inside a message as \\n: one entry, one line', async () => {
+    const forged = 'first\n2026-01-01T00:00:00.000Z ERROR log forged line\r\nand a backslash \\n';
+    const res = await webhook(server.url, NS, 'echo', KEY, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: forged });
+    const id = ((await res.json()) as ExecutionJson).id;
+    expect((await waitForEnd(server.url, id)).state.current).toBe('SUCCESS');
+    const text = await (await api(server.url, `/api/v1/main/logs/${id}/download`)).text();
+    const lines = text.split('\n').filter((l) => l !== '');
+    const logged = lines.filter((l) => l.includes(' log '));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('first\\n2026-01-01T00:00:00.000Z ERROR log forged line\\r\\nand a backslash \\\\n');
+    // The JSON route keeps the message as it is.
+    const entries = (await (await api(server.url, `/api/v1/main/logs/${id}?taskId=log`)).json()) as { message: string }[];
+    expect(entries.map((e) => e.message)).toContain(forged);
+  });
+
+  it('a busy port: `sluice: <message> [LISTEN_FAILED]`, no stack, exit 1', () => {
+    const { port } = new URL(server.url);
+    const run = spawnSync(process.execPath, [CLI, 'server', 'standalone'], { env: { PATH: process.env.PATH, PORT: port, HOST: '127.0.0.1', SLUICE_USERNAME: USER, SLUICE_PASSWORD: PASSWORD, SLUICE_DATA_DIR: mkdtempSync(join(tmpdir(), 'sluice-e2e-busy-')) }, encoding: 'utf8', timeout: 15_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^sluice: cannot listen for the API on 127\\.0\\.0\\.1:${port}: the address is already in use \\(EADDRINUSE\\).* \\[LISTEN_FAILED\\]\\n$`, 'm'));
+    expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -5,7 +5,7 @@ import type { FailureLimiter } from '../auth/failure-limiter.js';
 import { problem } from './problem.js';
 
 /**
- * Basic auth on everything under `/api/v1` except the routes declared public. Whether a route
+ * Basic auth on everything under `/api/v1` except the routes declared public, and on `/metrics`. Whether a route
  * is public is asked of the router that serves it, with the same matching, so no spelling of a
  * path (double slashes, encoded separators, a namespace named `webhook`) can reach a protected
  * route through a public prefix (Kestra GHSA-j5cv-8rw9-vv2p).
@@ -17,7 +17,8 @@ export function basicAuth(publicRouter: Router, credentials: Credentials, limite
   return async (ctx, next) => {
     // Compared without case: whatever the router makes of `/API/...`, it is never left open.
     const path = ctx.path.toLowerCase();
-    if (!path.startsWith('/api/') && path !== '/api') return next();
+    // /metrics too: its per-route and per-status counts tell an outsider how the server is used.
+    if (!path.startsWith('/api/') && path !== '/api' && !path.startsWith('/metrics')) return next();
     if (publicRouter.match(ctx.path, ctx.method).route) return next();
     const blocked = limiter.blockedFor(ctx.ip);
     if (blocked > 0) {
