@@ -13,13 +13,14 @@ import { auth, CLI, eventually, PASSWORD, startServer, USER, type ServerProcess 
 
 const NS = 'e2e.hostile';
 const KEY = 'hostile-key-0123456789';
+const TOKEN = 'tok-3f9a-e2e-secret';
 
 describe.each(RUNTIMES)('hostile input ($name runtime)', ({ name, make }) => {
   let runtime: RuntimeSetup;
   let server: ServerProcess;
   beforeAll(async () => {
     runtime = make(`hostile-${name}`);
-    server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_SHUTDOWN_GRACE_MS: '500' });
+    server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_SHUTDOWN_GRACE_MS: '500', SECRET_API_TOKEN: Buffer.from(TOKEN).toString('base64') });
     await createFlow(server.url, `id: echo\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ trigger.body }}"\ntriggers:\n  - id: hook\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: ${KEY}\n`);
   });
   afterAll(async () => {
@@ -93,6 +94,42 @@ describe.each(RUNTIMES)('hostile input ($name runtime)', ({ name, make }) => {
       expect(res.status).toBe(422);
       expect(problemBody.errors).toEqual([{ code: 'FLOW_YAML_ENCODING', path: '', message: 'the source is not valid UTF-8 (byte 0xe9)', line: 4, column: 12 }]);
       expect((await api(server.url, `/api/v1/main/flows/${NS}/tagged`)).status).toBe(404);
+    });
+  });
+
+  describe('point 9: SECRET inputs, and secret values in outputs, masked in API answers', () => {
+    beforeAll(async () => {
+      await createFlow(server.url, [
+        'id: masked', `namespace: ${NS}`,
+        'inputs:', '  - id: password', '    type: SECRET', '  - id: user', '    type: STRING',
+        'tasks:', '  - id: out', '    type: io.kestra.plugin.core.output.OutputValues', '    values:',
+        `      token: "Bearer {{ secret('API_TOKEN') }}"`, '      user: "{{ inputs.user }}"', '      password: "{{ inputs.password }}"',
+        'outputs:', '  - id: token', '    type: STRING', '    value: "{{ outputs.out.values.token }}"',
+        '',
+      ].join('\n'));
+    });
+
+    it('run by hand, read back, searched and followed: never the secret, always the rest', async () => {
+      const res = await api(server.url, `/api/v1/main/executions/${NS}/masked?wait=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'hunter2-pw', user: 'ada' }) });
+      const answer = await res.text();
+      expect(res.status, answer).toBe(200);
+      const id = (JSON.parse(answer) as ExecutionJson).id;
+      const done = await waitForEnd(server.url, id);
+      expect(done.state.current).toBe('SUCCESS');
+      const texts = [
+        answer,
+        await (await api(server.url, `/api/v1/main/executions/${id}`)).text(),
+        await (await api(server.url, `/api/v1/main/executions/search?namespace=${NS}&flowId=masked`)).text(),
+        await (await api(server.url, `/api/v1/main/executions/${id}/follow`)).text(),
+      ];
+      for (const text of texts) {
+        expect(text).not.toContain(TOKEN);
+        expect(text).not.toContain('hunter2-pw');
+      }
+      const read = JSON.parse(texts[1]!) as ExecutionJson & { taskRunList: { outputs: Record<string, unknown> }[] };
+      expect(read.inputs).toEqual({ password: '******', user: 'ada' });
+      expect(read.outputs).toEqual({ token: 'Bearer ******' });
+      expect(read.taskRunList[0]?.outputs).toEqual({ values: { token: 'Bearer ******', user: 'ada', password: '******' } });
     });
   });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envSecrets } from '@sluice/engine';
+import { envSecrets, envSecretValues } from '@sluice/engine';
 import { configuredCredentials, generatedCredentials, type Credentials } from './auth/credentials.js';
 import type { Config } from './config/config.schema.js';
 import { loadConfig, publicUrl } from './config/load-config.js';
@@ -111,7 +111,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const flowsDir = config.SLUICE_FLOWS_DIR ? resolve(config.SLUICE_FLOWS_DIR) : runtime.durable ? undefined : resolve(config.SLUICE_DATA_DIR, 'flows');
   const flowFiles = !runtime.durable && flowsDir && options.role !== 'worker' ? createFlowFiles(flowsDir) : undefined;
   const context: ServerContext = {
-    config, runtime, registry, secrets: envSecrets(options.env ?? process.env), flowIndex, logger, metrics,
+    config, runtime, registry, secrets: envSecrets(options.env ?? process.env), secretValues: () => envSecretValues(options.env ?? process.env), flowIndex, logger, metrics,
     baseUrl: publicUrl(config, config.PORT), shuttingDown: false, ...(flowFiles ? { flowFiles } : {}),
   };
 

@@ -4,6 +4,7 @@ import { dispatchWebhook, isTerminated, parseFlow, renderTemplate, silentLogger,
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
+import { masked } from '../masking.js';
 import { maskedInstance, problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
@@ -120,7 +121,7 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
   }
   s.metrics.executionsCreated.inc({ trigger: execution.trigger?.type ?? 'unknown' });
   if (!ended || !response) {
-    ctx.body = webhookResponseJson(execution, s.baseUrl);
+    ctx.body = webhookResponseJson(await masked(s, execution), s.baseUrl);
     return;
   }
   const finished = await ended.promise;
@@ -129,8 +130,10 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
     return;
   }
   ctx.status = statusFor(finished, response);
+  // The status is decided on the execution as it ended; what the caller reads is masked.
+  const shown = await masked(s, finished);
   if (response.returnOutputs) {
-    const outputs = finished.outputs ?? {};
+    const outputs = shown.outputs ?? {};
     if (response.contentType === 'text/plain') {
       const values = Object.values(outputs);
       ctx.type = 'text/plain; charset=utf-8';
@@ -140,7 +143,7 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
     }
     return;
   }
-  ctx.body = webhookResponseJson(finished, s.baseUrl);
+  ctx.body = webhookResponseJson(shown, s.baseUrl);
 }
 
 /** `responseCode` rendered against the finished execution, else Kestra's 500-if-FAILED rule. */
