@@ -8,6 +8,7 @@
 //
 //   node scripts/bench/json-lossless.mjs    JSON_BENCH_ROUNDS=5 JSON_BENCH_ROUND_MS=150
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { root } from './lib/modules.mjs';
 
