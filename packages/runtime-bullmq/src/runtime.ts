@@ -10,6 +10,7 @@ import { RedisLogRepository } from './log-repository.js';
 import { resolveOptions, type BullmqRuntimeOptions } from './options.js';
 import { RedisScheduleClock } from './schedule-clock.js';
 import { SharedSubscriber } from './pubsub.js';
+import { createSessionRepository } from './session-repository.js';
 
 /**
  * The engine's ports on BullMQ and Redis (name `bullmq`, durable).
@@ -51,6 +52,7 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
     queue,
     events: new RedisExecutionEvents(store, keys, subscriber, onError),
     schedules,
+    sessions: createSessionRepository(store, keys),
     async submit(execution) {
       // The create's commands leave before the job's, in the same write (see enqueueAfter). The
       // execution's JSON is made once, for the store and for the job, which carries it so the

@@ -1,6 +1,6 @@
 import { stringifyJson, type WebhookRequest, type WebhookResponsePolicy } from '@sluice/core';
 import { randomBytes } from 'node:crypto';
-import { dispatchWebhook, isTerminated, parseFlow, renderTemplate, silentLogger, webhookResponseJson, type Execution, type FlowRevision, type PluginRegistry } from '@sluice/engine';
+import { dispatchWebhook, isTerminated, parseFlow, renderTemplate, silentLogger, webhookResponseJson, type Execution, type FlowRevision, type Label, type PluginRegistry, type WebhookDispatch } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
@@ -57,19 +57,7 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
       problem(ctx, 404, 'Flow not found');
       return;
     }
-    switch (outcome.kind) {
-      case 'not-found':
-        problem(ctx, 404, 'Flow not found');
-        return;
-      case 'skip':
-        ctx.status = 204;
-        return;
-      case 'invalid':
-        problem(ctx, 422, 'the trigger inputs are invalid', outcome.errors.map((e) => ({ path: e.path, message: e.message })));
-        return;
-      case 'start':
-        await start(s, ctx, outcome.execution, outcome.response);
-    }
+    await answerWebhook(s, ctx, outcome);
   };
   // Kestra's route takes an optional `{/path}` for other webhook kinds; the core Webhook answers
   // 404 to it and to a trailing slash. They are routes of their own here, public like the
@@ -104,6 +92,30 @@ function maskKeyInProblems(ctx: Context): void {
   if (at < 0) return;
   const [namespace = '', flowId = ''] = ctx.path.slice(at + '/executions/webhook/'.length).split('/');
   maskedInstance(ctx, `${ctx.path.slice(0, at)}/executions/webhook/${namespace}/${flowId}/******`);
+}
+
+/**
+ * Answers a dispatched webhook request: 404, 204 when the trigger's conditions are not met, 422
+ * for invalid trigger inputs, else the new execution (with `labels` added), stored and queued
+ * first. The public route and the UI's test route both answer through it.
+ */
+export async function answerWebhook(s: ServerContext, ctx: Context, outcome: WebhookDispatch, labels: readonly Label[] = []): Promise<void> {
+  switch (outcome.kind) {
+    case 'not-found':
+      problem(ctx, 404, 'Flow not found');
+      return;
+    case 'skip':
+      ctx.status = 204;
+      return;
+    case 'invalid':
+      problem(ctx, 422, 'the trigger inputs are invalid', outcome.errors.map((e) => ({ path: e.path, message: e.message })));
+      return;
+    case 'start': {
+      const keys = new Set(labels.map((l) => l.key));
+      const execution = labels.length === 0 ? outcome.execution : { ...outcome.execution, labels: [...outcome.execution.labels.filter((l) => !keys.has(l.key)), ...labels] };
+      await start(s, ctx, execution, outcome.response);
+    }
+  }
 }
 
 /** Stores, then queues, then answers: nothing is acknowledged before it is persisted. */
