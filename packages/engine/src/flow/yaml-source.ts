@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { engineErrors } from '../errors.js';
 import type { PathSegment } from '../plugins/value-errors.js';
 import { segmentsToPath } from '../plugins/value-errors.js';
@@ -36,11 +36,13 @@ function tagProblems(doc: Document.Parsed, locator: Locator): FlowProblem[] {
     unresolved.add(tag);
     problems.push(problem(FLOW_YAML_UNKNOWN_TAG, engineErrors.FLOW_YAML_UNKNOWN_TAG(shortTag(tag)).message, locator, warning.pos[0]));
   }
-  walk(doc.contents, (node, segments) => {
-    const tag = (node as { tag?: string }).tag;
-    const start = node.range?.[0] ?? 0;
-    if (tag === undefined || CORE_TAGS.has(tag) || unresolved.has(tag)) return;
-    problems.push(problem(FLOW_YAML_UNKNOWN_TAG, engineErrors.FLOW_YAML_UNKNOWN_TAG(shortTag(tag)).message, locator, start, segments));
+  // yaml's own visitor: no path is built for the nodes that pass, which is all of them in a real flow.
+  visit(doc, {
+    Node(_key, node) {
+      const tag = (node as { tag?: string }).tag;
+      if (tag === undefined || CORE_TAGS.has(tag) || unresolved.has(tag)) return;
+      problems.push(problem(FLOW_YAML_UNKNOWN_TAG, engineErrors.FLOW_YAML_UNKNOWN_TAG(shortTag(tag)).message, locator, node.range?.[0] ?? 0));
+    },
   });
   return problems;
 }
@@ -92,7 +94,7 @@ function keyAt(doc: Document, offset: number): { segments: readonly PathSegment[
   return found;
 }
 
-function readDocument(doc: Document.Parsed, lines: LineCounter, limits: Required<Omit<ParseFlowOptions, 'tenantId'>>): YamlDocument {
+function readDocument(doc: Document.Parsed, lines: LineCounter, limits: Required<Omit<ParseFlowOptions, 'tenantId'>>, mayHaveTags: boolean): YamlDocument {
   const locator = new Locator(doc, lines);
   const problems: FlowProblem[] = doc.errors.map((error) => {
     const offset = error.pos[0];
@@ -106,7 +108,9 @@ function readDocument(doc: Document.Parsed, lines: LineCounter, limits: Required
     return problem(FLOW_YAML_SYNTAX, error.message, locator, offset);
   });
   if (problems.length > 0) return { locator, value: undefined, problems };
-  const tags = tagProblems(doc, locator);
+  // A tag is a `!` that starts a node (after a space, a line start, `-`, `:`, `,`, `[` or `{`):
+  // a source without one, such as most flows, skips the walk.
+  const tags = mayHaveTags ? tagProblems(doc, locator) : [];
   if (tags.length > 0) return { locator, value: undefined, problems: tags };
 
   let tooDeep: FlowProblem | undefined;
@@ -156,5 +160,6 @@ export function readYaml(source: string, options: ParseFlowOptions = {}): { docu
   // prettyErrors stays off: it would copy source context into messages, and on very long
   // lines building that context is itself costly.
   const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
-  return { documents: Array.from(docs, (doc) => readDocument(doc, lines, limits)) };
+  const mayHaveTags = /(?:^|[\s,[{:-])!/.test(source);
+  return { documents: Array.from(docs, (doc) => readDocument(doc, lines, limits, mayHaveTags)) };
 }
