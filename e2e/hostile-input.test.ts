@@ -44,6 +44,14 @@ describe.each(RUNTIMES)('hostile input ($name runtime)', ({ name, make }) => {
       expect((await fetch(`${server.url}/ping`)).status).toBe(200);
     });
 
+    it('a run by hand with inputs nested 10,000 deep: 400 naming the body', async () => {
+      const body = `{"x":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+      const res = await api(server.url, `/api/v1/main/executions/${NS}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const problemBody = (await res.json()) as ProblemJson;
+      expect(res.status).toBe(400);
+      expect(problemBody.errors).toEqual([{ path: 'body', message: 'the body is nested deeper than 128 levels' }]);
+    });
+
     it('128 levels, the limit, is stored and run, and reads back whole', async () => {
       const body = `${'{"a":'.repeat(127)}[1]${'}'.repeat(127)}`;
       const res = await post(body);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasLongNumbers, parseJson, stringifyJson } from './json.js';
+import { hasLongNumbers, nestedDeeperThan, parseJson, stringifyJson } from './json.js';
 
 describe('parseJson and stringifyJson', () => {
   it('keep integers past 2^53 exact, as bigints, and write them back digit for digit', () => {
@@ -40,5 +40,18 @@ describe('the quick check for long numbers', () => {
     }
     expect(hasLongNumbers(`[${'9'.repeat(15)}, 1, ${'8'.repeat(15)}]`)).toBe(false);
     expect(hasLongNumbers(`{"s":"${'1'.repeat(30)}"}`)).toBe(false);
+  });
+});
+
+describe('nestedDeeperThan', () => {
+  it('counts nesting of objects and arrays, not brackets inside strings', () => {
+    expect(nestedDeeperThan('{"a":[1,{"b":2}]}', 3)).toBe(false);
+    expect(nestedDeeperThan('{"a":[1,{"b":2}]}', 2)).toBe(true);
+    expect(nestedDeeperThan('{"a":"[[[[[[[[[[[[[["}', 2)).toBe(false);
+    expect(nestedDeeperThan('{"a":"\\"[[[[[[[[["}', 2)).toBe(false);
+  });
+
+  it('stops at the first bracket past the limit: 10 MiB of [ costs what 129 do', () => {
+    expect(nestedDeeperThan('['.repeat(10 * 1024 * 1024), 128)).toBe(true);
   });
 });

@@ -95,3 +95,34 @@ export function stringifyJson(value: unknown): string {
     return stringify(value) as string;
   }
 }
+
+/**
+ * How deep JSON that Sluice takes from outside may nest: below what every later step handles
+ * (V8's `structuredClone`, which the embedded runtime copies with, fails near 2,000 levels;
+ * templates walk values 200 deep), far above what real payloads use.
+ * @public
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/**
+ * True when some object or array of `text` opens more than `maxDepth` levels deep (brackets
+ * inside strings do not count). One loop with a counter, no recursion and no allocation, that
+ * stops at the first bracket past the limit: a 10 MiB `[[[[...` costs what 129 brackets do.
+ * Run it before parsing text from outside; text that is not JSON scans harmlessly.
+ * @public
+ */
+export function nestedDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}

@@ -1,15 +1,13 @@
 import { Buffer } from 'node:buffer';
-import { parseJson } from '@sluice/core';
+import { MAX_JSON_DEPTH, nestedDeeperThan, parseJson } from '@sluice/core';
 import { webhookErrors } from './errors.js';
-import { nestedDeeperThan } from './json-scan.js';
 
 /**
- * How deep a JSON body may nest. Below what every later step handles (the embedded runtime's
- * copies and V8's serializer recurse, and fail near 2,000 levels; templates walk values 200
- * deep), so anything accepted can be stored, run and rendered whole; far above what real
- * payloads use. Checked by a scan before parsing, so a deeper body costs a few milliseconds.
+ * How deep a JSON body may nest: `@sluice/core`'s {@link MAX_JSON_DEPTH}, below what every later
+ * step handles, so anything accepted can be stored, run and rendered whole. Checked by a scan
+ * before parsing, so a deeper body costs a few milliseconds.
  */
-export const MAX_BODY_DEPTH = 128;
+export const MAX_BODY_DEPTH = MAX_JSON_DEPTH;
 
 /**
  * Turns a request body into Kestra's `trigger.body` (kestra.md §1.6-1.7):

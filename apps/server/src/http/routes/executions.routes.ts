@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { isSluiceError, stringifyJson } from '@sluice/core';
+import { isSluiceError, MAX_JSON_DEPTH, nestedDeeperThan, parseJson, stringifyJson } from '@sluice/core';
 import { STATE_TYPES, createExecution, executionToJson, isId, isTerminated, maskExecution, type Execution, type StateType } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
@@ -173,9 +173,11 @@ async function readInputs(ctx: Context, limit: number): Promise<Record<string, u
   const text = Buffer.from(await readRawBody(ctx.req, limit)).toString('utf8');
   if (text.trim() === '') return {};
   if (ctx.is('application/json')) {
+    // As webhook bodies: nesting bounded before parsing, integers past 2^53 kept exact.
+    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return `the body is nested deeper than ${MAX_JSON_DEPTH} levels`;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = parseJson(text);
     } catch (error) {
       return `the body is not valid JSON: ${(error as Error).message}`;
     }
