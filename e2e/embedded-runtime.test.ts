@@ -18,7 +18,7 @@ triggers:
 `;
 const HOOK = '/api/v1/main/executions/webhook/e2e.embedded/kept/embedded-key-0123456789';
 
-describe('the embedded runtime', () => {
+describe('the in-memory runtime (SLUICE_RUNTIME=memory)', () => {
   const dirs: string[] = [];
   const processes: ServerProcess[] = [];
   const dataDir = (): string => {
@@ -31,16 +31,16 @@ describe('the embedded runtime', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('says at start that executions are kept in memory, and how to switch', async () => {
-    const server = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: dataDir() });
+  it('says at start that executions are kept in memory, how many, and how to switch', async () => {
+    const server = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: dataDir(), SLUICE_RUNTIME: 'memory' });
     processes.push(server);
     const line = server.lines.find((l) => l.includes('runtime memory'));
-    expect(line).toMatch(/kept in memory.*set REDIS_URL/);
+    expect(line).toMatch(/kept in memory and lost on restart \(at most 10000 executions, for 7 days\).*set REDIS_URL/);
   });
 
   it('keeps flows saved through the API across a restart, as files in the flows folder', async () => {
     const data = dataDir();
-    const first = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data });
+    const first = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data, SLUICE_RUNTIME: 'memory' });
     processes.push(first);
     const created = await fetch(`${first.url}/api/v1/main/flows`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-yaml' }, body: flow('first') });
     expect(created.status).toBe(200);
@@ -53,7 +53,7 @@ describe('the embedded runtime', () => {
     expect(await first.stop()).toBe(0);
     processes.pop();
 
-    const second = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data });
+    const second = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data, SLUICE_RUNTIME: 'memory' });
     processes.push(second);
     const read = (await (await fetch(`${second.url}/api/v1/main/flows/e2e.embedded/kept`, { headers: auth })).json()) as { source: string };
     expect(read.source).toBe(flow('second'));

@@ -102,13 +102,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { registry, packages } = await loadServerPlugins(config);
   for (const pkg of packages) logger.info({ package: pkg.name, version: pkg.version, types: pkg.types }, `plugin package ${pkg.name}@${pkg.version} loaded: ${pkg.types.join(', ')}`);
 
-  const runtime = await selectRuntime(config, options.role, logger);
-  if (runtime.durable) logger.info({ runtime: runtime.name, prefix: config.SLUICE_REDIS_PREFIX }, `runtime ${runtime.name}: executions are queued on Redis`);
-  else logger.warn({ runtime: runtime.name }, 'runtime memory: executions and logs are kept in memory and lost on restart; set REDIS_URL to use Redis and BullMQ');
+  const { runtime, description, fields, importFlowsFrom } = await selectRuntime(config, options.role, logger);
+  if (runtime.durable) logger.info({ runtime: runtime.name, ...fields }, `runtime ${runtime.name}: ${description}`);
+  else logger.warn({ runtime: runtime.name, ...fields }, `runtime ${runtime.name}: ${description}`);
 
   const metrics = createMetrics();
   const flowIndex = await createFlowIndex(runtime.flows);
-  // The embedded runtime keeps nothing, so flows saved through the API also go to the flows
+  // The memory runtime keeps nothing, so flows saved through the API also go to the flows
   // folder (by default in the data folder) and come back from it at the next start.
   const flowsDir = config.SLUICE_FLOWS_DIR ? resolve(config.SLUICE_FLOWS_DIR) : runtime.durable ? undefined : resolve(config.SLUICE_DATA_DIR, 'flows');
   const flowFiles = !runtime.durable && flowsDir && options.role !== 'worker' ? createFlowFiles(flowsDir) : undefined;
@@ -128,6 +128,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       const dir = join(packageRoot, 'examples', 'flows');
       const { loaded, failed } = await loadFlowsDir(context, dir, logger);
       logger.info({ dir, loaded, failed }, `example flows ${dir}: ${loaded} loaded, ${failed} failed (their webhook keys are public: for trying Sluice only)`);
+    }
+    if (importFlowsFrom) {
+      const { loaded, failed } = await loadFlowsDir(context, importFlowsFrom, logger);
+      logger.info({ dir: importFlowsFrom, loaded, failed }, `flows of the memory runtime in ${importFlowsFrom}: ${loaded} imported into the new database, ${failed} failed (the folder is left as it is and not read again)`);
     }
     if (flowsDir) {
       const { loaded, failed } = await loadFlowsDir(context, flowsDir, logger);

@@ -4,6 +4,7 @@
  *
  * ```ts
  * describeRuntimeContract('memory', async () => createMemoryRuntime());
+ * describeRuntimeContract('sqlite', async () => createSqliteRuntime({ dir: freshTempDir() }));
  * describeRuntimeContract('bullmq', () => createBullmqRuntime({ redisUrl, prefix }), { sharedStore: true });
  * ```
  *

@@ -10,6 +10,10 @@ export interface ExecutionStoreOptions {
    * executions are never dropped, so the store may exceed it while they pile up.
    */
   readonly maxExecutions?: number;
+  /** Terminated executions created longer ago than this, in seconds, are dropped (checked at most once a second). */
+  readonly maxAgeSeconds?: number;
+  /** The clock of the age, in ms; injectable for tests. */
+  readonly now?: () => number;
   /** Called with the id of every dropped execution, to drop its logs with it. */
   readonly onEvict?: (executionId: string) => void;
   /** Stores the log lines a save carries, before the execution. */
@@ -39,15 +43,34 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
   const executions = new Map<string, Stored>();
   let seq = 0;
   const max = options.maxExecutions ?? Infinity;
+  const now = options.now ?? Date.now;
+  let agedAt = 0;
+
+  const drop = (id: string): void => {
+    executions.delete(id);
+    options.onEvict?.(id);
+  };
+
+  /**
+   * Drops terminated executions created before the cutoff. The map is in creation order, so the
+   * walk stops at the first one young enough; running ones on the way are skipped.
+   */
+  const enforceAge = (): void => {
+    if (!options.maxAgeSeconds || now() - agedAt < 1000) return;
+    agedAt = now();
+    const cutoff = new Date(agedAt - options.maxAgeSeconds * 1000).toISOString();
+    for (const [id, stored] of executions) {
+      if (startOf(stored.execution) >= cutoff) break;
+      if (isTerminated(stored.execution.state.current)) drop(id);
+    }
+  };
 
   const enforceRetention = (): void => {
+    enforceAge();
     if (executions.size <= max) return;
     for (const [id, stored] of executions) {
       if (executions.size <= max) break;
-      if (isTerminated(stored.execution.state.current)) {
-        executions.delete(id);
-        options.onEvict?.(id);
-      }
+      if (isTerminated(stored.execution.state.current)) drop(id);
     }
   };
 
