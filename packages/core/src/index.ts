@@ -70,3 +70,4 @@ export {
   type ConditionVerdict,
 } from './conditions.js';
 export { renderTriggerInputs, type TriggerInputsResult } from './trigger-inputs.js';
+export { hasLongNumbers, MAX_JSON_DEPTH, nestedDeeperThan, parseJson, stringifyJson } from './json.js';

@@ -21,6 +21,10 @@ export const engineErrors = defineErrorCatalog({
   // Flows: parsing and validation.
   FLOW_YAML_SYNTAX: (message: string) => `YAML syntax error: ${message}`,
   FLOW_YAML_TOO_COMPLEX: (message: string) => `YAML refused: ${message}`,
+  /** A tag outside the YAML core schema (`!!js/function`, `!!python/...`, `!custom`, `!!binary`): refused rather than dropped. */
+  FLOW_YAML_UNKNOWN_TAG: (tag: string) => `unknown YAML tag '${tag}': only the core schema's tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are accepted`,
+  /** YAML bytes that are not UTF-8: refused rather than saved with replacement characters. */
+  FLOW_YAML_ENCODING: (byte: string) => `the source is not valid UTF-8 (byte 0x${byte})`,
   FLOW_INVALID: (count: number) => `the flow has ${count} error${count === 1 ? '' : 's'}`,
   FLOW_SCHEMA: (message: string) => message,
   FLOW_DUPLICATE_ID: (kind: string, id: string) => `Duplicate ${kind} id with name [${id}]`,
