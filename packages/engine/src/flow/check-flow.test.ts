@@ -33,10 +33,12 @@ describe('the flow envelope', () => {
     ]);
   });
 
-  it('checks known extra keys and keeps them', () => {
+  it('refuses concurrency, which nothing enforces yet, once and at its key', () => {
+    expect(check(`${head}concurrency:\n  limit: 1\n  behavior: QUEUE\ntasks:\n${log('a')}`)).toEqual([
+      '3:1 FLOW_UNSUPPORTED concurrency: concurrency is not supported yet: Sluice does not limit how many executions of a flow run at once; remove concurrency',
+    ]);
     expect(check(`${head}concurrency:\n  limit: 0\n  behaviour: QUEUE\ntasks:\n${log('a')}`)).toEqual([
-      '4:10 FLOW_SCHEMA concurrency.limit: must be greater than or equal to 1',
-      "5:3 FLOW_SCHEMA concurrency.behaviour: unknown property 'behaviour'",
+      '3:1 FLOW_UNSUPPORTED concurrency: concurrency is not supported yet: Sluice does not limit how many executions of a flow run at once; remove concurrency',
     ]);
   });
 });

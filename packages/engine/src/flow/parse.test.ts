@@ -76,7 +76,6 @@ describe('parseFlow', () => {
     expect(quiet).toMatchObject({ disabled: true, runIf: 'true', props: { message: ['one', 'two'] } });
     expect(flow.extra).toEqual({
       errors: [{ id: 'on-error', type: 'io.kestra.plugin.core.log.Log', message: 'failed' }],
-      concurrency: { limit: 1, behavior: 'QUEUE' },
     });
     expect(flow.triggers[0]).toEqual({
       id: 'webhook',
