@@ -1,19 +1,22 @@
 import type { Execution, ExecutionEvent, ExecutionEvents } from '@sluice/engine';
-import { copy, type Guard } from './guard.js';
+import type { Guard } from './guard.js';
 
 /** The event bus, plus what closing the runtime needs. */
-export interface MemoryEventBus extends ExecutionEvents {
+export interface InProcessEventBus extends ExecutionEvents {
   /** Drops every subscription. */
   clear(): void;
   /**
-   * Delivers the events a save announces. `saved` is the store's frozen snapshot, so terminal
-   * events carry it as it is, without a copy per listener.
+   * Delivers the events a save announces. `saved` is a frozen copy of the saved execution (the
+   * store's snapshot), so terminal events carry it as it is, without a copy per listener.
    */
   announce(events: readonly ExecutionEvent[], saved: Execution): void;
 }
 
-/** Execution state events in process. Subscriptions are active as soon as `subscribe` resolves. */
-export function createEventBus(guard: Guard): MemoryEventBus {
+/**
+ * Execution state events in process, for the runtimes whose one process is the only listener
+ * (memory, SQLite). Subscriptions are active as soon as `subscribe` resolves.
+ */
+export function createEventBus(guard: Guard): InProcessEventBus {
   const subscribers = new Map<string, Set<(event: ExecutionEvent) => void>>();
   const deliver = (executionId: string, make: () => ExecutionEvent): void => {
     // Copied first: a listener unsubscribing (or subscribing) while we iterate changes the set.
@@ -28,7 +31,8 @@ export function createEventBus(guard: Guard): MemoryEventBus {
   return {
     async publish(event) {
       guard.check();
-      deliver(event.executionId, () => copy(event));
+      // A copy per listener, as if it had come through Redis: no listener shares objects with the publisher.
+      deliver(event.executionId, () => structuredClone(event));
     },
 
     announce(events, saved) {

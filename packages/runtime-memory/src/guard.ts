@@ -3,7 +3,7 @@ import { deepFreeze, engineErrors } from '@sluice/engine';
 /**
  * Tracks whether the runtime is open. A closed runtime answers like an unreachable store
  * (`RUNTIME_UNAVAILABLE`, retryable), so code written against the BullMQ runtime's failure
- * modes behaves the same here.
+ * modes behaves the same in the in-process runtimes.
  */
 export interface Guard {
   /** Throws `RUNTIME_UNAVAILABLE` once the runtime is closed. */
@@ -12,12 +12,12 @@ export interface Guard {
   readonly closed: boolean;
 }
 
-/** A new, open {@link Guard}. */
-export function createGuard(): Guard {
+/** A new, open {@link Guard}; `runtime` names the runtime in the error ("the memory runtime is closed"). */
+export function createGuard(runtime: string): Guard {
   let closed = false;
   return {
     check() {
-      if (closed) throw engineErrors.RUNTIME_UNAVAILABLE('the memory runtime is closed', { retryable: true });
+      if (closed) throw engineErrors.RUNTIME_UNAVAILABLE(`the ${runtime} runtime is closed`, { retryable: true });
     },
     close() {
       closed = true;

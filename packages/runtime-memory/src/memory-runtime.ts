@@ -38,7 +38,7 @@ export interface MemoryRuntimeOptions {
  * the host says so at start.
  */
 export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime {
-  const guard = createGuard();
+  const guard = createGuard('memory');
   const now = options.now ?? (() => new Date());
   const logs = createLogStore(guard, options.retention?.maxLogsPerExecution);
   const events = createEventBus(guard);

@@ -2,7 +2,8 @@ import type { Database } from 'better-sqlite3';
 import { parseJson, stringifyJson } from '@sluice/core';
 import { checkSaveLogs, deepFreeze, engineErrors, isTerminated, type Execution, type ExecutionEvent, type ExecutionRepository, type StateType } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
-import { reading, type Guard } from './guard.js';
+import type { Guard } from '@sluice/runtime-memory/in-process';
+import { reading } from './guard.js';
 import { logRows, type SqliteLogRepository } from './log-repository.js';
 
 /** Milliseconds of the execution's creation: its first state change, as Kestra dates it. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { byNamespaceAndId, type FlowChange, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
-import { reading, type Guard } from './guard.js';
+import type { Guard } from '@sluice/runtime-memory/in-process';
+import { reading } from './guard.js';
 
 /** `namespace` itself or one of its children (`company` holds `company.team`, not `companyx`). */
 export function inNamespace(namespace: string, prefix: string | undefined): boolean {

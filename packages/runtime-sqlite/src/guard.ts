@@ -1,31 +1,5 @@
 import { engineErrors } from '@sluice/engine';
-
-/**
- * Tracks whether the runtime is open. A closed runtime answers like an unreachable store
- * (`RUNTIME_UNAVAILABLE`, retryable), as the other runtimes do.
- */
-export interface Guard {
-  /** Throws `RUNTIME_UNAVAILABLE` once the runtime is closed. */
-  check(): void;
-  close(): void;
-  readonly closed: boolean;
-}
-
-/** A new, open {@link Guard}. */
-export function createGuard(): Guard {
-  let closed = false;
-  return {
-    check() {
-      if (closed) throw engineErrors.RUNTIME_UNAVAILABLE('the SQLite runtime is closed', { retryable: true });
-    },
-    close() {
-      closed = true;
-    },
-    get closed() {
-      return closed;
-    },
-  };
-}
+import type { Guard } from '@sluice/runtime-memory/in-process';
 
 /**
  * Runs a synchronous read, turning a SQLite error (an I/O error, a corrupt page) into the

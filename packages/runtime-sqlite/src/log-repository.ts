@@ -2,7 +2,8 @@ import type { Database } from 'better-sqlite3';
 import { isLevelEnabled } from '@sluice/core';
 import type { LogEntry, LogRepository } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
-import { reading, type Guard } from './guard.js';
+import type { Guard } from '@sluice/runtime-memory/in-process';
+import { reading } from './guard.js';
 
 /** A log line ready to insert: its execution id and its JSON, made when the write was asked for. */
 export type LogRow = readonly [executionId: string, json: string];

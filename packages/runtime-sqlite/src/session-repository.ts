@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { SessionRepository, StoredSession } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
-import { reading, type Guard } from './guard.js';
+import type { Guard } from '@sluice/runtime-memory/in-process';
+import { reading } from './guard.js';
 
 /** The repository, plus the sweep the retention runs. */
 export interface SqliteSessionRepository extends SessionRepository {

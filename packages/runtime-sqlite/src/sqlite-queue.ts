@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { coreErrors, isSluiceError } from '@sluice/core';
 import type { ExecutionHandler, ExecutionQueue, QueueConsumer } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
-import type { Guard } from './guard.js';
+import type { Guard } from '@sluice/runtime-memory/in-process';
 
 /** Options of {@link createSqliteQueue}. */
 export interface SqliteQueueOptions {

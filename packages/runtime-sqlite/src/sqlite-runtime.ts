@@ -1,11 +1,11 @@
 import { stringifyJson } from '@sluice/core';
 import type { Runtime } from '@sluice/engine';
 import { engineErrors } from '@sluice/engine';
-import { createEventBus } from './event-bus.js';
+import { createEventBus, createGuard } from '@sluice/runtime-memory/in-process';
 import { createExecutionRepository } from './execution-repository.js';
 import { createFlowRepository } from './flow-repository.js';
 import { createGroupCommit } from './group-commit.js';
-import { createGuard, reading } from './guard.js';
+import { reading } from './guard.js';
 import { createLogRepository } from './log-repository.js';
 import { openDatabase } from './open-database.js';
 import { createSessionRepository } from './session-repository.js';
@@ -64,7 +64,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
   const retention: RetentionOptions = { ...RETENTION_DEFAULTS, ...options.retention };
   const { db, file, created } = openDatabase({ dir: options.dir, synchronous, ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }) });
   const report = options.onError ?? (() => undefined);
-  const guard = createGuard();
+  const guard = createGuard('SQLite');
   const now = options.now ?? (() => new Date());
   const writes = createGroupCommit(db, { onError: (error, count) => report(error, `a transaction of ${count} writes failed`) });
   const sessions = createSessionRepository(db, writes, guard);

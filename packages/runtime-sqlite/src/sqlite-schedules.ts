@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { FlowKey, ScheduleClock, ScheduleConsumer, ScheduleSpec, ScheduleTickEvent, ScheduleTickHandler, StoredSchedule } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
-import type { Guard } from './guard.js';
+import type { Guard } from '@sluice/runtime-memory/in-process';
 
 /** Options of {@link createSqliteSchedules}. */
 export interface SqliteSchedulesOptions {

@@ -1,0 +1,7 @@
+/**
+ * `@sluice/runtime-memory/in-process`: the pieces of a runtime that live in its one process
+ * whatever it stores in (the guard, the event bus), shared with the SQLite runtime so both
+ * behave as one.
+ */
+export { createGuard, type Guard } from './guard.js';
+export { createEventBus, type InProcessEventBus } from './event-bus.js';
