@@ -5,3 +5,4 @@
  */
 export { createGuard, type Guard } from './guard.js';
 export { createEventBus, type InProcessEventBus } from './event-bus.js';
+export { createJobPool, type JobPool, type JobPoolOptions, type JobStatus } from './job-pool.js';
