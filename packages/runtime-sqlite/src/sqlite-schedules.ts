@@ -1,16 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type { FlowKey, ScheduleClock, ScheduleConsumer, ScheduleSpec, ScheduleTickEvent, ScheduleTickHandler, StoredSchedule } from '@sluice/engine';
+import type { FlowKey, ScheduleClock, ScheduleConsumer, StoredSchedule } from '@sluice/engine';
+import { chainStart, createScheduleTimers, isBuried, type ClockEntry, type Guard, type ScheduleTimersOptions } from '@sluice/runtime-memory/in-process';
 import type { GroupCommit } from './group-commit.js';
-import type { Guard } from '@sluice/runtime-memory/in-process';
 
-/** Options of {@link createSqliteSchedules}. */
-export interface SqliteSchedulesOptions {
+/** Options of {@link createSqliteSchedules}: the clock's, as {@link ScheduleTimersOptions} describes them. */
+export interface SqliteSchedulesOptions extends Pick<ScheduleTimersOptions<Entry>, 'attempts' | 'retryDelayMs'> {
   /** Told about a handler that still rejects after its retries, a calendar that throws, a write that failed. */
   readonly onError?: (error: unknown, context: string) => void;
-  /** Deliveries of one tick whose handler rejects. Default 3. */
-  readonly attempts?: number;
-  /** Delay between two deliveries of a tick whose handler rejected, in ms. Default 1000. */
-  readonly retryDelayMs?: number;
 }
 
 /** The clock, plus what closing the runtime needs. */
@@ -30,25 +26,14 @@ interface Row {
   readonly previous?: number;
 }
 
-interface Entry {
-  spec: ScheduleSpec;
-  /** Bumped on every new version: a tick of an older generation is dropped. */
-  gen: number;
-  head: Date | undefined;
-  previous: Date | undefined;
-  timer: NodeJS.Timeout | undefined;
-  /** The head is due but no consumer was there to take it. */
-  waiting: boolean;
+interface Entry extends ClockEntry {
   /** Dates (ms) of ticks handed to a handler that has not ended. */
   readonly inflight: Set<number>;
 }
 
-// setTimeout fires at once past 2^31 - 1 ms (about 24.8 days): longer waits are taken in steps.
-const MAX_TIMER_MS = 2_147_483_647;
-
 /**
- * The schedule clock: one timer per schedule, armed at its next tick, as in the memory runtime,
- * and each schedule's chain in the `schedules` table. At start the stored rows wait for their
+ * The schedule clock: the memory runtime's timers ({@link createScheduleTimers}), and each
+ * schedule's chain in the `schedules` table. At start the stored rows wait for their
  * specs (the host upserts every schedule of its flows): the same version picks its chain up
  * where it stopped, so ticks that fell due while the process was down are delivered late and in
  * order, and a tick whose handler had not ended is delivered again (at least once: the host
@@ -65,14 +50,7 @@ export function createSqliteSchedules(db: Database, writes: GroupCommit, guard: 
   const removed = new Map<string, number>(
     (db.prepare('SELECT id, revision FROM schedule_tombstones').all() as { id: string; revision: number }[]).map((r) => [r.id, r.revision]),
   );
-  const entries = new Map<string, Entry>();
-  const consumers: { handler: ScheduleTickHandler; closed: boolean }[] = [];
-  const running = new Set<Promise<void>>();
-  const attempts = options.attempts ?? 3;
-  const retryDelayMs = options.retryDelayMs ?? 1000;
   const report = options.onError ?? (() => undefined);
-  let turn = 0;
-  let generations = 0;
 
   const rowOf = (entry: Entry): Row => {
     const next = Math.min(...entry.inflight, entry.head?.getTime() ?? Infinity);
@@ -95,86 +73,21 @@ export function createSqliteSchedules(db: Database, writes: GroupCommit, guard: 
     persist(entry).catch((error: unknown) => report(error, `schedule ${entry.spec.id}: storing its next tick`));
   };
 
-  const arm = (entry: Entry): void => {
-    clearTimeout(entry.timer);
-    entry.timer = undefined;
-    if (guard.closed || entry.head === undefined) return;
-    const wait = entry.head.getTime() - Date.now();
-    entry.timer = setTimeout(() => due(entry), Math.max(0, Math.min(wait, MAX_TIMER_MS)));
-    entry.timer.unref();
-  };
-
-  const nextOf = (entry: Entry, after: Date): Date | undefined => {
-    try {
-      return entry.spec.next(after);
-    } catch (error) {
-      report(error, `schedule ${entry.spec.id}: next tick`);
-      return undefined;
-    }
-  };
-
-  const due = (entry: Entry): void => {
-    entry.timer = undefined;
-    const date = entry.head;
-    if (date === undefined || entries.get(entry.spec.id) !== entry) return;
-    if (date.getTime() > Date.now()) return arm(entry);
-    const consumer = pick();
-    if (!consumer) {
-      entry.waiting = true;
-      return;
-    }
-    entry.waiting = false;
-    const next = nextOf(entry, date);
-    const tick: ScheduleTickEvent = {
-      scheduleId: entry.spec.id,
-      flowKey: entry.spec.flowKey,
-      triggerId: entry.spec.triggerId,
-      date,
-      ...(entry.previous ? { previous: entry.previous } : {}),
-      ...(next ? { next } : {}),
-    };
-    entry.inflight.add(date.getTime());
-    entry.previous = date;
-    entry.head = next;
-    arm(entry);
-    const work = deliver(consumer.handler, tick, entry, entry.gen).finally(() => {
+  const clock = createScheduleTimers<Entry>(guard, {
+    ...options,
+    onHandOut: (entry, date) => entry.inflight.add(date.getTime()),
+    onHandled: (entry, date) => {
       entry.inflight.delete(date.getTime());
-      if (!guard.closed && entries.get(entry.spec.id) === entry) persistQuietly(entry);
-    });
-    running.add(work);
-    void work.finally(() => running.delete(work));
-  };
-
-  const deliver = async (handler: ScheduleTickHandler, tick: ScheduleTickEvent, entry: Entry, gen: number): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      // Removed or changed since: the tick belongs to a schedule that no longer exists as it was.
-      if (guard.closed || entries.get(tick.scheduleId) !== entry || entry.gen !== gen) return;
-      try {
-        await handler(tick);
-        return;
-      } catch (error) {
-        if (attempt >= attempts) {
-          report(error, `schedule ${tick.scheduleId}: tick ${tick.date.toISOString()} failed ${attempts} times`);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, retryDelayMs).unref());
-      }
-    }
-  };
-
-  const pick = () => {
-    const open = consumers.filter((c) => !c.closed);
-    if (open.length === 0) return undefined;
-    turn = (turn + 1) % open.length;
-    return open[turn];
-  };
+      if (!guard.closed && clock.entries.get(entry.spec.id) === entry) persistQuietly(entry);
+    },
+  });
 
   return {
     async upsert(spec) {
       guard.check();
       const tombstone = removed.get(spec.id);
-      if (tombstone !== undefined && tombstone >= spec.revision) return;
-      const current = entries.get(spec.id);
+      if (isBuried(tombstone, spec.revision)) return;
+      const current = clock.entries.get(spec.id);
       const stored = current ? undefined : restored.get(spec.id);
       if (current && current.spec.revision > spec.revision) return;
       if (stored && stored.revision > spec.revision) return;
@@ -184,19 +97,15 @@ export function createSqliteSchedules(db: Database, writes: GroupCommit, guard: 
         if (moved) await persist(current);
         return;
       }
-      const entry: Entry = { spec, gen: ++generations, head: undefined, previous: undefined, timer: undefined, waiting: false, inflight: new Set() };
+      const entry: Entry = { spec, gen: clock.generation(), head: undefined, previous: undefined, timer: undefined, waiting: false, inflight: new Set() };
       if (stored && stored.version === spec.version) {
         // The chain as it was when the process stopped, ticks missed since included.
         entry.head = stored.next === undefined ? undefined : new Date(stored.next);
         entry.previous = stored.previous === undefined ? undefined : new Date(stored.previous);
       } else {
-        // A new chain: from the old chain's head when it is already due (no tick lost at the
-        // moment of a change), else from now.
-        const now = Date.now();
-        const oldHead = current ? current.head?.getTime() : stored?.next;
-        const after = oldHead !== undefined && oldHead <= now ? new Date(oldHead - 1) : new Date(now);
+        const after = chainStart(current ? current.head?.getTime() : stored?.next, Date.now());
         entry.previous = current ? current.previous : stored?.previous === undefined ? undefined : new Date(stored.previous);
-        entry.head = nextOf(entry, after);
+        entry.head = clock.nextOf(entry, after);
       }
       const json = JSON.stringify(rowOf(entry));
       await writes.write(() => {
@@ -204,14 +113,12 @@ export function createSqliteSchedules(db: Database, writes: GroupCommit, guard: 
         if (tombstone !== undefined) untombStmt.run(spec.id);
       });
       if (tombstone !== undefined) removed.delete(spec.id);
-      if (current) clearTimeout(current.timer);
       restored.delete(spec.id);
-      entries.set(spec.id, entry);
-      arm(entry);
+      clock.install(entry, current);
     },
     async remove(id, revision) {
       guard.check();
-      const current = entries.get(id);
+      const current = clock.entries.get(id);
       const storedRevision = current?.spec.revision ?? restored.get(id)?.revision;
       if (storedRevision !== undefined && storedRevision > revision) return;
       const tombstone = Math.max(revision, removed.get(id) ?? revision);
@@ -219,21 +126,13 @@ export function createSqliteSchedules(db: Database, writes: GroupCommit, guard: 
         deleteStmt.run(id);
         tombstoneStmt.run(id, tombstone);
       });
-      if (current) clearTimeout(current.timer);
-      entries.delete(id);
+      clock.drop(id, current);
       restored.delete(id);
       removed.set(id, tombstone);
     },
     async list(): Promise<readonly StoredSchedule[]> {
       guard.check();
-      const live = [...entries.values()].map(({ spec, head }) => ({
-        id: spec.id,
-        flowKey: spec.flowKey,
-        triggerId: spec.triggerId,
-        revision: spec.revision,
-        version: spec.version,
-        ...(head ? { next: head } : {}),
-      }));
+      const live = clock.list();
       const waitingForSpec = [...restored].map(([id, row]) => ({
         id,
         flowKey: row.flowKey,
@@ -246,28 +145,8 @@ export function createSqliteSchedules(db: Database, writes: GroupCommit, guard: 
     },
     consume(handler): ScheduleConsumer {
       guard.check();
-      const consumer = { handler, closed: false };
-      consumers.push(consumer);
-      for (const entry of entries.values()) if (entry.waiting) due(entry);
-      return {
-        async close(graceMs = 10_000) {
-          consumer.closed = true;
-          consumers.splice(consumers.indexOf(consumer), 1);
-          await settle(graceMs);
-        },
-      };
+      return clock.consume(handler);
     },
-    async close(graceMs = 0) {
-      for (const entry of entries.values()) clearTimeout(entry.timer);
-      consumers.splice(0).forEach((c) => (c.closed = true));
-      await settle(graceMs);
-    },
+    close: (graceMs) => clock.close(graceMs),
   };
-
-  async function settle(graceMs: number): Promise<void> {
-    if (running.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(running), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, graceMs))))]);
-    clearTimeout(timer);
-  }
 }
