@@ -1,5 +1,5 @@
 import { coreErrors } from '@sluice/core';
-import type { ExecutionHandler, QueueConsumer } from '@sluice/engine';
+import type { ExecutionHandler, ExecutionQueue, QueueConsumer } from '@sluice/engine';
 import type { Guard } from './guard.js';
 
 /** Where a job is: `delayed` only on a queue that retries (it waits for its backoff). */
@@ -35,9 +35,10 @@ export interface JobPool {
   admit(executionId: string): void;
   /** Queues again a job the queue took back, last in line. */
   requeue(executionId: string): void;
-  consume(handler: ExecutionHandler, options: { readonly concurrency: number }): QueueConsumer;
+  /** A new consumer, as {@link ExecutionQueue.consume} promises it. */
+  consume: ExecutionQueue['consume'];
   /** The jobs waiting and running, and the ones finished since start. */
-  counts(): { waiting: number; active: number; completed: number; failed: number };
+  counts: ExecutionQueue['counts'];
   /** Closes every consumer with `graceMs`. */
   closeAll(graceMs?: number): Promise<void>;
 }
@@ -153,8 +154,12 @@ export function createJobPool(guard: Guard, options: JobPoolOptions = {}): JobPo
       requeue(executionId);
     },
     requeue,
-    consume,
-    counts() {
+    consume(handler, consumeOptions) {
+      guard.check();
+      return consume(handler, consumeOptions);
+    },
+    async counts() {
+      guard.check();
       return { waiting: waiting.length, active: totalActive(), ...counters };
     },
     async closeAll(graceMs) {

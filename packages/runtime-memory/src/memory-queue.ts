@@ -24,14 +24,8 @@ export function createMemoryQueue(guard: Guard, options: MemoryQueueOptions = {}
       guard.check();
       pool.admit(executionId);
     },
-    consume(handler, consumeOptions) {
-      guard.check();
-      return pool.consume(handler, consumeOptions);
-    },
-    async counts() {
-      guard.check();
-      return pool.counts();
-    },
+    consume: pool.consume,
+    counts: pool.counts,
     closeAll: (graceMs) => pool.closeAll(graceMs),
   };
 }

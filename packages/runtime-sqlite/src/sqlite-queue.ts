@@ -91,14 +91,12 @@ export function createSqliteQueue(db: Database, writes: GroupCommit, guard: Guar
       await writes.write(() => insertStmt.run(executionId));
       pool.admit(executionId);
     },
-    consume(handler, consumeOptions) {
-      guard.check();
-      return pool.consume(handler, consumeOptions);
-    },
+    consume: pool.consume,
     async counts() {
-      guard.check();
-      const counts = pool.counts();
-      return { ...counts, waiting: counts.waiting + delayed };
+      // Both read now, in the same turn: the pool counts synchronously before it resolves.
+      const [counting, retrying] = [pool.counts(), delayed];
+      const counts = await counting;
+      return { ...counts, waiting: counts.waiting + retrying };
     },
     async closeAll(graceMs) {
       for (const timer of timers) clearTimeout(timer);
