@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { byNamespaceAndId, type FlowChange, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
+import { byNamespaceAndId, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
+import { createFlowChanges } from './flow-changes.js';
 import { copy, snapshot, type Guard } from './guard.js';
 
 const keyOf = (key: FlowKey): string => JSON.stringify([key.tenantId, key.namespace, key.id]);
@@ -15,10 +15,7 @@ export function inNamespace(namespace: string, prefix: string | undefined): bool
  */
 export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
   const flows = new Map<string, FlowRevision[]>();
-  const listeners = new Set<(change: FlowChange) => void>();
-  // Per tenant: revisions written. The epoch tells this store's tokens from another store's.
-  const changes = new Map<string, number>();
-  const epoch = randomUUID();
+  const changes = createFlowChanges(guard);
 
   const latest = (key: FlowKey): FlowRevision | undefined => flows.get(keyOf(key))?.at(-1);
 
@@ -28,16 +25,7 @@ export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
     const list = flows.get(keyOf(key)) ?? [];
     list.push(revision);
     flows.set(keyOf(key), list);
-    changes.set(key.tenantId, (changes.get(key.tenantId) ?? 0) + 1);
-    const change: FlowChange = { key, revision: revision.revision, deleted: revision.deleted };
-    // A failing listener (one webserver's index) must not fail the save nor starve the others.
-    for (const listener of listeners) {
-      try {
-        listener(copy(change));
-      } catch {
-        // Swallowed: the save already happened and is what the caller asked for.
-      }
-    }
+    changes.tell(revision);
   };
 
   return {
@@ -91,17 +79,7 @@ export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
       return live.sort(byNamespaceAndId);
     },
 
-    async watch(listener) {
-      guard.check();
-      listeners.add(listener);
-      return async () => {
-        listeners.delete(listener);
-      };
-    },
-
-    async version(tenantId) {
-      guard.check();
-      return `${epoch}:${changes.get(tenantId) ?? 0}`;
-    },
+    watch: changes.watch,
+    version: changes.version,
   };
 }

@@ -8,3 +8,5 @@ export { createEventBus, type InProcessEventBus } from './event-bus.js';
 export { createJobPool, type JobPool, type JobPoolOptions, type JobStatus } from './job-pool.js';
 export { chainStart, isBuried, storedOf, tickOf } from './schedule-chain.js';
 export { createScheduleTimers, type ClockEntry, type ScheduleTimers, type ScheduleTimersOptions } from './schedule-clock.js';
+export { createFlowChanges, type FlowChanges } from './flow-changes.js';
+export { inNamespace } from './flow-store.js';

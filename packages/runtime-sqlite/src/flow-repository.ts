@@ -1,25 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { byNamespaceAndId, type FlowChange, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
+import { byNamespaceAndId, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
+import { createFlowChanges, inNamespace, type Guard } from '@sluice/runtime-memory/in-process';
 import type { GroupCommit } from './group-commit.js';
-import type { Guard } from '@sluice/runtime-memory/in-process';
 import { reading } from './guard.js';
-
-/** `namespace` itself or one of its children (`company` holds `company.team`, not `companyx`). */
-export function inNamespace(namespace: string, prefix: string | undefined): boolean {
-  return prefix === undefined || prefix === '' || namespace === prefix || namespace.startsWith(`${prefix}.`);
-}
 
 /**
  * Flows with every revision kept, one row per revision holding the revision's JSON. One process
  * owns the file (its exclusive lock), so watchers are told in process, after the commit.
  */
 export function createFlowRepository(db: Database, writes: GroupCommit, guard: Guard, now: () => Date): FlowRepository {
-  const listeners = new Set<(change: FlowChange) => void>();
-  // Per tenant: revisions written since open. The epoch changes at every open, so a token read
-  // before a restart never equals one read after it (a reload then happens once, to be safe).
-  const changes = new Map<string, number>();
-  const epoch = randomUUID();
+  // Made at every open, so a version token read before a restart never equals one read after
+  // it (a reload then happens once, to be safe).
+  const changes = createFlowChanges(guard);
   const latestStmt = db.prepare('SELECT json FROM flows WHERE tenant_id = ? AND namespace = ? AND id = ? ORDER BY revision DESC LIMIT 1').pluck();
   const revisionStmt = db.prepare('SELECT json FROM flows WHERE tenant_id = ? AND namespace = ? AND id = ? AND revision = ?').pluck();
   const revisionsStmt = db.prepare('SELECT json FROM flows WHERE tenant_id = ? AND namespace = ? AND id = ? ORDER BY revision').pluck();
@@ -35,18 +27,6 @@ export function createFlowRepository(db: Database, writes: GroupCommit, guard: G
     return json === undefined ? undefined : (JSON.parse(json) as FlowRevision);
   };
 
-  const tell = (revision: FlowRevision): void => {
-    const key = { tenantId: revision.tenantId, namespace: revision.namespace, id: revision.id };
-    changes.set(key.tenantId, (changes.get(key.tenantId) ?? 0) + 1);
-    for (const listener of listeners) {
-      try {
-        listener({ key: { ...key }, revision: revision.revision, deleted: revision.deleted });
-      } catch {
-        // Swallowed: the save already happened and is what the caller asked for.
-      }
-    }
-  };
-
   /**
    * Builds the next revision from the latest one and writes it, both in one transaction, so two
    * saves of one flow never take one number. `build` answers what to write (nothing, to keep
@@ -59,7 +39,7 @@ export function createFlowRepository(db: Database, writes: GroupCommit, guard: G
       if (built.write) insertStmt.run(key.tenantId, key.namespace, key.id, built.write.revision, built.write.deleted ? 1 : 0, JSON.stringify(built.write));
       return built;
     });
-    if (write) tell(write);
+    if (write) changes.tell(write);
     return result;
   };
 
@@ -104,17 +84,7 @@ export function createFlowRepository(db: Database, writes: GroupCommit, guard: G
         .sort(byNamespaceAndId);
     },
 
-    async watch(listener) {
-      guard.check();
-      listeners.add(listener);
-      return async () => {
-        listeners.delete(listener);
-      };
-    },
-
-    async version(tenantId) {
-      guard.check();
-      return `${epoch}:${changes.get(tenantId) ?? 0}`;
-    },
+    watch: changes.watch,
+    version: changes.version,
   };
 }
