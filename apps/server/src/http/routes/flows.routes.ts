@@ -38,6 +38,27 @@ async function readDisabled(ctx: Context): Promise<boolean | undefined> {
   return value.disabled;
 }
 
+/** A revision as an entity tag: `"3"`. */
+const etag = (revision: number): string => `"${revision}"`;
+
+/**
+ * The revision an update was edited from, sent as `If-Match: "<revision>"` (the flow's ETag);
+ * undefined when absent or `*` (any revision: an update needs the flow to exist anyway); null
+ * once a 400 naming the header is answered.
+ */
+function ifMatchRevision(ctx: Context): number | undefined | null {
+  const raw = ctx.get('If-Match').trim();
+  if (raw === '' || raw === '*') return undefined;
+  const match = /^"([1-9][0-9]{0,8})"$/.exec(raw);
+  if (!match) {
+    problem(ctx, 400, `If-Match must be the flow's revision in quotes, e.g. If-Match: "3" (its ETag), not ${JSON.stringify(raw)}`, [
+      { path: 'If-Match', message: 'must be one quoted positive integer revision' },
+    ]);
+    return null;
+  }
+  return Number(match[1]);
+}
+
 /** The flow API of Kestra: create, read, update, delete, revisions, search, validate. */
 export function flowRoutes(s: ServerContext): RouteSpec[] {
   const limit = s.config.SLUICE_MAX_BODY_BYTES;
@@ -50,9 +71,11 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
   };
   const answer = (ctx: Context, result: SaveResult): void => {
     if (result.ok) {
+      ctx.set('ETag', etag(result.flow.revision));
       ctx.body = json(result.flow);
       return;
     }
+    if (result.conflict) return problem(ctx, 409, result.message, undefined, serverErrors.codes.FLOW_REVISION_CONFLICT, result.conflict);
     problem(ctx, result.status, result.message, result.errors);
   };
   const refuseReadOnly = (ctx: Context): boolean => {
@@ -113,6 +136,7 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
         const revision = raw === undefined ? undefined : Number(raw);
         const flow = revision ? await s.runtime.flows.getRevision(key(ctx), revision) : await s.runtime.flows.get(key(ctx));
         if (!flow) return problem(ctx, 404, 'Flow not found');
+        if (!revision) ctx.set('ETag', etag(flow.revision));
         ctx.body = revision ? flowToJson(flow) : json(flow);
       },
     },
@@ -121,7 +145,9 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
       path: '/flows/:namespace/:id',
       handler: async (ctx) => {
         if (refuseReadOnly(ctx)) return;
-        answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'update', key(ctx)));
+        const expected = ifMatchRevision(ctx);
+        if (expected === null) return;
+        answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'update', key(ctx), true, expected));
       },
     },
     {
@@ -168,7 +194,8 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
         const source = trigger.disabled === disabled ? undefined : setTriggerDisabled(flow.source, triggerId, disabled);
         // Already as asked: no new revision.
         if (source === undefined) return void (ctx.body = json(flow));
-        answer(ctx, await saveFlowSource(s, source, 'update', key(ctx)));
+        // Built from the revision read above: it must not replace a newer one saved meanwhile.
+        answer(ctx, await saveFlowSource(s, source, 'update', key(ctx), true, flow.revision));
       },
     },
   ];
