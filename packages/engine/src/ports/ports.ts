@@ -212,6 +212,12 @@ export interface StoredSchedule {
   readonly version: string;
   /** The next tick due, when the schedule has not ended. */
   readonly next?: Date;
+  /**
+   * The last tick the clock delivered in this chain (the `previous` of the next tick), when it
+   * has delivered one. A delivered tick started at most one execution, whose id the host derives
+   * from the schedule and this date.
+   */
+  readonly previous?: Date;
 }
 
 /** One due tick of a schedule, as the clock delivers it. */
