@@ -11,6 +11,7 @@ import { webhookTriggersOf } from '../../flows/webhook-urls.js';
 import { paging } from '../paging.js';
 import { readRawBody } from '../raw-body.js';
 import { setTriggerDisabled } from '../../flows/trigger-disabled.js';
+import { scheduleViewsOf } from '../../schedule/schedule-view.js';
 
 /** `{"disabled": true|false}` from the body, or undefined once a problem naming the field is answered. */
 async function readDisabled(ctx: Context): Promise<boolean | undefined> {
@@ -177,6 +178,15 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
         const flow = await s.runtime.flows.get(key(ctx));
         if (!flow) return problem(ctx, 404, 'Flow not found');
         ctx.body = webhookTriggersOf(s, flow);
+      },
+    },
+    {
+      method: 'get',
+      path: '/flows/:namespace/:id/schedules',
+      handler: async (ctx) => {
+        const flow = await s.runtime.flows.get(key(ctx));
+        if (!flow) return problem(ctx, 404, 'Flow not found');
+        ctx.body = await scheduleViewsOf(s, flow);
       },
     },
     {
