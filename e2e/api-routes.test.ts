@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createFlow, waitForEnd, webhook, type ExecutionJson, type ProblemJson } from './support/api.js';
 import { readSse } from './support/sse.js';
 import { RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { auth, startServer, type ServerProcess } from './support/server-process.js';
 
 // The API routes of issue 3 against the built server: flows, executions (search, follow, run
 // by hand), logs, plugins, and the routes outside /api (ping, health, metrics).
@@ -419,8 +419,9 @@ tasks:
       expect(await ready.json()).toEqual({ status: 'UP', checks: { store: 'UP', worker: 'UP' }, runtime: runtime.name });
     });
 
-    it('/metrics is Prometheus text with the sluice_ metrics, and no flow name or key', async () => {
-      const res = await fetch(`${server.url}/metrics`);
+    it('/metrics is Prometheus text with the sluice_ metrics, and no flow name or key; it needs the API credentials', async () => {
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+      const res = await fetch(`${server.url}/metrics`, { headers: auth });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await res.text();

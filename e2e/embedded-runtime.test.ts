@@ -46,8 +46,10 @@ describe('the in-memory runtime (SLUICE_RUNTIME=memory)', () => {
     expect(created.status).toBe(200);
     const updated = await fetch(`${first.url}/api/v1/main/flows/e2e.embedded/kept`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/x-yaml' }, body: flow('second') });
     expect(updated.status).toBe(200);
-    expect(readdirSync(join(data, 'flows'))).toEqual(['e2e.embedded.kept.yaml']);
-    expect(readFileSync(join(data, 'flows', 'e2e.embedded.kept.yaml'), 'utf8')).toBe(flow('second'));
+    // `namespace~id~hash of the key`: readable, and never shared by two flows (issue 15, point 6).
+    const files = readdirSync(join(data, 'flows'));
+    expect(files).toEqual([expect.stringMatching(/^e2e\.embedded~kept~[0-9a-f]{16}\.yaml$/)]);
+    expect(readFileSync(join(data, 'flows', files[0]!), 'utf8')).toBe(flow('second'));
     expect(await first.stop()).toBe(0);
     processes.pop();
 

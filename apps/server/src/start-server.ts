@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envSecrets } from '@sluice/engine';
+import { envSecrets, envSecretValues } from '@sluice/engine';
 import { configuredCredentials, generatedCredentials, type Credentials } from './auth/credentials.js';
 import type { Config } from './config/config.schema.js';
 import { loadConfig, publicUrl } from './config/load-config.js';
@@ -13,6 +13,7 @@ import { createReadOnlyFlows } from './flows/read-only-flows.js';
 import { loadFlowsDir, watchFlowsDir } from './flows/flows-dir.js';
 import { webhookTriggersOf } from './flows/webhook-urls.js';
 import { createApp } from './http/app.js';
+import { createManagementServer } from './http/management-server.js';
 import { locateUiDir } from './http/ui-files.js';
 import { createLogger } from './logging/logger.js';
 import { serverErrors } from './errors.js';
@@ -62,6 +63,27 @@ function credentialsFor(config: Config, log: ServerContext['logger']): Credentia
   return generated.credentials;
 }
 
+/** Why a bind failed, in words; the code stays in brackets for searching. */
+function listenReason(error: NodeJS.ErrnoException): string {
+  if (error.code === 'EADDRINUSE') return 'the address is already in use (EADDRINUSE): stop what holds it or choose another port';
+  if (error.code === 'EACCES') return 'permission denied (EACCES): ports below 1024 need privileges; choose another port';
+  if (error.code === 'EADDRNOTAVAIL') return 'the address is not one of this machine\'s (EADDRNOTAVAIL): check HOST';
+  return error.code ? `${error.message} (${error.code})` : error.message;
+}
+
+/** Binds `server`, answering the bound port; a failure is `LISTEN_FAILED`, printed as `sluice: <message> [LISTEN_FAILED]`. */
+async function listen(server: Server, port: number, host: string, what: string): Promise<number> {
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, host, () => ok());
+    });
+  } catch (error) {
+    throw serverErrors.LISTEN_FAILED(what, host, port, listenReason(error as NodeJS.ErrnoException), { cause: error });
+  }
+  return (server.address() as AddressInfo).port;
+}
+
 /**
  * Starts one process of the given role: `standalone` (HTTP and worker), `webserver` (HTTP
  * only) or `worker`. Logs one line each for the start, the runtime, every plugin package, the
@@ -92,7 +114,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const flowFiles = !runtime.durable && flowsDir && options.role !== 'worker' ? createFlowFiles(flowsDir) : undefined;
   const readOnlyFlows = flowsDir && !flowFiles ? createReadOnlyFlows(flowsDir) : undefined;
   const context: ServerContext = {
-    config, runtime, registry, secrets: envSecrets(options.env ?? process.env), flowIndex, logger, metrics,
+    config, runtime, registry, secrets: envSecrets(options.env ?? process.env), secretValues: () => envSecretValues(options.env ?? process.env), flowIndex, logger, metrics,
     baseUrl: publicUrl(config, config.PORT), shuttingDown: false, ...(flowFiles ? { flowFiles } : {}), ...(readOnlyFlows ? { readOnlyFlows } : {}),
   };
 
@@ -124,11 +146,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // request not received whole in time. It bounds receiving only, not a `wait: true` answer.
     server.requestTimeout = config.SLUICE_REQUEST_TIMEOUT_MS;
     server.headersTimeout = Math.min(20_000, config.SLUICE_REQUEST_TIMEOUT_MS);
-    await new Promise<void>((ok, fail) => {
-      server!.once('error', fail);
-      server!.listen(config.PORT, config.HOST, () => ok());
-    });
-    port = (server.address() as AddressInfo).port;
+    port = await listen(server, config.PORT, config.HOST, 'the API');
     context.baseUrl = publicUrl(config, port);
     logger.info({ address: config.HOST, port, url: context.baseUrl }, `listening on http://${config.HOST}:${port}`);
     const uiUrl = `${context.baseUrl}/ui/`;
@@ -139,6 +157,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     for (const flow of flowIndex.all()) {
       for (const hook of webhookTriggersOf(context, flow)) logger.info({ flow: `${hook.namespace}.${hook.flowId}`, trigger: hook.triggerId, url: hook.maskedUrl }, `webhook ${hook.maskedUrl}`);
     }
+  }
+  let management: Server | undefined;
+  if (config.SLUICE_MANAGEMENT_PORT !== undefined) {
+    management = createManagementServer(context);
+    const managementPort = await listen(management, config.SLUICE_MANAGEMENT_PORT, config.HOST, 'the management port');
+    logger.info({ address: config.HOST, port: managementPort }, `management port listening on http://${config.HOST}:${managementPort} (/metrics, no credentials)`);
   }
   if (options.role !== 'webserver') {
     worker = startWorker(context);
@@ -168,6 +192,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // New webhook calls get 503 from here on; those already past this check are answered.
       context.shuttingDown = true;
       const httpClosed = server ? new Promise<void>((ok) => server!.close(() => ok())) : Promise.resolve();
+      management?.close();
+      management?.closeAllConnections();
       server?.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       const drainEnd = new Promise<void>((ok) => (timer = setTimeout(ok, left())));

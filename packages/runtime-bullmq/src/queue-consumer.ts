@@ -1,5 +1,6 @@
 import { UnrecoverableError, WaitingError, Worker, type Job, type JobJson } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
+import { hasLongNumbers, parseJson } from '@sluice/core';
 import type { Execution, ExecutionHandler, QueueConsumer } from '@sluice/engine';
 import { closeClient, createWorkerClient } from './connection.js';
 import type { Keys } from './keys.js';
@@ -47,7 +48,13 @@ class ExecutionWorker extends Worker<ExecutionJobData, void, typeof JOB_NAME> {
     const executionId: unknown = job.data?.executionId;
     if (typeof carried === 'object' && carried !== null && typeof executionId === 'string' && typeof data.data === 'string') {
       const text = carriedText(data.data, executionId);
-      if (text !== undefined) rememberJson(carried as Execution, text);
+      if (text !== undefined) {
+        // BullMQ read the job with JSON.parse, which rounds integers past 2^53: read the
+        // execution again from its text when it may hold one (a quick check decides).
+        const exact = hasLongNumbers(text) ? (parseJson(text) as Execution) : (carried as Execution);
+        if (exact !== carried) (job.data as { execution: Execution }).execution = exact;
+        rememberJson(exact, text);
+      }
     }
     return job;
   }

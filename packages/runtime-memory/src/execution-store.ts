@@ -1,3 +1,4 @@
+import { stringifyJson } from '@sluice/core';
 import { checkSaveLogs, engineErrors, isTerminated, type Execution, type ExecutionEvent, type ExecutionRepository, type LogEntry } from '@sluice/engine';
 import { inNamespace } from './flow-store.js';
 import { snapshot, type Guard } from './guard.js';
@@ -31,7 +32,7 @@ const startOf = (execution: Execution): string => execution.state.histories[0]?.
 
 /** Equal as the BullMQ runtime compares them, by their JSON; a snapshot handed out by a read is equal at once. */
 const sameExecution = (stored: Execution | undefined, expected: Execution): boolean =>
-  stored !== undefined && (stored === expected || JSON.stringify(stored) === JSON.stringify(expected));
+  stored !== undefined && (stored === expected || stringifyJson(stored) === stringifyJson(expected));
 
 /**
  * Executions in process, newest first in searches, bounded by `maxExecutions`. Each is kept as a

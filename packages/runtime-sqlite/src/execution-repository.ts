@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { parseJson, stringifyJson } from '@sluice/core';
 import { checkSaveLogs, deepFreeze, engineErrors, isTerminated, type Execution, type ExecutionEvent, type ExecutionRepository, type StateType } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
 import { reading, type Guard } from './guard.js';
@@ -70,7 +71,7 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
 
     async create(execution) {
       guard.check();
-      const row = { execution, json: JSON.stringify(execution) };
+      const row = { execution, json: stringifyJson(execution) };
       const inserted = await writes.write(() => insert(row));
       if (!inserted) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
       options.onInsert();
@@ -79,9 +80,9 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     async save(execution, { announce = [], logs = [], expected } = {}) {
       guard.check();
       checkSaveLogs(execution.id, logs);
-      const row = { execution, json: JSON.stringify(execution) };
+      const row = { execution, json: stringifyJson(execution) };
       const lines = logRows(logs);
-      const expectedJson = expected === undefined ? undefined : JSON.stringify(expected);
+      const expectedJson = expected === undefined ? undefined : stringifyJson(expected);
       const inserted = await writes.write(() => {
         // Checked before anything is written: a refused save stores nothing (see GroupCommit).
         if (expectedJson !== undefined && getStmt.get(execution.id) !== expectedJson) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
@@ -90,12 +91,12 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
         return updateStmt.run({ id, state, terminated, json }).changes === 0 && insert(row);
       });
       if (inserted) options.onInsert();
-      if (announce.length > 0) options.announce(announce, deepFreeze(JSON.parse(row.json) as Execution));
+      if (announce.length > 0) options.announce(announce, deepFreeze(parseJson(row.json) as Execution));
     },
 
     async get(id) {
       const json = reading(guard, 'read an execution', () => getStmt.get(id)) as string | undefined;
-      return json === undefined ? undefined : (JSON.parse(json) as Execution);
+      return json === undefined ? undefined : (parseJson(json) as Execution);
     },
 
     async delete(id, { expected } = {}) {
@@ -146,7 +147,7 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
       return reading(guard, 'search executions', () => {
         const total = db.prepare(`SELECT count(*) FROM executions WHERE ${filter}`).pluck().get(args) as number;
         const rows = size === 0 ? [] : db.prepare(`SELECT json FROM executions WHERE ${filter} ORDER BY created_ms DESC, seq DESC LIMIT @size OFFSET @offset`).pluck().all(args) as string[];
-        return { results: rows.map((json) => JSON.parse(json) as Execution), total };
+        return { results: rows.map((json) => parseJson(json) as Execution), total };
       });
     },
   };

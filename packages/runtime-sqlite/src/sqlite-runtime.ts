@@ -1,3 +1,4 @@
+import { stringifyJson } from '@sluice/core';
 import type { Runtime } from '@sluice/engine';
 import { engineErrors } from '@sluice/engine';
 import { createEventBus } from './event-bus.js';
@@ -101,7 +102,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
     sweep: () => sweeper.sweep(),
     async submit(execution) {
       guard.check();
-      const row = { execution, json: JSON.stringify(execution) };
+      const row = { execution, json: stringifyJson(execution) };
       // The execution and its job in one transaction: a job never exists without its execution.
       // A duplicate is queued all the same (see the port): a retried start must not be lost.
       const inserted = await writes.write(() => {

@@ -148,7 +148,7 @@ export async function startSluiceBullmq(ctx, scenario, { worker, flowsDir = ctx.
     stack.check = (ids) => checkExecutions(web.url, ids);
     stack.queued = async () => {
       // Persisted and queued: every 200 left a job in the BullMQ wait list (no worker runs).
-      const text = (await request(`${web.url}/metrics`)).text;
+      const text = (await request(`${web.url}/metrics`, { headers: AUTH })).text;
       return Number(/sluice_queue_jobs\{state="waiting"\} (\d+)/.exec(text)?.[1] ?? NaN);
     };
     return stack;
@@ -218,7 +218,7 @@ function metricsReader(url, pollMs) {
   const state = { done: 0, other: 0, lastNs: 0n };
   let previousNs = 0n;
   return async () => {
-    const text = (await request(`${url}/metrics`)).text;
+    const text = (await request(`${url}/metrics`, { headers: AUTH })).text;
     const now = process.hrtime.bigint();
     let done = 0;
     let other = 0;

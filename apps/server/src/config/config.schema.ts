@@ -8,6 +8,7 @@ export const ConfigSchema = Type.Object(
   {
     PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port of the HTTP server.' }),
     HOST: Type.String({ default: '0.0.0.0', description: 'Address the HTTP server binds to.' }),
+    SLUICE_MANAGEMENT_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'A second TCP port, on HOST, serving `/metrics` without credentials, for a scraper on a private network; keep it off the public one. Unset (the default): no such port, and `/metrics` on the main port needs the API credentials.' })),
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL; selects the BullMQ runtime. Without it the embedded SQLite runtime runs.' })),
     SLUICE_RUNTIME: Type.Optional(Type.Union([Type.Literal('sqlite'), Type.Literal('memory'), Type.Literal('bullmq')], { description: 'Chooses the runtime explicitly: `sqlite` (the default without REDIS_URL: one file in SLUICE_DATA_DIR), `memory` (nothing survives a restart; for tests and plugin authors) or `bullmq`.' })),
     SLUICE_SQLITE_SYNCHRONOUS: Type.Union([Type.Literal('normal'), Type.Literal('full')], { default: 'normal', description: 'SQLite runtime: `normal` makes an acknowledged execution survive a crash of the process; `full` also a power loss or an OS crash, for one disk sync per group commit.' }),

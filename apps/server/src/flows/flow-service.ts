@@ -48,10 +48,14 @@ export async function saveFlowSource(
     return { ok: false, status: 409, message: `Flow ${flow.namespace}.${flow.id} already exists; update it with PUT /api/v1/main/flows/${flow.namespace}/${flow.id}`, errors: [] };
   }
   if (mode === 'update' && !existing) return { ok: false, status: 404, message: 'Flow not found', errors: [] };
+  // Whole or not at all: the file is written first (a failure there saves nothing), the store
+  // takes the flow, and only then does the file move into place in one rename.
+  const pending = s.flowFiles && persist ? s.flowFiles.prepare(flow, source) : undefined;
   let saved: FlowRevision;
   try {
     saved = await s.runtime.flows.save({ ...flow, source }, expectedRevision === undefined ? {} : { expectedRevision });
   } catch (error) {
+    pending?.abort();
     if (!isSluiceError(error, 'RUNTIME_FLOW_REVISION_CONFLICT') || expectedRevision === undefined) throw error;
     const currentRevision = Number(error.details.current);
     return {
@@ -62,7 +66,7 @@ export async function saveFlowSource(
       conflict: { expectedRevision, currentRevision },
     };
   }
+  pending?.commit();
   s.flowIndex.apply(saved);
-  if (s.flowFiles && persist) s.flowFiles.write(saved, source);
   return { ok: true, flow: saved, created: !existing };
 }

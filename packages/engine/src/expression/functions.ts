@@ -16,6 +16,7 @@ import { compare, isNumber, typeName } from './values.js';
 export function parseJson(text: unknown, ctx: CallContext): unknown {
   if (text === null || text === undefined) return null;
   if (typeof text !== 'string') return ctx.fail(`fromJson needs a string, not ${typeName(text)}`);
+  ctx.charge(text.length);
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -90,9 +90,17 @@ describe('tasks', () => {
     expect(check(source)).toEqual([
       '4:9 FLOW_SCHEMA tasks[0].id: must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$',
       '7:14 FLOW_SCHEMA tasks[0].timeout: must be an ISO-8601 duration such as PT30S or a {{ }} template, got the string "30 seconds"',
-      '9:13 FLOW_SCHEMA tasks[0].retry.type: must be one of constant, exponential, random, got the string "linear"',
+      '8:5 FLOW_UNSUPPORTED tasks[0].retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
       "11:5 FLOW_SCHEMA tasks[0].when: 'runIf' and 'when' are two names of one field; keep one",
       '12:5 FLOW_SCHEMA tasks[1]: a task must be a mapping with at least id and type',
+    ]);
+  });
+
+  it('refuses retry, in either spelling, at the task and the flow, once each: nothing would retry', () => {
+    const source = `${head}tasks:\n${log('a', '    retry:\n      type: constant\n      interval: PT1S\n      maxAttempts: 3\n')}retry:\n  type: exponential\n  maxAttempt: 5\n  interval: PT1S\n`;
+    expect(check(source)).toEqual([
+      '7:5 FLOW_UNSUPPORTED tasks[0].retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
+      '11:1 FLOW_UNSUPPORTED retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
     ]);
   });
 
@@ -100,6 +108,7 @@ describe('tasks', () => {
     const source = `${head}tasks:\n${log('a')}errors:\n${log('a')}finally:\n${log('b')}afterExecution:\n${log('b')}`;
     expect(check(source)).toEqual([
       '8:9 FLOW_DUPLICATE_ID errors[0].id: Duplicate task id with name [a]',
+      '15:1 FLOW_UNSUPPORTED afterExecution: afterExecution is not supported yet; run the tasks in finally, which runs before the execution ends',
       '16:9 FLOW_DUPLICATE_ID afterExecution[0].id: Duplicate task id with name [b]',
     ]);
     // A flowable-like task nesting tasks in a prop: its ids count too (the prop itself is unknown to Log).

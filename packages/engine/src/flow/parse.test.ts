@@ -69,7 +69,6 @@ describe('parseFlow', () => {
       allowFailure: true,
       allowWarning: false,
       timeout: 'PT30S',
-      retry: { type: 'constant', interval: 'PT1S', maxAttempts: 3 },
       logLevel: 'DEBUG',
       runIf: "{{ inputs.name != 'nobody' }}",
       props: { message: '{{ vars.greeting }} {{ inputs.name }}', level: '{{ inputs.level }}' },

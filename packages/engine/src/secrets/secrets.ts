@@ -36,6 +36,26 @@ export function envSecrets(env: NodeJS.ProcessEnv = process.env): SecretProvider
   };
 }
 
+/**
+ * Every secret value of the environment (each `SECRET_<NAME>`, decoded as {@link envSecrets}
+ * reads it; one that is not base64 is left out, as it cannot be read either): what API answers
+ * mask wherever it appears.
+ */
+export function envSecretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  const read = envSecrets(env);
+  const values: string[] = [];
+  for (const key of Object.keys(env)) {
+    if (!key.startsWith(ENV_PREFIX)) continue;
+    try {
+      const value = read(key.slice(ENV_PREFIX.length));
+      if (value !== undefined) values.push(value);
+    } catch {
+      // Not base64: secret() fails on it too, so no task can have passed it on.
+    }
+  }
+  return values;
+}
+
 /** A provider that reads from a plain map, for tests and embedding. */
 export function mapSecrets(values: Readonly<Record<string, string>>): SecretProvider {
   return (name) => (Object.hasOwn(values, name) ? values[name] : undefined);

@@ -1,4 +1,4 @@
-import { parseFlows, type FlowKey, type FlowRevision } from '@sluice/engine';
+import { decodeFlowSource, parseFlows, type FlowKey, type FlowRevision } from '@sluice/engine';
 import type { Context } from 'koa';
 import { flowToJson } from '../../flows/flow-json.js';
 import { saveFlowSource, type SaveResult } from '../../flows/flow-service.js';
@@ -6,10 +6,9 @@ import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
 import { serverErrors } from '../../errors.js';
 import { problem } from '../problem.js';
-import { readText } from '../read-body.js';
+import { readRawBody } from '../raw-body.js';
 import { webhookTriggersOf } from '../../flows/webhook-urls.js';
 import { paging } from '../paging.js';
-import { readRawBody } from '../raw-body.js';
 import { setTriggerDisabled } from '../../flows/trigger-disabled.js';
 import { scheduleViewsOf } from '../../schedule/schedule-view.js';
 
@@ -64,6 +63,17 @@ function ifMatchRevision(ctx: Context): number | undefined | null {
 export function flowRoutes(s: ServerContext): RouteSpec[] {
   const limit = s.config.SLUICE_MAX_BODY_BYTES;
   const key = (ctx: Context) => ({ tenantId: TENANT, namespace: String(ctx.params.namespace), id: String(ctx.params.id) });
+  /** The YAML of the request, or undefined once a 422 names the first byte that is not UTF-8. */
+  const readSource = async (ctx: Context): Promise<string | undefined> => {
+    const decoded = decodeFlowSource(await readRawBody(ctx.req, limit));
+    if (decoded.ok) return decoded.source;
+    problem(ctx, 422, 'the flow has 1 error(s)', decoded.errors);
+    return undefined;
+  };
+  const save = async (ctx: Context, mode: 'create' | 'update', expectedRevision?: number): Promise<void> => {
+    const source = await readSource(ctx);
+    if (source !== undefined) answer(ctx, await saveFlowSource(s, source, mode, mode === 'update' ? key(ctx) : undefined, true, expectedRevision));
+  };
   const readOnly = (flow: FlowKey): string | undefined => s.readOnlyFlows?.reason(flow);
   // The latest revision says whether the API may change the flow, and why not.
   const json = (flow: FlowRevision): Record<string, unknown> => {
@@ -88,13 +98,15 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
     {
       method: 'post',
       path: '/flows',
-      handler: async (ctx) => answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'create')),
+      handler: (ctx) => save(ctx, 'create'),
     },
     {
       method: 'post',
       path: '/flows/validate',
       handler: async (ctx) => {
-        const results = parseFlows(await readText(ctx, limit), s.registry, { tenantId: TENANT });
+        const source = await readSource(ctx);
+        if (source === undefined) return;
+        const results = parseFlows(source, s.registry, { tenantId: TENANT });
         ctx.body = results.map((result, index) =>
           result.ok
             ? {
@@ -148,7 +160,7 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
         if (refuseReadOnly(ctx)) return;
         const expected = ifMatchRevision(ctx);
         if (expected === null) return;
-        answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'update', key(ctx), true, expected));
+        await save(ctx, 'update', expected);
       },
     },
     {
@@ -156,9 +168,11 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
       path: '/flows/:namespace/:id',
       handler: async (ctx) => {
         if (refuseReadOnly(ctx)) return;
+        // The file goes first: if it cannot be removed the flow stays, rather than coming back
+        // at the next start.
+        if (s.flowFiles && (await s.runtime.flows.get(key(ctx)))) s.flowFiles.remove(key(ctx));
         if (!(await s.runtime.flows.delete(key(ctx)))) return problem(ctx, 404, 'Flow not found');
         s.flowIndex.apply(key(ctx), true);
-        s.flowFiles?.remove(key(ctx));
         ctx.status = 204;
       },
     },
