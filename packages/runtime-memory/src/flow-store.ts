@@ -1,4 +1,4 @@
-import { byNamespaceAndId, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
+import { byNamespaceAndId, engineErrors, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
 import { createFlowChanges } from './flow-changes.js';
 import { copy, snapshot, type Guard } from './guard.js';
 
@@ -29,9 +29,13 @@ export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
   };
 
   return {
-    async save(flow) {
+    async save(flow, options = {}) {
       guard.check();
       const previous = latest({ tenantId: flow.tenantId, namespace: flow.namespace, id: flow.id });
+      const current = previous?.revision ?? 0;
+      if (options.expectedRevision !== undefined && options.expectedRevision !== current) {
+        throw engineErrors.RUNTIME_FLOW_REVISION_CONFLICT(`${flow.namespace}.${flow.id}`, options.expectedRevision, current, { details: { expected: options.expectedRevision, current } });
+      }
       // Re-saving the same source (a flows folder re-read at start) must not grow the history.
       if (previous && !previous.deleted && previous.source === flow.source) return copy(previous);
       const revision: FlowRevision = {

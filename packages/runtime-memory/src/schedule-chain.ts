@@ -26,8 +26,8 @@ export function tickOf(spec: ScheduleSpec, date: Date, previous: Date | undefine
   };
 }
 
-/** What `list()` answers for a schedule whose chain is at `head`. */
-export function storedOf(spec: ScheduleSpec, head: Date | undefined): StoredSchedule {
+/** What `list()` answers for a schedule whose chain is at `head`, its last tick delivered at `previous`. */
+export function storedOf(spec: ScheduleSpec, head: Date | undefined, previous: Date | undefined): StoredSchedule {
   return {
     id: spec.id,
     flowKey: spec.flowKey,
@@ -35,5 +35,6 @@ export function storedOf(spec: ScheduleSpec, head: Date | undefined): StoredSche
     revision: spec.revision,
     version: spec.version,
     ...(head ? { next: head } : {}),
+    ...(previous ? { previous } : {}),
   };
 }

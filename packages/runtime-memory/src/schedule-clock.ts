@@ -153,7 +153,7 @@ export function createScheduleTimers<E extends ClockEntry>(guard: Guard, options
       if (current) clearTimeout(current.timer);
       entries.delete(id);
     },
-    list: () => [...entries.values()].map(({ spec, head }) => storedOf(spec, head)),
+    list: () => [...entries.values()].map(({ spec, head, previous }) => storedOf(spec, head, previous)),
     consume(handler) {
       const consumer = { handler, closed: false };
       consumers.push(consumer);

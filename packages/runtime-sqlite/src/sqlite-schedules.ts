@@ -140,6 +140,7 @@ export function createSqliteSchedules(db: Database, writes: GroupCommit, guard: 
         revision: row.revision,
         version: row.version,
         ...(row.next !== undefined ? { next: new Date(row.next) } : {}),
+        ...(row.previous !== undefined ? { previous: new Date(row.previous) } : {}),
       }));
       return [...live, ...waitingForSpec];
     },
