@@ -39,6 +39,8 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
     // Read (and bound) the body before anything else, so a large body costs the same whether
     // or not the flow exists.
     const body = await readRawBody(ctx.req, s.config.SLUICE_MAX_BODY_BYTES);
+    // The store's deadline counts from here: the request has arrived whole.
+    const deadline = Date.now() + s.config.SLUICE_STORE_TIMEOUT_MS;
     const { namespace = '', flowId = '', key = '' } = ctx.params as Record<string, string | undefined>;
     const found = isFlowAddress(namespace, flowId) ? s.flowIndex.get({ tenantId: TENANT, namespace, id: flowId }) : undefined;
     const answers = found && !found.disabled && !found.deleted && found.tenantId === TENANT
@@ -67,7 +69,7 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
         problem(ctx, 422, 'the trigger inputs are invalid', outcome.errors.map((e) => ({ path: e.path, message: e.message })));
         return;
       case 'start':
-        await start(s, ctx, outcome.execution, outcome.response);
+        await start(s, ctx, outcome.execution, outcome.response, deadline);
     }
   };
   // Kestra's route takes an optional `{/path}` for other webhook kinds; the core Webhook answers
@@ -106,14 +108,14 @@ function maskKeyInProblems(ctx: Context): void {
 }
 
 /** Stores, then queues, then answers: nothing is acknowledged before it is persisted. */
-async function start(s: ServerContext, ctx: Context, execution: Execution, response: WebhookResponsePolicy | undefined): Promise<void> {
+async function start(s: ServerContext, ctx: Context, execution: Execution, response: WebhookResponsePolicy | undefined, deadline: number): Promise<void> {
   const { runtime } = s;
   // Subscribe before queueing, so a fast worker cannot finish before we listen.
   const ended = response?.wait ? await waitForEnd(runtime, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
   // A caller that hangs up stops waiting: no subscription is kept for nobody until the limit.
   if (ended) ctx.req.once('close', () => void ended.cancel());
   try {
-    await storeAndQueue(s, execution);
+    await storeAndQueue(s, execution, deadline);
   } catch (error) {
     await ended?.cancel();
     throw error;
