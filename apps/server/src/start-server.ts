@@ -12,6 +12,7 @@ import { createFlowIndex } from './flows/flow-index.js';
 import { loadFlowsDir, watchFlowsDir } from './flows/flows-dir.js';
 import { webhookTriggersOf } from './flows/webhook-urls.js';
 import { createApp } from './http/app.js';
+import { startManagement, type Management } from './http/management.js';
 import { createLogger } from './logging/logger.js';
 import { serverErrors } from './errors.js';
 import { createMetrics } from './metrics.js';
@@ -43,6 +44,8 @@ export interface RunningServer {
   readonly context: ServerContext;
   /** The bound HTTP port, for the roles that serve HTTP. */
   readonly port?: number;
+  /** The bound management port, when `SLUICE_MANAGEMENT_PORT` is set. */
+  readonly managementPort?: number;
   stop(reason?: string): Promise<void>;
 }
 
@@ -133,6 +136,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, `worker consuming executions, concurrency ${config.SLUICE_WORKER_CONCURRENCY}`);
   }
 
+  // The management port answers probes; started once the worker is, so readiness includes it.
+  let management: Management | undefined;
+  if (config.SLUICE_MANAGEMENT_PORT !== undefined) {
+    management = await startManagement(context, config.SLUICE_MANAGEMENT_PORT, config.HOST);
+    logger.info({ address: config.HOST, port: management.port }, `management port: http://${config.HOST}:${management.port}/health/live and /health/ready`);
+  }
+
   // Schedules: webservers and standalone keep the clock in step with the flows and turn its
   // ticks into executions, each tick once across all of them; workers only run executions.
   let schedules: Schedules | undefined;
@@ -162,9 +172,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       clearTimeout(timer);
       // Past the drain: whatever is still open was not answered, so nothing was acknowledged.
       server?.closeAllConnections();
+      await management?.close();
       await flowIndex.close();
       await runtime.close();
       logger.info({ ms: Date.now() - startedAt }, `stopped in ${Date.now() - startedAt} ms`);
     })());
-  return { context, ...(port !== undefined ? { port } : {}), stop };
+  return { context, ...(port !== undefined ? { port } : {}), ...(management ? { managementPort: management.port } : {}), stop };
 }

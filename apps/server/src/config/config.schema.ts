@@ -8,6 +8,7 @@ export const ConfigSchema = Type.Object(
   {
     PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port of the HTTP server.' }),
     HOST: Type.String({ default: '0.0.0.0', description: 'Address the HTTP server binds to.' }),
+    SLUICE_MANAGEMENT_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port of the management listener (on HOST): `/health/live` and `/health/ready` only, for probes. How a worker process (`sluice worker`, no API) reports its health; the other roles serve it too. Unset: no management listener.' })),
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL; selects the BullMQ runtime. Without it the embedded runtime runs.' })),
     SLUICE_RUNTIME: Type.Optional(Type.Union([Type.Literal('memory'), Type.Literal('bullmq')], { description: 'Chooses the runtime explicitly: `memory` or `bullmq`.' })),
     SLUICE_REDIS_PREFIX: Type.String({ default: 'sluice', minLength: 1, description: 'Prefix of every Redis key, so several installations can share one Redis.' }),
