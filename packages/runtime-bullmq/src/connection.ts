@@ -22,10 +22,15 @@ import { withDeadline } from './time.js';
  */
 const UNAVAILABLE_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|NOREPLICAS|OOM|MISCONF|NOAUTH|WRONGPASS)\b/;
 
-/** A `RUNTIME_UNAVAILABLE` error for `what`. */
+/**
+ * A `RUNTIME_UNAVAILABLE` error for `what`. `details.replyLost` says the command had left when
+ * the connection dropped (see {@link failInFlightOnClose}): it may have been applied, which a
+ * caller that retries must allow for. Otherwise nothing reached Redis, or it did not answer.
+ */
 export function unavailable(what: string, cause?: unknown): SluiceError {
   const reason = cause instanceof Error ? cause.message : String(cause ?? 'no connection');
-  return engineErrors.RUNTIME_UNAVAILABLE(`${what}: ${reason}`, { retryable: true, cause, details: { operation: what } });
+  const replyLost = cause instanceof Error && cause.message === REPLY_LOST;
+  return engineErrors.RUNTIME_UNAVAILABLE(`${what}: ${reason}`, { retryable: true, cause, details: { operation: what, ...(replyLost ? { replyLost } : {}) } });
 }
 
 /**
@@ -40,9 +45,12 @@ export function toStoreError(what: string, error: unknown): unknown {
   return unavailable(what, error);
 }
 
-/** Reconnect forever, quickly at first: a Redis restart should heal without a process restart. */
+/**
+ * Reconnect forever, quickly at first (after 100, 300, 600, 1000 ms...): a Redis restart should
+ * heal without a process restart, and within the moment a request caught by it waits for it.
+ */
 function retryStrategy(times: number): number {
-  return Math.min(times * 200, 2000);
+  return Math.min(times * 100, 2000);
 }
 
 /**

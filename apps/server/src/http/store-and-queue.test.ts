@@ -20,6 +20,8 @@ async function storeOnce(runtime: Runtime, e: Parameters<Runtime['submit']>[0]):
 /** A deadline a healthy call never meets. */
 const soon = () => Date.now() + 5000;
 const unavailable = () => engineErrors.RUNTIME_UNAVAILABLE('enqueue execution: connection is closed', { retryable: true });
+/** What the BullMQ runtime rejects with when the connection dropped with the commands sent. */
+const replyLost = () => engineErrors.RUNTIME_UNAVAILABLE('submit execution: connection lost before the reply', { retryable: true, details: { replyLost: true } });
 
 describe('storeAndQueue', () => {
   const runtimes: Runtime[] = [];
@@ -95,7 +97,7 @@ describe('storeAndQueue', () => {
         attempts++;
         if (attempts === 1) {
           await runtime.submit(e);
-          throw engineErrors.RUNTIME_UNAVAILABLE('submit execution: connection lost before the reply', { retryable: true });
+          throw replyLost();
         }
         return runtime.submit(e);
       },
@@ -117,7 +119,7 @@ describe('storeAndQueue', () => {
       submit: async (e) => {
         if (++attempts === 1) {
           await runtime.executions.create(other);
-          throw unavailable();
+          throw replyLost();
         }
         return runtime.submit(e);
       },
@@ -149,5 +151,16 @@ describe('storeAndQueue', () => {
     expect(sameCreation({ ...execution, flowRevision: 9 }, execution)).toBe(false);
     expect(sameCreation({ ...execution, inputs: { other: 1 } }, execution)).toBe(false);
     expect(sameCreation({ ...execution, state: { ...execution.state, histories: [{ state: 'CREATED', date: '2020-01-01T00:00:00.000Z' }] } }, execution)).toBe(false);
+  });
+
+  it('a submit refused while the store is known to be down sent nothing: no retry, no wait, 503 at once', async () => {
+    const runtime = memory();
+    let attempts = 0;
+    const down: Runtime = { ...runtime, submit: async () => { attempts++; throw unavailable(); } };
+    const execution = await newExecution(runtime);
+    const started = Date.now();
+    await expect(storeAndQueue({ runtime: down, logger }, execution, soon())).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
+    expect(attempts).toBe(1);
+    expect(Date.now() - started).toBeLessThan(500);
   });
 });

@@ -6,6 +6,12 @@ type Deps = Pick<ServerContext, 'runtime' | 'logger'>;
 
 /** How often a submit whose connection dropped looks whether the store is back. */
 const RECONNECT_POLL_MS = 50;
+/**
+ * How long a submit whose reply was lost waits for the store to come back before it gives up
+ * (within the deadline): long enough for a restarted Redis and the client's first reconnection
+ * attempts, short enough that a call caught by an outage is still answered within a second.
+ */
+const RECONNECT_WAIT_MS = 600;
 
 /**
  * Stores a new execution, then queues it: what every route that starts a flow does before it
@@ -17,8 +23,10 @@ const RECONNECT_POLL_MS = 50;
  * 503 in bounded time even when Redis hangs with its socket open (a command timeout per call
  * let two of them add up).
  *
- * A submit that failed on the transport (the connection dropped, the reply lost) is sent again,
- * once, as soon as the store answers, if the deadline allows. Its first attempt may have been stored
+ * A submit whose reply was lost (the connection dropped with its commands sent: the runtime says
+ * so with `details.replyLost`) is sent again, once, if the store answers again within a moment
+ * (`RECONNECT_WAIT_MS`, and the deadline). A submit refused because the store was already known
+ * to be down sent nothing and is answered 503 at once. Its first attempt may have been stored
  * already: a retry that finds the id taken reads the stored execution, and when it is the one
  * this call created (see {@link sameCreation}) the submit succeeded after all (the job is
  * queued by the retry either way, its id being the execution's). A duplicate on the first
@@ -60,9 +68,10 @@ export async function storeAndQueue(s: Deps, execution: Execution, deadline: num
       }
       if (isSluiceError(failure, 'RUNTIME_DUPLICATE_EXECUTION')) throw failure;
     }
-    // One retry, once the store answers again: enough for a restart, and no loop against a
-    // store that answers pings but refuses writes.
-    if (!retried && isSluiceError(failure, 'RUNTIME_UNAVAILABLE') && !isTimeout(failure) && await storeBack(s, deadline)) {
+    // One retry, and only of a submit that left and lost its reply (a store known to be down
+    // took nothing: 503 at once), once the store answers again: enough for a restart, and no
+    // loop against a store that answers pings but refuses writes.
+    if (!retried && replyLost(failure) && await storeBack(s, Math.min(deadline, Date.now() + RECONNECT_WAIT_MS))) {
       retried = true;
       continue;
     }
@@ -90,14 +99,14 @@ async function storedByThisCall(s: Deps, execution: Execution, deadline: number)
   return stored !== undefined && sameCreation(stored, execution);
 }
 
-/** Waits until the store answers a ping; false if the deadline comes first. */
-async function storeBack(s: Deps, deadline: number): Promise<boolean> {
-  while (Date.now() < deadline) {
+/** Waits until the store answers a ping; false if `until` (epoch ms) comes first. */
+async function storeBack(s: Deps, until: number): Promise<boolean> {
+  while (Date.now() < until) {
     try {
-      await beforeDeadline(s.runtime.ping(), deadline, 'ping');
+      await beforeDeadline(s.runtime.ping(), until, 'ping');
       return true;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(RECONNECT_POLL_MS, Math.max(0, deadline - Date.now()))));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(RECONNECT_POLL_MS, Math.max(0, until - Date.now()))));
     }
   }
   return false;
@@ -106,8 +115,9 @@ async function storeBack(s: Deps, deadline: number): Promise<boolean> {
 /** The rejection of a call that outlived the deadline: its commands may still be pending. */
 const TIMED_OUT = 'no answer before the deadline';
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.message.includes(TIMED_OUT);
+/** A store failure whose commands had left when the connection dropped: they may have been applied. */
+function replyLost(error: unknown): boolean {
+  return isSluiceError(error, 'RUNTIME_UNAVAILABLE') && error.details.replyLost === true;
 }
 
 /** Settles like `promise`, or rejects with `RUNTIME_UNAVAILABLE` at `deadline`; `promise` runs on. */
