@@ -3,7 +3,7 @@ import pino from 'pino';
 import { createExecution, createExecutor, engineErrors, mapSecrets, withState, type Runtime } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
 import { logRegistry as registry, saveFlowYaml } from '../../test/flows.js';
-import { sameCreation, storeAndQueue } from './store-and-queue.js';
+import { sameCreation, storeAndQueue, storeDeadlines } from './store-and-queue.js';
 
 const yaml = 'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
 
@@ -18,7 +18,7 @@ async function storeOnce(runtime: Runtime, e: Parameters<Runtime['submit']>[0]):
 }
 
 /** A deadline a healthy call never meets. */
-const soon = () => Date.now() + 5000;
+const soon = () => storeDeadlines(Date.now(), 5000);
 const unavailable = () => engineErrors.RUNTIME_UNAVAILABLE('enqueue execution: connection is closed', { retryable: true });
 /** What the BullMQ runtime rejects with when the connection dropped with the commands sent. */
 const replyLost = () => engineErrors.RUNTIME_UNAVAILABLE('submit execution: connection lost before the reply', { retryable: true, details: { replyLost: true } });
@@ -138,7 +138,7 @@ describe('storeAndQueue', () => {
     };
     const execution = await newExecution(runtime);
     const started = Date.now();
-    await expect(storeAndQueue({ runtime: hung, logger }, execution, Date.now() + 200)).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
+    await expect(storeAndQueue({ runtime: hung, logger }, execution, storeDeadlines(Date.now(), 200))).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
     // One deadline for the submit and the clean-up after it, not one each.
     expect(Date.now() - started).toBeLessThan(1000);
   });

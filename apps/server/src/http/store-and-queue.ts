@@ -7,25 +7,38 @@ type Deps = Pick<ServerContext, 'runtime' | 'logger'>;
 /** How often a submit whose connection dropped looks whether the store is back. */
 const RECONNECT_POLL_MS = 50;
 /**
- * How long a submit whose reply was lost waits for the store to come back before it gives up
- * (within the deadline): long enough for a restarted Redis and the client's first reconnection
- * attempts, short enough that a call caught by an outage is still answered within a second.
+ * How long after its arrival a call whose submit lost its reply may still wait for the store to
+ * come back and retry: long enough for a Redis restarted at once and the client's first
+ * reconnection attempts (100 and 300 ms), short enough that a call caught by an outage is still
+ * answered within a second. Past it the call answers 503 at once.
  */
-const RECONNECT_WAIT_MS = 600;
+const RETRY_WINDOW_MS = 750;
+
+/** When a call must have been answered, and until when it may wait for a retry. */
+export interface StoreDeadlines {
+  /** Epoch ms: the call rejects with `RUNTIME_UNAVAILABLE` then, whatever the store does. */
+  readonly deadline: number;
+  /** Epoch ms: past it, a submit that lost its reply is not retried. */
+  readonly retryUntil: number;
+}
+
+/** The deadlines of a call whose request arrived (whole) at `arrivedAt`, given the store timeout. */
+export function storeDeadlines(arrivedAt: number, timeoutMs: number): StoreDeadlines {
+  return { deadline: arrivedAt + timeoutMs, retryUntil: arrivedAt + Math.min(timeoutMs, RETRY_WINDOW_MS) };
+}
 
 /**
  * Stores a new execution, then queues it: what every route that starts a flow does before it
  * answers, so nothing is acknowledged before it is persisted and queued. The runtime does both
  * in one step (`Runtime.submit`: one round trip on Redis, the execution stored first).
  *
- * One deadline covers the whole path, retries and clean-up included: at `deadline` (epoch ms)
- * the call rejects with `RUNTIME_UNAVAILABLE` whatever the store does, so a caller is answered
+ * One deadline covers the whole path, retries and clean-up included: at `deadline` the call rejects with `RUNTIME_UNAVAILABLE` whatever the store does, so a caller is answered
  * 503 in bounded time even when Redis hangs with its socket open (a command timeout per call
  * let two of them add up).
  *
  * A submit whose reply was lost (the connection dropped with its commands sent: the runtime says
- * so with `details.replyLost`) is sent again, once, if the store answers again within a moment
- * (`RECONNECT_WAIT_MS`, and the deadline). A submit refused because the store was already known
+ * so with `details.replyLost`) is sent again, once, if the store answers again while the call
+ * is young (`retryUntil`, 750 ms after its arrival by default). A submit refused because the store was already known
  * to be down sent nothing and is answered 503 at once. Its first attempt may have been stored
  * already: a retry that finds the id taken reads the stored execution, and when it is the one
  * this call created (see {@link sameCreation}) the submit succeeded after all (the job is
@@ -43,7 +56,7 @@ const RECONNECT_WAIT_MS = 600;
  * runs nothing that is CANCELLED, so even a job that reached Redis although the submit reported
  * a failure does not run it, unless a worker started it in the moment between the two.
  */
-export async function storeAndQueue(s: Deps, execution: Execution, deadline: number): Promise<void> {
+export async function storeAndQueue(s: Deps, execution: Execution, { deadline, retryUntil }: StoreDeadlines): Promise<void> {
   let retried = false;
   for (;;) {
     let failure: unknown;
@@ -71,7 +84,7 @@ export async function storeAndQueue(s: Deps, execution: Execution, deadline: num
     // One retry, and only of a submit that left and lost its reply (a store known to be down
     // took nothing: 503 at once), once the store answers again: enough for a restart, and no
     // loop against a store that answers pings but refuses writes.
-    if (!retried && replyLost(failure) && await storeBack(s, Math.min(deadline, Date.now() + RECONNECT_WAIT_MS))) {
+    if (!retried && replyLost(failure) && await storeBack(s, Math.min(deadline, retryUntil))) {
       retried = true;
       continue;
     }

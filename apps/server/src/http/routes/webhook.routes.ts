@@ -7,7 +7,7 @@ import { TENANT, type RouteSpec } from '../api-router.js';
 import { maskedInstance, problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
-import { storeAndQueue } from '../store-and-queue.js';
+import { storeAndQueue, storeDeadlines, type StoreDeadlines } from '../store-and-queue.js';
 import { waitForEnd } from '../wait-for-end.js';
 import { pluginLogger } from '../../logging/plugin-logger.js';
 
@@ -40,7 +40,7 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
     // or not the flow exists.
     const body = await readRawBody(ctx.req, s.config.SLUICE_MAX_BODY_BYTES);
     // The store's deadline counts from here: the request has arrived whole.
-    const deadline = Date.now() + s.config.SLUICE_STORE_TIMEOUT_MS;
+    const deadlines = storeDeadlines(Date.now(), s.config.SLUICE_STORE_TIMEOUT_MS);
     const { namespace = '', flowId = '', key = '' } = ctx.params as Record<string, string | undefined>;
     const found = isFlowAddress(namespace, flowId) ? s.flowIndex.get({ tenantId: TENANT, namespace, id: flowId }) : undefined;
     const answers = found && !found.disabled && !found.deleted && found.tenantId === TENANT
@@ -69,7 +69,7 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
         problem(ctx, 422, 'the trigger inputs are invalid', outcome.errors.map((e) => ({ path: e.path, message: e.message })));
         return;
       case 'start':
-        await start(s, ctx, outcome.execution, outcome.response, deadline);
+        await start(s, ctx, outcome.execution, outcome.response, deadlines);
     }
   };
   // Kestra's route takes an optional `{/path}` for other webhook kinds; the core Webhook answers
@@ -108,14 +108,14 @@ function maskKeyInProblems(ctx: Context): void {
 }
 
 /** Stores, then queues, then answers: nothing is acknowledged before it is persisted. */
-async function start(s: ServerContext, ctx: Context, execution: Execution, response: WebhookResponsePolicy | undefined, deadline: number): Promise<void> {
+async function start(s: ServerContext, ctx: Context, execution: Execution, response: WebhookResponsePolicy | undefined, deadlines: StoreDeadlines): Promise<void> {
   const { runtime } = s;
   // Subscribe before queueing, so a fast worker cannot finish before we listen.
   const ended = response?.wait ? await waitForEnd(runtime, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
   // A caller that hangs up stops waiting: no subscription is kept for nobody until the limit.
   if (ended) ctx.req.once('close', () => void ended.cancel());
   try {
-    await storeAndQueue(s, execution, deadline);
+    await storeAndQueue(s, execution, deadlines);
   } catch (error) {
     await ended?.cancel();
     throw error;
