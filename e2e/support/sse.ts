@@ -6,9 +6,10 @@ export interface SseEvent {
 
 /**
  * Reads a server-sent event stream until it ends or `stopAt` is seen, at most `timeoutMs`;
- * rejects past the deadline with the events seen so far.
+ * rejects past the deadline with the events seen so far. `onEvent` is called (and awaited) as
+ * each event arrives, before the next is read.
  */
-export async function readSse(res: Response, stopAt?: string, timeoutMs = 10_000): Promise<SseEvent[]> {
+export async function readSse(res: Response, stopAt?: string, timeoutMs = 10_000, onEvent?: (event: SseEvent) => Promise<void> | void): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
   if (!res.body) return events;
   const reader = res.body.getReader();
@@ -34,6 +35,7 @@ export async function readSse(res: Response, stopAt?: string, timeoutMs = 10_000
           else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
         }
         events.push({ event, data: data.join('\n') });
+        await onEvent?.(events.at(-1)!);
         if (stopAt !== undefined && event === stopAt) return events;
       }
     }

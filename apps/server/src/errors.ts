@@ -6,4 +6,10 @@ export const serverErrors = defineErrorCatalog({
   ROLE_NEEDS_REDIS: (role: string) =>
     `the '${role}' role shares its queue with other processes, so it needs Redis: set REDIS_URL (or run 'sluice server standalone')`,
   USAGE: (message: string) => message,
+  /** A request authenticated by the session cookie lacks its proofs of origin (403). */
+  CSRF_REFUSED: (reason: string) => reason,
+  /** A flow from the flows folder, which the API does not change (409). */
+  FLOW_READ_ONLY: (reason: string) => reason,
+  /** No built web UI where the server looks for it (503). */
+  UI_NOT_BUILT: (dir: string) => `the web UI is not built: no index.html in ${dir}. Run \`pnpm build\` in the repository (or set SLUICE_UI_DIR to a folder holding a built UI)`,
 });

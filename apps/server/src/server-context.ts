@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.schema.js';
 import type { FlowFiles } from './flows/flow-files.js';
 import type { FlowIndex } from './flows/flow-index.js';
+import type { ReadOnlyFlows } from './flows/read-only-flows.js';
 import type { Metrics } from './metrics.js';
 
 /** What the HTTP layer and the worker share: built once at start by `start-server.ts`. */
@@ -14,6 +15,8 @@ export interface ServerContext {
   readonly flowIndex: FlowIndex;
   /** Set when the runtime keeps nothing across restarts: flows saved through the API go to files. */
   readonly flowFiles?: FlowFiles;
+  /** Set when flows come from a folder the API does not write to: those are read-only in the API. */
+  readonly readOnlyFlows?: ReadOnlyFlows;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Public base URL without a trailing slash, for `url` fields and webhook URLs. */

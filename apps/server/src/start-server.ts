@@ -9,10 +9,12 @@ import type { Config } from './config/config.schema.js';
 import { loadConfig, publicUrl } from './config/load-config.js';
 import { createFlowFiles } from './flows/flow-files.js';
 import { createFlowIndex } from './flows/flow-index.js';
+import { createReadOnlyFlows } from './flows/read-only-flows.js';
 import { loadFlowsDir, watchFlowsDir } from './flows/flows-dir.js';
 import { webhookTriggersOf } from './flows/webhook-urls.js';
 import { createApp } from './http/app.js';
 import { startManagement, type Management } from './http/management.js';
+import { locateUiDir } from './http/ui-files.js';
 import { createLogger } from './logging/logger.js';
 import { serverErrors } from './errors.js';
 import { createMetrics } from './metrics.js';
@@ -91,9 +93,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // folder (by default in the data folder) and come back from it at the next start.
   const flowsDir = config.SLUICE_FLOWS_DIR ? resolve(config.SLUICE_FLOWS_DIR) : runtime.durable ? undefined : resolve(config.SLUICE_DATA_DIR, 'flows');
   const flowFiles = !runtime.durable && flowsDir && options.role !== 'worker' ? createFlowFiles(flowsDir) : undefined;
+  const readOnlyFlows = flowsDir && !flowFiles ? createReadOnlyFlows(flowsDir) : undefined;
   const context: ServerContext = {
     config, runtime, registry, secrets: envSecrets(options.env ?? process.env), flowIndex, logger, metrics,
-    baseUrl: publicUrl(config, config.PORT), shuttingDown: false, ...(flowFiles ? { flowFiles } : {}),
+    baseUrl: publicUrl(config, config.PORT), shuttingDown: false, ...(flowFiles ? { flowFiles } : {}), ...(readOnlyFlows ? { readOnlyFlows } : {}),
   };
 
   let worker: Worker | undefined;
@@ -112,7 +115,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger.info({ dir: flowsDir, loaded, failed, writesBack: flowFiles !== undefined }, `flows folder ${flowsDir}: ${loaded} loaded, ${failed} failed${flowFiles ? '; flows saved through the API are written here' : ''}`);
       watchFlowsDir(context, flowsDir, logger);
     }
-    const app = createApp(context, credentialsFor(config, logger));
+    const uiDir = locateUiDir(config.SLUICE_UI_DIR);
+    const app = createApp(context, { credentials: credentialsFor(config, logger), uiDir });
     // Node checks request timeouts every 30 s by default, far coarser than the timeout itself.
     server = createServer({ connectionsCheckingInterval: 1000 }, app.callback());
     // Slow clients must not hold sockets forever (headers or body trickled): Node drops a
@@ -126,6 +130,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port = (server.address() as AddressInfo).port;
     context.baseUrl = publicUrl(config, port);
     logger.info({ address: config.HOST, port, url: context.baseUrl }, `listening on http://${config.HOST}:${port}`);
+    const uiUrl = `${context.baseUrl}/ui/`;
+    if (existsSync(join(uiDir, 'index.html'))) logger.info({ url: uiUrl, dir: uiDir }, `UI at ${uiUrl}`);
+    else logger.warn({ url: uiUrl, dir: uiDir }, `UI at ${uiUrl} is not built (no index.html in ${uiDir}): run pnpm build, or set SLUICE_UI_DIR`);
+    // The quick start's one line a person needs, on the terminal beside the generated password.
+    if (options.examples) process.stderr.write(`\n  Open the web UI: ${uiUrl}\n\n`);
     for (const flow of flowIndex.all()) {
       for (const hook of webhookTriggersOf(context, flow)) logger.info({ flow: `${hook.namespace}.${hook.flowId}`, trigger: hook.triggerId, url: hook.maskedUrl }, `webhook ${hook.maskedUrl}`);
     }

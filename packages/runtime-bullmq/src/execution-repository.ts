@@ -25,6 +25,14 @@ export function createdAt(execution: Execution): number {
   return Number.isFinite(ms) ? ms : Date.now();
 }
 
+/** The index scores (creation ms) a search's dates allow, as ZRANGEBYSCORE bounds. */
+function scoreRange(query: ExecutionQuery): [min: string, max: string] {
+  return [
+    query.startDate === undefined ? '-inf' : String(Date.parse(query.startDate)),
+    query.endDate === undefined ? '+inf' : String(Date.parse(query.endDate)),
+  ];
+}
+
 /**
  * Executions in Redis: the JSON under `execution:{id}` (with the retention TTL, refreshed on
  * every save), and per tenant a sorted set by creation time plus a hash of what search filters
@@ -122,12 +130,17 @@ export class RedisExecutionRepository implements ExecutionRepository {
       const size = Math.max(0, Math.floor(query.size));
       const start = (page - 1) * size;
       const filtered = query.namespace !== undefined || query.flowId !== undefined || query.states !== undefined;
+      const [min, max] = scoreRange(query);
       let ids: string[];
       let total: number;
-      if (!filtered) {
+      if (!filtered && min === '-inf' && max === '+inf') {
         // Fast path: the index alone gives the total and the page.
         total = await client.zcard(indexKey);
         ids = size === 0 ? [] : await client.zrevrange(indexKey, start, start + size - 1);
+      } else if (!filtered) {
+        // Dates alone: the index is scored by creation time, so a range of it is the answer.
+        total = await client.zcount(indexKey, min, max);
+        ids = size === 0 ? [] : await client.zrevrangebyscore(indexKey, max, min, 'LIMIT', start, size);
       } else {
         const matching = await this.scan(query);
         total = matching.length;
@@ -152,7 +165,8 @@ export class RedisExecutionRepository implements ExecutionRepository {
   /** Ids of the tenant matching the query's filters, newest first. */
   private async scan(query: ExecutionQuery): Promise<string[]> {
     const client = this.store.client;
-    const all = await client.zrevrange(this.keys.executionIndex(query.tenantId), 0, -1);
+    const [min, max] = scoreRange(query);
+    const all = await client.zrevrangebyscore(this.keys.executionIndex(query.tenantId), max, min);
     const states = query.states === undefined ? undefined : new Set<string>(query.states);
     const matching: string[] = [];
     for (let i = 0; i < all.length; i += SCAN_CHUNK) {

@@ -33,6 +33,8 @@ export interface Keys {
   executionIndex(tenantId: string): string;
   /** Hash: execution id → `[namespace, flowId, state]`, what search filters on. */
   executionMeta(tenantId: string): string;
+  /** String: a login session's JSON, under the id the host derived from its token (TTL). */
+  session(id: string): string;
 }
 
 const enc = encodeURIComponent;
@@ -52,5 +54,6 @@ export function createKeys(prefix: string): Keys {
     executionLogs: (id) => `${prefix}:execution:{${enc(id)}}:logs`,
     executionIndex: (tenantId) => `${prefix}:executions:{${enc(tenantId)}}:created`,
     executionMeta: (tenantId) => `${prefix}:executions:{${enc(tenantId)}}:meta`,
+    session: (id) => `${prefix}:session:${enc(id)}`,
   };
 }

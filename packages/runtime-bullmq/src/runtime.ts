@@ -11,6 +11,7 @@ import { RedisScheduleClock } from './schedule-clock.js';
 import { SharedSubscriber } from './pubsub.js';
 import { preloadScripts } from './scripts.js';
 import { watchRedisSettings } from './redis-settings.js';
+import { createSessionRepository } from './session-repository.js';
 
 /**
  * The engine's ports on BullMQ and Redis (name `bullmq`, durable).
@@ -56,6 +57,7 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
     queue,
     events: new RedisExecutionEvents(store, keys, subscriber, onError),
     schedules,
+    sessions: createSessionRepository(store, keys),
     async submit(execution) {
       // The create's commands leave before the job's, in the same write (see enqueueAfter). The
       // execution's JSON is made once, for the store and for the job, which carries it so the

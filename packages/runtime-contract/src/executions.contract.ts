@@ -159,6 +159,21 @@ export function describeExecutionRepository(ctx: ContractContext): void {
       expect(await search({ flowId: 'a' }, 2, 1)).toEqual({ ids: ids([salesA!]), total: 2 });
     });
 
+    it('filters a search by creation date, bounds included, alone and with other filters', async () => {
+      const tenantId = uniqueTenant();
+      const series = await createSeries(ctx, 5, { tenantId });
+      const [e0, e1, e2, e3, e4] = series;
+      const at = (e: Execution | undefined): string => e!.state.histories[0]!.date;
+      const search = (filters: object, page = 1, size = 10) =>
+        ctx.runtime.executions.search({ tenantId, page, size, ...filters }).then((p) => ({ ids: ids(p.results), total: p.total }));
+      expect(await search({ startDate: at(e1), endDate: at(e3) })).toEqual({ ids: ids([e3!, e2!, e1!]), total: 3 });
+      expect(await search({ startDate: at(e3) })).toEqual({ ids: ids([e4!, e3!]), total: 2 });
+      expect(await search({ endDate: at(e0) })).toEqual({ ids: ids([e0!]), total: 1 });
+      expect(await search({ startDate: at(e1), endDate: at(e3) }, 2, 2)).toEqual({ ids: ids([e1!]), total: 3 });
+      expect(await search({ startDate: at(e1), endDate: at(e3), states: ['CREATED'], flowId: e2!.flowId }, 1, 2)).toEqual({ ids: ids([e3!, e2!]), total: 3 });
+      expect(await search({ startDate: new Date(Date.now() + MINUTE).toISOString() })).toEqual({ ids: [], total: 0 });
+    });
+
     it('keeps searches within their tenant', async () => {
       const tenantId = uniqueTenant();
       await createSeries(ctx, 2, { tenantId: uniqueTenant() });

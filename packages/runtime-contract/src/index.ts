@@ -20,6 +20,7 @@ import { closeOnce, type ContractContext, type RuntimeContractOptions } from './
 import { describeLogRepository } from './logs.contract.js';
 import { describeExecutionQueue } from './queue.contract.js';
 import { describeScheduleClock } from './schedules.contract.js';
+import { describeSessionRepository } from './sessions.contract.js';
 import { describeSubmit } from './submit.contract.js';
 
 export { aFlowRevision, aFlowToSave, aLogEntry, anExecution, uniqueTenant, type FlowToSave } from './builders.js';
@@ -77,5 +78,6 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeSubmit(ctx);
     describeExecutionEvents(ctx);
     describeScheduleClock(ctx);
+    describeSessionRepository(ctx);
   });
 }

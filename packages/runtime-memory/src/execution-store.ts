@@ -82,11 +82,16 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
     async search(query) {
       guard.check();
       const states = query.states && new Set(query.states);
+      const after = query.startDate === undefined ? -Infinity : Date.parse(query.startDate);
+      const before = query.endDate === undefined ? Infinity : Date.parse(query.endDate);
+      const dated = query.startDate !== undefined || query.endDate !== undefined;
+      const created = (e: Execution): number => Date.parse(startOf(e));
       const matches = [...executions.values()].filter(({ execution: e }) =>
         e.tenantId === query.tenantId &&
         inNamespace(e.namespace, query.namespace) &&
         (query.flowId === undefined || e.flowId === query.flowId) &&
-        (!states || states.has(e.state.current)));
+        (!states || states.has(e.state.current)) &&
+        (!dated || (created(e) >= after && created(e) <= before)));
       matches.sort((a, b) => startOf(b.execution).localeCompare(startOf(a.execution)) || b.seq - a.seq);
       const size = Math.max(0, Math.floor(query.size));
       const from = (Math.max(1, Math.floor(query.page)) - 1) * size;

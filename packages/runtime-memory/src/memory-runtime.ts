@@ -7,6 +7,7 @@ import { createGuard } from './guard.js';
 import { createLogStore } from './log-store.js';
 import { createMemoryQueue, type MemoryQueueOptions } from './memory-queue.js';
 import { createMemorySchedules, type MemorySchedulesOptions } from './memory-schedules.js';
+import { createSessionStore } from './session-store.js';
 
 /** Options of {@link createMemoryRuntime}. */
 export interface MemoryRuntimeOptions {
@@ -58,6 +59,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
     queue,
     events,
     schedules,
+    sessions: createSessionStore(guard),
     async submit(execution) {
       try {
         await executions.create(execution);

@@ -27,6 +27,7 @@ export async function loadFlowsDir(s: ServerContext, dir: string, logger: Logger
       if (result.ok) {
         loaded++;
         if (s.flowFiles?.dir === dir) s.flowFiles.remember(result.flow, file);
+        if (s.readOnlyFlows?.dir === dir) s.readOnlyFlows.add(result.flow, name);
         logger.debug({ file: name, flow: `${result.flow.namespace}.${result.flow.id}`, revision: result.flow.revision }, 'flow loaded');
       } else {
         failed++;

@@ -1,9 +1,11 @@
 import Koa from 'koa';
 import type { Credentials } from '../auth/credentials.js';
 import { createFailureLimiter } from '../auth/failure-limiter.js';
+import { createSessions } from '../auth/sessions.js';
 import type { ServerContext } from '../server-context.js';
 import { createApiRouter } from './api-router.js';
-import { basicAuth } from './auth.middleware.js';
+import { authenticate, type Auth } from './auth.middleware.js';
+import { ownOrigin } from './browser-requests.js';
 import { errorsMiddleware } from './errors.middleware.js';
 import { problem } from './problem.js';
 import { executionRoutes } from './routes/executions.routes.js';
@@ -11,13 +13,32 @@ import { flowRoutes } from './routes/flows.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { logRoutes } from './routes/logs.routes.js';
 import { pluginRoutes } from './routes/plugins.routes.js';
+import { sessionRoutes } from './routes/session.routes.js';
+import { webhookTestRoutes } from './routes/webhook-test.routes.js';
 import { webhookRoutes } from './routes/webhook.routes.js';
+import { securityHeaders } from './security-headers.middleware.js';
+import { serveUi } from './ui.middleware.js';
 
-/** Builds the Koa application: error mapping, metrics, auth by matched route, the routes. */
-export function createApp(s: ServerContext, credentials: Credentials): Koa {
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  readonly credentials: Credentials;
+  /** Folder of the built web UI, served at /ui/. */
+  readonly uiDir: string;
+}
+
+/** Builds the Koa application: error mapping, metrics, headers, the UI, auth by matched route, the routes. */
+export function createApp(s: ServerContext, options: AppOptions): Koa {
   const app = new Koa({ proxy: false });
+  const publicUrl = s.config.SLUICE_URL;
+  const auth: Auth = {
+    credentials: options.credentials,
+    limiter: createFailureLimiter({ maxFailures: s.config.SLUICE_AUTH_MAX_FAILURES, windowMs: 60_000, lockoutMs: s.config.SLUICE_AUTH_LOCKOUT_MS }),
+    sessions: createSessions(s.runtime.sessions, { idleMs: s.config.SLUICE_SESSION_IDLE_MS, maxMs: s.config.SLUICE_SESSION_MAX_MS }),
+    ownOrigin: (ctx) => ownOrigin(publicUrl, ctx.host, ctx.protocol),
+    secureCookies: publicUrl?.startsWith('https://') ?? false,
+  };
   const { router, publicRouter } = createApiRouter(
-    [...webhookRoutes(s), ...flowRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s)],
+    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s)],
     healthRoutes(s),
   );
   app.use(async (ctx, next) => {
@@ -25,15 +46,15 @@ export function createApp(s: ServerContext, credentials: Credentials): Koa {
     try {
       await next();
     } finally {
-      const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
+      const route = ctx._matchedRoute ? String(ctx._matchedRoute) : ctx.path.startsWith('/ui/') ? '/ui/' : 'unmatched';
       end({ route });
       s.metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
     }
   });
+  app.use(securityHeaders());
   app.use(errorsMiddleware(s.logger));
-  app.use(basicAuth(publicRouter, credentials, createFailureLimiter({
-    maxFailures: s.config.SLUICE_AUTH_MAX_FAILURES, windowMs: 60_000, lockoutMs: s.config.SLUICE_AUTH_LOCKOUT_MS,
-  })));
+  app.use(serveUi(options.uiDir));
+  app.use(authenticate(publicRouter, auth));
   // Runs once the router and allowedMethods have decided, so the problem body agrees with the
   // status: a path no route has gets a 404 problem, a method the path lacks a 405 problem
   // (allowedMethods has set the status and Allow). Before, the 404 problem was written first

@@ -12,6 +12,7 @@ export interface ProblemError {
 const TITLES: Readonly<Record<number, [slug: string, title: string]>> = {
   400: ['bad-request', 'Bad Request'],
   401: ['unauthenticated', 'Unauthorized'],
+  403: ['forbidden', 'Forbidden'],
   404: ['not-found', 'Not Found'],
   405: ['method-not-allowed', 'Method Not Allowed'],
   409: ['conflict', 'Conflict'],

@@ -58,6 +58,10 @@ export interface ExecutionQuery {
   readonly namespace?: string;
   readonly flowId?: string;
   readonly states?: readonly StateType[];
+  /** Only executions created (first state date) at or after this instant (ISO 8601). */
+  readonly startDate?: string;
+  /** Only executions created (first state date) at or before this instant (ISO 8601). */
+  readonly endDate?: string;
   /** 1-based page. */
   readonly page: number;
   readonly size: number;
@@ -239,6 +243,34 @@ export interface ScheduleClock {
   consume(handler: ScheduleTickHandler): ScheduleConsumer;
 }
 
+/** A person's login session as the store keeps it: never the token, which only its holder has. */
+export interface StoredSession {
+  /** Who logged in. */
+  readonly username: string;
+  /** What the session's unsafe requests must echo in `X-CSRF-Token`. */
+  readonly csrfToken: string;
+  /** When it was opened, in epoch ms. */
+  readonly createdAt: number;
+  /** Epoch ms past which the session is over however recently it was used (absolute expiry). */
+  readonly expiresAt: number;
+}
+
+/**
+ * Login sessions of people using the web UI, shared by every process on the store: any webserver
+ * accepts a session, and deleting it ends it everywhere at once. A session is stored under an id
+ * the host derives from its secret token (a SHA-256 hash), so a copy of the store gives no one a
+ * usable token. It ends when unused for `idleMs` or at its `expiresAt`, whichever comes first;
+ * expired sessions are never returned and need no sweeping by the host.
+ */
+export interface SessionRepository {
+  /** Stores `session` under `id`, alive for `idleMs` unless used. */
+  create(id: string, session: StoredSession, idleMs: number): Promise<void>;
+  /** The live session under `id`, its idle time restarted (to `idleMs`); undefined when unknown, expired or deleted. */
+  touch(id: string, idleMs: number): Promise<StoredSession | undefined>;
+  /** Ends the session under `id` at once; false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
 /** One runtime: every port, and how to stop it. */
 export interface Runtime {
   /** `bullmq` or `memory`, for the start-up line and metrics. */
@@ -252,6 +284,8 @@ export interface Runtime {
   readonly events: ExecutionEvents;
   /** The clock of schedule-mode triggers. */
   readonly schedules: ScheduleClock;
+  /** Login sessions of the web UI. */
+  readonly sessions: SessionRepository;
   /**
    * Stores a new execution and queues it: what starting a flow takes. When it resolves, both are
    * done, and the job can never reach a handler before the execution is stored. A runtime may

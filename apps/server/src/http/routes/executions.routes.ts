@@ -29,6 +29,14 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         const one = (name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
         const namespace = one('namespace');
         const flowId = one('flowId');
+        const dates: { startDate?: string; endDate?: string } = {};
+        for (const name of ['startDate', 'endDate'] as const) {
+          const value = one(name);
+          if (value === undefined || value === '') continue;
+          const ms = Date.parse(value);
+          if (!Number.isFinite(ms)) return problem(ctx, 400, `${name} is not a date: ${JSON.stringify(value)}`, [{ path: name, message: 'must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z' }]);
+          dates[name] = new Date(ms).toISOString();
+        }
         const result = await s.runtime.executions.search({
           tenantId: TENANT,
           page,
@@ -36,8 +44,21 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
           ...(namespace ? { namespace } : {}),
           ...(flowId ? { flowId } : {}),
           ...(rawStates.length > 0 ? { states: rawStates as StateType[] } : {}),
+          ...dates,
         });
         ctx.body = { results: result.results.map(json), total: result.total };
+      },
+    },
+    {
+      method: 'post',
+      path: '/executions/latest',
+      handler: async (ctx) => {
+        const flows = await readFlowList(ctx);
+        if (!flows) return;
+        ctx.body = await Promise.all(flows.map(async (flow) => {
+          const latest = await latestOf(s, flow.namespace, flow.id);
+          return latest ? json(latest) : null;
+        }));
       },
     },
     {
@@ -91,6 +112,55 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
   ];
 }
 
+/** Flows asked about at most per `POST /executions/latest`: one page of a flows list. */
+const LATEST_MAX_FLOWS = 200;
+
+/** `[{"namespace","id"}]` from the body, or undefined once a problem naming the item is answered. */
+async function readFlowList(ctx: Context): Promise<{ namespace: string; id: string }[] | undefined> {
+  if (!ctx.is('application/json')) {
+    problem(ctx, 415, 'send the flows as application/json: [{"namespace": "...", "id": "..."}]');
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(await readRawBody(ctx.req, 256 * 1024)).toString('utf8'));
+  } catch (error) {
+    problem(ctx, 400, `the body is not valid JSON: ${(error as Error).message}`, [{ path: 'body', message: 'must be a JSON array' }]);
+    return undefined;
+  }
+  if (!Array.isArray(parsed)) {
+    problem(ctx, 400, 'the body must be a JSON array of {"namespace", "id"}', [{ path: 'body', message: 'must be an array' }]);
+    return undefined;
+  }
+  if (parsed.length > LATEST_MAX_FLOWS) {
+    problem(ctx, 400, `at most ${LATEST_MAX_FLOWS} flows per request`, [{ path: 'body', message: `must hold at most ${LATEST_MAX_FLOWS} items` }]);
+    return undefined;
+  }
+  const errors = parsed.flatMap((item: unknown, i) => {
+    const value = item !== null && typeof item === 'object' ? (item as Record<string, unknown>) : {};
+    return (['namespace', 'id'] as const).filter((field) => typeof value[field] !== 'string' || value[field] === '').map((field) => ({ path: `[${i}].${field}`, message: 'must be a non-empty string' }));
+  });
+  if (errors.length > 0) {
+    problem(ctx, 400, `every item needs a namespace and an id: ${errors.map((e) => e.path).join(', ')}`, errors);
+    return undefined;
+  }
+  return (parsed as { namespace: string; id: string }[]).map(({ namespace, id }) => ({ namespace, id }));
+}
+
+/**
+ * The newest execution of one flow. Searches match namespaces by prefix (`a` finds `a.b`), so
+ * matches of a flow of the same id in a child namespace are passed over.
+ */
+async function latestOf(s: ServerContext, namespace: string, flowId: string): Promise<Execution | undefined> {
+  const size = 20;
+  for (let page = 1; ; page++) {
+    const { results, total } = await s.runtime.executions.search({ tenantId: TENANT, namespace, flowId, page, size });
+    const found = results.find((e) => e.namespace === namespace);
+    if (found) return found;
+    if (page * size >= total || results.length === 0) return undefined;
+  }
+}
+
 /**
  * Inputs from a JSON object or a form body; null for another content type; a message for a
  * JSON body that does not parse or is not an object (the caller's mistake: 400, not a 500).
@@ -125,7 +195,7 @@ async function follow(s: ServerContext, ctx: Context, json: ToJson): Promise<voi
     stream.write(`id: ${event}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   ctx.req.socket.setTimeout(0);
-  ctx.set({ 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  ctx.set({ 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   ctx.type = 'text/event-stream';
   ctx.body = stream;
   send('start', json(first));

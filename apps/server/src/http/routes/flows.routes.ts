@@ -1,24 +1,64 @@
-import { parseFlows } from '@sluice/engine';
+import { parseFlows, type FlowKey, type FlowRevision } from '@sluice/engine';
 import type { Context } from 'koa';
 import { flowToJson } from '../../flows/flow-json.js';
 import { saveFlowSource, type SaveResult } from '../../flows/flow-service.js';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
+import { serverErrors } from '../../errors.js';
 import { problem } from '../problem.js';
 import { readText } from '../read-body.js';
 import { webhookTriggersOf } from '../../flows/webhook-urls.js';
 import { paging } from '../paging.js';
+import { readRawBody } from '../raw-body.js';
+import { setTriggerDisabled } from '../../flows/trigger-disabled.js';
+
+/** `{"disabled": true|false}` from the body, or undefined once a problem naming the field is answered. */
+async function readDisabled(ctx: Context): Promise<boolean | undefined> {
+  if (!ctx.is('application/json')) {
+    problem(ctx, 415, 'send {"disabled": true} or {"disabled": false} as application/json');
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(await readRawBody(ctx.req, 4096)).toString('utf8'));
+  } catch (error) {
+    problem(ctx, 400, `the body is not valid JSON: ${(error as Error).message}`, [{ path: 'body', message: 'must be a JSON object' }]);
+    return undefined;
+  }
+  const value = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  const extra = Object.keys(value).filter((k) => k !== 'disabled');
+  if (typeof value.disabled !== 'boolean' || extra.length > 0) {
+    const errors = [
+      ...(typeof value.disabled !== 'boolean' ? [{ path: 'disabled', message: 'must be true or false' }] : []),
+      ...extra.map((path) => ({ path, message: 'is not a field of this request' })),
+    ];
+    problem(ctx, 400, errors.map((e) => `${e.path} ${e.message}`).join('; '), errors);
+    return undefined;
+  }
+  return value.disabled;
+}
 
 /** The flow API of Kestra: create, read, update, delete, revisions, search, validate. */
 export function flowRoutes(s: ServerContext): RouteSpec[] {
   const limit = s.config.SLUICE_MAX_BODY_BYTES;
   const key = (ctx: Context) => ({ tenantId: TENANT, namespace: String(ctx.params.namespace), id: String(ctx.params.id) });
+  const readOnly = (flow: FlowKey): string | undefined => s.readOnlyFlows?.reason(flow);
+  // The latest revision says whether the API may change the flow, and why not.
+  const json = (flow: FlowRevision): Record<string, unknown> => {
+    const reason = readOnly({ tenantId: flow.tenantId, namespace: flow.namespace, id: flow.id });
+    return { ...flowToJson(flow), readOnly: reason !== undefined, ...(reason ? { readOnlyReason: reason } : {}) };
+  };
   const answer = (ctx: Context, result: SaveResult): void => {
     if (result.ok) {
-      ctx.body = flowToJson(result.flow);
+      ctx.body = json(result.flow);
       return;
     }
     problem(ctx, result.status, result.message, result.errors);
+  };
+  const refuseReadOnly = (ctx: Context): boolean => {
+    const reason = readOnly(key(ctx));
+    if (reason) problem(ctx, 409, reason, undefined, serverErrors.codes.FLOW_READ_ONLY);
+    return reason !== undefined;
   };
   return [
     {
@@ -49,7 +89,7 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
           (f) => !q || f.id.toLowerCase().includes(q) || f.namespace.includes(q) || (f.description ?? '').toLowerCase().includes(q),
         );
         const sorted = [...all].sort((a, b) => `${a.namespace}.${a.id}`.localeCompare(`${b.namespace}.${b.id}`));
-        ctx.body = { results: sorted.slice((page - 1) * size, page * size).map(flowToJson), total: sorted.length };
+        ctx.body = { results: sorted.slice((page - 1) * size, page * size).map(json), total: sorted.length };
       },
     },
     {
@@ -65,18 +105,22 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
         const revision = raw === undefined ? undefined : Number(raw);
         const flow = revision ? await s.runtime.flows.getRevision(key(ctx), revision) : await s.runtime.flows.get(key(ctx));
         if (!flow) return problem(ctx, 404, 'Flow not found');
-        ctx.body = flowToJson(flow);
+        ctx.body = revision ? flowToJson(flow) : json(flow);
       },
     },
     {
       method: 'put',
       path: '/flows/:namespace/:id',
-      handler: async (ctx) => answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'update', key(ctx))),
+      handler: async (ctx) => {
+        if (refuseReadOnly(ctx)) return;
+        answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'update', key(ctx)));
+      },
     },
     {
       method: 'delete',
       path: '/flows/:namespace/:id',
       handler: async (ctx) => {
+        if (refuseReadOnly(ctx)) return;
         if (!(await s.runtime.flows.delete(key(ctx)))) return problem(ctx, 404, 'Flow not found');
         s.flowIndex.apply(key(ctx), true);
         s.flowFiles?.remove(key(ctx));
@@ -99,6 +143,24 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
         const flow = await s.runtime.flows.get(key(ctx));
         if (!flow) return problem(ctx, 404, 'Flow not found');
         ctx.body = webhookTriggersOf(s, flow);
+      },
+    },
+    {
+      method: 'put',
+      path: '/flows/:namespace/:id/triggers/:triggerId',
+      handler: async (ctx) => {
+        const flow = await s.runtime.flows.get(key(ctx));
+        if (!flow) return problem(ctx, 404, 'Flow not found');
+        const triggerId = String(ctx.params.triggerId);
+        const trigger = flow.triggers.find((t) => t.id === triggerId);
+        if (!trigger) return problem(ctx, 404, `flow ${flow.namespace}.${flow.id} has no trigger '${triggerId}'`);
+        if (refuseReadOnly(ctx)) return;
+        const disabled = await readDisabled(ctx);
+        if (disabled === undefined) return;
+        const source = trigger.disabled === disabled ? undefined : setTriggerDisabled(flow.source, triggerId, disabled);
+        // Already as asked: no new revision.
+        if (source === undefined) return void (ctx.body = json(flow));
+        answer(ctx, await saveFlowSource(s, source, 'update', key(ctx)));
       },
     },
   ];

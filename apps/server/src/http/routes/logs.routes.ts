@@ -1,5 +1,6 @@
 import { LOG_LEVELS, type LogLevel } from '@sluice/core';
 import { isId, type LogQuery } from '@sluice/engine';
+import { followLogs } from '../follow-logs.js';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import type { RouteSpec } from '../api-router.js';
@@ -34,6 +35,18 @@ export function logRoutes(s: ServerContext): RouteSpec[] {
       handler: async (ctx) => {
         const found = await load(ctx);
         if (found) ctx.body = found.entries;
+      },
+    },
+    {
+      method: 'get',
+      path: '/logs/:executionId/follow',
+      handler: async (ctx) => {
+        const id = String(ctx.params.executionId);
+        const execution = isId(id) ? await s.runtime.executions.get(id) : undefined;
+        if (!execution) return problem(ctx, 404, `execution '${id}' not found`);
+        const q = query(ctx);
+        if (typeof q === 'string') return problem(ctx, 400, q, [{ path: 'minLevel', message: q }]);
+        await followLogs(s, ctx, execution, q);
       },
     },
     {

@@ -1,6 +1,6 @@
 import type { WebhookRequest, WebhookResponsePolicy } from '@sluice/core';
 import { randomBytes } from 'node:crypto';
-import { dispatchWebhook, isTerminated, parseFlow, renderTemplate, silentLogger, webhookResponseJson, type Execution, type FlowRevision, type PluginRegistry } from '@sluice/engine';
+import { dispatchWebhook, isTerminated, parseFlow, renderTemplate, silentLogger, webhookResponseJson, type Execution, type FlowRevision, type Label, type PluginRegistry, type WebhookDispatch } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
@@ -58,19 +58,7 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
       problem(ctx, 404, 'Flow not found');
       return;
     }
-    switch (outcome.kind) {
-      case 'not-found':
-        problem(ctx, 404, 'Flow not found');
-        return;
-      case 'skip':
-        ctx.status = 204;
-        return;
-      case 'invalid':
-        problem(ctx, 422, 'the trigger inputs are invalid', outcome.errors.map((e) => ({ path: e.path, message: e.message })));
-        return;
-      case 'start':
-        await start(s, ctx, outcome.execution, outcome.response, deadlines);
-    }
+    await answerWebhook(s, ctx, outcome, [], deadlines);
   };
   // Kestra's route takes an optional `{/path}` for other webhook kinds; the core Webhook answers
   // 404 to it and to a trailing slash. They are routes of their own here, public like the
@@ -105,6 +93,34 @@ function maskKeyInProblems(ctx: Context): void {
   if (at < 0) return;
   const [namespace = '', flowId = ''] = ctx.path.slice(at + '/executions/webhook/'.length).split('/');
   maskedInstance(ctx, `${ctx.path.slice(0, at)}/executions/webhook/${namespace}/${flowId}/******`);
+}
+
+/**
+ * Answers a dispatched webhook request: 404, 204 when the trigger's conditions are not met, 422
+ * for invalid trigger inputs, else the new execution (with `labels` added), stored and queued
+ * first. The public route and the UI's test route both answer through it.
+ */
+export async function answerWebhook(
+  s: ServerContext, ctx: Context, outcome: WebhookDispatch, labels: readonly Label[] = [],
+  // The store's deadline counts from the request's arrival; the caller knows when that was.
+  deadlines: StoreDeadlines = storeDeadlines(Date.now(), s.config.SLUICE_STORE_TIMEOUT_MS),
+): Promise<void> {
+  switch (outcome.kind) {
+    case 'not-found':
+      problem(ctx, 404, 'Flow not found');
+      return;
+    case 'skip':
+      ctx.status = 204;
+      return;
+    case 'invalid':
+      problem(ctx, 422, 'the trigger inputs are invalid', outcome.errors.map((e) => ({ path: e.path, message: e.message })));
+      return;
+    case 'start': {
+      const keys = new Set(labels.map((l) => l.key));
+      const execution = labels.length === 0 ? outcome.execution : { ...outcome.execution, labels: [...outcome.execution.labels.filter((l) => !keys.has(l.key)), ...labels] };
+      await start(s, ctx, execution, outcome.response, deadlines);
+    }
+  }
 }
 
 /** Stores, then queues, then answers: nothing is acknowledged before it is persisted. */
