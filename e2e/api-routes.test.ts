@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createFlow, waitForEnd, webhook, type ExecutionJson, type ProblemJson } from './support/api.js';
 import { readSse } from './support/sse.js';
 import { RUNTIMES, type RuntimeSetup } from './support/runtimes.js';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { auth, startServer, type ServerProcess } from './support/server-process.js';
 
 // The API routes of issue 3 against the built server: flows, executions (search, follow, run
 // by hand), logs, plugins, and the routes outside /api (ping, health, metrics).
@@ -138,6 +138,15 @@ describe.each(RUNTIMES)('API routes on the $name runtime', ({ make }) => {
       expect(results[1]!.errors![0]!.line).toBeGreaterThan(0);
       expect(results[1]!.constraints).toContain('tasks[0].type');
       expect((await api(server.url, '/api/v1/main/flows/e2e.api.validate/good')).status).toBe(404);
+    });
+
+    it('validate accepts an input declared with name: and names it in deprecationPaths, as Kestra does', async () => {
+      const named = 'id: named\nnamespace: e2e.api.validate\ninputs:\n  - name: user\n    type: STRING\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ inputs.user }}"\n';
+      const res = await api(server.url, '/api/v1/main/flows/validate', { method: 'POST', headers: yaml, body: named });
+      const [result] = (await res.json()) as { flow?: string; errors?: unknown; deprecationPaths?: string[]; warnings?: string[] }[];
+      expect(result).toMatchObject({ flow: 'named', deprecationPaths: ['inputs[0].name'] });
+      expect(result?.errors).toBeUndefined();
+      expect(result?.warnings?.[0]).toContain("'name' is deprecated, use 'id'");
     });
   });
 
@@ -410,8 +419,9 @@ tasks:
       expect(await ready.json()).toEqual({ status: 'UP', checks: { store: 'UP', worker: 'UP' }, runtime: runtime.name });
     });
 
-    it('/metrics is Prometheus text with the sluice_ metrics, and no flow name or key', async () => {
-      const res = await fetch(`${server.url}/metrics`);
+    it('/metrics is Prometheus text with the sluice_ metrics, and no flow name or key; it needs the API credentials', async () => {
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+      const res = await fetch(`${server.url}/metrics`, { headers: auth });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await res.text();

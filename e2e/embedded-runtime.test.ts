@@ -18,7 +18,7 @@ triggers:
 `;
 const HOOK = '/api/v1/main/executions/webhook/e2e.embedded/kept/embedded-key-0123456789';
 
-describe('the embedded runtime', () => {
+describe('the in-memory runtime (SLUICE_RUNTIME=memory)', () => {
   const dirs: string[] = [];
   const processes: ServerProcess[] = [];
   const dataDir = (): string => {
@@ -31,27 +31,29 @@ describe('the embedded runtime', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('says at start that executions are kept in memory, and how to switch', async () => {
-    const server = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: dataDir() });
+  it('says at start that executions are kept in memory, how many, and how to switch', async () => {
+    const server = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: dataDir(), SLUICE_RUNTIME: 'memory' });
     processes.push(server);
     const line = server.lines.find((l) => l.includes('runtime memory'));
-    expect(line).toMatch(/kept in memory.*set REDIS_URL/);
+    expect(line).toMatch(/kept in memory and lost on restart \(at most 10000 executions, for 7 days\).*set REDIS_URL/);
   });
 
   it('keeps flows saved through the API across a restart, as files in the flows folder', async () => {
     const data = dataDir();
-    const first = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data });
+    const first = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data, SLUICE_RUNTIME: 'memory' });
     processes.push(first);
     const created = await fetch(`${first.url}/api/v1/main/flows`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-yaml' }, body: flow('first') });
     expect(created.status).toBe(200);
     const updated = await fetch(`${first.url}/api/v1/main/flows/e2e.embedded/kept`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/x-yaml' }, body: flow('second') });
     expect(updated.status).toBe(200);
-    expect(readdirSync(join(data, 'flows'))).toEqual(['e2e.embedded.kept.yaml']);
-    expect(readFileSync(join(data, 'flows', 'e2e.embedded.kept.yaml'), 'utf8')).toBe(flow('second'));
+    // `namespace~id~hash of the key`: readable, and never shared by two flows (issue 15, point 6).
+    const files = readdirSync(join(data, 'flows'));
+    expect(files).toEqual([expect.stringMatching(/^e2e\.embedded~kept~[0-9a-f]{16}\.yaml$/)]);
+    expect(readFileSync(join(data, 'flows', files[0]!), 'utf8')).toBe(flow('second'));
     expect(await first.stop()).toBe(0);
     processes.pop();
 
-    const second = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data });
+    const second = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data, SLUICE_RUNTIME: 'memory' });
     processes.push(second);
     const read = (await (await fetch(`${second.url}/api/v1/main/flows/e2e.embedded/kept`, { headers: auth })).json()) as { source: string };
     expect(read.source).toBe(flow('second'));

@@ -191,7 +191,7 @@ describe('a worker process reports its health on the management port; Redis sett
   });
 
   const managementUrl = async (p: ServerProcess): Promise<string> => {
-    const line = await p.waitForLine(/"msg":"management port: /);
+    const line = await p.waitForLine(/"msg":"management port listening/);
     return `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
   };
 
@@ -207,7 +207,7 @@ describe('a worker process reports its health on the management port; Redis sett
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'UP', checks: { store: 'UP', worker: 'UP' }, runtime: 'bullmq' });
     expect((await fetch(`${base}/api/v1/main/flows`)).status).toBe(404);
-    expect((await fetch(`${base}/health/ready`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${base}/health/ready`, { method: 'POST' })).status).toBe(404);
 
     await redis.stop('SIGKILL');
     const down = await eventually(async () => {

@@ -52,7 +52,7 @@ namespace: ${NS}
 tasks:
   - id: broken
     type: io.kestra.plugin.core.log.Log
-    message: "{{ secret('API_TOKEN') | nosuchfilter }}"
+    message: "{{ secret('API_TOKEN') | number }}"
 triggers:
   - id: hook
     type: io.kestra.plugin.core.trigger.Webhook
@@ -87,6 +87,11 @@ describe('no secret leaks (bullmq runtime)', () => {
       const created = await call('/api/v1/main/flows', withAuth({ method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: yaml, flowSource: true }));
       expect(created.status, created.text).toBe(200);
     }
+    // A template that cannot compile is refused when saved (it used to fail only at run time).
+    const unknownFilter = badExpression.replace('| number', '| nosuchfilter').replace('id: bad-expression', 'id: bad-syntax');
+    const refused = await call('/api/v1/main/flows', withAuth({ method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: unknownFilter, flowSource: true }));
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain("unknown filter 'nosuchfilter'");
   });
   afterAll(async () => {
     await server.stop();

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, deleteKeys, type ProblemJson } from './support/api.js';
-import { bullmqRuntime, memoryRuntime, type RuntimeSetup } from './support/runtimes.js';
+import { bullmqRuntime, sqliteRuntime, type RuntimeSetup } from './support/runtimes.js';
 import { PASSWORD, USER, auth, startServer, uniquePrefix, REDIS_URL, type ServerProcess } from './support/server-process.js';
 import { raw } from './support/raw-request.js';
 import { fakeUiDist, login } from './support/session.js';
@@ -26,7 +26,7 @@ describe('web UI sessions and serving', () => {
   let uiDir: string;
 
   beforeAll(async () => {
-    runtime = memoryRuntime();
+    runtime = sqliteRuntime();
     uiDir = fakeUiDist();
     server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_UI_DIR: uiDir, SLUICE_SHUTDOWN_GRACE_MS: '500', SLUICE_AUTH_MAX_FAILURES: '50' });
   });
@@ -185,7 +185,7 @@ describe('web UI sessions and serving', () => {
 
 describe('web UI sessions behind an https SLUICE_URL', () => {
   it('marks the cookie Secure and takes the origin of SLUICE_URL as its own, whatever the Host', async () => {
-    const runtime = memoryRuntime();
+    const runtime = sqliteRuntime();
     const server = await startServer(['server', 'standalone'], { ...runtime.env, SLUICE_URL: 'https://sluice.example.com', SLUICE_SHUTDOWN_GRACE_MS: '500' });
     try {
       const base = `http://${server.lines.map((l) => /"address":"([^"]+)","port":(\d+)/.exec(l)).find(Boolean)!.slice(1).join(':')}`;
@@ -208,7 +208,7 @@ describe('web UI sessions behind an https SLUICE_URL', () => {
 
 describe('web UI without a build', () => {
   it('answers /ui/ with a 503 problem saying how to build it, and serves the API as ever; the quick start prints the address', async () => {
-    const runtime = memoryRuntime();
+    const runtime = sqliteRuntime();
     // The quick start's command: it prints the UI's address for a person to open.
     const server = await startServer(['server', 'standalone', '--examples'], { ...runtime.env, SLUICE_UI_DIR: `${runtime.env.SLUICE_DATA_DIR}/no-ui`, SLUICE_SHUTDOWN_GRACE_MS: '500' });
     try {

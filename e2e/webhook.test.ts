@@ -21,7 +21,8 @@ interface ExecutionJson {
 const prefix = uniquePrefix('webhook');
 const runtimes = [
   { name: 'bullmq', env: () => ({ REDIS_URL, SLUICE_REDIS_PREFIX: prefix }) },
-  { name: 'memory', env: () => ({}) },
+  { name: 'sqlite', env: () => ({}) },
+  { name: 'memory', env: () => ({ SLUICE_RUNTIME: 'memory' }) },
 ] as const;
 
 afterAll(async () => {

@@ -11,6 +11,8 @@ export const pluginsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'f
 export interface TaskRunJson {
   id: string;
   taskId: string;
+  /** An iteration's value (a ForEach's children). */
+  value?: string;
   state: { current: string };
   attempts: { state: { current: string } }[];
 }

@@ -6,7 +6,7 @@ import { REDIS_URL, uniquePrefix } from './server-process.js';
 
 /** The environment one server needs for a runtime, and how to clean up after it. */
 export interface RuntimeSetup {
-  readonly name: 'bullmq' | 'memory';
+  readonly name: 'bullmq' | 'sqlite' | 'memory';
   readonly env: Record<string, string>;
   cleanup(): Promise<void>;
 }
@@ -24,14 +24,13 @@ export function bullmqRuntime(label: string): RuntimeSetup {
 }
 
 /**
- * The embedded runtime, with a data folder of its own: it writes API-saved flows to
- * `<SLUICE_DATA_DIR>/flows` and loads them at start, so the default (`.sluice` in the working
- * directory) would carry flows from one test file, or one run, into the next.
+ * The default runtime without Redis: SQLite, its file in a data folder of its own, so no test
+ * file (or run) finds another's flows and executions.
  */
-export function memoryRuntime(): RuntimeSetup {
+export function sqliteRuntime(): RuntimeSetup {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-e2e-data-'));
   return {
-    name: 'memory',
+    name: 'sqlite',
     env: { SLUICE_DATA_DIR: dir },
     async cleanup() {
       rmSync(dir, { recursive: true, force: true });
@@ -39,8 +38,27 @@ export function memoryRuntime(): RuntimeSetup {
   };
 }
 
-/** Both runtimes, for `describe.each`. */
+/**
+ * The in-memory runtime (`SLUICE_RUNTIME=memory`), with a data folder of its own: it writes
+ * API-saved flows to `<SLUICE_DATA_DIR>/flows` and loads them at start.
+ */
+export function memoryRuntime(): RuntimeSetup {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-e2e-data-'));
+  return {
+    name: 'memory',
+    env: { SLUICE_DATA_DIR: dir, SLUICE_RUNTIME: 'memory' },
+    async cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The runtime on Redis and the default without it (SQLite), for `describe.each`. The in-memory
+ * runtime, for tests and plugin authors, keeps its own runs in `webhook.test.ts` and
+ * `embedded-runtime.test.ts`.
+ */
 export const RUNTIMES = [
   { name: 'bullmq', make: (label: string) => bullmqRuntime(label) },
-  { name: 'memory', make: (_label: string) => memoryRuntime() },
+  { name: 'sqlite', make: (_label: string) => sqliteRuntime() },
 ] as const;

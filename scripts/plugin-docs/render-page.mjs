@@ -154,7 +154,7 @@ export function renderPluginPage(entry) {
   const aliases = definition.aliases ?? [];
   const facts = [
     `- Type: \`${type}\``,
-    `- Kind: ${kind === 'task' ? 'task' : `trigger (${MODES[definition.mode] ?? definition.mode})`}`,
+    `- Kind: ${kind === 'task' ? (definition.kind === 'flowable' ? 'flowable task (runs other tasks; also takes `errors` and `finally`, lists of tasks run after a failure and at the end)' : 'task') : `trigger (${MODES[definition.mode] ?? definition.mode})`}`,
     ...(aliases.length > 0 ? [`- Aliases: ${aliases.map((alias) => `\`${alias}\``).join(', ')} (older names that still work in flows)`] : []),
     `- Package: \`${entry.package.name}\` ${entry.package.version}`,
   ];

@@ -87,6 +87,9 @@ function objectType(schema) {
  * `map of string to any value`, `` `INFO` | `WARN` ``, `integer (100 to 599) or string`, `any`.
  */
 export function schemaType(schema) {
+  // A flowable task's children (`Tasks()`, `TaskItem()` in @sluice/core).
+  if (isObject(schema) && schema['x-sluice-tasks'] === true) return 'list of tasks';
+  if (isObject(schema) && schema['x-sluice-tasks'] === 'one') return 'task';
   if (!isObject(schema) || isAnySchema(schema)) return 'any';
   const literals = literalsOf(schema);
   if (literals) return literals.map(literal).join(' | ');

@@ -17,6 +17,12 @@ describe('schemaType', () => {
     expect(schemaType(schema)).toBe(expected);
   });
 
+  it('renders a flowable task\'s children as tasks, at any depth', () => {
+    expect(schemaType({ type: 'array', items: {}, 'x-sluice-tasks': true })).toBe('list of tasks');
+    expect(schemaType({ type: 'object', properties: {}, 'x-sluice-tasks': 'one' })).toBe('task');
+    expect(schemaType({ type: 'object', patternProperties: { '^(.*)$': { type: 'array', items: {}, 'x-sluice-tasks': true } } })).toBe('map of string to list of tasks');
+  });
+
   it('renders enums and unions of constants as alternatives of literals', () => {
     expect(schemaType({ anyOf: [{ const: 'INFO', type: 'string' }, { const: 'WARN', type: 'string' }] })).toBe('`INFO` | `WARN`');
     expect(schemaType({ enum: ['a', 1, true] })).toBe('`a` | `1` | `true`');

@@ -4,13 +4,18 @@ import { writeFlowJsonSchema } from '@sluice/engine';
 import { loadConfig } from './config/load-config.js';
 import { ConfigSchema } from './config/config.schema.js';
 import { loadServerPlugins } from './plugins/load-server-plugins.js';
+import { resolve } from 'node:path';
+import { createLogger } from './logging/logger.js';
 import { startServer } from './start-server.js';
-import type { Role } from './runtime/select-runtime.js';
+import { selectRuntime, type Role } from './runtime/select-runtime.js';
+import { exportStore, importStore } from './transfer/transfer.js';
 
 const USAGE = `usage:
   sluice server standalone [--examples]   HTTP API, webhooks and a worker in one process
   sluice server webserver                 HTTP API and webhooks only (needs REDIS_URL)
   sluice worker                           runs executions only (needs REDIS_URL)
+  sluice export <folder> [--executions]   writes the store's flows (and executions with their logs) to a folder
+  sluice import <folder>                  reads an export into the store (SLUICE_RUNTIME, REDIS_URL, SLUICE_DATA_DIR)
   sluice flow-schema <file>               writes the flow JSON Schema for YAML editors
   sluice config                           lists the settings (environment variables)`;
 
@@ -24,6 +29,9 @@ async function main(argv: readonly string[]): Promise<void> {
     const { registry } = await loadServerPlugins(loadConfig());
     await writeFlowJsonSchema(registry, sub);
     process.stdout.write(`wrote the flow JSON Schema to ${sub}\n`);
+    return;
+  } else if ((command === 'export' || command === 'import') && sub) {
+    await transfer(command, sub, flags.has('--executions'));
     return;
   } else if (command === 'config') {
     for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
@@ -50,6 +58,31 @@ async function main(argv: readonly string[]): Promise<void> {
         () => process.exit(1),
       );
     });
+  }
+}
+
+/**
+ * `sluice export` and `sluice import`: the store the configuration selects, opened as a
+ * standalone would open it (so the SQLite file must not be held by a running server).
+ */
+async function transfer(command: 'export' | 'import', dir: string, executions: boolean): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.SLUICE_LOG_LEVEL === 'info' ? 'warn' : config.SLUICE_LOG_LEVEL);
+  const { registry } = await loadServerPlugins(config);
+  const { runtime, description } = await selectRuntime(config, 'standalone', logger);
+  process.stderr.write(`${runtime.name}: ${description}\n`);
+  try {
+    if (command === 'export') {
+      const { flows, executions: count } = await exportStore(runtime, resolve(dir), { executions });
+      process.stdout.write(`exported ${flows} flows${executions ? ` and ${count} executions` : ''} to ${resolve(dir)}\n`);
+    } else {
+      const { flows, executions: count, skipped, failed = [] } = await importStore(runtime, registry, resolve(dir));
+      process.stdout.write(`imported ${flows} flows and ${count} executions (${skipped ?? 0} already there) from ${resolve(dir)}\n`);
+      for (const problem of failed) process.stderr.write(`  not imported: ${problem}\n`);
+      if (failed.length > 0) process.exitCode = 1;
+    }
+  } finally {
+    await runtime.close();
   }
 }
 

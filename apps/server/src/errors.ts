@@ -12,4 +12,6 @@ export const serverErrors = defineErrorCatalog({
   FLOW_READ_ONLY: (reason: string) => reason,
   /** No built web UI where the server looks for it (503). */
   UI_NOT_BUILT: (dir: string) => `the web UI is not built: no index.html in ${dir}. Run \`pnpm build\` in the repository (or set SLUICE_UI_DIR to a folder holding a built UI)`,
+  /** The HTTP server could not bind (the port is taken, or not ours to take): said plainly, not as a stack. */
+  LISTEN_FAILED: (what: string, host: string, port: number, reason: string) => `cannot listen for ${what} on ${host}:${port}: ${reason}`,
 });

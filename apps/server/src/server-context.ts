@@ -23,6 +23,8 @@ export interface ServerContext {
   baseUrl: string;
   /** Set on SIGTERM: new webhook requests get 503 while the process drains. */
   shuttingDown: boolean;
+  /** Every secret value the host knows, masked wherever it appears in API answers' outputs. */
+  readonly secretValues: () => readonly string[];
   /** For readiness: true while this process's worker (if any) consumes the queue. */
   workerHealthy?: () => boolean;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envSecrets } from '@sluice/engine';
+import { envSecrets, envSecretValues } from '@sluice/engine';
 import { configuredCredentials, generatedCredentials, type Credentials } from './auth/credentials.js';
 import type { Config } from './config/config.schema.js';
 import { loadConfig, publicUrl } from './config/load-config.js';
@@ -13,7 +13,7 @@ import { createReadOnlyFlows } from './flows/read-only-flows.js';
 import { loadFlowsDir, watchFlowsDir } from './flows/flows-dir.js';
 import { webhookTriggersOf } from './flows/webhook-urls.js';
 import { createApp } from './http/app.js';
-import { startManagement, type Management } from './http/management.js';
+import { createManagementServer } from './http/management-server.js';
 import { locateUiDir } from './http/ui-files.js';
 import { createLogger } from './logging/logger.js';
 import { serverErrors } from './errors.js';
@@ -46,8 +46,6 @@ export interface RunningServer {
   readonly context: ServerContext;
   /** The bound HTTP port, for the roles that serve HTTP. */
   readonly port?: number;
-  /** The bound management port, when `SLUICE_MANAGEMENT_PORT` is set. */
-  readonly managementPort?: number;
   stop(reason?: string): Promise<void>;
 }
 
@@ -63,6 +61,27 @@ function credentialsFor(config: Config, log: ServerContext['logger']): Credentia
   }
   log.info({ username: generated.credentials.username, file: generated.file }, 'API basic auth uses the generated credentials');
   return generated.credentials;
+}
+
+/** Why a bind failed, in words; the code stays in brackets for searching. */
+function listenReason(error: NodeJS.ErrnoException): string {
+  if (error.code === 'EADDRINUSE') return 'the address is already in use (EADDRINUSE): stop what holds it or choose another port';
+  if (error.code === 'EACCES') return 'permission denied (EACCES): ports below 1024 need privileges; choose another port';
+  if (error.code === 'EADDRNOTAVAIL') return 'the address is not one of this machine\'s (EADDRNOTAVAIL): check HOST';
+  return error.code ? `${error.message} (${error.code})` : error.message;
+}
+
+/** Binds `server`, answering the bound port; a failure is `LISTEN_FAILED`, printed as `sluice: <message> [LISTEN_FAILED]`. */
+async function listen(server: Server, port: number, host: string, what: string): Promise<number> {
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, host, () => ok());
+    });
+  } catch (error) {
+    throw serverErrors.LISTEN_FAILED(what, host, port, listenReason(error as NodeJS.ErrnoException), { cause: error });
+  }
+  return (server.address() as AddressInfo).port;
 }
 
 /**
@@ -83,19 +102,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { registry, packages } = await loadServerPlugins(config);
   for (const pkg of packages) logger.info({ package: pkg.name, version: pkg.version, types: pkg.types }, `plugin package ${pkg.name}@${pkg.version} loaded: ${pkg.types.join(', ')}`);
 
-  const runtime = await selectRuntime(config, options.role, logger);
-  if (runtime.durable) logger.info({ runtime: runtime.name, prefix: config.SLUICE_REDIS_PREFIX }, `runtime ${runtime.name}: executions are queued on Redis`);
-  else logger.warn({ runtime: runtime.name }, 'runtime memory: executions and logs are kept in memory and lost on restart; set REDIS_URL to use Redis and BullMQ');
+  const { runtime, description, fields, importFlowsFrom } = await selectRuntime(config, options.role, logger);
+  if (runtime.durable) logger.info({ runtime: runtime.name, ...fields }, `runtime ${runtime.name}: ${description}`);
+  else logger.warn({ runtime: runtime.name, ...fields }, `runtime ${runtime.name}: ${description}`);
 
   const metrics = createMetrics();
   const flowIndex = await createFlowIndex(runtime.flows);
-  // The embedded runtime keeps nothing, so flows saved through the API also go to the flows
+  // The memory runtime keeps nothing, so flows saved through the API also go to the flows
   // folder (by default in the data folder) and come back from it at the next start.
   const flowsDir = config.SLUICE_FLOWS_DIR ? resolve(config.SLUICE_FLOWS_DIR) : runtime.durable ? undefined : resolve(config.SLUICE_DATA_DIR, 'flows');
   const flowFiles = !runtime.durable && flowsDir && options.role !== 'worker' ? createFlowFiles(flowsDir) : undefined;
   const readOnlyFlows = flowsDir && !flowFiles ? createReadOnlyFlows(flowsDir) : undefined;
   const context: ServerContext = {
-    config, runtime, registry, secrets: envSecrets(options.env ?? process.env), flowIndex, logger, metrics,
+    config, runtime, registry, secrets: envSecrets(options.env ?? process.env), secretValues: () => envSecretValues(options.env ?? process.env), flowIndex, logger, metrics,
     baseUrl: publicUrl(config, config.PORT), shuttingDown: false, ...(flowFiles ? { flowFiles } : {}), ...(readOnlyFlows ? { readOnlyFlows } : {}),
   };
 
@@ -110,6 +129,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       const { loaded, failed } = await loadFlowsDir(context, dir, logger);
       logger.info({ dir, loaded, failed }, `example flows ${dir}: ${loaded} loaded, ${failed} failed (their webhook keys are public: for trying Sluice only)`);
     }
+    if (importFlowsFrom) {
+      const { loaded, failed } = await loadFlowsDir(context, importFlowsFrom, logger);
+      logger.info({ dir: importFlowsFrom, loaded, failed }, `flows of the memory runtime in ${importFlowsFrom}: ${loaded} imported into the new database, ${failed} failed (the folder is left as it is and not read again)`);
+    }
     if (flowsDir) {
       const { loaded, failed } = await loadFlowsDir(context, flowsDir, logger);
       logger.info({ dir: flowsDir, loaded, failed, writesBack: flowFiles !== undefined }, `flows folder ${flowsDir}: ${loaded} loaded, ${failed} failed${flowFiles ? '; flows saved through the API are written here' : ''}`);
@@ -123,11 +146,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // request not received whole in time. It bounds receiving only, not a `wait: true` answer.
     server.requestTimeout = config.SLUICE_REQUEST_TIMEOUT_MS;
     server.headersTimeout = Math.min(20_000, config.SLUICE_REQUEST_TIMEOUT_MS);
-    await new Promise<void>((ok, fail) => {
-      server!.once('error', fail);
-      server!.listen(config.PORT, config.HOST, () => ok());
-    });
-    port = (server.address() as AddressInfo).port;
+    port = await listen(server, config.PORT, config.HOST, 'the API');
     context.baseUrl = publicUrl(config, port);
     logger.info({ address: config.HOST, port, url: context.baseUrl }, `listening on http://${config.HOST}:${port}`);
     const uiUrl = `${context.baseUrl}/ui/`;
@@ -139,17 +158,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       for (const hook of webhookTriggersOf(context, flow)) logger.info({ flow: `${hook.namespace}.${hook.flowId}`, trigger: hook.triggerId, url: hook.maskedUrl }, `webhook ${hook.maskedUrl}`);
     }
   }
+  let management: Server | undefined;
+  if (config.SLUICE_MANAGEMENT_PORT !== undefined) {
+    management = createManagementServer(context);
+    const managementPort = await listen(management, config.SLUICE_MANAGEMENT_PORT, config.HOST, 'the management port');
+    logger.info({ address: config.HOST, port: managementPort }, `management port listening on http://${config.HOST}:${managementPort} (/metrics, no credentials; /health/live, /health/ready)`);
+  }
   if (options.role !== 'webserver') {
     worker = startWorker(context);
     context.workerHealthy = () => worker?.healthy() ?? false;
     logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, `worker consuming executions, concurrency ${config.SLUICE_WORKER_CONCURRENCY}`);
-  }
-
-  // The management port answers probes; started once the worker is, so readiness includes it.
-  let management: Management | undefined;
-  if (config.SLUICE_MANAGEMENT_PORT !== undefined) {
-    management = await startManagement(context, config.SLUICE_MANAGEMENT_PORT, config.HOST);
-    logger.info({ address: config.HOST, port: management.port }, `management port: http://${config.HOST}:${management.port}/health/live and /health/ready`);
   }
 
   // Schedules: webservers and standalone keep the clock in step with the flows and turn its
@@ -174,6 +192,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // New webhook calls get 503 from here on; those already past this check are answered.
       context.shuttingDown = true;
       const httpClosed = server ? new Promise<void>((ok) => server!.close(() => ok())) : Promise.resolve();
+      management?.close();
+      management?.closeAllConnections();
       server?.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       const drainEnd = new Promise<void>((ok) => (timer = setTimeout(ok, left())));
@@ -181,10 +201,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       clearTimeout(timer);
       // Past the drain: whatever is still open was not answered, so nothing was acknowledged.
       server?.closeAllConnections();
-      await management?.close();
       await flowIndex.close();
       await runtime.close();
       logger.info({ ms: Date.now() - startedAt }, `stopped in ${Date.now() - startedAt} ms`);
     })());
-  return { context, ...(port !== undefined ? { port } : {}), ...(management ? { managementPort: management.port } : {}), stop };
+  return { context, ...(port !== undefined ? { port } : {}), stop };
 }

@@ -53,7 +53,8 @@ export interface BaseContext {
   readonly signal: AbortSignal;
   /**
    * Reads a secret by name. The open-source convention, as in Kestra, is the environment
-   * variable `SECRET_<NAME>` holding the value base64-encoded. Throws `CORE_SECRET_NOT_FOUND`
+   * variable `SECRET_<NAME>` holding the value base64-encoded, the name upper-cased
+   * (`secret('api_key')` reads `SECRET_API_KEY`). Throws `CORE_SECRET_NOT_FOUND`
    * when it is missing. The value is masked in every log line the host stores.
    */
   secret(name: string): string;

@@ -17,7 +17,7 @@ const TYPE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
  * JavaScript, or with a cast, could still break. Failing here, at import time, names the plugin;
  * failing later would name a flow.
  */
-export function assertDefinition(kind: 'task' | 'trigger', value: object): void {
+export function assertDefinition(kind: 'task' | 'flowable' | 'trigger', value: object): void {
   const definition = value as Readonly<Record<string, unknown>>;
   const name = typeof definition.type === 'string' ? definition.type : `(${kind} without a type)`;
   const fail = (problem: string): never => {
@@ -38,6 +38,10 @@ export function assertDefinition(kind: 'task' | 'trigger', value: object): void 
   if (!Array.isArray(definition.examples) || definition.examples.length === 0) fail('at least one example is required');
   if (kind === 'task') {
     if (typeof definition.run !== 'function') fail('a task needs a run(ctx, props) function');
+    return;
+  }
+  if (kind === 'flowable') {
+    if (typeof definition.plan !== 'function') fail('a flowable task needs a plan(ctx, props) function');
     return;
   }
   const methods = typeof definition.mode === 'string' ? MODES[definition.mode] : undefined;

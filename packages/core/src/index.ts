@@ -1,14 +1,15 @@
 /**
  * `@sluice/core`: the plugin contract of Sluice.
  *
- * A plugin is a plain value: {@link defineTask} for a task, {@link defineTrigger} for a trigger,
+ * A plugin is a plain value: {@link defineTask} for a task, {@link defineFlowableTask} for a task
+ * that runs other tasks (Sequential, If, ForEach), {@link defineTrigger} for a trigger,
  * grouped by {@link definePluginPackage} as a package's default export. Props are TypeBox
  * schemas (re-exported here as `Type`), so plugins depend on this package alone.
  *
  * @packageDocumentation
  */
 export { PLUGIN_API_VERSION, type PluginApiVersion } from './api-version.js';
-export { BRAND_KEY, TASK_BRAND, TRIGGER_BRAND, PLUGIN_PACKAGE_BRAND, hasBrand, type Brand } from './brand.js';
+export { BRAND_KEY, TASK_BRAND, FLOWABLE_TASK_BRAND, TRIGGER_BRAND, PLUGIN_PACKAGE_BRAND, hasBrand, type Brand } from './brand.js';
 export {
   SluiceError,
   isSluiceError,
@@ -24,6 +25,22 @@ export type { PluginExample, ExampleRequest, ExampleExpectation } from './exampl
 export { Type, Dynamic, renderedBy, DYNAMIC_KEYWORD, type DynamicOptions, type RenderedBy } from './schema.js';
 export type { Static, TSchema, TObject, TProperties, TString, TUnion, TLiteral } from './schema.js';
 export { defineTask, type TaskDefinition, type Task, type AnyTask } from './task.js';
+export {
+  defineFlowableTask,
+  isFlowableTask,
+  Tasks,
+  TaskItem,
+  isTasksSchema,
+  isTaskItemSchema,
+  TASKS_KEYWORD,
+  type ChildTask,
+  type PropsProblem,
+  type FlowableBranch,
+  type FlowablePlan,
+  type FlowableTaskDefinition,
+  type FlowableTask,
+  type AnyFlowableTask,
+} from './flowable.js';
 export {
   defineTrigger,
   type TriggerMode,
@@ -53,3 +70,4 @@ export {
   type ConditionVerdict,
 } from './conditions.js';
 export { renderTriggerInputs, type TriggerInputsResult } from './trigger-inputs.js';
+export { hasLongNumbers, MAX_JSON_DEPTH, nestedDeeperThan, parseJson, stringifyJson } from './json.js';

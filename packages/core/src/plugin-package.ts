@@ -1,5 +1,6 @@
 import { PLUGIN_API_VERSION, type PluginApiVersion } from './api-version.js';
-import { BRAND_KEY, PLUGIN_PACKAGE_BRAND, TASK_BRAND, TRIGGER_BRAND, hasBrand } from './brand.js';
+import { BRAND_KEY, FLOWABLE_TASK_BRAND, PLUGIN_PACKAGE_BRAND, TASK_BRAND, TRIGGER_BRAND, hasBrand } from './brand.js';
+import type { AnyFlowableTask } from './flowable.js';
 import { coreErrors } from './errors.js';
 import type { AnyTask } from './task.js';
 import type { AnyTrigger } from './trigger.js';
@@ -9,8 +10,8 @@ import type { AnyTrigger } from './trigger.js';
  * @public
  */
 export interface PluginPackageDefinition {
-  /** The package's tasks, from {@link defineTask}. */
-  readonly tasks?: readonly AnyTask[];
+  /** The package's tasks, from {@link defineTask} or `defineFlowableTask`. */
+  readonly tasks?: readonly (AnyTask | AnyFlowableTask)[];
   /** The package's triggers, from {@link defineTrigger}. */
   readonly triggers?: readonly AnyTrigger[];
 }
@@ -24,8 +25,8 @@ export interface PluginPackage {
   readonly [BRAND_KEY]: typeof PLUGIN_PACKAGE_BRAND;
   /** The contract version the package was built against. */
   readonly apiVersion: PluginApiVersion;
-  /** The package's tasks. */
-  readonly tasks: readonly AnyTask[];
+  /** The package's tasks, runnable and flowable. */
+  readonly tasks: readonly (AnyTask | AnyFlowableTask)[];
   /** The package's triggers. */
   readonly triggers: readonly AnyTrigger[];
 }
@@ -44,7 +45,9 @@ export function definePluginPackage(definition: PluginPackageDefinition): Plugin
   const tasks = definition.tasks ?? [];
   const triggers = definition.triggers ?? [];
   tasks.forEach((task, i) => {
-    if (!hasBrand(task, TASK_BRAND)) throw coreErrors.CORE_INVALID_DEFINITION(`tasks[${i}]`, 'not made by defineTask()');
+    if (!hasBrand(task, TASK_BRAND) && !hasBrand(task, FLOWABLE_TASK_BRAND)) {
+      throw coreErrors.CORE_INVALID_DEFINITION(`tasks[${i}]`, 'not made by defineTask() or defineFlowableTask()');
+    }
   });
   triggers.forEach((trigger, i) => {
     if (!hasBrand(trigger, TRIGGER_BRAND)) throw coreErrors.CORE_INVALID_DEFINITION(`triggers[${i}]`, 'not made by defineTrigger()');

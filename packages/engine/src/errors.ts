@@ -21,12 +21,18 @@ export const engineErrors = defineErrorCatalog({
   // Flows: parsing and validation.
   FLOW_YAML_SYNTAX: (message: string) => `YAML syntax error: ${message}`,
   FLOW_YAML_TOO_COMPLEX: (message: string) => `YAML refused: ${message}`,
+  /** A tag outside the YAML core schema (`!!js/function`, `!!python/...`, `!custom`, `!!binary`): refused rather than dropped. */
+  FLOW_YAML_UNKNOWN_TAG: (tag: string) => `unknown YAML tag '${tag}': only the core schema's tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are accepted`,
+  /** YAML bytes that are not UTF-8: refused rather than saved with replacement characters. */
+  FLOW_YAML_ENCODING: (byte: string) => `the source is not valid UTF-8 (byte 0x${byte})`,
   FLOW_INVALID: (count: number) => `the flow has ${count} error${count === 1 ? '' : 's'}`,
   FLOW_SCHEMA: (message: string) => message,
   FLOW_DUPLICATE_ID: (kind: string, id: string) => `Duplicate ${kind} id with name [${id}]`,
   FLOW_DUPLICATE_KEY: (key: string) => `duplicate key '${key}'`,
   FLOW_WRONG_KIND: (type: string, kind: string, section: string) => `'${type}' is a ${kind} type; it belongs under ${section}`,
   FLOW_INVALID_PROPS: (message: string) => message,
+  FLOW_UNSUPPORTED: (message: string) => message,
+  FLOW_DEPRECATED: (old: string, current: string) => `'${old}' is deprecated, use '${current}'; it is read as '${current}' for now`,
 
   // Expressions.
   EXPRESSION_SYNTAX: (message: string, expression: string, line: number, column: number) =>
@@ -46,9 +52,12 @@ export const engineErrors = defineErrorCatalog({
   TASK_OUTPUT_INVALID: (taskId: string, message: string) => `task '${taskId}' returned an invalid output: ${message}`,
   TASK_TIMEOUT: (taskId: string, timeout: string) => `task '${taskId}' timed out after ${timeout}`,
   TASK_UNKNOWN_TYPE: (taskId: string, type: string) => `task '${taskId}' has type '${type}', which no loaded plugin provides`,
+  TASK_PLAN_INVALID: (taskId: string, message: string) => `flowable task '${taskId}' made an invalid plan: ${message}`,
+  EXECUTION_TOO_MANY_TASK_RUNS: (taskId: string, wanted: number, limit: number) =>
+    `flowable task '${taskId}' would bring the execution to ${wanted} task runs, past the limit of ${limit}; split the work (a ForEach over fewer values, or several executions)`,
 
   // Secrets.
-  SECRET_INVALID_ENCODING: (name: string) => `secret '${name}' is not base64-encoded (SECRET_${name} must hold the value in base64)`,
+  SECRET_INVALID_ENCODING: (name: string, variable: string) => `secret '${name}' is not base64-encoded (${variable} must hold the value in base64)`,
 
   // Runtimes.
   RUNTIME_UNAVAILABLE: (what: string) => `the store is unavailable: ${what}`,

@@ -94,6 +94,19 @@ describe('runExamples', () => {
     expect(results[0]?.logs.map((l) => l.message)).toContain('hi kit.test');
   });
 
+  it('passes the inputs an example declares, and finds secrets as written or upper-cased, as the server does', async () => {
+    const task = echoTask([
+      {
+        title: 'reads an input and a secret',
+        flow: echoFlow("{{ inputs.who }} {{ secret('api_key') }}", 'inputs:\n  - id: who\n    type: STRING'),
+        expect: { logs: [{ level: 'INFO', message: 'Ada k3y' }] },
+      },
+      { title: 'declares no input', flow: echoFlow('plain'), expect: { logs: [{ level: 'INFO', message: 'plain' }] } },
+    ]);
+    const results = await runExamples(task, { inputs: { who: 'Ada' }, secrets: { API_KEY: 'k3y' } });
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+  });
+
   it('sends webhook requests through the dispatch, with the rendered key of the flow', async () => {
     const results = await runExamples(hook, { packages: [definePluginPackage({ tasks: [echoTask([{ title: 't', flow: echoFlow('x') }])] })] });
     expect(results.map((r) => [r.status, r.ok, r.execution === undefined])).toEqual([

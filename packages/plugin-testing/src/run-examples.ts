@@ -28,7 +28,16 @@ export interface RunExamplesOptions {
    * examples. Their own examples are not run.
    */
   readonly packages?: readonly PluginPackage[];
-  /** Secrets by name, plain values (not base64), for `{{ secret('NAME') }}`. */
+  /**
+   * Input values for the examples started without a request or a schedule, as an API call
+   * would pass them. Each example gets the ones its flow declares (others would be refused), so
+   * examples can point at a server the test starts: `inputs: { base_url: server.url }`.
+   */
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  /**
+   * Secrets by name, plain values (not base64), for `{{ secret('NAME') }}`. A name is looked up
+   * as written, then upper-cased, as the server reads `SECRET_<NAME upper-cased>`.
+   */
   readonly secrets?: Readonly<Record<string, string>>;
   /** Tenant of the flows; `main`. */
   readonly tenantId?: string;
@@ -88,7 +97,12 @@ const STATUS = { start: 200, skip: 204, 'not-found': 404, invalid: 422 } as cons
 export async function runExamples(target: ExampleTarget, options: RunExamplesOptions = {}): Promise<readonly ExampleResult[]> {
   const pkg = asPackage(target);
   const registry = buildRegistry(pkg, options.packages ?? []);
-  const secrets: SecretProvider = (name) => (options.secrets && Object.hasOwn(options.secrets, name) ? options.secrets[name] : undefined);
+  // As the server reads SECRET_<NAME upper-cased>, a name is found as given or upper-cased.
+  const secrets: SecretProvider = (name) => {
+    const given = options.secrets ?? {};
+    if (Object.hasOwn(given, name)) return given[name];
+    return Object.hasOwn(given, name.toUpperCase()) ? given[name.toUpperCase()] : undefined;
+  };
   const definitions = [...pkg.tasks, ...pkg.triggers];
   if (definitions.every((definition) => definition.examples.length === 0)) throw new Error('runExamples: the target declares no examples');
 
@@ -160,7 +174,8 @@ async function startExecution(
   if (example.request === undefined) {
     const schedule = schedulesOf(flow, { registry: deps.registry, secrets: deps.secrets, ...(now === undefined ? {} : { now }) })[0];
     if (schedule !== undefined) return fireFirstTick(example, flow, schedule, deps, failures, now);
-    return { execution: createExecution({ flow, from: 'api', ...(now === undefined ? {} : { now }) }) };
+    const inputs = declaredInputs(flow, deps.options.inputs ?? {});
+    return { execution: createExecution({ flow, from: 'api', inputs, ...(now === undefined ? {} : { now }) }) };
   }
   const key = example.request.key ?? defaultWebhookKey(flow, deps.registry, deps.secrets);
   if (key === undefined) {
@@ -183,6 +198,11 @@ async function startExecution(
     return { status };
   }
   return decision.kind === 'start' ? { execution: decision.execution, status } : { status };
+}
+
+/** The given inputs the flow declares. */
+function declaredInputs(flow: FlowRevision, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(flow.inputs.filter((input) => Object.hasOwn(given, input.id)).map((input) => [input.id, given[input.id]]));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Execution, ExecutionQuery, ExecutionRepository, Page, SaveOptions, StateType } from '@sluice/engine';
+import { parseJson, stringifyJson } from '@sluice/core';
 import { checkSaveLogs, engineErrors } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import { inNamespace } from './flow-repository.js';
@@ -50,7 +51,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
   ) {}
 
   async create(execution: Execution): Promise<void> {
-    await this.store.run('create execution', () => this.sendCreate(execution, JSON.stringify(execution)));
+    await this.store.run('create execution', () => this.sendCreate(execution, stringifyJson(execution)));
   }
 
   /**
@@ -91,7 +92,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
     checkSaveLogs(execution.id, logs);
     await this.store.run('save execution', async (client) => {
       const key = this.keys.execution(execution.id);
-      const json = JSON.stringify(execution);
+      const json = stringifyJson(execution);
       const metaKey = this.keys.executionMeta(execution.tenantId);
       const indexed = Promise.all([
         client.zadd(this.keys.executionIndex(execution.tenantId), 'NX', createdAt(execution), execution.id),
@@ -119,7 +120,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
   async get(id: string): Promise<Execution | undefined> {
     return this.store.run('get execution', async (client) => {
       const json = await client.get(this.keys.execution(id));
-      return json === null ? undefined : (JSON.parse(json) as Execution);
+      return json === null ? undefined : (parseJson(json) as Execution);
     });
   }
 
@@ -151,7 +152,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
       const results: Execution[] = [];
       const expired: string[] = [];
       jsons.forEach((json, i) => {
-        if (typeof json === 'string') results.push(JSON.parse(json) as Execution);
+        if (typeof json === 'string') results.push(parseJson(json) as Execution);
         else if (ids[i] !== undefined) expired.push(ids[i]);
       });
       if (expired.length > 0) {

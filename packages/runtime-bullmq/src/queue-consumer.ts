@@ -1,6 +1,6 @@
 import { Job, UnrecoverableError, WaitingError, Worker, type JobJson } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
-import { isSluiceError } from '@sluice/core';
+import { hasLongNumbers, isSluiceError, parseJson } from '@sluice/core';
 import type { Execution, ExecutionHandler, QueueConsumer } from '@sluice/engine';
 import { closeClient, createWorkerClient } from './connection.js';
 import type { Keys } from './keys.js';
@@ -55,7 +55,13 @@ class ExecutionWorker extends Worker<ExecutionJobData, void, typeof JOB_NAME> {
     const executionId: unknown = job.data?.executionId;
     if (typeof carried === 'object' && carried !== null && typeof executionId === 'string' && typeof data.data === 'string') {
       const text = carriedText(data.data, executionId);
-      if (text !== undefined) rememberJson(carried as Execution, text);
+      if (text !== undefined) {
+        // BullMQ read the job with JSON.parse, which rounds integers past 2^53: read the
+        // execution again from its text when it may hold one (a quick check decides).
+        const exact = hasLongNumbers(text) ? (parseJson(text) as Execution) : (carried as Execution);
+        if (exact !== carried) (job.data as { execution: Execution }).execution = exact;
+        rememberJson(exact, text);
+      }
     }
     return job;
   }

@@ -1,3 +1,4 @@
+import { stringifyJson } from '@sluice/core';
 import type { Runtime } from '@sluice/engine';
 import { closeClient, createRequestClient, RedisStore } from './connection.js';
 import { RedisExecutionEvents } from './execution-events.js';
@@ -62,7 +63,7 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
       // The create's commands leave before the job's, in the same write (see enqueueAfter). The
       // execution's JSON is made once, for the store and for the job, which carries it so the
       // worker need not read it back.
-      const json = JSON.stringify(execution);
+      const json = stringifyJson(execution);
       await queue.enqueueAfter(execution.id, () => executions.sendCreate(execution, json), json);
     },
     async ping() {

@@ -1,3 +1,4 @@
+import { stringifyJson } from '@sluice/core';
 import type { Execution } from '@sluice/engine';
 
 /**
@@ -14,5 +15,5 @@ export function rememberJson(execution: Execution, json: string): void {
 
 /** The text `execution` was parsed from, or, for an object made otherwise, its JSON now. */
 export function jsonOf(execution: Execution): string {
-  return parsedFrom.get(execution) ?? JSON.stringify(execution);
+  return parsedFrom.get(execution) ?? stringifyJson(execution);
 }

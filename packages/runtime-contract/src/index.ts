@@ -4,6 +4,7 @@
  *
  * ```ts
  * describeRuntimeContract('memory', async () => createMemoryRuntime());
+ * describeRuntimeContract('sqlite', async () => createSqliteRuntime({ dir: freshTempDir() }));
  * describeRuntimeContract('bullmq', () => createBullmqRuntime({ redisUrl, prefix }), { sharedStore: true });
  * ```
  *
@@ -16,6 +17,7 @@ import type { QueueConsumer, Runtime } from '@sluice/engine';
 import { describeExecutionEvents } from './events.contract.js';
 import { describeExecutionRepository } from './executions.contract.js';
 import { describeFlowRepository } from './flows.contract.js';
+import { describeFlowTree } from './flow-tree.contract.js';
 import { closeOnce, type ContractContext, type RuntimeContractOptions } from './harness.js';
 import { describeLogRepository } from './logs.contract.js';
 import { describeExecutionQueue } from './queue.contract.js';
@@ -78,6 +80,7 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeSubmit(ctx);
     describeExecutionEvents(ctx);
     describeScheduleClock(ctx);
+    describeFlowTree(ctx);
     describeSessionRepository(ctx);
   });
 }

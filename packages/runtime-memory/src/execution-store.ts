@@ -1,3 +1,4 @@
+import { stringifyJson } from '@sluice/core';
 import { checkSaveLogs, engineErrors, isTerminated, type Execution, type ExecutionEvent, type ExecutionRepository, type LogEntry } from '@sluice/engine';
 import { inNamespace } from './flow-store.js';
 import { snapshot, type Guard } from './guard.js';
@@ -9,6 +10,10 @@ export interface ExecutionStoreOptions {
    * executions are never dropped, so the store may exceed it while they pile up.
    */
   readonly maxExecutions?: number;
+  /** Terminated executions created longer ago than this, in seconds, are dropped (checked at most once a second). */
+  readonly maxAgeSeconds?: number;
+  /** The clock of the age, in ms; injectable for tests. */
+  readonly now?: () => number;
   /** Called with the id of every dropped execution, to drop its logs with it. */
   readonly onEvict?: (executionId: string) => void;
   /** Stores the log lines a save carries, before the execution. */
@@ -27,7 +32,7 @@ const startOf = (execution: Execution): string => execution.state.histories[0]?.
 
 /** Equal as the BullMQ runtime compares them, by their JSON; a snapshot handed out by a read is equal at once. */
 const sameExecution = (stored: Execution | undefined, expected: Execution): boolean =>
-  stored !== undefined && (stored === expected || JSON.stringify(stored) === JSON.stringify(expected));
+  stored !== undefined && (stored === expected || stringifyJson(stored) === stringifyJson(expected));
 
 /**
  * Executions in process, newest first in searches, bounded by `maxExecutions`. Each is kept as a
@@ -38,15 +43,34 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
   const executions = new Map<string, Stored>();
   let seq = 0;
   const max = options.maxExecutions ?? Infinity;
+  const now = options.now ?? Date.now;
+  let agedAt = 0;
+
+  const drop = (id: string): void => {
+    executions.delete(id);
+    options.onEvict?.(id);
+  };
+
+  /**
+   * Drops terminated executions created before the cutoff. The map is in creation order, so the
+   * walk stops at the first one young enough; running ones on the way are skipped.
+   */
+  const enforceAge = (): void => {
+    if (!options.maxAgeSeconds || now() - agedAt < 1000) return;
+    agedAt = now();
+    const cutoff = new Date(agedAt - options.maxAgeSeconds * 1000).toISOString();
+    for (const [id, stored] of executions) {
+      if (startOf(stored.execution) >= cutoff) break;
+      if (isTerminated(stored.execution.state.current)) drop(id);
+    }
+  };
 
   const enforceRetention = (): void => {
+    enforceAge();
     if (executions.size <= max) return;
     for (const [id, stored] of executions) {
       if (executions.size <= max) break;
-      if (isTerminated(stored.execution.state.current)) {
-        executions.delete(id);
-        options.onEvict?.(id);
-      }
+      if (isTerminated(stored.execution.state.current)) drop(id);
     }
   };
 

@@ -9,13 +9,14 @@ export interface MemoryLogStore extends LogRepository {
   drop(executionId: string): void;
 }
 
-/** Log entries per execution, in the order appended. */
-export function createLogStore(guard: Guard): MemoryLogStore {
+/** Log entries per execution, in the order appended, at most `maxPerExecution` each (the newest). */
+export function createLogStore(guard: Guard, maxPerExecution = Infinity): MemoryLogStore {
   const logs = new Map<string, LogEntry[]>();
   const push = (entries: readonly LogEntry[]): void => {
     for (const entry of entries) {
       const list = logs.get(entry.executionId) ?? [];
       list.push(copy(entry));
+      if (list.length > maxPerExecution) list.splice(0, list.length - maxPerExecution);
       logs.set(entry.executionId, list);
     }
   };

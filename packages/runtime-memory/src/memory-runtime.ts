@@ -17,6 +17,10 @@ export interface MemoryRuntimeOptions {
   readonly retention?: {
     /** Past this many executions, the oldest terminated ones (and their logs) are dropped. */
     readonly maxExecutions?: number;
+    /** Terminated executions (and their logs) created longer ago than this, in seconds, are dropped; 0 or unset keeps them. */
+    readonly maxAgeSeconds?: number;
+    /** Log lines kept per execution, the newest win; unbounded by default. */
+    readonly maxLogsPerExecution?: number;
   };
   /** How long `close()` waits for running executions before aborting them, in ms (default 10 s). */
   readonly closeGraceMs?: number;
@@ -24,7 +28,7 @@ export interface MemoryRuntimeOptions {
   readonly onHandlerError?: MemoryQueueOptions['onHandlerError'];
   /** Told about a schedule tick whose handler kept failing, or a calendar that threw. */
   readonly onScheduleError?: MemorySchedulesOptions['onError'];
-  /** The clock for flow revision dates; injectable for tests. */
+  /** The clock for flow revision dates and the retention's age; injectable for tests. */
   readonly now?: () => Date;
 }
 
@@ -36,7 +40,7 @@ export interface MemoryRuntimeOptions {
 export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime {
   const guard = createGuard();
   const now = options.now ?? (() => new Date());
-  const logs = createLogStore(guard);
+  const logs = createLogStore(guard, options.retention?.maxLogsPerExecution);
   const events = createEventBus(guard);
   const queue = createMemoryQueue(guard, {
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
@@ -45,6 +49,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
   });
   const executions = createExecutionStore(guard, {
     ...(options.retention?.maxExecutions === undefined ? {} : { maxExecutions: options.retention.maxExecutions }),
+    ...(options.retention?.maxAgeSeconds ? { maxAgeSeconds: options.retention.maxAgeSeconds } : {}),
+    now: () => now().getTime(),
     onEvict: (id) => logs.drop(id),
     appendLogs: (entries) => logs.push(entries),
     announce: (announced, saved) => events.announce(announced, saved),

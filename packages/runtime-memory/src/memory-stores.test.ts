@@ -128,6 +128,31 @@ describe('memory executions', () => {
     // Only running/created ones left beyond the bound: kept, the store overflows rather than lose work.
     expect((await runtime.executions.search({ tenantId: 'main', page: 1, size: 10 })).results.map((e) => e.id)).toEqual(['newer', 'running']);
   });
+
+  it('drops terminated executions older than maxAgeSeconds and their logs, never running ones', async () => {
+    // The executions of this file are dated 2024: every one is older than an hour.
+    // The age is checked at most once a second: this clock moves on by two at every reading.
+    let ms = Date.now();
+    const runtime = createMemoryRuntime({ retention: { maxAgeSeconds: 3600 }, now: () => new Date((ms += 2000)) });
+    await runtime.executions.create(execution('aged-running', 'RUNNING'));
+    const aged = execution('aged-done', 'RUNNING');
+    await runtime.executions.create(aged);
+    await runtime.logs.append([{ tenantId: 'main', namespace: 'company.team', flowId: 'f', executionId: 'aged-done', timestamp: '2024-01-01T00:00:00.000Z', level: 'INFO', message: 'm' }]);
+    await runtime.executions.save({ ...aged, state: { ...aged.state, current: 'SUCCESS' } });
+    await runtime.executions.create({ ...execution('young', 'SUCCESS'), state: newState('SUCCESS', new Date(ms)) });
+    expect(await runtime.executions.get('aged-done')).toBeUndefined();
+    expect(await runtime.logs.list('aged-done')).toEqual([]);
+    expect(await runtime.executions.get('aged-running')).toBeDefined();
+    expect(await runtime.executions.get('young')).toBeDefined();
+  });
+
+  it('keeps the newest maxLogsPerExecution lines of an execution', async () => {
+    const runtime = createMemoryRuntime({ retention: { maxLogsPerExecution: 2 } });
+    const line = (message: string): LogEntry => ({ tenantId: 'main', namespace: 'n', flowId: 'f', executionId: 'e', timestamp: '2024-01-01T00:00:00.000Z', level: 'INFO', message });
+    await runtime.logs.append([line('1'), line('2'), line('3')]);
+    await runtime.logs.append([line('4')]);
+    expect((await runtime.logs.list('e')).map((l) => l.message)).toEqual(['3', '4']);
+  });
 });
 
 describe('memory logs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DYNAMIC_KEYWORD, LOG_LEVELS, TASK_BRAND, BRAND_KEY, isPluginPackage, isSluiceError, renderedBy } from '@sluice/core';
 import { createTaskContext } from '@sluice/plugin-testing';
-import plugin, { log, LogProps, logErrors } from './index.js';
+import plugin, { echo, log, LogProps, logErrors } from './index.js';
 
 describe('Log task', () => {
   it('logs the message at INFO when no level is given', async () => {
@@ -98,9 +98,9 @@ describe('Log task definition', () => {
     expect(log.output.additionalProperties).toBe(false);
   });
 
-  it('is the default export of its package', () => {
+  it('is the default export of its package, beside its deprecated forerunner Echo', () => {
     expect(isPluginPackage(plugin)).toBe(true);
-    expect(plugin.tasks).toEqual([log]);
+    expect(plugin.tasks).toEqual([log, echo]);
     expect(plugin.triggers).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bodyVariable, headersVariable, isTextual, parametersVariable, parseContentType } from './body.js';
+import { isSluiceError } from '@sluice/core';
+import { bodyVariable, headersVariable, isTextual, MAX_BODY_DEPTH, parametersVariable, parseContentType } from './body.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -25,6 +26,20 @@ describe('bodyVariable', () => {
   it('keeps a JSON string literal holding escaped JSON as the raw string (Kestra test webhook())', () => {
     const text = '"{\\"a\\":\\"1\\"}"';
     expect(bodyVariable(utf8(text), 'application/json')).toBe(text);
+  });
+
+  it(`refuses JSON nested deeper than ${MAX_BODY_DEPTH} levels before parsing it, and takes it at the limit`, () => {
+    const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    expect(bodyVariable(utf8(nested(MAX_BODY_DEPTH)), 'application/json')).toBeTypeOf('object');
+    for (const text of [nested(MAX_BODY_DEPTH + 1), nested(100_000), '['.repeat(10 * 1024 * 1024)]) {
+      let caught: unknown;
+      try {
+        bodyVariable(utf8(text), 'application/json');
+      } catch (error) {
+        caught = error;
+      }
+      expect(isSluiceError(caught, 'WEBHOOK_BODY_TOO_DEEP')).toBe(true);
+    }
   });
 
   it('keeps invalid JSON under application/json as the raw string', () => {

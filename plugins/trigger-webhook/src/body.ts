@@ -1,4 +1,13 @@
 import { Buffer } from 'node:buffer';
+import { MAX_JSON_DEPTH, nestedDeeperThan, parseJson } from '@sluice/core';
+import { webhookErrors } from './errors.js';
+
+/**
+ * How deep a JSON body may nest: `@sluice/core`'s {@link MAX_JSON_DEPTH}, below what every later
+ * step handles, so anything accepted can be stored, run and rendered whole. Checked by a scan
+ * before parsing, so a deeper body costs a few milliseconds.
+ */
+export const MAX_BODY_DEPTH = MAX_JSON_DEPTH;
 
 /**
  * Turns a request body into Kestra's `trigger.body` (kestra.md §1.6-1.7):
@@ -7,6 +16,8 @@ import { Buffer } from 'node:buffer';
  *   kept as the raw string. A JSON scalar (`42`, `"bla"`) stays the raw string, as in Kestra,
  *   and so does invalid JSON, even under `application/json`;
  * - any other content type: the bytes in base64, so binary bodies survive JSON storage.
+ *
+ * @throws `WEBHOOK_BODY_TOO_DEEP` when textual JSON nests deeper than {@link MAX_BODY_DEPTH}.
  */
 export function bodyVariable(body: Uint8Array, contentType: string | undefined): unknown {
   if (body.byteLength === 0) return null;
@@ -71,9 +82,11 @@ function decode(body: Uint8Array, charset: string | undefined): string {
 
 /** Kestra tries a Map, then a List, then keeps the String. */
 function parseText(text: string): unknown {
+  if (nestedDeeperThan(text, MAX_BODY_DEPTH)) throw webhookErrors.WEBHOOK_BODY_TOO_DEEP(MAX_BODY_DEPTH, { details: { limit: MAX_BODY_DEPTH } });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Integers past 2^53 stay exact (as bigints), as Kestra keeps them; other bodies parse as JSON.parse does.
+    parsed = parseJson(text);
   } catch {
     return text;
   }

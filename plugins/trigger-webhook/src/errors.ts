@@ -11,4 +11,6 @@ export const webhookErrors = defineErrorCatalog({
   /** A condition type other than the expression conditions. */
   WEBHOOK_UNSUPPORTED_CONDITION: (type: string) =>
     `invalid webhook: condition type '${type}' is not supported; use io.kestra.plugin.core.condition.ExpressionCondition or \`when\``,
+  /** A JSON body nested deeper than the trigger takes; the request is refused (422) before the body is parsed. */
+  WEBHOOK_BODY_TOO_DEEP: (limit: number) => `the JSON body is nested deeper than ${limit} levels`,
 });

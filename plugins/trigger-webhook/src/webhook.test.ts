@@ -52,6 +52,12 @@ describe('Webhook trigger: variables', () => {
     });
   });
 
+  it('answers invalid, naming the body, for JSON nested past the limit', async () => {
+    const deep = `${'['.repeat(1000)}${']'.repeat(1000)}`;
+    const decision = await receive({}, webhookRequest({ key: KEY, text: deep, headers: { 'content-type': ['application/json'] } }));
+    expect(decision).toEqual({ kind: 'invalid', errors: [{ path: 'body', message: 'the JSON body is nested deeper than 128 levels' }] });
+  });
+
   it('gives a null body to a GET without one', async () => {
     const decision = await receive({}, webhookRequest({ method: 'GET', key: KEY }));
     expect(decision.kind === 'start' && decision.variables).toEqual({ body: null, headers: {}, parameters: {} });

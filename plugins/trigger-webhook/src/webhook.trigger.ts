@@ -1,5 +1,6 @@
-import { defineTrigger, renderTriggerInputs, type WebhookResponsePolicy } from '@sluice/core';
+import { defineTrigger, isSluiceError, renderTriggerInputs, type WebhookResponsePolicy } from '@sluice/core';
 import { bodyVariable, headersVariable, parametersVariable } from './body.js';
+import { webhookErrors } from './errors.js';
 import { assertSupportedConditions, evaluateConditions } from './conditions.js';
 import { keysMatch } from './key.js';
 import { WebhookProps, WebhookVariables } from './webhook.schema.js';
@@ -39,11 +40,14 @@ export const webhook = defineTrigger({
     if (!keysMatch(props.key, request.key)) return { kind: 'not-matched' };
 
     const headers = headersVariable(request.headers);
-    const variables: WebhookVariables = {
-      body: bodyVariable(request.body, headers['content-type']?.[0]),
-      headers,
-      parameters: parametersVariable(request.query),
-    };
+    let body: unknown;
+    try {
+      body = bodyVariable(request.body, headers['content-type']?.[0]);
+    } catch (error) {
+      if (isSluiceError(error, webhookErrors.codes.WEBHOOK_BODY_TOO_DEEP)) return { kind: 'invalid', errors: [{ path: 'body', message: error.message }] };
+      throw error;
+    }
+    const variables: WebhookVariables = { body, headers, parameters: parametersVariable(request.query) };
 
     const conditions = props.conditions ?? [];
     assertSupportedConditions(conditions);

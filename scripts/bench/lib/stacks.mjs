@@ -1,6 +1,8 @@
 // What the scenarios measure, started as real processes. A stack is one side of a comparison:
 //   sluice-bullmq    `sluice server webserver` (+ `sluice worker`) on Redis, a unique prefix
-//   sluice-embedded  `sluice server standalone` without REDIS_URL (HTTP and worker in one process)
+//   sluice-embedded  `sluice server standalone` without REDIS_URL (HTTP and worker in one process),
+//                    on the default embedded runtime, SQLite (its file in a data folder of its own)
+//   sluice-memory    the same with SLUICE_RUNTIME=memory, the in-memory runtime
 //   baseline         bare Koa + BullMQ queue.add (+ a no-op BullMQ worker process)
 // Each stack gives the loadgen its ingestion and wait requests, a completion tracker for the
 // end-to-end scenario, a check of sampled executions, peak memory per process, and stop().
@@ -146,7 +148,7 @@ export async function startSluiceBullmq(ctx, scenario, { worker, flowsDir = ctx.
     stack.check = (ids) => checkExecutions(web.url, ids);
     stack.queued = async () => {
       // Persisted and queued: every 200 left a job in the BullMQ wait list (no worker runs).
-      const text = (await request(`${web.url}/metrics`)).text;
+      const text = (await request(`${web.url}/metrics`, { headers: AUTH })).text;
       return Number(/sluice_queue_jobs\{state="waiting"\} (\d+)/.exec(text)?.[1] ?? NaN);
     };
     return stack;
@@ -156,15 +158,20 @@ export async function startSluiceBullmq(ctx, scenario, { worker, flowsDir = ctx.
   }
 }
 
-/** Sluice with the embedded runtime: `server standalone`, no Redis, its own worker (concurrency 50). */
-export async function startSluiceEmbedded(ctx, scenario, { flowsDir = ctx.flowsDir, hooks = SEED_HOOKS, id = 'sluice-embedded', label = 'Sluice, embedded', startTimeoutMs = 30_000 } = {}) {
+/**
+ * Sluice with an embedded runtime: `server standalone`, no Redis, its own worker (concurrency
+ * 50), on SQLite (the default) unless `runtime` is `memory`. Each stack gets a data folder of its
+ * own: two SQLite stacks cannot share a file (its lock), and a round must not start from the last
+ * scenario's database.
+ */
+export async function startSluiceEmbedded(ctx, scenario, { flowsDir = ctx.flowsDir, hooks = SEED_HOOKS, id = 'sluice-embedded', label = 'Sluice, embedded (SQLite)', startTimeoutMs = 30_000, runtime = 'sqlite', env: extraEnv = {} } = {}) {
   const env = {
-    SLUICE_FLOWS_DIR: flowsDir, SLUICE_DATA_DIR: join(ctx.tmpDir, 'data'),
+    SLUICE_RUNTIME: runtime, SLUICE_FLOWS_DIR: flowsDir, SLUICE_DATA_DIR: join(ctx.tmpDir, `data-${scenario}-${id}-${randomBytes(4).toString('hex')}`), ...extraEnv,
     SLUICE_USERNAME: USER, SLUICE_PASSWORD: PASSWORD, SLUICE_WORKER_CONCURRENCY: String(ctx.config.concurrency),
   };
   const processes = [];
   const stack = {
-    id, side: 'sluice', runtime: 'embedded', label, processes,
+    id, side: 'sluice', runtime: runtime === 'memory' ? 'memory' : 'embedded', label, processes, dataDir: env.SLUICE_DATA_DIR,
     cpuMs: () => cpuMsOfAll(processes),
     async stop() {
       const memory = peakMemory(processes);
@@ -194,6 +201,11 @@ export async function startSluiceEmbedded(ctx, scenario, { flowsDir = ctx.flowsD
   }
 }
 
+/** Sluice with the in-memory runtime (`SLUICE_RUNTIME=memory`), beside the SQLite default. */
+export function startSluiceMemory(ctx, scenario, options = {}) {
+  return startSluiceEmbedded(ctx, scenario, { id: 'sluice-memory', label: 'Sluice, in memory', ...options, runtime: 'memory' });
+}
+
 /**
  * Executions finished, read on demand from the standalone process's own /metrics counter
  * (sluice_executions_finished_total). Scraping costs the process a few ms of CPU (prom-client
@@ -206,7 +218,7 @@ function metricsReader(url, pollMs) {
   const state = { done: 0, other: 0, lastNs: 0n };
   let previousNs = 0n;
   return async () => {
-    const text = (await request(`${url}/metrics`)).text;
+    const text = (await request(`${url}/metrics`, { headers: AUTH })).text;
     const now = process.hrtime.bigint();
     let done = 0;
     let other = 0;

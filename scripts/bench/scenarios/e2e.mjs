@@ -5,7 +5,7 @@
 // SUCCESS), so every accepted request is accounted for, queued or not when the load stopped.
 import { e2eOnce, e2eProblems, e2eSide } from '../lib/e2e.mjs';
 import { interleaved, problemsFor, ratiosOf } from '../lib/measure.mjs';
-import { startBaseline, startSluiceBullmq, startSluiceEmbedded, withStacks } from '../lib/stacks.mjs';
+import { startBaseline, startSluiceBullmq, startSluiceEmbedded, startSluiceMemory, withStacks } from '../lib/stacks.mjs';
 
 export default {
   name: 'e2e',
@@ -15,7 +15,7 @@ export default {
     const starters = [
       () => startSluiceBullmq(ctx, 'e2e', { worker: true }),
       () => startBaseline(ctx, 'e2e', { worker: true }),
-      ...(ctx.config.embedded ? [() => startSluiceEmbedded(ctx, 'e2e')] : []),
+      ...(ctx.config.embedded ? [() => startSluiceEmbedded(ctx, 'e2e'), () => startSluiceMemory(ctx, 'e2e')] : []),
     ];
     const problems = [];
     const checks = {};
@@ -53,7 +53,8 @@ export default {
     };
     return [
       row('sluice-bullmq', 'bullmq', 'Sluice, BullMQ'),
-      ...(results['sluice-embedded'] ? [row('sluice-embedded', 'embedded', 'Sluice, embedded')] : []),
+      ...(results['sluice-embedded'] ? [row('sluice-embedded', 'sqlite', 'Sluice, embedded (SQLite)')] : []),
+      ...(results['sluice-memory'] ? [row('sluice-memory', 'memory', 'Sluice, in memory')] : []),
     ];
   },
 };

@@ -3,7 +3,7 @@
 // reads the body and calls BullMQ's queue.add. N connections, a fixed duration per round.
 import { ingestOnce, ingestSide } from '../lib/ingest.mjs';
 import { interleaved, problemsFor, problemsOf, ratiosOf } from '../lib/measure.mjs';
-import { startBaseline, startSluiceBullmq, startSluiceEmbedded, withStacks } from '../lib/stacks.mjs';
+import { startBaseline, startSluiceBullmq, startSluiceEmbedded, startSluiceMemory, withStacks } from '../lib/stacks.mjs';
 
 export default {
   name: 'ingestion',
@@ -13,7 +13,7 @@ export default {
     const starters = [
       () => startSluiceBullmq(ctx, 'ingestion', { worker: false }),
       () => startBaseline(ctx, 'ingestion', { worker: false }),
-      ...(ctx.config.embedded ? [() => startSluiceEmbedded(ctx, 'ingestion')] : []),
+      ...(ctx.config.embedded ? [() => startSluiceEmbedded(ctx, 'ingestion'), () => startSluiceMemory(ctx, 'ingestion')] : []),
     ];
     const problems = [];
     let accounting;
@@ -51,7 +51,8 @@ export default {
     };
     return [
       row('sluice-bullmq', 'bullmq', 'Sluice, BullMQ'),
-      ...(results['sluice-embedded'] ? [row('sluice-embedded', 'embedded', 'Sluice, embedded')] : []),
+      ...(results['sluice-embedded'] ? [row('sluice-embedded', 'sqlite', 'Sluice, embedded (SQLite)')] : []),
+      ...(results['sluice-memory'] ? [row('sluice-memory', 'memory', 'Sluice, in memory')] : []),
     ];
   },
 };

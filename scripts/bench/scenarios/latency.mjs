@@ -60,7 +60,7 @@ export default {
     };
     return [
       row('sluice-bullmq', 'bullmq', 'Sluice, BullMQ'),
-      ...(results['sluice-embedded'] ? [row('sluice-embedded', 'embedded', 'Sluice, embedded')] : []),
+      ...(results['sluice-embedded'] ? [row('sluice-embedded', 'embedded', 'Sluice, embedded (SQLite)')] : []),
     ];
   },
 };

@@ -87,7 +87,7 @@ export default {
         };
       };
       rows.push(row('sluice-bullmq', 'bullmq', 'Sluice, BullMQ'));
-      if (results['sluice-embedded']) rows.push(row('sluice-embedded', 'embedded', 'Sluice, embedded'));
+      if (results['sluice-embedded']) rows.push(row('sluice-embedded', 'embedded', 'Sluice, embedded (SQLite)'));
     }
     return rows;
   },

@@ -22,7 +22,7 @@ const startTimeoutFor = (n) => 30_000 + 15 * n;
 
 const RUNTIMES = [
   { runtime: 'bullmq', label: 'Sluice, BullMQ', start: startSluiceBullmq },
-  { runtime: 'embedded', label: 'Sluice, embedded', start: startSluiceEmbedded },
+  { runtime: 'embedded', label: 'Sluice, embedded (SQLite)', start: startSluiceEmbedded },
 ];
 
 /**

@@ -88,7 +88,7 @@ export default {
     const baseline = { label: 'Koa + BullMQ queue.add + no-op BullMQ worker', ...side('baseline') };
     const common = { connections, roundMs: loadMs, rounds, workerConcurrency: ctx.config.concurrency, tasks: TASK_IDS.length, message: MESSAGE };
     const rows = [];
-    for (const [id, runtime, label] of [['sluice-bullmq', 'bullmq', 'Sluice, BullMQ'], ['sluice-embedded', 'embedded', 'Sluice, embedded']]) {
+    for (const [id, runtime, label] of [['sluice-bullmq', 'bullmq', 'Sluice, BullMQ'], ['sluice-embedded', 'embedded', 'Sluice, embedded (SQLite)']]) {
       if (!results[id]) continue;
       const sluice = side(id);
       const seed = { label: 'the same stack running the seed flow (1 Log task, no expression)', ...side(`${id}-seed`, id) };

@@ -24,6 +24,10 @@ export async function saveFlowSource(
   const parsed = parseFlow(source, s.registry, { tenantId: TENANT });
   if (!parsed.ok) return { ok: false, status: 422, message: `the flow has ${parsed.errors.length} error(s)`, errors: parsed.errors };
   const flow = parsed.flow;
+  if (parsed.warnings.length > 0) {
+    // Accepted, as Kestra accepts it; the validate route reports the same warnings to editors.
+    s.logger.warn({ namespace: flow.namespace, flowId: flow.id, warnings: parsed.warnings.map((w) => `${w.path} (line ${w.line}): ${w.message}`) }, 'flow uses deprecated spellings');
+  }
   if (expected && (expected.namespace !== flow.namespace || expected.id !== flow.id)) {
     const field = expected.id !== flow.id ? 'id' : 'namespace';
     return { ok: false, status: 422, message: `Illegal flow ${field} update`, errors: [{ code: 'FLOW_SCHEMA', path: field, message: `Illegal flow ${field} update`, line: 1, column: 1 }] };
@@ -33,8 +37,17 @@ export async function saveFlowSource(
     return { ok: false, status: 409, message: `Flow ${flow.namespace}.${flow.id} already exists; update it with PUT /api/v1/main/flows/${flow.namespace}/${flow.id}`, errors: [] };
   }
   if (mode === 'update' && !existing) return { ok: false, status: 404, message: 'Flow not found', errors: [] };
-  const saved = await s.runtime.flows.save({ ...flow, source });
+  // Whole or not at all: the file is written first (a failure there saves nothing), the store
+  // takes the flow, and only then does the file move into place in one rename.
+  const pending = s.flowFiles && persist ? s.flowFiles.prepare(flow, source) : undefined;
+  let saved: FlowRevision;
+  try {
+    saved = await s.runtime.flows.save({ ...flow, source });
+  } catch (error) {
+    pending?.abort();
+    throw error;
+  }
+  pending?.commit();
   s.flowIndex.apply(saved);
-  if (s.flowFiles && persist) s.flowFiles.write(saved, source);
   return { ok: true, flow: saved, created: !existing };
 }

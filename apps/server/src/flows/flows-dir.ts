@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { decodeFlowSource } from '@sluice/engine';
 import type { Logger } from 'pino';
 import type { ServerContext } from '../server-context.js';
 import { saveFlowSource } from './flow-service.js';
@@ -23,7 +24,10 @@ export async function loadFlowsDir(s: ServerContext, dir: string, logger: Logger
   for (const file of await yamlFiles(dir)) {
     const name = relative(dir, file);
     try {
-      const result = await saveFlowSource(s, await readFile(file, 'utf8'), 'upsert', undefined, false);
+      const decoded = decodeFlowSource(await readFile(file));
+      const result = decoded.ok
+        ? await saveFlowSource(s, decoded.source, 'upsert', undefined, false)
+        : { ok: false as const, errors: decoded.errors };
       if (result.ok) {
         loaded++;
         if (s.flowFiles?.dir === dir) s.flowFiles.remember(result.flow, file);

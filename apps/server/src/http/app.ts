@@ -1,3 +1,4 @@
+import { stringifyJson } from '@sluice/core';
 import Koa from 'koa';
 import type { Credentials } from '../auth/credentials.js';
 import { createFailureLimiter } from '../auth/failure-limiter.js';
@@ -53,6 +54,15 @@ export function createApp(s: ServerContext, options: AppOptions): Koa {
   });
   app.use(securityHeaders());
   app.use(errorsMiddleware(s.logger));
+  // Koa writes object bodies with JSON.stringify, which throws on a bigint: an execution whose
+  // body held an integer past 2^53 keeps it exact (see @sluice/core's parseJson). Same cost when
+  // there is none, as it is the same one JSON.stringify.
+  app.use(async (ctx, next) => {
+    await next();
+    const body: unknown = ctx.body;
+    if (body === null || typeof body !== 'object' || Buffer.isBuffer(body) || typeof (body as { pipe?: unknown }).pipe === 'function') return;
+    ctx.body = stringifyJson(body);
+  });
   app.use(serveUi(options.uiDir));
   app.use(authenticate(publicRouter, auth));
   // Runs once the router and allowedMethods have decided, so the problem body agrees with the

@@ -28,7 +28,7 @@ export type Authenticated =
   | { readonly by: 'session'; readonly username: string; readonly token: string; readonly session: Session };
 
 /**
- * Credentials on everything under `/api/v1` except the routes declared public. Whether a route
+ * Credentials on everything under `/api/v1` except the routes declared public, and on `/metrics`. Whether a route
  * is public is asked of the router that serves it, with the same matching, so no spelling of a
  * path (double slashes, encoded separators, a namespace named `webhook`) can reach a protected
  * route through a public prefix (Kestra GHSA-j5cv-8rw9-vv2p).
@@ -50,7 +50,8 @@ export function authenticate(publicRouter: Router, auth: Auth): Middleware {
   return async (ctx, next) => {
     // Compared without case: whatever the router makes of `/API/...`, it is never left open.
     const path = ctx.path.toLowerCase();
-    if (!path.startsWith('/api/') && path !== '/api') return next();
+    // /metrics too: its per-route and per-status counts tell an outsider how the server is used.
+    if (!path.startsWith('/api/') && path !== '/api' && !path.startsWith('/metrics')) return next();
     if (publicRouter.match(ctx.path, ctx.method).route) return next();
     const header = ctx.get('authorization');
     const token = header === '' ? cookieValue(ctx.get('cookie'), SESSION_COOKIE) : undefined;

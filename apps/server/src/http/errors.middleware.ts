@@ -1,7 +1,7 @@
 import { isSluiceError } from '@sluice/core';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { BodyTooLargeError, lingerOnClose } from './raw-body.js';
+import { BodyTooLargeError, ClientAbortedError, lingerOnClose } from './raw-body.js';
 import { problem } from './problem.js';
 
 /**
@@ -19,6 +19,12 @@ export function errorsMiddleware(logger: Logger): Middleware {
         ctx.set('Connection', 'close');
         lingerOnClose(ctx.req.socket);
         problem(ctx, 413, `request body is larger than ${error.limit} bytes`);
+        return;
+      }
+      if (error instanceof ClientAbortedError) {
+        // No stack and no error object: the client left, the server is fine (see ClientAbortedError).
+        logger.debug({ method: ctx.method, route: ctx._matchedRoute }, error.message);
+        ctx.status = 400;
         return;
       }
       if (isSluiceError(error, 'RUNTIME_UNAVAILABLE')) {

@@ -9,6 +9,18 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
+ * The client went away before its body was whole (it aborted the upload, or its connection
+ * reset). Nobody is left to answer and nothing is wrong with the server, so it is logged once,
+ * at debug, without a stack: anyone can cause it, and an ERROR line each time would let anyone
+ * fill the error log.
+ */
+export class ClientAbortedError extends Error {
+  constructor() {
+    super('the client aborted the request before its body was complete');
+  }
+}
+
+/**
  * Reads the exact bytes of a request body, refusing it as soon as it passes `limit`: from the
  * Content-Length header before reading anything, or while streaming when there is none
  * (chunked), so a large body is never buffered whole. Nothing is parsed here; triggers get
@@ -45,11 +57,16 @@ export async function readRawBody(req: IncomingMessage, limit: number): Promise<
       cleanup();
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
-    const onError = (error: Error): void => {
+    // Node reports an aborted upload as 'aborted' and as an 'error' (ECONNRESET); one rejection
+    // for both, since the first one cleans up.
+    const onError = (error: NodeJS.ErrnoException): void => {
       cleanup();
-      reject(error);
+      reject(req.destroyed || error.code === 'ECONNRESET' ? new ClientAbortedError() : error);
     };
-    const onAborted = (): void => onError(new Error('request aborted'));
+    const onAborted = (): void => {
+      cleanup();
+      reject(new ClientAbortedError());
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

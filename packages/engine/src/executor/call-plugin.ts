@@ -6,6 +6,11 @@ export interface CallOptions {
   readonly taskId: string;
   /** The task's `timeout`, an ISO-8601 duration; none when absent. */
   readonly timeout?: string;
+  /**
+   * When the task's time started (`performance.now()`), if before this call: the time spent
+   * since (rendering its props) counts against `timeout`.
+   */
+  readonly startedAt?: number;
   /** The job's signal: fires when the worker shuts down. */
   readonly jobSignal: AbortSignal;
   /** Calls the plugin with the task's signal, a child of the job's plus the timeout. */
@@ -27,9 +32,10 @@ export async function callWithSignal(options: CallOptions): Promise<unknown> {
   const forward = () => controller.abort(options.jobSignal.reason);
   if (options.jobSignal.aborted) forward();
   else options.jobSignal.addEventListener('abort', forward, { once: true });
-  const timer = timeoutMs === undefined
-    ? undefined
-    : setTimeout(() => controller.abort(engineErrors.TASK_TIMEOUT(options.taskId, options.timeout ?? '')), timeoutMs);
+  const timedOut = () => controller.abort(engineErrors.TASK_TIMEOUT(options.taskId, options.timeout ?? ''));
+  const remaining = timeoutMs === undefined ? undefined : timeoutMs - (options.startedAt === undefined ? 0 : performance.now() - options.startedAt);
+  if (remaining !== undefined && remaining <= 0) timedOut();
+  const timer = remaining === undefined || remaining <= 0 ? undefined : setTimeout(timedOut, remaining);
   const aborted = new Promise<never>((_, reject) => {
     const fail = () => reject(controller.signal.reason);
     if (controller.signal.aborted) fail();

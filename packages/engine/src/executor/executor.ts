@@ -1,16 +1,17 @@
 import { isSluiceError } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import type { FlowRevision } from '../flow/flow.types.js';
-import type { Execution, ExecutionEvent, LogEntry, TaskRun } from '../model/execution.js';
+import type { Execution, ExecutionEvent, LogEntry } from '../model/execution.js';
 import { isTerminated, withState, type StateType } from '../model/state.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { Runtime } from '../ports/ports.js';
 import { createSecretReader, type SecretProvider, type SecretReader } from '../secrets/index.js';
-import { guessFinalState, stopsExecution } from './final-state.js';
+import { drive } from './drive.js';
+import { taskIndex } from './flow-tree.js';
 import { renderFlowOutputs } from './flow-outputs.js';
-import { runTask } from './run-task.js';
+import type { TaskRunScope } from './run-task.js';
 import { runVariables } from './run-variables.js';
-import { taskRunOf, withTaskRun } from './task-runs.js';
+import { withTaskRun } from './task-runs.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
@@ -127,22 +128,19 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
 
   if (execution.state.current !== 'RUNNING') stage({ ...execution, state: withState(execution.state, 'RUNNING', now()) });
 
-  for (const task of flow.tasks) {
-    if (task.disabled) continue;
-    const previous = taskRunOf(execution, task.id);
-    // Finished before a crash: keep it as it is, and stop where it stopped.
-    const state = previous && isTerminated(previous.state.current)
-      ? previous.state.current
-      : await startTask(deps, now, signal, flow, task, previous, secrets, () => execution, {
-        stage: (taskRun, logs) => stage(withTaskRun(execution, taskRun), logs),
-        save,
-      });
-    if (stopsExecution(state)) break;
-  }
+  const scope: TaskRunScope = {
+    flow, registry: deps.registry, secrets, now, jobSignal: signal,
+    appendLogs: (entries) => runtime.logs.append(entries),
+  };
+  const state = await drive({
+    scope, flow, tasks: taskIndex(flow, deps.registry),
+    execution: () => execution,
+    stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
+    save: () => save(),
+  });
 
-  const final = guessFinalState(execution.taskRunList);
-  if (final !== 'SUCCESS' && final !== 'WARNING') return finish(final);
-  if (flow.outputs.length === 0) return finish(final);
+  if (state !== 'SUCCESS' && state !== 'WARNING') return finish(state);
+  if (flow.outputs.length === 0) return finish(state);
   let outputs: Record<string, unknown>;
   try {
     const functions = { secret: (name: string) => secrets.read(name), now };
@@ -150,28 +148,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
   } catch (error) {
     return finish('FAILED', undefined, [logLine(error instanceof Error ? error.message : String(error))]);
   }
-  return finish(final, outputs);
-}
-
-async function startTask(
-  deps: ExecutorDeps, now: () => Date, signal: AbortSignal, flow: FlowRevision, task: FlowRevision['tasks'][number],
-  previous: TaskRun | undefined, secrets: SecretReader, execution: () => Execution,
-  changes: { readonly stage: (taskRun: TaskRun, logs?: readonly LogEntry[]) => void; readonly save: () => Promise<void> },
-): Promise<StateType> {
-  // Checked between tasks: a worker shutting down starts nothing new, and keeps what finished.
-  if (signal.aborted) {
-    await changes.save();
-    signal.throwIfAborted();
-  }
-  return runTask({
-    flow, task, registry: deps.registry, secrets, now, jobSignal: signal, execution,
-    stage: changes.stage,
-    commit: async (taskRun) => {
-      changes.stage(taskRun);
-      await changes.save();
-    },
-    appendLogs: (entries) => deps.runtime.logs.append(entries),
-  }, previous);
+  return finish(state, outputs);
 }
 
 // SECRET inputs are secrets too: mask their values in every line the run stores.

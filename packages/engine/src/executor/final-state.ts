@@ -7,8 +7,13 @@ const PRIORITY: readonly StateType[] = ['KILLED', 'FAILED', 'WARNING', 'PAUSED']
 
 /** The state an execution ends in, from its task runs: KILLED > FAILED > WARNING > PAUSED > SUCCESS. */
 export function guessFinalState(taskRuns: readonly TaskRun[]): StateType {
-  const states = new Set(taskRuns.map((run) => run.state.current));
-  return PRIORITY.find((state) => states.has(state)) ?? 'SUCCESS';
+  return worstState(taskRuns.map((run) => run.state.current));
+}
+
+/** The worst of `states`: KILLED > FAILED > WARNING > PAUSED > SUCCESS (SKIPPED counts as SUCCESS). */
+export function worstState(states: readonly StateType[]): StateType {
+  const seen = new Set(states);
+  return PRIORITY.find((state) => seen.has(state)) ?? 'SUCCESS';
 }
 
 /**

@@ -3,24 +3,84 @@ import type { FlowRevision } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
 import { isTerminatedWithoutFailure, stateToJson } from '../model/state.js';
 
+type Json = Record<string, unknown>;
+
+/**
+ * The iteration values that address a task run's outputs, outermost first: the value of every
+ * ancestor link where an iterating flowable (a plan with valued branches) gave it one. A run
+ * directly under a ForEach gives `[value]`, one under a ForEach nested in another `[outer, inner]`.
+ */
+function iterationPath(run: TaskRun, byId: ReadonlyMap<string, TaskRun>): string[] {
+  const path: string[] = [];
+  let current: TaskRun | undefined = run;
+  while (current?.parentTaskRunId !== undefined) {
+    const parent = byId.get(current.parentTaskRunId);
+    if (parent?.plan?.branches.some((b) => b.value !== undefined) && current.value !== undefined) path.unshift(current.value);
+    current = parent;
+  }
+  return path;
+}
+
+function setAt(target: Json, key: string, path: readonly string[], value: unknown): void {
+  if (path.length === 0) {
+    target[key] = value;
+    return;
+  }
+  let node = (typeof target[key] === 'object' && target[key] !== null ? target[key] : (target[key] = {})) as Json;
+  path.slice(0, -1).forEach((step) => {
+    node = (typeof node[step] === 'object' && node[step] !== null ? node[step] : (node[step] = {})) as Json;
+  });
+  node[path[path.length - 1] as string] = value;
+}
+
+/** Kestra's `parents`: the ancestors, closest first, each with its value and outputs when it has them. */
+function parentsOf(run: TaskRun, byId: ReadonlyMap<string, TaskRun>): Json[] {
+  const parents: Json[] = [];
+  let current = run.parentTaskRunId === undefined ? undefined : byId.get(run.parentTaskRunId);
+  while (current) {
+    const entry: Json = {};
+    if (current.value !== undefined) entry.taskrun = { value: current.value };
+    if (Object.keys(current.outputs).length > 0) entry.outputs = current.outputs;
+    if (Object.keys(entry).length > 0) parents.push(entry);
+    current = current.parentTaskRunId === undefined ? undefined : byId.get(current.parentTaskRunId);
+  }
+  return parents;
+}
+
 /**
  * The variables a task's templates see, after Kestra's `RunVariables`: `flow`, `execution`,
- * `task`, `taskrun`, `inputs`, `outputs` (by task id, finished task runs only), `tasks` (their
- * states), `trigger` (the trigger's variables, absent for API starts), `labels` (a nested map)
- * and `vars` (the flow's variables, not rendered). `envs` and `globals` are not offered yet.
+ * `task`, `taskrun` (with `value` and `parentId` inside a flowable), `parent` and `parents`,
+ * `inputs`, `outputs` (by task id, finished task runs and running flowables only; runs of an iteration under their
+ * values, `outputs.<taskId>[<value>]`), `tasks` (their states, `tasks.<id>[<value>].state` for
+ * iterations), `trigger` (the trigger's variables, absent for API starts), `labels` (a nested
+ * map) and `vars` (the flow's variables, not rendered). `envs` and `globals` are not offered yet.
  */
 export function runVariables(flow: FlowRevision, execution: Execution, task?: { id: string; type: string }, taskRun?: TaskRun): Record<string, unknown> {
-  const outputs: Record<string, unknown> = {};
-  const tasks: Record<string, unknown> = {};
+  const outputs: Json = {};
+  const tasks: Json = {};
+  const byId = new Map(execution.taskRunList.map((run) => [run.id, run]));
   for (const run of execution.taskRunList) {
-    tasks[run.taskId] = { state: run.state.current };
-    if (isTerminatedWithoutFailure(run.state.current)) outputs[run.taskId] = run.outputs;
+    const path = iterationPath(run, byId);
+    setAt(tasks, run.taskId, path, { state: run.state.current });
+    // A running flowable's outputs are known from its start (If's evaluationResult, Switch's
+    // value), so its children read them, as in Kestra.
+    if (isTerminatedWithoutFailure(run.state.current) || (run.plan && run.state.current === 'RUNNING')) setAt(outputs, run.taskId, path, run.outputs);
   }
+  const parents = taskRun ? parentsOf(taskRun, byId) : [];
   return {
     flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision, tenantId: flow.tenantId },
     execution: { id: execution.id, startDate: stateToJson(execution.state).startDate, originalId: execution.id, state: execution.state.current },
     ...(task ? { task: { id: task.id, type: task.type } } : {}),
-    ...(taskRun ? { taskrun: { id: taskRun.id, startDate: stateToJson(taskRun.state).startDate, attemptsCount: taskRun.attempts.length } } : {}),
+    ...(taskRun
+      ? {
+        taskrun: {
+          id: taskRun.id, startDate: stateToJson(taskRun.state).startDate, attemptsCount: taskRun.attempts.length,
+          ...(taskRun.value === undefined ? {} : { value: taskRun.value }),
+          ...(taskRun.parentTaskRunId === undefined ? {} : { parentId: taskRun.parentTaskRunId }),
+        },
+      }
+      : {}),
+    ...(parents.length > 0 ? { parents, parent: parents[0] } : {}),
     inputs: execution.inputs,
     outputs,
     tasks,

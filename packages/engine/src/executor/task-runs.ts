@@ -3,11 +3,6 @@ import type { Execution, TaskRun } from '../model/execution.js';
 import { newId } from '../model/ids.js';
 import { isTerminated, newState, withState, type StateType } from '../model/state.js';
 
-/** The task run of `taskId` in `execution` (top-level tasks have one each), if any. */
-export function taskRunOf(execution: Execution, taskId: string): TaskRun | undefined {
-  return execution.taskRunList.findLast((run) => run.taskId === taskId && run.parentTaskRunId === undefined);
-}
-
 /** `execution` with `taskRun` replacing the task run of the same id, or appended. */
 export function withTaskRun(execution: Execution, taskRun: TaskRun): Execution {
   const index = execution.taskRunList.findIndex((run) => run.id === taskRun.id);
@@ -15,8 +10,8 @@ export function withTaskRun(execution: Execution, taskRun: TaskRun): Execution {
   return { ...execution, taskRunList: list };
 }
 
-/** A new task run, CREATED, for `task` in `execution`. */
-export function newTaskRun(execution: Execution, task: FlowTask, date: Date): TaskRun {
+/** A new task run, CREATED, for `task` in `execution`, at its place in the tree. */
+export function newTaskRun(execution: Execution, task: FlowTask, date: Date, place: { readonly parentTaskRunId?: string; readonly value?: string } = {}): TaskRun {
   return {
     tenantId: execution.tenantId,
     id: newId(),
@@ -24,6 +19,8 @@ export function newTaskRun(execution: Execution, task: FlowTask, date: Date): Ta
     namespace: execution.namespace,
     flowId: execution.flowId,
     taskId: task.id,
+    ...(place.parentTaskRunId === undefined ? {} : { parentTaskRunId: place.parentTaskRunId }),
+    ...(place.value === undefined ? {} : { value: place.value }),
     attempts: [],
     outputs: {},
     state: newState('CREATED', date),

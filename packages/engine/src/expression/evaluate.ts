@@ -27,6 +27,7 @@ export class EvalContext implements CallContext {
   scope: Scope = { vars: new Map(), parent: undefined };
   iterations = 0;
   private steps = 0;
+  private work = 0;
 
   constructor(
     readonly variables: Variables,
@@ -48,6 +49,11 @@ export class EvalContext implements CallContext {
   step(amount = 1): void {
     this.steps += amount;
     if (this.steps > LIMITS.steps) this.limit(`more than ${LIMITS.steps} evaluation steps`);
+  }
+
+  charge(units: number): void {
+    this.work += units;
+    if (this.work > LIMITS.work) this.limit(`more than ${LIMITS.work} characters and list items built or scanned`);
   }
 }
 
@@ -145,10 +151,19 @@ function guard(run: () => unknown, ctx: EvalContext): unknown {
   }
 }
 
-/** Whatever a filter or function built is held to the same size bounds as the output. */
+/**
+ * Whatever a filter or function built is held to the same size bounds as the output, and its
+ * size is charged to the work budget: building it cost at least that much time and memory.
+ */
 function bounded(value: unknown, ctx: EvalContext): unknown {
-  if (typeof value === 'string' && value.length > LIMITS.outputLength) ctx.limit(`string longer than ${LIMITS.outputLength} characters`);
-  if (Array.isArray(value) && value.length > LIMITS.collectionSize) ctx.limit(`list longer than ${LIMITS.collectionSize} items`);
+  if (typeof value === 'string') {
+    if (value.length > LIMITS.outputLength) ctx.limit(`string longer than ${LIMITS.outputLength} characters`);
+    ctx.charge(value.length);
+  }
+  if (Array.isArray(value)) {
+    if (value.length > LIMITS.collectionSize) ctx.limit(`list longer than ${LIMITS.collectionSize} items`);
+    ctx.charge(value.length);
+  }
   return value;
 }
 

@@ -188,6 +188,49 @@ describe('expression sandbox', () => {
       expect(failure(() => renderTemplate(template, vars)).code).toBe('EXPRESSION_LIMIT');
     });
 
+    // Steps count nodes, and one node can be an 8 MiB replace: the work budget counts the
+    // characters and pieces such a node builds and scans. One statement per line, so the line
+    // of the error counts how many statements ran before the budget stopped the render: the
+    // work done before failing is bounded, by counting, not by timing.
+    describe('work budget', () => {
+      const doubled = ["{% set s = 'aa' %}", ...Array.from({ length: 22 }, () => '{% set s = s ~ s %}')];
+      const replaces = Array.from({ length: 20 }, () => "{% set s = s | replace({'a': 'b', 'b': 'a'}) %}");
+
+      it('stops 20 replaces over an 8 MiB string at the first or second, naming the expression', () => {
+        const error = failure(() => renderTemplate([...doubled, ...replaces, '{{ s | length }}'].join('\n'), {}));
+        expect(error.code).toBe('EXPRESSION_LIMIT');
+        expect(error.message).toContain('characters and list items built or scanned');
+        expect(error.message).toContain("{% set s = s | replace({'a': 'b', 'b': 'a'}) %}");
+        const firstReplaceLine = doubled.length + 1;
+        expect(error.details?.line).toBeGreaterThanOrEqual(firstReplaceLine);
+        expect(error.details?.line).toBeLessThanOrEqual(firstReplaceLine + 1);
+      });
+
+      it.each([
+        ['split into characters', "{{ s | split('') | length }}"],
+        ['split at every character', "{{ s | split('a') | length }}"],
+        ['replace the empty string', "{{ s | replace({'': 'x'}) | length }}"],
+        ['escape every character', "{{ q | escapeChar('single') | length }}"],
+        ['title every word', '{{ w | title | length }}'],
+        ['reverse', '{{ s | reverse | length }}'],
+        ['scan in a loop', "{% for i in range(1, 100) %}{{ s contains 'b' }}{% endfor %}"],
+        ['hash in a loop', '{% for i in range(1, 100) %}{{ s | sha256 }}{% endfor %}'],
+        ['transform in a loop', '{% for i in range(1, 100) %}{{ s | upper | length }}{% endfor %}'],
+        ['join in a loop', "{% for i in range(1, 100) %}{{ l | join(',') | length }}{% endfor %}"],
+      ])('%s', (_name, template) => {
+        const big = 'a'.repeat(4 * 1024 * 1024);
+        const vars = { s: big, q: "'".repeat(4 * 1024 * 1024), w: 'a '.repeat(4 * 1024 * 1024), l: Array.from({ length: 1_000_000 }, () => 1) };
+        const error = failure(() => renderTemplate(template, vars));
+        expect(error.code).toBe('EXPRESSION_LIMIT');
+        expect(error.message).toContain('characters and list items built or scanned');
+      });
+
+      it('leaves ordinary work on big values alone', () => {
+        const big = 'ab'.repeat(256 * 1024);
+        expect(renderTemplate("{{ s | replace({'a': 'c'}) | length }} {{ s | split('b') | length }}", { s: big })).toBe(`${512 * 1024} ${256 * 1024}`);
+      });
+    });
+
     it('bounds circular and deeply nested data', () => {
       const circular: Record<string, unknown> = { a: 1 };
       circular.self = circular;

@@ -66,6 +66,7 @@ function chunk(input: unknown, args: Args, ctx: CallContext): unknown[][] {
   const items = list(input, 'chunk', ctx);
   const size = count(args, 'size', ctx);
   if (size < 1) return ctx.fail("'chunk' size must be at least 1");
+  ctx.charge(items.length);
   const out: unknown[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -116,6 +117,7 @@ export const COLLECTION_FILTERS: Readonly<Record<string, FilterDef>> = {
     apply: (input, args, ctx) => {
       if (input === null || input === undefined || typeof input === 'string') return input ?? null;
       const separator = args.separator === undefined ? '' : toOutput(args.separator, ctx);
+      ctx.charge(list(input, 'join', ctx).length);
       return list(input, 'join', ctx).map((item) => toOutput(item, ctx)).join(separator);
     },
   },
@@ -123,7 +125,11 @@ export const COLLECTION_FILTERS: Readonly<Record<string, FilterDef>> = {
   values: { params: [], apply: (input, _args, ctx) => (input === null ? null : entriesOf(map(input, 'values', ctx)).map(([, v]) => v)) },
   reverse: {
     params: [],
-    apply: (input, _args, ctx) => (typeof input === 'string' ? [...input].reverse().join('') : [...list(input, 'reverse', ctx)].reverse()),
+    apply: (input, _args, ctx) => {
+      if (typeof input !== 'string') return [...list(input, 'reverse', ctx)].reverse();
+      ctx.charge(input.length * LIMITS.pieceCost);
+      return [...input].reverse().join('');
+    },
   },
   sort: { params: [], apply: (input, _args, ctx) => sorted(input, 'sort', ctx, 1) },
   rsort: { params: [], apply: (input, _args, ctx) => sorted(input, 'rsort', ctx, -1) },

@@ -10,12 +10,17 @@ import { entriesOf, isPlainObject, setOwn, typeName } from './values.js';
 
 type StringFn = (value: string, args: Args, ctx: CallContext) => unknown;
 
-/** A filter over the printed form of its input; null in, null out. */
+/** A filter over the printed form of its input; null in, null out. Scanning the input is charged as work. */
 function text(apply: StringFn, params: readonly string[] = [], required = 0): FilterDef {
   return {
     params,
     required,
-    apply: (input, args, ctx) => (input === null || input === undefined ? null : apply(toOutput(input, ctx), args, ctx)),
+    apply: (input, args, ctx) => {
+      if (input === null || input === undefined) return null;
+      const value = toOutput(input, ctx);
+      ctx.charge(value.length);
+      return apply(value, args, ctx);
+    },
   };
 }
 
@@ -29,6 +34,29 @@ function intArg(args: Args, name: string, ctx: CallContext, fallback?: number): 
   const value = args[name] ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return ctx.fail(`argument '${name}' must be a whole number >= 0`);
   return value;
+}
+
+/**
+ * Every occurrence of `from` in `value` replaced by `to`, literally (as `split(from).join(to)`).
+ * Charged as it goes, the scan up front and each piece as it is built, so a replace that would
+ * build a huge string or millions of pieces stops at the work budget instead of after the work.
+ */
+function replaceAll(value: string, from: string, to: string, ctx: CallContext): string {
+  ctx.charge(value.length);
+  if (from === '') {
+    ctx.charge(value.length * (LIMITS.pieceCost + to.length));
+    return checkedString([...value].join(to), ctx);
+  }
+  const parts: string[] = [];
+  let start = 0;
+  for (let at = value.indexOf(from); at >= 0; at = value.indexOf(from, start)) {
+    ctx.charge(LIMITS.pieceCost + to.length);
+    parts.push(value.slice(start, at), to);
+    start = at + from.length;
+  }
+  if (start === 0) return value;
+  parts.push(value.slice(start));
+  return checkedString(parts.join(''), ctx);
 }
 
 /** Applies a string transformation to a string, or to every string inside a list or map (Kestra's replace, escapeChar). */
@@ -45,9 +73,12 @@ function deep(input: unknown, apply: (value: string) => string, ctx: CallContext
   return checkedString(apply(toOutput(input, ctx)), ctx);
 }
 
-/** Pebble's title: the first letter of every word upper-cased, the rest left as written. */
-function title(value: string): string {
-  return value.replace(/(^|\s)(\S)/g, (_match, space: string, first: string) => space + first.toUpperCase());
+/** Pebble's title: the first letter of every word upper-cased, the rest left as written. Each word is charged as a match. */
+function title(value: string, ctx: CallContext): string {
+  return value.replace(/(^|\s)(\S)/g, (_match, space: string, first: string) => {
+    ctx.charge(LIMITS.pieceCost);
+    return space + first.toUpperCase();
+  });
 }
 
 function abbreviate(value: string, max: number): string {
@@ -65,13 +96,24 @@ function slugify(value: string): string {
   return slug.toLowerCase();
 }
 
-/** Literal split with Java's `String.split` rules for the limit and trailing empty strings. */
-function split(value: string, delimiter: string, limit: number | undefined): string[] {
-  if (delimiter === '') return [...value];
-  let parts = value.split(delimiter);
-  if (limit !== undefined && limit > 0 && parts.length > limit) {
-    parts = [...parts.slice(0, limit - 1), parts.slice(limit - 1).join(delimiter)];
+/**
+ * Literal split with Java's `String.split` rules for the limit and trailing empty strings. Each
+ * piece is charged as it is cut, so splitting 8 MiB into characters stops at the work budget.
+ */
+function split(value: string, delimiter: string, limit: number | undefined, ctx: CallContext): string[] {
+  if (delimiter === '') {
+    ctx.charge(value.length * LIMITS.pieceCost);
+    return [...value];
   }
+  const most = limit !== undefined && limit > 0 ? limit : Infinity;
+  const parts: string[] = [];
+  let start = 0;
+  for (let at = value.indexOf(delimiter); at >= 0 && parts.length < most - 1; at = value.indexOf(delimiter, start)) {
+    ctx.charge(LIMITS.pieceCost);
+    parts.push(value.slice(start, at));
+    start = at + delimiter.length;
+  }
+  parts.push(value.slice(start));
   if (limit === undefined || limit === 0) {
     while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
   }
@@ -105,7 +147,7 @@ export const STRING_FILTERS: Readonly<Record<string, FilterDef>> = {
   upper: text((v) => v.toUpperCase()),
   lower: text((v) => v.toLowerCase()),
   trim: text((v) => v.trim()),
-  title: text(title),
+  title: text((v, _args, ctx) => title(v, ctx)),
   capitalize: text((v) => (v === '' ? v : v.charAt(0).toUpperCase() + v.slice(1))),
   abbreviate: text((v, args, ctx) => abbreviate(v, intArg(args, 'length', ctx)), ['length'], 1),
   slugify: text(slugify),
@@ -133,14 +175,14 @@ export const STRING_FILTERS: Readonly<Record<string, FilterDef>> = {
   }, ['separator'], 1),
   split: text((v, args, ctx) => {
     const limit = args.limit === undefined ? undefined : Number(args.limit);
-    return split(v, stringArg(args, 'delimiter', ctx), limit);
+    return split(v, stringArg(args, 'delimiter', ctx), limit, ctx);
   }, ['delimiter', 'limit'], 1),
   replace: {
     params: ['replace_pairs', 'replacement'],
     required: 1,
     apply: (input, args, ctx) => {
       const pairs = replacePairs(args, ctx);
-      return deep(input, (v) => pairs.reduce((acc, [from, to]) => acc.split(from).join(to), v), ctx);
+      return deep(input, (v) => pairs.reduce((acc, [from, to]) => replaceAll(acc, from, to, ctx), v), ctx);
     },
   },
   escapeChar: {
@@ -150,7 +192,7 @@ export const STRING_FILTERS: Readonly<Record<string, FilterDef>> = {
       const type = stringArg(args, 'type', ctx).toLowerCase();
       const style = lookup(ESCAPE_STYLES, type);
       if (style === undefined) return ctx.fail("escapeChar type must be 'single', 'double' or 'shell'");
-      return deep(input, (v) => v.split(style[0]).join(style[1]), ctx);
+      return deep(input, (v) => replaceAll(v, style[0], style[1], ctx), ctx);
     },
   },
   indent: text((v, args, ctx) => indent(v, args, ctx, false), ['amount', 'prefix'], 1),

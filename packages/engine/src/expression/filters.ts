@@ -2,6 +2,7 @@
 import { COLLECTION_FILTERS } from './filters-collections.js';
 import { DATE_FILTERS } from './filters-dates.js';
 import { ENCODING_FILTERS } from './filters-encoding.js';
+import { JQ_FILTERS } from './filters-jq.js';
 import { STRING_FILTERS } from './filters-strings.js';
 import { table, type FilterDef } from './registry.js';
 
@@ -10,4 +11,5 @@ export const FILTERS = table<FilterDef>({
   ...ENCODING_FILTERS,
   ...COLLECTION_FILTERS,
   ...DATE_FILTERS,
+  ...JQ_FILTERS,
 });

@@ -1,9 +1,12 @@
 /**
- * The functions a template may call by name. `render()` and `renderOnce()` are deliberately
- * absent: they evaluate data as a template, which is how a webhook body becomes code.
+ * The functions a template may call by name. `render()` and `renderOnce()` evaluate a value as
+ * a template; functions-render.ts says how they are kept from turning data into code that
+ * reads secrets. `kv()` and `read()` are absent: Sluice has no KV store or internal storage
+ * yet, so a template naming them is refused as calling an unknown function.
  */
 import { randomUUID } from 'node:crypto';
 import { coreErrors } from '@sluice/core';
+import { callRender, callRenderOnce } from './functions-render.js';
 import { range } from './operators.js';
 import type { CallContext, FunctionDef } from './registry.js';
 import { table } from './registry.js';
@@ -13,6 +16,7 @@ import { compare, isNumber, typeName } from './values.js';
 export function parseJson(text: unknown, ctx: CallContext): unknown {
   if (text === null || text === undefined) return null;
   if (typeof text !== 'string') return ctx.fail(`fromJson needs a string, not ${typeName(text)}`);
+  ctx.charge(text.length);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -58,6 +62,8 @@ export const FUNCTIONS = table<FunctionDef>({
     required: 2,
     call: (args, _rest, ctx) => range(args.start, args.end, args.increment ?? 1, ctx),
   },
+  render: { params: ['template', 'recursive'], required: 1, call: callRender },
+  renderOnce: { params: ['template'], required: 1, call: callRenderOnce },
   max: { params: [], variadic: true, call: (_args, rest, ctx) => extreme(rest, 1, ctx) },
   min: { params: [], variadic: true, call: (_args, rest, ctx) => extreme(rest, -1, ctx) },
 });

@@ -20,6 +20,15 @@ export const LIMITS = Object.freeze({
   collectionSize: 1_000_000,
   /** Units of work per render (nodes evaluated, values serialized or compared). */
   steps: 10_000_000,
+  /**
+   * Characters of strings and items of lists built or scanned per render, all together. Steps
+   * count nodes, and one node can be an 8 MiB `replace`: this budget counts what such a node
+   * costs in time and memory, so a render that builds big values stops after a bounded amount
+   * of work (five times the largest output) however few nodes it takes.
+   */
+  work: 50_000_000,
+  /** Work charged per piece a filter cuts or match it replaces, beyond its characters: an object in memory and a pass of a loop. */
+  pieceCost: 16,
   /** Compiled templates kept in the cache. */
   cacheEntries: 5_000,
 });

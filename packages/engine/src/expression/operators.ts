@@ -44,7 +44,10 @@ function ordered(op: '<' | '>' | '<=' | '>=', left: unknown, right: unknown, ctx
 /** `contains`: substring, list membership (every item when the right side is a list) or map key. */
 export function contains(container: unknown, item: unknown, ctx: CallContext): boolean {
   if (container === null || container === undefined) return false;
-  if (typeof container === 'string') return container.includes(toOutput(item, ctx));
+  if (typeof container === 'string') {
+    ctx.charge(container.length);
+    return container.includes(toOutput(item, ctx));
+  }
   const wanted = Array.isArray(item) ? item : [item];
   if (Array.isArray(container)) return wanted.every((w) => container.some((c) => deepEqual(c, w, ctx)));
   if (isPlainObject(container)) return wanted.every((w) => getOwn(container, w).found);
@@ -56,6 +59,7 @@ function add(left: unknown, right: unknown, ctx: CallContext): unknown {
   if (Array.isArray(left)) {
     const added = Array.isArray(right) ? right : [right];
     if (left.length + added.length > LIMITS.collectionSize) ctx.limit(`list longer than ${LIMITS.collectionSize} items`);
+    ctx.charge(left.length + added.length);
     return [...left, ...added];
   }
   return arithmetic('+', left, right, ctx);
@@ -82,9 +86,13 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%', left: unknown, right: unkno
   }
 }
 
-/** Any string built by the evaluator is bounded like the output, so doubling in a loop stops early. */
+/**
+ * Any string built by the evaluator is bounded like the output, so doubling in a loop stops
+ * early, and charged to the work budget by its length.
+ */
 export function checkedString(value: string, ctx: CallContext): string {
   if (value.length > LIMITS.outputLength) ctx.limit(`string longer than ${LIMITS.outputLength} characters`);
+  ctx.charge(value.length);
   return value;
 }
 
@@ -96,6 +104,7 @@ export function range(from: unknown, to: unknown, stepBy: unknown, ctx: CallCont
   if (stepBy === 0 || !Number.isFinite(stepBy)) ctx.fail('a range step cannot be zero');
   const size = Math.floor((to - from) / stepBy) + 1;
   if (size > LIMITS.rangeSize) ctx.limit(`range of more than ${LIMITS.rangeSize} items`);
+  if (size > 0) ctx.charge(size);
   const out: number[] = [];
   for (let i = 0; i < size; i++) out.push(from + i * stepBy);
   return out;

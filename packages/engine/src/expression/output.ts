@@ -40,6 +40,7 @@ export function toJson(value: unknown, ctx: CallContext, includeNulls: boolean):
   const emit = (text: string): void => {
     length += text.length;
     if (length > LIMITS.outputLength) ctx.limit(`JSON longer than ${LIMITS.outputLength} characters`);
+    ctx.charge(text.length);
     parts.push(text);
   };
   const write = (item: unknown, depth: number): void => {

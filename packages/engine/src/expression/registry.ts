@@ -16,6 +16,8 @@ export interface CallContext {
   limit(message: string): never;
   /** Counts `amount` units of work against the render budget. */
   step(amount?: number): void;
+  /** Counts `units` characters or list items built or scanned against the render's work budget (`LIMITS.work`). */
+  charge(units: number): void;
   /** The block and position being evaluated, for errors raised outside the expression catalog. */
   where(): { readonly expression: string; readonly line: number; readonly column: number };
   /** The host's injected functions (clock, secrets). */

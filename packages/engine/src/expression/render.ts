@@ -18,6 +18,7 @@ export class Output {
   write(text: string): void {
     this.length += text.length;
     if (this.length > LIMITS.outputLength) this.ctx.limit(`output longer than ${LIMITS.outputLength} characters`);
+    this.ctx.charge(text.length);
     this.parts.push(text);
   }
 
@@ -64,6 +65,8 @@ function renderFor(node: Extract<Node, { kind: 'for' }>, ctx: EvalContext, out: 
   ctx.source = node.source;
   ctx.pos = node.pos;
   const iterable = evaluate(node.iterable, ctx);
+  // Charged before the items are listed: a million-item list costs its length even if the loop limit stops it.
+  if (Array.isArray(iterable)) ctx.charge(iterable.length);
   let items: (readonly [unknown, unknown])[];
   if (iterable === null || iterable === undefined) items = [];
   else if (Array.isArray(iterable)) items = iterable.map((value, index) => [index, value] as const);

@@ -1,3 +1,4 @@
+import { isFlowableTask } from '@sluice/core';
 import type { PluginRegistry } from '../plugins/types.js';
 import { REQUIRED_KEYS } from './check-flow.js';
 import { splitProps } from './check-items.js';
@@ -5,6 +6,7 @@ import { FLOW_EXTRA, Input, TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS } from './
 import type { Flow, FlowInput, FlowOutput, FlowTask, FlowTrigger } from './flow.types.js';
 import { toLabels } from './labels.js';
 import { withoutNulls } from './report.js';
+import { FLOWABLE_ENVELOPE_KEYS, mapTasks } from './task-lists.js';
 
 // The builders below run only on a value checkFlow passed, so the casts state what was checked.
 type Json = Record<string, unknown>;
@@ -17,6 +19,15 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]
 function task(raw: Json, registry: PluginRegistry): FlowTask {
   const item = withoutNulls(raw, []);
   const condition = item.runIf ?? item.when;
+  const definition = registry.task(item.type as string)?.definition;
+  let props = splitProps(item, TASK_ENVELOPE_KEYS);
+  let handlers: Pick<FlowTask, 'errors' | 'finally'> = {};
+  if (definition && isFlowableTask(definition)) {
+    // A flowable's children are built here, once, so the executor finds them by id.
+    const build = (value: unknown) => list(value).map((t) => task(t, registry));
+    handlers = { ...optional('errors', props.errors === undefined ? undefined : build(props.errors)), ...optional('finally', props.finally === undefined ? undefined : build(props.finally)) };
+    props = mapTasks(definition.props, splitProps(props, FLOWABLE_ENVELOPE_KEYS), [], (child) => task(child as Json, registry)) as Json;
+  }
   return {
     id: item.id as string,
     // The canonical type even when an alias was written; nothing else records the alias.
@@ -31,7 +42,8 @@ function task(raw: Json, registry: PluginRegistry): FlowTask {
     ...optional('runIf', condition === undefined ? undefined : String(condition)),
     ...optional('workerGroup', item.workerGroup as Json | undefined),
     ...optional('logToFile', item.logToFile as boolean | undefined),
-    props: splitProps(item, TASK_ENVELOPE_KEYS),
+    props,
+    ...handlers,
   };
 }
 
@@ -85,6 +97,8 @@ export function buildFlow(value: Json, registry: PluginRegistry, tenantId: strin
     variables: (flow.variables as Json | undefined) ?? {},
     outputs: list(flow.outputs).map(output),
     tasks: list(flow.tasks).map((t) => task(t, registry)),
+    ...optional('errors', flow.errors === undefined ? undefined : list(flow.errors).map((t) => task(t, registry))),
+    ...optional('finally', flow.finally === undefined ? undefined : list(flow.finally).map((t) => task(t, registry))),
     triggers: list(flow.triggers).map((t) => trigger(t, registry)),
     disabled: flow.disabled === true,
     extra: Object.fromEntries(Object.entries(flow).filter(([key]) => key in FLOW_EXTRA)),

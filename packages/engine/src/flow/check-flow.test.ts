@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testRegistry } from '../../test/fixtures/test-plugins.js';
 import { createRegistry } from '../plugins/registry.js';
 import { parseFlow } from './parse.js';
+import { isReadOnly } from './labels.js';
 import type { FlowProblem, ParseResult } from './problems.js';
 
 const registry = testRegistry();
@@ -32,10 +33,12 @@ describe('the flow envelope', () => {
     ]);
   });
 
-  it('checks known extra keys and keeps them', () => {
+  it('refuses concurrency, which nothing enforces yet, once and at its key', () => {
+    expect(check(`${head}concurrency:\n  limit: 1\n  behavior: QUEUE\ntasks:\n${log('a')}`)).toEqual([
+      '3:1 FLOW_UNSUPPORTED concurrency: concurrency is not supported yet: Sluice does not limit how many executions of a flow run at once; remove concurrency',
+    ]);
     expect(check(`${head}concurrency:\n  limit: 0\n  behaviour: QUEUE\ntasks:\n${log('a')}`)).toEqual([
-      '4:10 FLOW_SCHEMA concurrency.limit: must be greater than or equal to 1',
-      "5:3 FLOW_SCHEMA concurrency.behaviour: unknown property 'behaviour'",
+      '3:1 FLOW_UNSUPPORTED concurrency: concurrency is not supported yet: Sluice does not limit how many executions of a flow run at once; remove concurrency',
     ]);
   });
 });
@@ -51,6 +54,23 @@ describe('labels', () => {
       "6:5 FLOW_SCHEMA labels[1].value: missing required property 'value'",
     ]);
     expect(check(`${head}labels: prod\ntasks:\n${log('a')}`)).toEqual(['3:9 FLOW_SCHEMA labels: must be a list of { key, value } or a mapping']);
+  });
+
+  it('accepts system.readOnly on a flow, true or false, and nowhere else', () => {
+    const ok = parseFlow(`${head}labels:\n  system.readOnly: true\ntasks:\n${log('a')}`, registry);
+    expect(ok.ok && ok.flow.labels).toEqual([{ key: 'system.readOnly', value: 'true' }]);
+    expect(parseFlow(`${head}labels:\n  - key: system.readOnly\n    value: "false"\ntasks:\n${log('a')}`, registry).ok).toBe(true);
+    expect(check(`${head}labels:\n  system.readOnly: yes please\ntasks:\n${log('a')}`)).toEqual(['4:3 FLOW_SCHEMA labels["system.readOnly"]: system.readOnly must be true or false']);
+    const hook = `  - id: w\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: k\n    labels: { system.readOnly: true }\n`;
+    expect(check(`${head}tasks:\n${log('a')}triggers:\n${hook}`)).toEqual([
+      expect.stringContaining('System labels can only be set by Kestra itself, offending label: system.readOnly=true'),
+    ]);
+  });
+
+  it('marks a flow read-only only when system.readOnly is true', () => {
+    expect(isReadOnly([{ key: 'system.readOnly', value: 'true' }])).toBe(true);
+    expect(isReadOnly([{ key: 'system.readOnly', value: 'TRUE' }])).toBe(true);
+    expect(isReadOnly([{ key: 'system.readOnly', value: 'false' }, { key: 'team', value: 'true' }])).toBe(false);
   });
 });
 
@@ -72,9 +92,17 @@ describe('tasks', () => {
     expect(check(source)).toEqual([
       '4:9 FLOW_SCHEMA tasks[0].id: must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$',
       '7:14 FLOW_SCHEMA tasks[0].timeout: must be an ISO-8601 duration such as PT30S or a {{ }} template, got the string "30 seconds"',
-      '9:13 FLOW_SCHEMA tasks[0].retry.type: must be one of constant, exponential, random, got the string "linear"',
+      '8:5 FLOW_UNSUPPORTED tasks[0].retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
       "11:5 FLOW_SCHEMA tasks[0].when: 'runIf' and 'when' are two names of one field; keep one",
       '12:5 FLOW_SCHEMA tasks[1]: a task must be a mapping with at least id and type',
+    ]);
+  });
+
+  it('refuses retry, in either spelling, at the task and the flow, once each: nothing would retry', () => {
+    const source = `${head}tasks:\n${log('a', '    retry:\n      type: constant\n      interval: PT1S\n      maxAttempts: 3\n')}retry:\n  type: exponential\n  maxAttempt: 5\n  interval: PT1S\n`;
+    expect(check(source)).toEqual([
+      '7:5 FLOW_UNSUPPORTED tasks[0].retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
+      '11:1 FLOW_UNSUPPORTED retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
     ]);
   });
 
@@ -82,6 +110,7 @@ describe('tasks', () => {
     const source = `${head}tasks:\n${log('a')}errors:\n${log('a')}finally:\n${log('b')}afterExecution:\n${log('b')}`;
     expect(check(source)).toEqual([
       '8:9 FLOW_DUPLICATE_ID errors[0].id: Duplicate task id with name [a]',
+      '15:1 FLOW_UNSUPPORTED afterExecution: afterExecution is not supported yet; run the tasks in finally, which runs before the execution ends',
       '16:9 FLOW_DUPLICATE_ID afterExecution[0].id: Duplicate task id with name [b]',
     ]);
     // A flowable-like task nesting tasks in a prop: its ids count too (the prop itself is unknown to Log).

@@ -1,13 +1,23 @@
+import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { isFlowableTask } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import type { PluginRegistry, RegisteredTask, RegisteredTrigger } from '../plugins/types.js';
 import { schemasOf } from '../plugins/schemas.js';
 import { schemaProblems, type PathSegment } from '../plugins/value-errors.js';
 import { TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS, TaskEnvelope, TriggerEnvelope } from './envelope.js';
 import { checkLabels } from './labels.js';
+import { checkCondition, checkTemplates } from './check-templates.js';
 import { isMapping, withoutNulls, type Reporter } from './report.js';
+import { FLOWABLE_ENVELOPE_KEYS, mapTasks } from './task-lists.js';
 
-const { FLOW_SCHEMA, FLOW_INVALID_PROPS, FLOW_WRONG_KIND, PLUGIN_UNKNOWN_TYPE } = engineErrors.codes;
+const { FLOW_SCHEMA, FLOW_INVALID_PROPS, FLOW_WRONG_KIND, FLOW_UNSUPPORTED, PLUGIN_UNKNOWN_TYPE } = engineErrors.codes;
+
+/** Why a field Kestra has is refused at save: accepting and ignoring it would mislead. */
+export const UNSUPPORTED = {
+  retry: 'retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
+  flowableTimeout: 'timeout is not supported on a flowable task (Kestra ignores it there too); set timeout on the tasks inside it',
+} as const;
 const TaskCheck = TypeCompiler.Compile(TaskEnvelope);
 const TriggerCheck = TypeCompiler.Compile(TriggerEnvelope);
 const REQUIRED = ['id', 'type'];
@@ -65,7 +75,10 @@ function resolveType(
 }
 
 function checkProps(reporter: Reporter, entry: RegisteredTask | RegisteredTrigger, props: Record<string, unknown>, at: readonly PathSegment[]): void {
-  reporter.addAll(FLOW_INVALID_PROPS, at, schemaProblems(schemasOf(entry.definition).saveTime, props));
+  const problems = schemaProblems(schemasOf(entry.definition).saveTime, props);
+  reporter.addAll(FLOW_INVALID_PROPS, at, problems);
+  // Templates are compiled only in props that passed: a wrong shape is already reported.
+  if (problems.length === 0) checkTemplates(reporter, entry.definition.props as TSchema, props, at);
 }
 
 function oneOf(reporter: Reporter, item: Record<string, unknown>, at: readonly PathSegment[], first: string, second: string): void {
@@ -85,13 +98,48 @@ export function checkTask(registry: PluginRegistry, reporter: Reporter, raw: unk
     return [];
   }
   const item = withoutNulls(raw, REQUIRED);
-  reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TaskCheck, item));
+  // A refused retry is reported once, as refused: the shape of something not honoured is moot.
+  reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TaskCheck, item).filter((p) => p.segments[0] !== 'retry'));
   oneOf(reporter, item, at, 'runIf', 'when');
+  checkCondition(reporter, item.runIf ?? item.when, [...at, item.runIf === undefined ? 'when' : 'runIf']);
+  if (item.retry !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'retry'], UNSUPPORTED.retry, 'key');
   const props = splitProps(item, TASK_ENVELOPE_KEYS);
   const entry = resolveType(registry, reporter, item, at, 'task');
-  if (entry) checkProps(reporter, entry, props, at);
   const ids: SeenId[] = typeof item.id === 'string' ? [{ id: item.id, segments: [...at, 'id'] }] : [];
+  if (entry && isFlowableTask(entry.definition)) {
+    ids.push(...checkFlowable(registry, reporter, item, entry.definition.props, props, at));
+    const own = splitProps(props, FLOWABLE_ENVELOPE_KEYS);
+    const before = reporter.problems.length;
+    checkProps(reporter, entry, own, at);
+    // The plugin's own checks read props the schema accepted; give them nothing else.
+    if (reporter.problems.length === before && entry.definition.check) {
+      for (const problem of entry.definition.check(own as never)) reporter.add(FLOW_INVALID_PROPS, [...at, ...problem.path], problem.message);
+    }
+    return ids;
+  }
+  if (entry) checkProps(reporter, entry, props, at);
   for (const [key, value] of Object.entries(props)) nestedIds(value, [...at, key], ids, false);
+  return ids;
+}
+
+// A flowable's children are tasks like any other: each is checked where it is written, and its
+// ids join the flow-wide uniqueness check.
+function checkFlowable(
+  registry: PluginRegistry, reporter: Reporter, item: Record<string, unknown>, schema: TSchema, props: Record<string, unknown>, at: readonly PathSegment[],
+): SeenId[] {
+  const ids: SeenId[] = [];
+  const checkOne = (child: unknown, childAt: readonly PathSegment[]) => {
+    ids.push(...checkTask(registry, reporter, child, childAt));
+    return child;
+  };
+  if (item.timeout !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'timeout'], UNSUPPORTED.flowableTimeout, 'key');
+  for (const key of FLOWABLE_ENVELOPE_KEYS) {
+    const list = props[key];
+    if (list === undefined) continue;
+    if (Array.isArray(list)) list.forEach((child, i) => checkOne(child, [...at, key, i]));
+    else reporter.add(FLOW_SCHEMA, [...at, key], `${key} must be a list of tasks`);
+  }
+  mapTasks(schema, splitProps(props, FLOWABLE_ENVELOPE_KEYS), at, checkOne);
   return ids;
 }
 

@@ -9,8 +9,10 @@ export const FLOW_ID_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._-]*$';
 export const NAMESPACE_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
 export const TASK_ID_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9_-]*$';
 export const INPUT_ID_PATTERN = '^[a-zA-Z0-9][.a-zA-Z0-9_-]*$';
-// java.time.Duration's ISO-8601 form: days, hours, minutes, seconds (`PT30S`, `P1DT2H`).
-const DURATION_PATTERN = '^-?P(?=\\d|T\\d)(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$';
+// java.time.Duration's ISO-8601 form: days, hours, minutes, seconds (`PT30S`, `P1DT2H`), in any
+// case as Java reads it (`PT0.25s`), the same set parseIsoDuration reads at run time. JSON Schema
+// patterns take no flags, so both cases are spelled out.
+const DURATION_PATTERN = '^[Pp](?=\\d|[Tt]\\d)(\\d+[Dd])?([Tt](?=\\d)(\\d+[Hh])?(\\d+[Mm])?(\\d+([.,]\\d+)?[Ss])?)?$';
 
 /** Kestra's input (and output) types, 0.21's list plus the names newer versions added. */
 export const INPUT_TYPES = [
@@ -114,6 +116,16 @@ export const Labels = Type.Union(
   { description: 'Labels, as a list of { key, value } or as a mapping; system.* keys are reserved.' },
 );
 
+/** One of the flow's `pluginDefaults`, applied before the flow is validated (plugin-defaults.ts). */
+const PluginDefault = Type.Object(
+  {
+    type: Type.String({ minLength: 1, description: 'A task or trigger type, or a prefix of types such as io.kestra.plugin.core.' }),
+    forced: Type.Optional(flag('The values win over what the task writes; otherwise the task wins.')),
+    values: Type.Record(Type.String(), Type.Unknown(), { description: 'Property values, merged into each matching task or trigger.' }),
+  },
+  { additionalProperties: false },
+);
+
 const taskList = (description: string) => Type.Array(Type.Unknown(), { description });
 
 /** Top-level keys kept in `Flow.extra`, with the shape each must have. */
@@ -128,8 +140,8 @@ export const FLOW_EXTRA: Readonly<Record<string, TSchema>> = {
     },
     { additionalProperties: false },
   ),
-  pluginDefaults: Type.Array(Type.Object({ type: Type.String(), forced: Type.Optional(Type.Boolean()), values: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false })),
-  taskDefaults: Type.Array(Type.Unknown(), { description: 'The name of pluginDefaults before Kestra 0.18.' }),
+  pluginDefaults: Type.Array(PluginDefault, { description: 'Values given to every task or trigger of a type, or of every type under a prefix.' }),
+  taskDefaults: Type.Array(PluginDefault, { description: 'The name of pluginDefaults before Kestra 0.18; applied the same way.' }),
   retry: Retry,
   sla: Type.Array(Type.Unknown(), { description: 'Service-level agreements.' }),
   checks: Type.Array(Type.Unknown(), { description: 'Checks run before an execution starts.' }),

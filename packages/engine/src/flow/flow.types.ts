@@ -22,8 +22,15 @@ export interface FlowTask {
   readonly workerGroup?: Readonly<Record<string, unknown>>;
   /** Kestra's `logToFile`, kept as written; Sluice always stores logs as entries. */
   readonly logToFile?: boolean;
-  /** The plugin's own props, as written in YAML (not rendered). */
+  /**
+   * The plugin's own props, as written in YAML (not rendered). In a flowable task's props, each
+   * list of tasks (a field its schema marks with `Tasks()`) holds built {@link FlowTask}s.
+   */
   readonly props: Readonly<Record<string, unknown>>;
+  /** A flowable task's own `errors`: run, in order, when one of its children failed. */
+  readonly errors?: readonly FlowTask[];
+  /** A flowable task's own `finally`: run, in order, once its children (and errors) ended. */
+  readonly finally?: readonly FlowTask[];
 }
 
 /** A flow's trigger: the envelope apart from the plugin's own props. */
@@ -77,6 +84,10 @@ export interface Flow {
   readonly variables: Readonly<Record<string, unknown>>;
   readonly outputs: readonly FlowOutput[];
   readonly tasks: readonly FlowTask[];
+  /** Run, in order, when a task failed; the execution still ends FAILED. */
+  readonly errors?: readonly FlowTask[];
+  /** Run, in order, once the tasks (and errors) ended, whatever their outcome. */
+  readonly finally?: readonly FlowTask[];
   readonly triggers: readonly FlowTrigger[];
   readonly disabled: boolean;
   /** Top-level keys the engine keeps but does not act on yet (`errors`, `finally`, `concurrency`, ...). */

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { TObject, TSchema } from '@sinclair/typebox';
+import { TASKS_KEYWORD, isFlowableTask } from '@sluice/core';
 import type { PluginRegistry, RegisteredTask, RegisteredTrigger } from '../plugins/types.js';
 import { schemasOf } from '../plugins/schemas.js';
 import { FLOW_EXTRA, FlowEnvelope, Input, Labels, Output, TaskEnvelope, TriggerEnvelope } from './envelope.js';
@@ -20,6 +21,17 @@ const envelopeWithLabels = (envelope: TObject): Json => {
   return properties;
 };
 
+// A flowable's task lists (`Tasks()`: an array of anything) hold tasks: say so to editors.
+function refTaskLists(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(refTaskLists);
+  if (typeof value !== 'object' || value === null) return value;
+  const node = Object.fromEntries(Object.entries(value).map(([key, child]) => [key, refTaskLists(child)]));
+  if (node[TASKS_KEYWORD] === 'one') return { description: node.description, $ref: '#/definitions/task' };
+  return node[TASKS_KEYWORD] === true ? { ...node, items: { $ref: '#/definitions/task' } } : node;
+}
+
+const handlerList = (description: string): Json => ({ type: 'array', description, items: { $ref: '#/definitions/task' } });
+
 /**
  * One `anyOf` branch for a type: the envelope, `type` pinned to the type (or one of its
  * aliases), and the plugin's props in their save-time form, so `{{ }}` is accepted wherever
@@ -27,7 +39,11 @@ const envelopeWithLabels = (envelope: TObject): Json => {
  */
 function branch(entry: RegisteredTask | RegisteredTrigger, envelope: TObject): Json {
   const { definition } = entry;
-  const props = plain(schemasOf(definition).saveTimeSchema);
+  const flowable = isFlowableTask(definition);
+  const props = (flowable ? refTaskLists(plain(schemasOf(definition).saveTimeSchema)) : plain(schemasOf(definition).saveTimeSchema)) as Json;
+  const handlers = flowable
+    ? { errors: handlerList('Tasks run, in order, when a child failed.'), finally: handlerList('Tasks run, in order, once the children (and errors) ended.') }
+    : {};
   const names = [entry.type, ...(definition.aliases ?? [])];
   const { id, ...rest } = envelopeWithLabels(envelope);
   const required = ['id', 'type', ...((props.required as string[] | undefined) ?? [])];
@@ -40,6 +56,7 @@ function branch(entry: RegisteredTask | RegisteredTrigger, envelope: TObject): J
       type: names.length === 1 ? { const: entry.type, description: definition.title } : { enum: names, description: definition.title },
       ...rest,
       ...(props.properties as Json | undefined),
+      ...handlers,
     },
     required: [...new Set(required)],
     additionalProperties: false,

@@ -69,7 +69,6 @@ describe('parseFlow', () => {
       allowFailure: true,
       allowWarning: false,
       timeout: 'PT30S',
-      retry: { type: 'constant', interval: 'PT1S', maxAttempts: 3 },
       logLevel: 'DEBUG',
       runIf: "{{ inputs.name != 'nobody' }}",
       props: { message: '{{ vars.greeting }} {{ inputs.name }}', level: '{{ inputs.level }}' },
@@ -77,7 +76,6 @@ describe('parseFlow', () => {
     expect(quiet).toMatchObject({ disabled: true, runIf: 'true', props: { message: ['one', 'two'] } });
     expect(flow.extra).toEqual({
       errors: [{ id: 'on-error', type: 'io.kestra.plugin.core.log.Log', message: 'failed' }],
-      concurrency: { limit: 1, behavior: 'QUEUE' },
     });
     expect(flow.triggers[0]).toEqual({
       id: 'webhook',

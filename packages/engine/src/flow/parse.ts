@@ -1,7 +1,10 @@
 import { engineErrors } from '../errors.js';
 import type { PluginRegistry } from '../plugins/types.js';
+import type { PathSegment } from '../plugins/value-errors.js';
 import { buildFlow } from './build-flow.js';
 import { checkFlow } from './check-flow.js';
+import { acceptInputNames } from './input-names.js';
+import { applyPluginDefaults } from './plugin-defaults.js';
 import { byPosition, type FlowProblem, type ParseFlowOptions, type ParseResult } from './problems.js';
 import { Reporter, isMapping } from './report.js';
 import { readYaml, type YamlDocument } from './yaml-source.js';
@@ -11,9 +14,13 @@ const failed = (errors: FlowProblem[]): ParseResult => ({ ok: false, errors: [..
 function parseDocument(document: YamlDocument, registry: PluginRegistry, options: ParseFlowOptions): ParseResult {
   if (document.problems.length > 0) return failed([...document.problems]);
   const reporter = new Reporter(document.locator);
-  checkFlow(document.value, registry, reporter);
-  if (reporter.problems.length > 0 || !isMapping(document.value)) return failed(reporter.problems);
-  return { ok: true, flow: buildFlow(document.value, registry, options.tenantId ?? 'main') };
+  // Defaults first, as Kestra applies them: a property given only by a default is there to check.
+  const renamed = new Map<string, readonly PathSegment[]>();
+  const { value, origins } = applyPluginDefaults(acceptInputNames(document.value, reporter, renamed), registry, reporter);
+  reporter.origins = new Map([...renamed, ...origins]);
+  checkFlow(value, registry, reporter);
+  if (reporter.problems.length > 0 || !isMapping(value)) return failed(reporter.problems);
+  return { ok: true, flow: buildFlow(value, registry, options.tenantId ?? 'main'), warnings: [...reporter.warnings].sort(byPosition) };
 }
 
 /**

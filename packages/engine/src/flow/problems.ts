@@ -14,8 +14,13 @@ export interface FlowProblem {
   readonly column: number;
 }
 
-/** A parsed flow, or every problem found in it. */
-export type ParseResult = { readonly ok: true; readonly flow: Flow } | { readonly ok: false; readonly errors: readonly FlowProblem[] };
+/**
+ * A parsed flow with its warnings (what Kestra accepts but has deprecated, such as an input
+ * declared with `name:`; empty for most flows), or every problem found in it.
+ */
+export type ParseResult =
+  | { readonly ok: true; readonly flow: Flow; readonly warnings: readonly FlowProblem[] }
+  | { readonly ok: false; readonly errors: readonly FlowProblem[] };
 
 /** Options of `parseFlow` and `parseFlows`. */
 export interface ParseFlowOptions {

@@ -6,12 +6,31 @@ import type { FlowProblem } from './problems.js';
 /** Collects a document's problems, each placed in the source by the document's locator. */
 export class Reporter {
   readonly problems: FlowProblem[] = [];
+  readonly warnings: FlowProblem[] = [];
+  /**
+   * Values a plugin default set (see plugin-defaults.ts): a problem with one keeps the path of
+   * the task's value but points at the default that wrote it, and says so.
+   */
+  origins: ReadonlyMap<string, readonly PathSegment[]> = new Map();
 
   constructor(private readonly locator: Locator) {}
 
   /** Records one problem about the value at `segments`. */
   add(code: string, segments: readonly PathSegment[], message: string, target: ErrorTarget = 'value'): void {
-    this.problems.push({ code, path: segmentsToPath(segments), message, ...this.locator.position(segments, target) });
+    const path = segmentsToPath(segments);
+    for (let length = segments.length; length > 0 && this.origins.size > 0; length--) {
+      const origin = this.origins.get(segmentsToPath(segments.slice(0, length)));
+      if (origin === undefined) continue;
+      const at = [...origin, ...segments.slice(length)];
+      this.problems.push({ code, path, message: `${message} (set by ${segmentsToPath(at)})`, ...this.locator.position(at, target) });
+      return;
+    }
+    this.problems.push({ code, path, message, ...this.locator.position(segments, target) });
+  }
+
+  /** Records a warning: the flow is accepted, but something in it should change (a deprecated spelling). */
+  warn(code: string, segments: readonly PathSegment[], message: string, target: ErrorTarget = 'value'): void {
+    this.warnings.push({ code, path: segmentsToPath(segments), message, ...this.locator.position(segments, target) });
   }
 
   /** Records schema problems found in the value at `base`, whose paths are relative to it. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testRegistry } from '../../test/fixtures/test-plugins.js';
+import { decodeFlowSource } from './flow-bytes.js';
 import { parseFlow } from './parse.js';
 import type { FlowProblem, ParseResult } from './problems.js';
 
@@ -75,5 +76,34 @@ describe('reading YAML safely', () => {
     expect(errorsOf(parseFlow('- a\n- b\n', registry))).toEqual([
       { code: 'FLOW_SCHEMA', path: '', message: 'a flow must be a mapping with at least id, namespace and tasks', line: 1, column: 1 },
     ]);
+  });
+});
+
+describe('input that would be silently changed is refused', () => {
+  it.each([
+    ['!!js/function', 'variables:\n  f: !!js/function "function () { return 1 }"\n', 4, 6],
+    ['!!python/object', 'variables:\n  p: !!python/object/apply:os.system ["ls"]\n', 4, 6],
+    ['a custom tag', 'variables:\n  c: !custom 1\n', 4, 6],
+    ['!!binary (YAML 1.1)', 'variables:\n  b: !!binary aGVsbG8=\n', 4, 15],
+  ])('an unknown tag, %s, with its line and column', (tag, variables, line, column) => {
+    const errors = errorsOf(parseFlow(`id: f\nnamespace: n\n${variables}${TASKS}`, registry));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'FLOW_YAML_UNKNOWN_TAG', line, column });
+    expect(errors[0]?.message).toContain(tag.split(' ')[0]);
+  });
+
+  it('takes the core schema\'s tags', () => {
+    const result = parseFlow(`id: f\nnamespace: n\nvariables:\n  s: !!str 5\n  i: !!int "3"\n${TASKS}`, registry);
+    expect(result.ok && result.flow.variables).toEqual({ s: '5', i: 3 });
+  });
+
+  it('refuses bytes that are not UTF-8 with the line and column of the first bad byte', () => {
+    const bytes = Buffer.concat([Buffer.from('id: f\nnamespace: n\nvariables:\n  name: caf'), Buffer.from([0xe9]), Buffer.from(`\n${TASKS}`)]);
+    expect(decodeFlowSource(bytes)).toEqual({
+      ok: false,
+      errors: [{ code: 'FLOW_YAML_ENCODING', path: '', message: 'the source is not valid UTF-8 (byte 0xe9)', line: 4, column: 12 }],
+    });
+    expect(decodeFlowSource(Buffer.from('id: café ✓ 🚀\n'))).toEqual({ ok: true, source: 'id: café ✓ 🚀\n' });
+    expect(decodeFlowSource(Buffer.from([0x61, 0xed, 0xa0, 0x80])).ok).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { engineErrors } from '../errors.js';
 import type { PathSegment } from '../plugins/value-errors.js';
 import { segmentsToPath } from '../plugins/value-errors.js';
@@ -10,7 +10,42 @@ import type { FlowProblem, ParseFlowOptions } from './problems.js';
 /** Default limits: far above any real flow, far below what hurts a server. */
 export const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 64, maxAliasCount: 100 } as const;
 
-const { FLOW_YAML_SYNTAX, FLOW_YAML_TOO_COMPLEX, FLOW_DUPLICATE_KEY } = engineErrors.codes;
+const { FLOW_YAML_SYNTAX, FLOW_YAML_TOO_COMPLEX, FLOW_DUPLICATE_KEY, FLOW_YAML_UNKNOWN_TAG } = engineErrors.codes;
+
+/** The YAML 1.2 core schema's tags: the only ones whose meaning is plain data. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** A tag as written: `!!js/function` rather than `tag:yaml.org,2002:js/function`. */
+function shortTag(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+}
+
+/**
+ * Tags outside the core schema, each with its position. yaml warns about tags it cannot
+ * resolve and then reads the value as if untagged (so `!!js/function "..."` became a plain
+ * string), and resolves a few YAML 1.1 tags (`!!binary`, `!!timestamp`, `!!set`) to values a
+ * flow cannot hold: both are refused, so what is saved is what was written.
+ */
+function tagProblems(doc: Document.Parsed, locator: Locator): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  // yaml warns at every use of a tag it cannot resolve, with the tag's own position.
+  const unresolved = new Set<string>();
+  for (const warning of doc.warnings) {
+    if (warning.code !== 'TAG_RESOLVE_FAILED') continue;
+    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? '?';
+    unresolved.add(tag);
+    problems.push(problem(FLOW_YAML_UNKNOWN_TAG, engineErrors.FLOW_YAML_UNKNOWN_TAG(shortTag(tag)).message, locator, warning.pos[0]));
+  }
+  // yaml's own visitor: no path is built for the nodes that pass, which is all of them in a real flow.
+  visit(doc, {
+    Node(_key, node) {
+      const tag = (node as { tag?: string }).tag;
+      if (tag === undefined || CORE_TAGS.has(tag) || unresolved.has(tag)) return;
+      problems.push(problem(FLOW_YAML_UNKNOWN_TAG, engineErrors.FLOW_YAML_UNKNOWN_TAG(shortTag(tag)).message, locator, node.range?.[0] ?? 0));
+    },
+  });
+  return problems;
+}
 
 /** One YAML document of a source: its plain value when it read cleanly, else its problems. */
 export interface YamlDocument {
@@ -59,7 +94,7 @@ function keyAt(doc: Document, offset: number): { segments: readonly PathSegment[
   return found;
 }
 
-function readDocument(doc: Document.Parsed, lines: LineCounter, limits: Required<Omit<ParseFlowOptions, 'tenantId'>>): YamlDocument {
+function readDocument(doc: Document.Parsed, lines: LineCounter, limits: Required<Omit<ParseFlowOptions, 'tenantId'>>, mayHaveTags: boolean): YamlDocument {
   const locator = new Locator(doc, lines);
   const problems: FlowProblem[] = doc.errors.map((error) => {
     const offset = error.pos[0];
@@ -73,6 +108,10 @@ function readDocument(doc: Document.Parsed, lines: LineCounter, limits: Required
     return problem(FLOW_YAML_SYNTAX, error.message, locator, offset);
   });
   if (problems.length > 0) return { locator, value: undefined, problems };
+  // A tag is a `!` that starts a node (after a space, a line start, `-`, `:`, `,`, `[` or `{`):
+  // a source without one, such as most flows, skips the walk.
+  const tags = mayHaveTags ? tagProblems(doc, locator) : [];
+  if (tags.length > 0) return { locator, value: undefined, problems: tags };
 
   let tooDeep: FlowProblem | undefined;
   walk(doc.contents, (node, segments, depth) => {
@@ -121,5 +160,6 @@ export function readYaml(source: string, options: ParseFlowOptions = {}): { docu
   // prettyErrors stays off: it would copy source context into messages, and on very long
   // lines building that context is itself costly.
   const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
-  return { documents: Array.from(docs, (doc) => readDocument(doc, lines, limits)) };
+  const mayHaveTags = /(?:^|[\s,[{:-])!/.test(source);
+  return { documents: Array.from(docs, (doc) => readDocument(doc, lines, limits, mayHaveTags)) };
 }

@@ -37,6 +37,29 @@ export interface TaskRun {
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly state: State;
   readonly iteration?: number;
+  /**
+   * A flowable task run's plan, stored when it starts so it is decided once: the executor runs
+   * its children from it. Internal: the API's task run JSON (Kestra's shape) leaves it out.
+   */
+  readonly plan?: TaskRunPlan;
+}
+
+/** One branch of a {@link TaskRunPlan}: child task ids run in order, with their `value`. */
+export interface TaskRunBranch {
+  /** The iteration value the branch's task runs carry; absent: the flowable's own value. */
+  readonly value?: string;
+  readonly taskIds: readonly string[];
+  /** Task ids of other branches that must have ended before this one starts (a Dag's `dependsOn`). */
+  readonly after?: readonly string[];
+}
+
+/** What a flowable task decided when its task run started (see `FlowablePlan` in `@sluice/core`). */
+export interface TaskRunPlan {
+  readonly branches: readonly TaskRunBranch[];
+  /** Branches run at once; 0: all. */
+  readonly concurrency: number;
+  /** A failure of the children ends the flowable in WARNING rather than FAILED. */
+  readonly allowFailure: boolean;
 }
 
 export interface ExecutionMetadata {

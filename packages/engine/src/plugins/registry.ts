@@ -1,4 +1,4 @@
-import type { AnyTask, AnyTrigger, PluginPackage } from '@sluice/core';
+import type { AnyFlowableTask, AnyTask, AnyTrigger, PluginPackage } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import { schemasOf } from './schemas.js';
 import { closest } from './suggest.js';
@@ -37,7 +37,7 @@ export function createRegistry(packages: readonly { pkg: PluginPackage; info: Lo
     claims.set(name, { entry, alias });
   };
 
-  const compile = (definition: AnyTask | AnyTrigger, info: LoadedPackage) => {
+  const compile = (definition: AnyTask | AnyFlowableTask | AnyTrigger, info: LoadedPackage) => {
     try {
       schemasOf(definition);
     } catch (error) {
@@ -92,7 +92,7 @@ export function createRegistry(packages: readonly { pkg: PluginPackage; info: Lo
   });
 }
 
-function* names(definition: AnyTask | AnyTrigger): Generator<[string, boolean]> {
+function* names(definition: AnyTask | AnyFlowableTask | AnyTrigger): Generator<[string, boolean]> {
   yield [definition.type, false];
   for (const alias of definition.aliases ?? []) yield [alias, true];
 }

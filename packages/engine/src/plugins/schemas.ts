@@ -1,6 +1,6 @@
 import { CloneType, Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { DYNAMIC_KEYWORD, renderedBy, type AnyTask, type AnyTrigger } from '@sluice/core';
+import { DYNAMIC_KEYWORD, renderedBy, type AnyFlowableTask, type AnyTask, type AnyTrigger } from '@sluice/core';
 import { TEMPLATE_KEYWORD } from './value-errors.js';
 
 /**
@@ -73,12 +73,12 @@ const compiled = new WeakMap<object, CompiledSchemas>();
  * The compiled validators of a definition, compiled on the first call and cached. Throws when
  * TypeBox cannot compile a schema (an unregistered custom kind, for instance).
  */
-export function schemasOf(definition: AnyTask | AnyTrigger): CompiledSchemas {
+export function schemasOf(definition: AnyTask | AnyFlowableTask | AnyTrigger): CompiledSchemas {
   const cached = compiled.get(definition);
   if (cached) return cached;
   const props = definition.props as TObject;
   const saveTimeSchema = acceptTemplates(props);
-  const output = 'run' in definition ? TypeCompiler.Compile(definition.output as TSchema) : undefined;
+  const output = 'mode' in definition ? undefined : TypeCompiler.Compile(definition.output as TSchema);
   const schemas: CompiledSchemas = {
     strict: TypeCompiler.Compile(props),
     saveTime: TypeCompiler.Compile(saveTimeSchema),

@@ -1,4 +1,4 @@
-import type { AnyTask, AnyTrigger } from '@sluice/core';
+import type { AnyFlowableTask, AnyTask, AnyTrigger } from '@sluice/core';
 
 /** A plugin package the host has loaded, as startup logs and `GET /api/plugins` show it. */
 export interface LoadedPackage {
@@ -17,7 +17,8 @@ export interface RegisteredTask {
   readonly kind: 'task';
   /** The canonical type, even when the entry was found through an alias. */
   readonly type: string;
-  readonly definition: AnyTask;
+  /** A runnable task (`run`), or a flowable one (`kind: 'flowable'`, `plan`) whose children the host runs. */
+  readonly definition: AnyTask | AnyFlowableTask;
   readonly package: LoadedPackage;
 }
 

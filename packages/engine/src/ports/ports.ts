@@ -5,8 +5,8 @@ import type { LogLevel } from '@sluice/core';
 
 /**
  * The ports: what the engine needs from a runtime. `@sluice/runtime-bullmq` implements them on
- * Redis, `@sluice/runtime-memory` in process, and one contract suite holds both to the same
- * behaviour. Every method may reject with `RUNTIME_UNAVAILABLE` (retryable) when its store
+ * Redis, `@sluice/runtime-sqlite` on one SQLite file, `@sluice/runtime-memory` in process, and
+ * one contract suite holds them to the same behaviour. Every method may reject with `RUNTIME_UNAVAILABLE` (retryable) when its store
  * cannot be reached; none may hang.
  */
 
@@ -273,7 +273,7 @@ export interface SessionRepository {
 
 /** One runtime: every port, and how to stop it. */
 export interface Runtime {
-  /** `bullmq` or `memory`, for the start-up line and metrics. */
+  /** `bullmq`, `sqlite` or `memory`, for the start-up line and metrics. */
   readonly name: string;
   /** False when the runtime keeps nothing across a restart. */
   readonly durable: boolean;

@@ -10,6 +10,18 @@ describe('envSecrets', () => {
     expect(secrets('API_TOKEN')).toBe('s3cr3t-token');
   });
 
+  it("upper-cases the name as Kestra's SecretService does: secret('api_token') reads SECRET_API_TOKEN", () => {
+    const secrets = envSecrets({ SECRET_API_TOKEN: b64('upper'), SECRET_api_token: b64('lower') });
+    expect(secrets('api_token')).toBe('upper');
+    expect(secrets('Api_Token')).toBe('upper');
+    // Kestra strips the prefix and looks the upper-cased name up: a lower-case variable is never found.
+    expect(envSecrets({ SECRET_api_token: b64('lower') })('api_token')).toBeUndefined();
+  });
+
+  it('names the upper-cased variable when its value is not base64', () => {
+    expect(() => envSecrets({ SECRET_MY_KEY: 'not base64!' })('my_key')).toThrow(/SECRET_MY_KEY must hold/);
+  });
+
   it('returns undefined for a secret that is not set', () => {
     expect(envSecrets({})('NOPE')).toBeUndefined();
     expect(envSecrets({ API_TOKEN: b64('x') })('API_TOKEN')).toBeUndefined();

@@ -13,7 +13,8 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /**
  * Kestra's open-source convention: the environment variable `SECRET_<NAME>` holds the value of
- * secret `<NAME>`, base64-encoded. The value is decoded on every read (the environment may be
+ * secret `<NAME>`, base64-encoded, and the name is upper-cased first, as Kestra's
+ * `SecretService` does: `secret('my_key')` reads `SECRET_MY_KEY`. The value is decoded on every read (the environment may be
  * changed by tests) and trailing newlines are trimmed: `echo "x" | base64` encodes the newline,
  * and in Kestra that newline once made every webhook key read from a secret fail to match
  * (Kestra issue #1856).
@@ -23,15 +24,36 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
  */
 export function envSecrets(env: NodeJS.ProcessEnv = process.env): SecretProvider {
   return (name) => {
-    const raw = env[`${ENV_PREFIX}${name}`];
+    const variable = `${ENV_PREFIX}${name.toUpperCase()}`;
+    const raw = env[variable];
     if (raw === undefined) return undefined;
     // Line-wrapped base64 (as `base64` prints past 76 columns) is still base64.
     const compact = raw.replace(/\s+/g, '');
     if (!BASE64.test(compact)) {
-      throw engineErrors.SECRET_INVALID_ENCODING(name, { details: { name } });
+      throw engineErrors.SECRET_INVALID_ENCODING(name, variable, { details: { name, variable } });
     }
     return Buffer.from(compact, 'base64').toString('utf8').replace(/[\r\n]+$/, '');
   };
+}
+
+/**
+ * Every secret value of the environment (each `SECRET_<NAME>`, decoded as {@link envSecrets}
+ * reads it; one that is not base64 is left out, as it cannot be read either): what API answers
+ * mask wherever it appears.
+ */
+export function envSecretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  const read = envSecrets(env);
+  const values: string[] = [];
+  for (const key of Object.keys(env)) {
+    if (!key.startsWith(ENV_PREFIX)) continue;
+    try {
+      const value = read(key.slice(ENV_PREFIX.length));
+      if (value !== undefined) values.push(value);
+    } catch {
+      // Not base64: secret() fails on it too, so no task can have passed it on.
+    }
+  }
+  return values;
 }
 
 /** A provider that reads from a plain map, for tests and embedding. */

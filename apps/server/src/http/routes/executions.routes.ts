@@ -1,9 +1,10 @@
 import { PassThrough } from 'node:stream';
-import { isSluiceError } from '@sluice/core';
-import { STATE_TYPES, createExecution, executionToJson, isId, isTerminated, type Execution, type StateType } from '@sluice/engine';
+import { isSluiceError, MAX_JSON_DEPTH, nestedDeeperThan, parseJson, stringifyJson } from '@sluice/core';
+import { STATE_TYPES, createExecution, executionToJson, isId, isTerminated, maskExecution, type Execution, type StateType } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
+import { masked, maskOptionsFor, type InputsCache } from '../masking.js';
 import { paging } from '../paging.js';
 import { problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
@@ -12,11 +13,14 @@ import { waitForEnd } from '../wait-for-end.js';
 
 const STATES = new Set<string>(STATE_TYPES);
 
-type ToJson = (execution: Execution) => unknown;
+type ToJson = (execution: Execution, cache?: InputsCache) => Promise<unknown>;
 
-/** Executions: read one, search, follow as server-sent events, and start a flow by hand. */
+/**
+ * Executions: read one, search, follow as server-sent events, and start a flow by hand. Every
+ * answer is masked: SECRET inputs, and secret values in outputs (see `maskExecution`).
+ */
 export function executionRoutes(s: ServerContext): RouteSpec[] {
-  const json: ToJson = (execution) => executionToJson(execution, { baseUrl: s.baseUrl });
+  const json: ToJson = async (execution, cache) => executionToJson(await masked(s, execution, cache), { baseUrl: s.baseUrl });
   return [
     {
       method: 'get',
@@ -46,7 +50,8 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
           ...(rawStates.length > 0 ? { states: rawStates as StateType[] } : {}),
           ...dates,
         });
-        ctx.body = { results: result.results.map(json), total: result.total };
+        const cache: InputsCache = new Map();
+        ctx.body = { results: await Promise.all(result.results.map((e) => json(e, cache))), total: result.total };
       },
     },
     {
@@ -68,13 +73,13 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         const id = String(ctx.params.id);
         const execution = isId(id) ? await s.runtime.executions.get(id) : undefined;
         if (!execution) return problem(ctx, 404, `execution '${id}' not found`);
-        ctx.body = json(execution);
+        ctx.body = await json(execution);
       },
     },
     {
       method: 'get',
       path: '/executions/:id/follow',
-      handler: (ctx) => follow(s, ctx, json),
+      handler: (ctx) => follow(s, ctx),
     },
     {
       method: 'post',
@@ -106,7 +111,7 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         }
         s.metrics.executionsCreated.inc({ trigger: 'api' });
         if (wait) execution = (await wait.promise) ?? execution;
-        ctx.body = json(execution);
+        ctx.body = await json(execution);
       },
     },
   ];
@@ -169,9 +174,11 @@ async function readInputs(ctx: Context, limit: number): Promise<Record<string, u
   const text = Buffer.from(await readRawBody(ctx.req, limit)).toString('utf8');
   if (text.trim() === '') return {};
   if (ctx.is('application/json')) {
+    // As webhook bodies: nesting bounded before parsing, integers past 2^53 kept exact.
+    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return `the body is nested deeper than ${MAX_JSON_DEPTH} levels`;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = parseJson(text);
     } catch (error) {
       return `the body is not valid JSON: ${(error as Error).message}`;
     }
@@ -186,13 +193,16 @@ async function readInputs(ctx: Context, limit: number): Promise<Record<string, u
  * Server-sent events of one execution, as Kestra's follow endpoint: `start`, then `progress`
  * on every state change, then `end` once it is terminated.
  */
-async function follow(s: ServerContext, ctx: Context, json: ToJson): Promise<void> {
+async function follow(s: ServerContext, ctx: Context): Promise<void> {
   const id = String(ctx.params.id);
   const first = isId(id) ? await s.runtime.executions.get(id) : undefined;
   if (!first) return problem(ctx, 404, `execution '${id}' not found`);
+  // One lookup of the flow's inputs for the whole stream: every event is the same execution.
+  const options = await maskOptionsFor(s, first);
+  const json = (execution: Execution): unknown => executionToJson(maskExecution(execution, options), { baseUrl: s.baseUrl });
   const stream = new PassThrough();
   const send = (event: string, data: unknown): void => {
-    stream.write(`id: ${event}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    stream.write(`id: ${event}\nevent: ${event}\ndata: ${stringifyJson(data)}\n\n`);
   };
   ctx.req.socket.setTimeout(0);
   ctx.set({ 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });

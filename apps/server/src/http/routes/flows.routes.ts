@@ -1,4 +1,4 @@
-import { parseFlows, type FlowKey, type FlowRevision } from '@sluice/engine';
+import { decodeFlowSource, parseFlows, type FlowKey, type FlowRevision } from '@sluice/engine';
 import type { Context } from 'koa';
 import { flowToJson } from '../../flows/flow-json.js';
 import { saveFlowSource, type SaveResult } from '../../flows/flow-service.js';
@@ -6,10 +6,9 @@ import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
 import { serverErrors } from '../../errors.js';
 import { problem } from '../problem.js';
-import { readText } from '../read-body.js';
+import { readRawBody } from '../raw-body.js';
 import { webhookTriggersOf } from '../../flows/webhook-urls.js';
 import { paging } from '../paging.js';
-import { readRawBody } from '../raw-body.js';
 import { setTriggerDisabled } from '../../flows/trigger-disabled.js';
 
 /** `{"disabled": true|false}` from the body, or undefined once a problem naming the field is answered. */
@@ -42,6 +41,17 @@ async function readDisabled(ctx: Context): Promise<boolean | undefined> {
 export function flowRoutes(s: ServerContext): RouteSpec[] {
   const limit = s.config.SLUICE_MAX_BODY_BYTES;
   const key = (ctx: Context) => ({ tenantId: TENANT, namespace: String(ctx.params.namespace), id: String(ctx.params.id) });
+  /** The YAML of the request, or undefined once a 422 names the first byte that is not UTF-8. */
+  const readSource = async (ctx: Context): Promise<string | undefined> => {
+    const decoded = decodeFlowSource(await readRawBody(ctx.req, limit));
+    if (decoded.ok) return decoded.source;
+    problem(ctx, 422, 'the flow has 1 error(s)', decoded.errors);
+    return undefined;
+  };
+  const save = async (ctx: Context, mode: 'create' | 'update'): Promise<void> => {
+    const source = await readSource(ctx);
+    if (source !== undefined) answer(ctx, await saveFlowSource(s, source, mode, mode === 'update' ? key(ctx) : undefined));
+  };
   const readOnly = (flow: FlowKey): string | undefined => s.readOnlyFlows?.reason(flow);
   // The latest revision says whether the API may change the flow, and why not.
   const json = (flow: FlowRevision): Record<string, unknown> => {
@@ -64,16 +74,26 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
     {
       method: 'post',
       path: '/flows',
-      handler: async (ctx) => answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'create')),
+      handler: (ctx) => save(ctx, 'create'),
     },
     {
       method: 'post',
       path: '/flows/validate',
       handler: async (ctx) => {
-        const results = parseFlows(await readText(ctx, limit), s.registry, { tenantId: TENANT });
+        const source = await readSource(ctx);
+        if (source === undefined) return;
+        const results = parseFlows(source, s.registry, { tenantId: TENANT });
         ctx.body = results.map((result, index) =>
           result.ok
-            ? { index, flow: result.flow.id, namespace: result.flow.namespace }
+            ? {
+                index,
+                flow: result.flow.id,
+                namespace: result.flow.namespace,
+                // Kestra's fields for what it accepts but has deprecated (an input's `name:`).
+                ...(result.warnings.length === 0
+                  ? {}
+                  : { deprecationPaths: result.warnings.map((w) => w.path), warnings: result.warnings.map((w) => `${w.path}: ${w.message}`), warningDetails: result.warnings }),
+              }
             : { index, constraints: result.errors.map((e) => `${e.path}: ${e.message}`).join('\n'), errors: result.errors },
         );
       },
@@ -113,7 +133,7 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
       path: '/flows/:namespace/:id',
       handler: async (ctx) => {
         if (refuseReadOnly(ctx)) return;
-        answer(ctx, await saveFlowSource(s, await readText(ctx, limit), 'update', key(ctx)));
+        await save(ctx, 'update');
       },
     },
     {
@@ -121,9 +141,11 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
       path: '/flows/:namespace/:id',
       handler: async (ctx) => {
         if (refuseReadOnly(ctx)) return;
+        // The file goes first: if it cannot be removed the flow stays, rather than coming back
+        // at the next start.
+        if (s.flowFiles && (await s.runtime.flows.get(key(ctx)))) s.flowFiles.remove(key(ctx));
         if (!(await s.runtime.flows.delete(key(ctx)))) return problem(ctx, 404, 'Flow not found');
         s.flowIndex.apply(key(ctx), true);
-        s.flowFiles?.remove(key(ctx));
         ctx.status = 204;
       },
     },

@@ -1,10 +1,14 @@
+import { metricsText } from '../../metrics.js';
 import type { ServerContext } from '../../server-context.js';
 import type { RouteSpec } from '../api-router.js';
 
 /**
  * `/ping` as Kestra has it; liveness (the process answers) apart from readiness (the store
  * answers and, where this process runs a worker, it is consuming), so an orchestrator restarts
- * a stuck process but only stops routing to one whose Redis is away; Prometheus `/metrics`.
+ * a stuck process but only stops routing to one whose Redis is away; Prometheus `/metrics`,
+ * behind the API's credentials: its per-route and per-status counts (401 and 429 included) tell
+ * an outsider how the server is used and attacked. `SLUICE_MANAGEMENT_PORT` serves it without
+ * credentials on a port of its own, for a scraper on a private network.
  */
 export function healthRoutes(s: ServerContext): RouteSpec[] {
   return [
@@ -23,16 +27,9 @@ export function healthRoutes(s: ServerContext): RouteSpec[] {
     {
       method: 'get',
       path: '/metrics',
-      public: true,
       handler: async (ctx) => {
-        const counts = await s.runtime.queue.counts().catch(() => undefined);
         ctx.type = s.metrics.registry.contentType;
-        let body = await s.metrics.registry.metrics();
-        if (counts) {
-          body += '# HELP sluice_queue_jobs Jobs in the execution queue by state.\n# TYPE sluice_queue_jobs gauge\n';
-          for (const [state, n] of Object.entries(counts)) body += `sluice_queue_jobs{state="${state}"} ${n}\n`;
-        }
-        ctx.body = body;
+        ctx.body = await metricsText(s.metrics, s.runtime);
       },
     },
   ];

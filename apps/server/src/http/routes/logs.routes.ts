@@ -6,6 +6,16 @@ import type { ServerContext } from '../../server-context.js';
 import type { RouteSpec } from '../api-router.js';
 import { problem } from '../problem.js';
 
+/**
+ * A message as one line of the plain-text download: a backslash, a line feed and a carriage
+ * return are written `\\`, `\n` and `\r`, so a message (which may hold what a webhook caller
+ * sent) cannot start a line of its own and pass it off as another entry. The JSON route keeps
+ * messages as they are.
+ */
+export function escapeLine(message: string): string {
+  return message.replace(/[\\\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : '\\r'));
+}
+
 /** Logs of an execution: as JSON (Kestra's LogEntry list) and as a plain-text download. */
 export function logRoutes(s: ServerContext): RouteSpec[] {
   const query = (ctx: Context): LogQuery | string => {
@@ -57,7 +67,7 @@ export function logRoutes(s: ServerContext): RouteSpec[] {
         if (!found) return;
         ctx.type = 'text/plain; charset=utf-8';
         ctx.attachment(`${found.execution.id}.log`);
-        ctx.body = found.entries.map((e) => `${e.timestamp} ${e.level.padEnd(5)} ${e.taskId ?? '-'} ${e.message}\n`).join('');
+        ctx.body = found.entries.map((e) => `${e.timestamp} ${e.level.padEnd(5)} ${e.taskId ?? '-'} ${escapeLine(e.message)}\n`).join('');
       },
     },
   ];

@@ -1,9 +1,10 @@
-import type { WebhookRequest, WebhookResponsePolicy } from '@sluice/core';
+import { stringifyJson, type WebhookRequest, type WebhookResponsePolicy } from '@sluice/core';
 import { randomBytes } from 'node:crypto';
 import { dispatchWebhook, isTerminated, parseFlow, renderTemplate, silentLogger, webhookResponseJson, type Execution, type FlowRevision, type Label, type PluginRegistry, type WebhookDispatch } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
+import { masked } from '../masking.js';
 import { maskedInstance, problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
@@ -138,7 +139,7 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
   }
   s.metrics.executionsCreated.inc({ trigger: execution.trigger?.type ?? 'unknown' });
   if (!ended || !response) {
-    ctx.body = webhookResponseJson(execution, s.baseUrl);
+    ctx.body = webhookResponseJson(await masked(s, execution), s.baseUrl);
     return;
   }
   const finished = await ended.promise;
@@ -147,18 +148,20 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
     return;
   }
   ctx.status = statusFor(finished, response);
+  // The status is decided on the execution as it ended; what the caller reads is masked.
+  const shown = await masked(s, finished);
   if (response.returnOutputs) {
-    const outputs = finished.outputs ?? {};
+    const outputs = shown.outputs ?? {};
     if (response.contentType === 'text/plain') {
       const values = Object.values(outputs);
       ctx.type = 'text/plain; charset=utf-8';
-      ctx.body = values.length === 1 && typeof values[0] === 'string' ? values[0] : JSON.stringify(outputs);
+      ctx.body = values.length === 1 && typeof values[0] === 'string' ? values[0] : stringifyJson(outputs);
     } else {
       ctx.body = outputs;
     }
     return;
   }
-  ctx.body = webhookResponseJson(finished, s.baseUrl);
+  ctx.body = webhookResponseJson(shown, s.baseUrl);
 }
 
 /** `responseCode` rendered against the finished execution, else Kestra's 500-if-FAILED rule. */

@@ -1,0 +1,71 @@
+import { API, request, seg, setCsrfToken } from './http.js';
+
+export { API_ROOT } from './http.js';
+import type { Execution, Flow, LogEntry, Page, PluginDetail, PluginSummary, Session, ValidationResult, WebhookInfo } from './types.js';
+
+/** Every API call the pages make, one function each. */
+
+export async function login(username: string, password: string): Promise<Session> {
+  const session = await request<Session>('/api/v1/login', { method: 'POST', json: { username, password }, quiet401: true });
+  setCsrfToken(session.csrfToken);
+  return session;
+}
+
+export async function me(): Promise<Session> {
+  const session = await request<Session>('/api/v1/me', { quiet401: true });
+  setCsrfToken(session.csrfToken);
+  return session;
+}
+
+export async function logout(): Promise<void> {
+  await request<void>('/api/v1/logout', { method: 'POST', quiet401: true });
+  setCsrfToken(undefined);
+}
+
+export const searchFlows = (q: string, page = 1, size = 100) =>
+  request<Page<Flow>>(`${API}/flows/search?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page), size: String(size) })}`);
+export const getFlow = (namespace: string, id: string, revision?: number) =>
+  request<Flow>(`${API}/flows/${seg(namespace, id)}${revision ? `?revision=${revision}` : ''}`);
+export const createFlow = (source: string) => request<Flow>(`${API}/flows`, { method: 'POST', text: source });
+export const updateFlow = (namespace: string, id: string, source: string) => request<Flow>(`${API}/flows/${seg(namespace, id)}`, { method: 'PUT', text: source });
+export const deleteFlow = (namespace: string, id: string) => request<void>(`${API}/flows/${seg(namespace, id)}`, { method: 'DELETE' });
+export const revisions = (namespace: string, id: string) => request<Flow[]>(`${API}/flows/${seg(namespace, id)}/revisions`);
+export const validateFlow = (source: string) => request<ValidationResult[]>(`${API}/flows/validate`, { method: 'POST', text: source });
+export const webhooks = (namespace: string, id: string) => request<WebhookInfo[]>(`${API}/flows/${seg(namespace, id)}/webhooks`);
+export const setTriggerDisabled = (namespace: string, id: string, triggerId: string, disabled: boolean) =>
+  request<Flow>(`${API}/flows/${seg(namespace, id, 'triggers', triggerId)}`, { method: 'PUT', json: { disabled } });
+export const flowSchema = () => request<Record<string, unknown>>(`${API}/plugins/schemas/flow`);
+
+export interface TestRequest {
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+export const sendTest = (namespace: string, id: string, triggerId: string, test: TestRequest) =>
+  request<Execution>(`${API}/flows/${seg(namespace, id, 'webhooks', triggerId, 'test')}`, { method: 'POST', json: test });
+
+export interface ExecutionFilter {
+  readonly namespace?: string;
+  readonly flowId?: string;
+  readonly state?: string;
+  readonly startDate?: string;
+  readonly endDate?: string;
+  readonly page?: number;
+  readonly size?: number;
+}
+export function searchExecutions(filter: ExecutionFilter): Promise<Page<Execution>> {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== '') params.set(k, String(v));
+  return request<Page<Execution>>(`${API}/executions/search?${params}`);
+}
+export const getExecution = (id: string) => request<Execution>(`${API}/executions/${seg(id)}`);
+export const runFlow = (namespace: string, id: string, inputs: Record<string, unknown>) =>
+  request<Execution>(`${API}/executions/${seg(namespace, id)}`, { method: 'POST', json: inputs });
+export const latestExecutions = (flows: readonly { namespace: string; id: string }[]) =>
+  request<(Execution | null)[]>(`${API}/executions/latest`, { method: 'POST', json: flows });
+export const logs = (executionId: string) => request<LogEntry[]>(`${API}/logs/${seg(executionId)}`);
+export const logsDownloadUrl = (executionId: string) => `${API}/logs/${seg(executionId)}/download`;
+
+export const plugins = () => request<PluginSummary[]>(`${API}/plugins`);
+export const plugin = (type: string) => request<PluginDetail>(`${API}/plugins/${seg(type)}`);

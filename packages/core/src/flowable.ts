@@ -1,0 +1,217 @@
+import { Type, type Static, type TObject, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { BRAND_KEY, FLOWABLE_TASK_BRAND } from './brand.js';
+import type { TaskContext } from './context.js';
+import { assertDefinition } from './definition-checks.js';
+import type { PluginExample } from './example.js';
+
+/**
+ * The JSON Schema keyword that marks a property as a list of tasks (a flowable task's
+ * children). The host validates every task inside such a list at save, like a top-level task,
+ * and hands the plugin a {@link ChildTask} for each.
+ * @public
+ */
+export const TASKS_KEYWORD = 'x-sluice-tasks' as const;
+
+/**
+ * A child task as a flowable task sees it: its id and type. The host owns the rest (its props,
+ * its envelope); a plan names children by these values.
+ * @public
+ */
+export interface ChildTask {
+  /** The child's `id`, unique in the flow. */
+  readonly id: string;
+  /** The child's type string. */
+  readonly type: string;
+}
+
+/**
+ * A property that holds a list of tasks, such as `tasks`, `then` or a `cases` entry. The save
+ * check validates each task inside it; `plan` receives them as {@link ChildTask}s.
+ *
+ * @example
+ * ```ts
+ * props: Type.Object({
+ *   tasks: Tasks({ description: 'The tasks to run, in order.', minItems: 1 }),
+ * }, { additionalProperties: false })
+ * ```
+ * @public
+ */
+export function Tasks(options: { readonly description: string; readonly minItems?: number }): TUnsafe<ChildTask[]> {
+  return Type.Unsafe<ChildTask[]>({
+    ...Type.Array(Type.Unknown(), { description: options.description, ...(options.minItems === undefined ? {} : { minItems: options.minItems }) }),
+    [TASKS_KEYWORD]: true,
+  });
+}
+
+/**
+ * A property that holds one task, such as each `task` of a Dag's list. Validated at save like
+ * a task of a {@link Tasks} list; `plan` receives it as a {@link ChildTask}.
+ * @public
+ */
+export function TaskItem(options: { readonly description: string }): TUnsafe<ChildTask> {
+  return Type.Unsafe<ChildTask>({ ...Type.Object({}, { description: options.description }), [TASKS_KEYWORD]: 'one' });
+}
+
+/**
+ * True when `schema` was made by {@link Tasks}.
+ * @public
+ */
+export function isTasksSchema(schema: TSchema): boolean {
+  return (schema as Record<string, unknown>)[TASKS_KEYWORD] === true;
+}
+
+/**
+ * True when `schema` was made by {@link TaskItem}.
+ * @public
+ */
+export function isTaskItemSchema(schema: TSchema): boolean {
+  return (schema as Record<string, unknown>)[TASKS_KEYWORD] === 'one';
+}
+
+/**
+ * A problem a flowable task's {@link FlowableTaskDefinition.check} finds in its props when a
+ * flow is saved.
+ * @public
+ */
+export interface PropsProblem {
+  /** Where, from the task: `['tasks', 2, 'dependsOn', 0]`. */
+  readonly path: readonly (string | number)[];
+  /** What is wrong, in a sentence. */
+  readonly message: string;
+}
+
+/**
+ * One branch of a plan: tasks run one after the other, every task run carrying `value`
+ * (`{{ taskrun.value }}`) when it is set.
+ * @public
+ */
+export interface FlowableBranch {
+  /**
+   * The iteration value of this branch (a ForEach value), always a string. Task runs of the
+   * branch carry it, and their outputs are addressed by it: `outputs.<taskId>[<value>]`.
+   * Without it, children inherit the value of the flowable's own task run.
+   */
+  readonly value?: string;
+  /** The children to run, in order: a failure stops the branch. */
+  readonly tasks: readonly ChildTask[];
+  /**
+   * Ids of tasks of other branches of this plan that must have ended before this branch
+   * starts (a Dag's `dependsOn`). A plan whose branches wait on each other in a circle, or on a
+   * task that is not in the plan, is refused.
+   */
+  readonly after?: readonly string[];
+}
+
+/**
+ * What a flowable task decides when its task run starts. The host stores it with the task
+ * run, so the decision is made once (a condition cannot flip on a later pass), then runs the
+ * children: each branch in order, `concurrency` branches at once.
+ * @public
+ */
+export interface FlowablePlan<O = Readonly<Record<string, unknown>>> {
+  /** The branches. An empty list ends the task at once in SUCCESS. */
+  readonly branches: readonly FlowableBranch[];
+  /** Branches that run at once: 1 (the default) one after the other, 0 all at once. */
+  readonly concurrency?: number;
+  /**
+   * True when a failure of the children must not fail this task: it ends in WARNING instead
+   * (Kestra's AllowFailure). The flowable's `errors` still run.
+   */
+  readonly allowFailure?: boolean;
+  /** The task's outputs, validated against `output` and stored when the task run ends. */
+  readonly outputs?: O;
+}
+
+/**
+ * What a flowable task plugin declares: a task that runs other tasks. It does no work itself;
+ * `plan` says which children run, and the host runs them (with their own task runs, whose
+ * `parentTaskRunId` is the flowable's), ends the flowable with the worst state of its
+ * children, and runs the flowable's `errors` and `finally` lists, which every flowable task
+ * accepts without declaring them.
+ *
+ * @typeParam P - the props schema; mark task lists with {@link Tasks}.
+ * @typeParam O - the output schema.
+ * @public
+ */
+export interface FlowableTaskDefinition<P extends TObject = TObject, O extends TSchema = TSchema> {
+  /** The type string flows use, e.g. `io.kestra.plugin.core.flow.Sequential`. */
+  readonly type: string;
+  /** Older type strings that still resolve to this task. */
+  readonly aliases?: readonly string[];
+  /** A short title, shown in lists. */
+  readonly title: string;
+  /** What the task does, in Markdown. */
+  readonly description: string;
+  /** Schema of the task's own props; mark expression fields with `Dynamic()`, task lists with {@link Tasks}. */
+  readonly props: P;
+  /** Schema of the plan's `outputs`; `Type.Object({})` for none. */
+  readonly output: O;
+  /** Flows that show the task; tests run every one. At least one. */
+  readonly examples: readonly PluginExample[];
+  /**
+   * Decides the children, once, when the task run starts: `props` are rendered and validated
+   * first, and every task list holds {@link ChildTask}s. Must have no side effect: after a
+   * crash before the plan is stored, the host calls it again. Throw (ideally a `SluiceError`
+   * with a code) to fail the task run with that message, e.g. for a value that matches no case.
+   */
+  plan(ctx: TaskContext, props: Static<P>): FlowablePlan<Static<O>>;
+  /**
+   * Optional checks of the props as written, made when a flow is saved, once they passed the
+   * schema: what a schema cannot say (a Dag's `dependsOn` naming an unknown task, or a cycle).
+   * Task lists hold the child tasks as written (each has at least `id` and `type`); expression
+   * fields may hold templates. Return one problem per mistake, none when all is well.
+   */
+  check?(props: Static<P>): readonly PropsProblem[];
+}
+
+/**
+ * A flowable task as {@link defineFlowableTask} returns it: the definition, its kind and brand.
+ * @public
+ */
+export type FlowableTask<P extends TObject = TObject, O extends TSchema = TSchema> = FlowableTaskDefinition<P, O> & {
+  /** Tells a flowable task from a runnable one. */
+  readonly kind: 'flowable';
+  readonly [BRAND_KEY]: typeof FLOWABLE_TASK_BRAND;
+};
+
+/** Any flowable task, whatever its schemas. @public */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFlowableTask = FlowableTask<TObject, TSchema> | FlowableTask<any, any>;
+
+/**
+ * Declares a flowable task plugin: a task that runs child tasks, such as Kestra's Sequential,
+ * If or ForEach. Put it in a package's `tasks` like any task.
+ *
+ * Throws `CORE_INVALID_DEFINITION` as {@link defineTask} does, or when there is no `plan`.
+ *
+ * @example
+ * ```ts
+ * // Runs its tasks twice, in order: a first pass and a second pass.
+ * export const twice = defineFlowableTask({
+ *   type: 'com.example.Twice',
+ *   title: 'Run twice',
+ *   description: 'Runs its tasks once with the value `first`, then with `second`.',
+ *   props: Type.Object({ tasks: Tasks({ description: 'The tasks.', minItems: 1 }) },
+ *     { additionalProperties: false }),
+ *   output: Type.Object({}),
+ *   examples: [{ title: 'Twice', flow: '...' }],
+ *   plan: (_ctx, { tasks }) => ({
+ *     branches: [{ value: 'first', tasks }, { value: 'second', tasks }],
+ *     concurrency: 1,
+ *   }),
+ * });
+ * ```
+ * @public
+ */
+export function defineFlowableTask<P extends TObject, O extends TSchema>(definition: FlowableTaskDefinition<P, O>): FlowableTask<P, O> {
+  assertDefinition('flowable', definition);
+  return Object.freeze({ ...definition, kind: 'flowable' as const, [BRAND_KEY]: FLOWABLE_TASK_BRAND });
+}
+
+/**
+ * True when `task` is a flowable task (made by {@link defineFlowableTask}).
+ * @public
+ */
+export function isFlowableTask(task: unknown): task is AnyFlowableTask {
+  return typeof task === 'object' && task !== null && (task as Record<string, unknown>)[BRAND_KEY] === FLOWABLE_TASK_BRAND;
+}

@@ -1,0 +1,180 @@
+import type { FlowTask } from '../flow/flow.types.js';
+import type { TaskRun, TaskRunPlan } from '../model/execution.js';
+import { isTerminated, type StateType } from '../model/state.js';
+import { failedState, stopsExecution, worstState } from './final-state.js';
+import type { RunIndex, TaskIndex } from './flow-tree.js';
+
+/** A place in the tree a task run fills: the task, its parent task run and its value. */
+export interface Slot {
+  readonly task: FlowTask;
+  readonly parentTaskRunId?: string;
+  readonly value?: string;
+}
+
+/** What the executor must do next; see {@link decide}. */
+export type Action =
+  /** Create the slot's task run and start it (a runnable runs its plugin; a flowable plans). */
+  | { readonly kind: 'start'; readonly slot: Slot }
+  /** A runnable task run stored unfinished and running nowhere (its worker died): a new attempt. */
+  | { readonly kind: 'resume'; readonly task: FlowTask; readonly taskRun: TaskRun }
+  /** A flowable task run whose children (and errors, finally) all ended: end it in `state`. */
+  | { readonly kind: 'end'; readonly task: FlowTask; readonly taskRun: TaskRun; readonly state: StateType }
+  /** Every top-level task, errors and finally ended: end the execution in `state`. */
+  | { readonly kind: 'end-execution'; readonly state: StateType };
+
+/** What {@link decide} reads: the flow's tree and the execution's task runs, nothing else. */
+export interface DecisionInput {
+  /** The flow's top-level lists. */
+  readonly flow: { readonly tasks: readonly FlowTask[]; readonly errors?: readonly FlowTask[]; readonly finally?: readonly FlowTask[] };
+  /** Every task of the flow by id (children of flowables found through their plans). */
+  readonly tasks: TaskIndex;
+  /** The execution's task runs by place. */
+  readonly runs: RunIndex;
+  /** Ids of the task runs whose plugin runs now, in this process: wait for them. */
+  readonly running: ReadonlySet<string>;
+}
+
+interface Branch {
+  readonly value: string | undefined;
+  readonly tasks: readonly FlowTask[];
+  /** Task ids that must have ended before the branch starts. */
+  readonly after: readonly string[];
+}
+
+/** A level of the tree: the flow itself, or one flowable task run and its plan. */
+interface Container {
+  readonly runId: string | undefined;
+  readonly value: string | undefined;
+  readonly branches: readonly Branch[];
+  /** Branches at once; 0: all. */
+  readonly concurrency: number;
+  readonly errors: readonly FlowTask[];
+  readonly finally: readonly FlowTask[];
+}
+
+type BranchState =
+  | { readonly status: 'done' | 'failed' | 'busy'; readonly states: readonly StateType[] }
+  | { readonly status: 'next'; readonly start: Slot; readonly started: boolean; readonly states: readonly StateType[] };
+
+/**
+ * The next actions for an execution, from its flow and task runs alone: no store, no clock, no
+ * plugin. Kestra's rules, read from the tree each time, so a crash loses no cursor:
+ * - a list of tasks (a branch) runs in order; a task run FAILED or KILLED stops it;
+ * - a level runs its branches `concurrency` at once; once one failed, nothing new starts there,
+ *   and when the running ones ended its `errors` run, in order;
+ * - then its `finally` runs, in order, whatever happened;
+ * - then the level ends in the worst state of its `tasks` branches (KILLED > FAILED > WARNING >
+ *   PAUSED > SUCCESS); failures inside errors or finally do not change it, as in Kestra;
+ *   a flowable's `allowFailure` (plan or envelope) turns FAILED into WARNING.
+ * Returns nothing while every unfinished task run is in `running`: the caller waits for one.
+ */
+export function decide(input: DecisionInput): readonly Action[] {
+  const actions: Action[] = [];
+  const { flow } = input;
+  const root: Container = {
+    runId: undefined, value: undefined, branches: [{ value: undefined, tasks: flow.tasks, after: [] }], concurrency: 1,
+    errors: flow.errors ?? [], finally: flow.finally ?? [],
+  };
+  const state = walk(input, root, actions);
+  if (state !== undefined) actions.push({ kind: 'end-execution', state });
+  return actions;
+}
+
+/** The state a flowable ends in, from the worst state of its children. */
+export function flowableEndState(task: FlowTask, plan: TaskRunPlan, children: StateType): StateType {
+  if (children !== 'FAILED') return children;
+  return plan.allowFailure ? 'WARNING' : failedState(task);
+}
+
+function walk(input: DecisionInput, level: Container, actions: Action[]): StateType | undefined {
+  const results = level.branches.map((branch) => walkBranch(input, level.runId, branch.tasks, branch.value ?? level.value, actions));
+  const states = results.flatMap((result) => result.states);
+  const finallyStarted = level.finally.some((task) => input.runs.find(level.runId, task.id, level.value) !== undefined);
+  if (!finallyStarted) {
+    const failed = results.some((result) => result.status === 'failed');
+    if (!failed) {
+      if (results.some((result) => result.status === 'busy' || result.status === 'next')) {
+        startBranches(input, level, results, actions);
+        return undefined;
+      }
+    } else {
+      // Siblings still running finish first: errors see every failure.
+      if (results.some((result) => result.status === 'busy')) return undefined;
+      const errors = walkBranch(input, level.runId, level.errors, level.value, actions);
+      if (errors.status === 'next') actions.push({ kind: 'start', slot: errors.start });
+      if (errors.status === 'next' || errors.status === 'busy') return undefined;
+    }
+  }
+  const closing = walkBranch(input, level.runId, level.finally, level.value, actions);
+  if (closing.status === 'next') actions.push({ kind: 'start', slot: closing.start });
+  if (closing.status === 'next' || closing.status === 'busy') return undefined;
+  return worstState(states);
+}
+
+// A branch already under way goes on; a new one starts only within the level's concurrency,
+// and once every task it waits for has ended.
+function startBranches(input: DecisionInput, level: Container, results: readonly BranchState[], actions: Action[]): void {
+  let occupied = results.filter((r) => r.status === 'busy' || (r.status === 'next' && r.started)).length;
+  results.forEach((result, i) => {
+    if (result.status !== 'next') return;
+    const branch = level.branches[i] as Branch;
+    const ready = () => branch.after.every((id) => {
+      const run = input.runs.find(level.runId, id, branch.value ?? level.value);
+      return run !== undefined && isTerminated(run.state.current);
+    });
+    if (result.started) {
+      actions.push({ kind: 'start', slot: result.start });
+    } else if ((level.concurrency === 0 || occupied < level.concurrency) && ready()) {
+      actions.push({ kind: 'start', slot: result.start });
+      occupied += 1;
+    }
+  });
+}
+
+function walkBranch(input: DecisionInput, parentId: string | undefined, tasks: readonly FlowTask[], value: string | undefined, actions: Action[]): BranchState {
+  const states: StateType[] = [];
+  let started = false;
+  for (const task of tasks) {
+    if (task.disabled) continue;
+    const run = input.runs.find(parentId, task.id, value);
+    if (!run) {
+      const start: Slot = { task, ...(parentId === undefined ? {} : { parentTaskRunId: parentId }), ...(value === undefined ? {} : { value }) };
+      return { status: 'next', start, started, states };
+    }
+    started = true;
+    const current = run.state.current;
+    if (isTerminated(current)) {
+      states.push(current);
+      if (stopsExecution(current)) return { status: 'failed', states };
+      continue;
+    }
+    visitUnfinished(input, task, run, actions);
+    return { status: 'busy', states };
+  }
+  return { status: 'done', states };
+}
+
+function visitUnfinished(input: DecisionInput, task: FlowTask, run: TaskRun, actions: Action[]): void {
+  if (run.plan) {
+    const ended = walk(input, containerOf(input, task, run, run.plan), actions);
+    if (ended !== undefined) actions.push({ kind: 'end', task, taskRun: run, state: flowableEndState(task, run.plan, ended) });
+  } else if (!input.running.has(run.id)) {
+    actions.push({ kind: 'resume', task, taskRun: run });
+  }
+}
+
+function containerOf(input: DecisionInput, task: FlowTask, run: TaskRun, plan: TaskRunPlan): Container {
+  const byId = (id: string) => input.tasks.get(id);
+  return {
+    runId: run.id,
+    value: run.value,
+    branches: plan.branches.map((branch) => ({
+      value: branch.value,
+      tasks: branch.taskIds.map(byId).filter((t): t is FlowTask => t !== undefined),
+      after: branch.after ?? [],
+    })),
+    concurrency: plan.concurrency,
+    errors: task.errors ?? [],
+    finally: task.finally ?? [],
+  };
+}

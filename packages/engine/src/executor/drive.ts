@@ -1,0 +1,166 @@
+import { setMaxListeners } from 'node:events';
+import { isFlowableTask } from '@sluice/core';
+import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
+import type { Execution, TaskRun } from '../model/execution.js';
+import type { StateType } from '../model/state.js';
+import { decide, type Action } from './decide.js';
+import { runIndex, type TaskIndex } from './flow-tree.js';
+import { planFlowable } from './plan-flowable.js';
+import { runAttempt } from './run-attempt.js';
+import { skipByRunIf, type TaskRunChange, type TaskRunScope } from './run-task.js';
+import { endTaskRun, newTaskRun, startAttempt } from './task-runs.js';
+
+/** What {@link drive} needs: the run's scope, and the executor's unit of work. */
+export interface DriveOptions {
+  readonly scope: TaskRunScope;
+  readonly flow: FlowRevision;
+  readonly tasks: TaskIndex;
+  /** The execution with every change so far, saved or staged. */
+  readonly execution: () => Execution;
+  /** Puts a task run (and its log lines) in the execution, saved by the next `save`. */
+  readonly stage: (change: TaskRunChange) => void;
+  /** Stores every staged change, in one step; does nothing when nothing is staged. */
+  readonly save: () => Promise<void>;
+}
+
+interface Settled {
+  readonly id: string;
+  readonly change?: TaskRunChange;
+  readonly error?: unknown;
+}
+
+/**
+ * The applying loop: asks {@link decide} what to do, does it, and asks again, until the
+ * execution's tree has ended; returns the state the execution ends in. Plugins run only once
+ * the save of their start is stored, several at once when the flow allows it (Parallel, ForEach
+ * with a `concurrencyLimit`); their ends are staged as they come and saved with the next start,
+ * or before waiting for the next end, so a crash repeats at most the attempts it cut short.
+ * Rejects with the job signal's reason when it fires, having saved what ended.
+ */
+export async function drive(options: DriveOptions): Promise<StateType> {
+  const { scope: given } = options;
+  const signal = given.jobSignal;
+  // One listener on the job's signal, however many attempts run at once: each attempt listens
+  // to this signal instead, which may have any number of listeners.
+  const forwarded = new AbortController();
+  setMaxListeners(0, forwarded.signal);
+  const forward = () => forwarded.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
+  const scope: TaskRunScope = { ...given, jobSignal: forwarded.signal };
+  try {
+    return await loop({ ...options, scope });
+  } catch (error) {
+    // A save that failed (the store is down) ends the job while attempts may still run: abort
+    // them, so none runs on beside the next delivery of the job.
+    if (!forwarded.signal.aborted) forwarded.abort(error);
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', forward);
+  }
+}
+
+async function loop(options: DriveOptions): Promise<StateType> {
+  const { scope } = options;
+  const signal = scope.jobSignal;
+  const inFlight = new Map<string, Promise<Settled>>();
+  // Settled attempts wait here for the loop, in the order they settled. A queue rather than
+  // Promise.race over every running attempt: each race would add a reaction to every pending
+  // promise, so a ForEach running a thousand values at once would cost a million reactions.
+  const settledQueue: Settled[] = [];
+  let wake: (() => void) | undefined;
+  const nextSettled = async (): Promise<Settled> => {
+    while (settledQueue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    const settled = settledQueue.shift() as Settled;
+    inFlight.delete(settled.id);
+    return settled;
+  };
+
+  const launch = (task: FlowTask, taskRun: TaskRun) => {
+    const settled = runAttempt(scope, options.execution(), task, taskRun).then(
+      (change): Settled => ({ id: taskRun.id, change }),
+      (error: unknown): Settled => ({ id: taskRun.id, error }),
+    );
+    inFlight.set(taskRun.id, settled);
+    void settled.then((result) => {
+      settledQueue.push(result);
+      wake?.();
+      wake = undefined;
+    });
+  };
+
+  // Stops on the job's signal or a failure of the loop itself: the running attempts settle (the
+  // signal aborted them), what ended is stored, and the job is delivered again later.
+  const stop = async (error: unknown): Promise<never> => {
+    await Promise.all(inFlight.values());
+    for (const settled of settledQueue.splice(0)) if (settled.change) options.stage(settled.change);
+    inFlight.clear();
+    await options.save();
+    throw error;
+  };
+
+  for (;;) {
+    // Checked between steps: a worker shutting down starts nothing new, and keeps what finished.
+    if (signal.aborted) await stop(signal.reason);
+    const actions = decide({ flow: options.flow, tasks: options.tasks, runs: runIndex(options.execution().taskRunList), running: new Set(inFlight.keys()) });
+    const toRun: { task: FlowTask; taskRun: TaskRun }[] = [];
+    let changed = false;
+    for (const action of actions) {
+      if (action.kind === 'end-execution') {
+        if (inFlight.size === 0) return action.state;
+        continue;
+      }
+      changed = true;
+      const started = await apply(options, action);
+      if (started) toRun.push(started);
+    }
+    if (toRun.length > 0) {
+      await options.save();
+      for (const { task, taskRun } of toRun) launch(task, taskRun);
+      continue;
+    }
+    if (changed) continue;
+    if (inFlight.size === 0) {
+      // decide() always finds work or an end; reaching this is a bug, never a reason to spin.
+      throw new Error(`executor: no progress possible for execution ${options.execution().id}`);
+    }
+    await options.save();
+    const first = await nextSettled();
+    // With others still running, let those that settle in the same turn (tasks that return at
+    // once) settle too, and stage them all: one save for a burst of ends, and the same number
+    // of saves on every run.
+    if (inFlight.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (let settled: Settled | undefined = first; settled; settled = settledQueue.length > 0 ? await nextSettled() : undefined) {
+      if (settled.change) options.stage(settled.change);
+      else await stop(settled.error);
+    }
+  }
+}
+
+/** Applies one action; returns the runnable attempt to launch once its start is saved. */
+async function apply(options: DriveOptions, action: Exclude<Action, { kind: 'end-execution' }>): Promise<{ task: FlowTask; taskRun: TaskRun } | undefined> {
+  const { scope } = options;
+  const now = scope.now();
+  if (action.kind === 'end') {
+    options.stage({ taskRun: endTaskRun(action.taskRun, action.state, action.taskRun.outputs, now), logs: [] });
+    return undefined;
+  }
+  const execution = options.execution();
+  const task = action.kind === 'start' ? action.slot.task : action.task;
+  let taskRun = action.kind === 'start' ? newTaskRun(execution, task, now, action.slot) : action.taskRun;
+  if (action.kind === 'start') {
+    const skipped = skipByRunIf(scope, execution, task, taskRun);
+    if (skipped) {
+      options.stage(skipped);
+      return undefined;
+    }
+  }
+  const definition = scope.registry.task(task.type)?.definition;
+  if (definition && isFlowableTask(definition)) {
+    options.stage(await planFlowable(scope, execution, task, taskRun));
+    return undefined;
+  }
+  taskRun = startAttempt(taskRun, now);
+  options.stage({ taskRun, logs: [] });
+  return { task, taskRun };
+}

@@ -1,0 +1,67 @@
+import { isFlowableTask } from '@sluice/core';
+import type { Flow, FlowTask } from '../flow/flow.types.js';
+import { mapTasks } from '../flow/task-lists.js';
+import type { TaskRun } from '../model/execution.js';
+import type { PluginRegistry } from '../plugins/index.js';
+
+/** Every task of a flow, at any depth (children of flowables, errors, finally), by id. */
+export type TaskIndex = ReadonlyMap<string, FlowTask>;
+
+const indexes = new WeakMap<Flow, TaskIndex>();
+
+function add(task: FlowTask, registry: PluginRegistry, out: Map<string, FlowTask>): void {
+  // Ids are unique in a flow (checked at save); the first wins if a stored flow broke that.
+  if (!out.has(task.id)) out.set(task.id, task);
+  const definition = registry.task(task.type)?.definition;
+  if (definition && isFlowableTask(definition)) {
+    mapTasks(definition.props, task.props, [], (child) => {
+      add(child as FlowTask, registry, out);
+      return child;
+    });
+  }
+  for (const child of [...(task.errors ?? []), ...(task.finally ?? [])]) add(child, registry, out);
+}
+
+/** The tasks of `flow` by id, built once per flow revision object. */
+export function taskIndex(flow: Flow, registry: PluginRegistry): TaskIndex {
+  const cached = indexes.get(flow);
+  if (cached) return cached;
+  const out = new Map<string, FlowTask>();
+  for (const task of [...flow.tasks, ...(flow.errors ?? []), ...(flow.finally ?? [])]) add(task, registry, out);
+  indexes.set(flow, out);
+  return out;
+}
+
+/** Where a task run sits in the tree: its parent's run and its iteration value. */
+const slotKey = (taskId: string, value: string | undefined) => `${taskId}\u0000${value ?? ''}`;
+
+/**
+ * The task runs of an execution by place in the tree: (parent task run, task id, value). This
+ * is the identity of a task run across deliveries: a slot that has a run is never started again.
+ */
+export interface RunIndex {
+  /** The run filling the slot, if any (the last one, should a broken store hold two). */
+  find(parentTaskRunId: string | undefined, taskId: string, value: string | undefined): TaskRun | undefined;
+  /** A run by id. */
+  byId(id: string): TaskRun | undefined;
+  /** How many runs the execution holds. */
+  readonly size: number;
+}
+
+/** Indexes `runs` once, so every lookup of a decision is O(1) rather than a scan. */
+export function runIndex(runs: readonly TaskRun[]): RunIndex {
+  const bySlot = new Map<string, Map<string, TaskRun>>();
+  const byId = new Map<string, TaskRun>();
+  for (const run of runs) {
+    byId.set(run.id, run);
+    const parent = run.parentTaskRunId ?? '';
+    let children = bySlot.get(parent);
+    if (!children) bySlot.set(parent, (children = new Map()));
+    children.set(slotKey(run.taskId, run.value), run);
+  }
+  return {
+    find: (parent, taskId, value) => bySlot.get(parent ?? '')?.get(slotKey(taskId, value)),
+    byId: (id) => byId.get(id),
+    size: runs.length,
+  };
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { testRegistry } from '../../test/fixtures/test-plugins.js';
+import { parseFlow } from './parse.js';
+
+const registry = testRegistry();
+const problems = (tasks: string) => {
+  const result = parseFlow(`id: templates\nnamespace: company.team\ntasks:\n${tasks}`, registry);
+  return result.ok ? [] : result.errors.map(({ code, path, line, column, message }) => ({ code, path, line, column, message }));
+};
+
+describe('templates compiled at save', () => {
+  it("refuse a function Sluice does not have, such as kv(), at the string's place", () => {
+    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ kv('my_key') }}"\n`)).toEqual([
+      { code: 'EXPRESSION_SYNTAX', path: 'tasks[0].message', line: 6, column: 14, message: expect.stringContaining("unknown function 'kv'") },
+    ]);
+  });
+
+  it('refuse a syntax error inside a list, a nested Dynamic field and a runIf', () => {
+    const found = problems(`  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: [ok, "{{ 1 + }}"]
+  - id: call
+    type: dev.sluice.test.Request
+    uri: https://example.com
+    inputs:
+      body: "{{ read('x') }}"
+      raw: "{% if %}"
+  - id: maybe
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+    runIf: "{{ inputs.x | nofilter }}"
+`).map((p) => [p.path, p.line, p.code]);
+    expect(found).toEqual([
+      ['tasks[0].message[1]', 6, 'EXPRESSION_SYNTAX'],
+      ['tasks[1].inputs.body', 11, 'EXPRESSION_SYNTAX'],
+      ['tasks[1].inputs.raw', 12, 'EXPRESSION_SYNTAX'],
+      ['tasks[2].runIf', 16, 'EXPRESSION_SYNTAX'],
+    ]);
+  });
+
+  it('accept what compiles, even with variables only a run will have, and leave fields that are not templates alone', () => {
+    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ outputs.x.body | jq('.a') | first }} {{ render(vars.v) }}"\n`)).toEqual([]);
+    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ nope }}"\n`)).toEqual([]);
+  });
+});

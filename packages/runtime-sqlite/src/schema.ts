@@ -1,0 +1,49 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The schema version this build writes, kept in SQLite's `user_version`. A file with a higher
+ * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
+ * Add a step to {@link MIGRATIONS} and bump it for every change.
+ */
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Step `i` takes the file from version `i` to `i + 1`. JSON columns hold the port values as the
+ * ports define them; the other columns are what a query filters or orders on.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE flows (
+    tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL,
+    deleted INTEGER NOT NULL, json TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, namespace, id, revision)
+  ) WITHOUT ROWID;
+  CREATE TABLE executions (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, flow_id TEXT NOT NULL, state TEXT NOT NULL,
+    created_ms INTEGER NOT NULL, terminated INTEGER NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX executions_search ON executions (tenant_id, created_ms DESC, seq DESC);
+  CREATE INDEX executions_created ON executions (created_ms);
+  CREATE TABLE logs (seq INTEGER PRIMARY KEY, execution_id TEXT NOT NULL, json TEXT NOT NULL);
+  CREATE INDEX logs_execution ON logs (execution_id, seq);
+  CREATE TABLE queue (execution_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE) WITHOUT ROWID;
+  CREATE TABLE schedules (id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE schedule_tombstones (id TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+  `,
+  // 2: the web UI's login sessions.
+  `
+  CREATE TABLE sessions (id TEXT PRIMARY KEY, json TEXT NOT NULL, idle_until INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+  `,
+];
+
+/** Brings `db` up to {@link SCHEMA_VERSION}, in one transaction. The caller has refused newer files. */
+export function migrate(db: Database, from: number): void {
+  if (from >= SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

@@ -1,0 +1,26 @@
+/**
+ * `@sluice/plugin-core-flow`: Kestra's flowable tasks, which run other tasks:
+ * `io.kestra.plugin.core.flow.Sequential`, `Parallel`, `If`, `Switch`, `ForEach` (and its older
+ * forms `EachSequential`, `EachParallel`), `AllowFailure` and `Dag`.
+ *
+ * @packageDocumentation
+ */
+import { definePluginPackage } from '@sluice/core';
+import { allowFailure } from './allow-failure.task.js';
+import { dag } from './dag.task.js';
+import { eachParallel, eachSequential, forEach } from './for-each.task.js';
+import { ifTask } from './if.task.js';
+import { parallel } from './parallel.task.js';
+import { sequential } from './sequential.task.js';
+import { switchTask } from './switch.task.js';
+
+export { sequential, SequentialProps } from './sequential.task.js';
+export { parallel, ParallelProps } from './parallel.task.js';
+export { ifTask, IfProps, IfOutput } from './if.task.js';
+export { switchTask, SwitchProps, SwitchOutput } from './switch.task.js';
+export { forEach, ForEachProps, eachSequential, EachSequentialProps, eachParallel, EachParallelProps } from './for-each.task.js';
+export { allowFailure, AllowFailureProps } from './allow-failure.task.js';
+export { dag, DagProps } from './dag.task.js';
+export { flowErrors, MAX_FOREACH_VALUES } from './errors.js';
+
+export default definePluginPackage({ tasks: [sequential, parallel, ifTask, switchTask, forEach, eachSequential, eachParallel, allowFailure, dag] });

@@ -1,0 +1,18 @@
+// The ISO-8601 durations Java's `Duration.parse` reads, which is what Kestra accepts for its
+// timeouts: days, hours, minutes and (fractional) seconds, in any case (`PT30S`, `pt0.25s`).
+// A plugin imports only @sluice/core, so it reads them itself.
+const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i;
+
+/** The same shape as a JSON Schema pattern (no flags there, so both cases are spelled out). */
+export const DURATION_PATTERN = '^[Pp](?=\\d|[Tt]\\d)(\\d+[Dd])?([Tt](?=\\d)(\\d+[Hh])?(\\d+[Mm])?(\\d+([.,]\\d+)?[Ss])?)?$';
+
+/** Milliseconds of `text`, or `undefined` when it is not such a duration. */
+export function durationMs(text: string): number | undefined {
+  const trimmed = text.trim();
+  const match = DURATION.exec(trimmed);
+  if (!match || /T$/i.test(trimmed)) return undefined;
+  const [, days, hours, minutes, seconds] = match;
+  if (days === undefined && hours === undefined && minutes === undefined && seconds === undefined) return undefined;
+  const n = (value: string | undefined) => (value === undefined ? 0 : Number(value.replace(',', '.')));
+  return Math.round(((n(days) * 24 + n(hours)) * 60 + n(minutes)) * 60_000 + n(seconds) * 1000);
+}
