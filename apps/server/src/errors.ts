@@ -10,6 +10,10 @@ export const serverErrors = defineErrorCatalog({
   CSRF_REFUSED: (reason: string) => reason,
   /** A flow from the flows folder, which the API does not change (409). */
   FLOW_READ_ONLY: (reason: string) => reason,
+  /** A flow save named a revision (`If-Match`) that is no longer the latest (409). */
+  FLOW_REVISION_CONFLICT: (message: string) => message,
+  /** A delete of an execution that has not ended (409). */
+  EXECUTION_NOT_ENDED: (message: string) => message,
   /** No built web UI where the server looks for it (503). */
   UI_NOT_BUILT: (dir: string) => `the web UI is not built: no index.html in ${dir}. Run \`pnpm build\` in the repository (or set SLUICE_UI_DIR to a folder holding a built UI)`,
   /** The HTTP server could not bind (the port is taken, or not ours to take): said plainly, not as a stack. */

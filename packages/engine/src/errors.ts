@@ -63,6 +63,8 @@ export const engineErrors = defineErrorCatalog({
   RUNTIME_UNAVAILABLE: (what: string) => `the store is unavailable: ${what}`,
   RUNTIME_DUPLICATE_EXECUTION: (id: string) => `execution '${id}' already exists`,
   RUNTIME_EXECUTION_CHANGED: (id: string) => `execution '${id}' is no longer the one this save was built on; nothing was saved`,
+  RUNTIME_FLOW_REVISION_CONFLICT: (flow: string, expected: number, current: number) =>
+    `flow ${flow} is at revision ${current}, not ${expected}: it changed since that revision was read; nothing was saved`,
 });
 
 export type EngineErrorCode = keyof typeof engineErrors.codes;

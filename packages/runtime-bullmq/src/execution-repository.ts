@@ -5,7 +5,7 @@ import { pipelined, type RedisStore } from './connection.js';
 import { inNamespace } from './flow-repository.js';
 import type { Keys } from './keys.js';
 import { CARRIED_EXECUTION_MAX_CHARS, eventHead } from './event-message.js';
-import { indexExecutionScript, saveExecutionScript, setMetaIfScript } from './scripts.js';
+import { deleteExecutionScript, indexExecutionScript, saveExecutionScript, setMetaIfScript } from './scripts.js';
 import { jsonOf } from './stored-json.js';
 
 /** What search filters on, per execution: small, so a search never loads whole executions to filter. */
@@ -121,6 +121,20 @@ export class RedisExecutionRepository implements ExecutionRepository {
     return this.store.run('get execution', async (client) => {
       const json = await client.get(this.keys.execution(id));
       return json === null ? undefined : (parseJson(json) as Execution);
+    });
+  }
+
+  /**
+   * The execution and its logs go in one script (one slot); the search index, in the tenant's
+   * slot, after it: should that step fail, a search drops the entry when it finds no execution.
+   */
+  async delete(id: string, { expected }: { readonly expected?: Execution } = {}): Promise<boolean> {
+    return this.store.run('delete execution', async (client) => {
+      const [reply, tenantId] = (await deleteExecutionScript.run(client, [this.keys.execution(id), this.keys.executionLogs(id)], [expected === undefined ? '' : jsonOf(expected)])) as [number, string];
+      if (reply === -1) throw engineErrors.RUNTIME_EXECUTION_CHANGED(id);
+      if (reply === 0) return false;
+      await pipelined(client.pipeline().zrem(this.keys.executionIndex(tenantId), id).hdel(this.keys.executionMeta(tenantId), id).exec());
+      return true;
     });
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FlowChange, FlowKey, FlowRepository, FlowRevision } from '@sluice/engine';
+import type { FlowChange, FlowKey, FlowRepository, FlowRevision, FlowSaveOptions } from '@sluice/engine';
 import { byNamespaceAndId, engineErrors } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
@@ -43,7 +43,7 @@ export class RedisFlowRepository implements FlowRepository {
     private readonly onError: (error: unknown, context: string) => void,
   ) {}
 
-  async save(flow: Omit<FlowRevision, 'revision' | 'updated' | 'deleted'>): Promise<FlowRevision> {
+  async save(flow: Omit<FlowRevision, 'revision' | 'updated' | 'deleted'>, options: FlowSaveOptions = {}): Promise<FlowRevision> {
     // The input may be a whole FlowRevision at runtime; its number, date and flag are ours to set.
     const { revision: _revision, updated: _updated, deleted: _deleted, ...fields } = flow as FlowRevision;
     const body: StoredRevision = { ...fields, updated: new Date().toISOString(), deleted: false };
@@ -52,10 +52,17 @@ export class RedisFlowRepository implements FlowRepository {
       saveFlowScript.run(
         client,
         [this.keys.flow(key), this.keys.flowIndex(key.tenantId), this.keys.flowVersion(key.tenantId)],
-        [JSON.stringify(body), flow.source, this.keys.flowMember(key.namespace, key.id), this.keys.flowChannel, keyJson(key), randomUUID()],
+        [
+          JSON.stringify(body), flow.source, this.keys.flowMember(key.namespace, key.id), this.keys.flowChannel, keyJson(key), randomUUID(),
+          options.expectedRevision === undefined ? '' : String(options.expectedRevision),
+        ],
       ),
     );
     const [revision, json] = result as [number, string, number];
+    if (revision === -1 && options.expectedRevision !== undefined) {
+      const current = Number(json);
+      throw engineErrors.RUNTIME_FLOW_REVISION_CONFLICT(`${flow.namespace}.${flow.id}`, options.expectedRevision, current, { details: { expected: options.expectedRevision, current } });
+    }
     return parseRevision(json, revision);
   }
 

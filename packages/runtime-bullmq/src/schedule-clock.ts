@@ -164,6 +164,7 @@ export class RedisScheduleClock implements ScheduleClock {
         out.push({
           id, flowKey: record.flowKey, triggerId: record.triggerId, revision: record.revision, version: record.version,
           ...(record.head === undefined ? {} : { next: new Date(record.head) }),
+          ...(record.prev === undefined ? {} : { previous: new Date(record.prev) }),
         });
       } else if (record && Date.now() - record.at > TOMBSTONE_TTL_MS) {
         stale.push([id, raw]);

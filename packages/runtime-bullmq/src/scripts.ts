@@ -51,10 +51,12 @@ export function preloadScripts(client: Redis, onError: (error: unknown) => void)
  * Saves a flow revision unless the source equals the live latest one.
  * KEYS: flow hash, tenant flow index, tenant flow version. ARGV: revision JSON (without its
  * number), source, index member, change channel, flow key JSON, a fresh epoch (kept only by the
- * first write of the version hash). Returns `{revision, json, created}`.
+ * first write of the version hash), the expected latest revision ('' for none). Returns
+ * `{revision, json, created}`, or `{-1, latest, 0}` when the latest is not the expected one.
  */
 export const saveFlowScript = new LuaScript(`
 local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or '0')
+if ARGV[7] ~= '' and latest ~= tonumber(ARGV[7]) then return {-1, tostring(latest), 0} end
 if latest > 0 and redis.call('HGET', KEYS[1], 'deleted') == '0' and redis.call('HGET', KEYS[1], 'source') == ARGV[2] then
   return {latest, redis.call('HGET', KEYS[1], 'r:' .. latest), 0}
 end
@@ -85,6 +87,20 @@ redis.call('HSETNX', KEYS[3], 'epoch', ARGV[6])
 redis.call('HINCRBY', KEYS[3], 'n', 1)
 redis.call('PUBLISH', ARGV[4], '{"key":' .. ARGV[5] .. ',"revision":' .. n .. ',"deleted":true}')
 return n
+`);
+
+/**
+ * Deletes an execution and its log lines, if it is still `expected` when one is given.
+ * KEYS: execution, its log list (one slot). ARGV: the expected JSON ('' for none). Returns
+ * `{1, tenantId}` when deleted (the caller drops it from the tenant's search index), `{0, ''}`
+ * when there was none, `{-1, ''}` when it is no longer the expected one.
+ */
+export const deleteExecutionScript = new LuaScript(`
+local stored = redis.call('GET', KEYS[1])
+if stored == false then return {0, ''} end
+if ARGV[1] ~= '' and stored ~= ARGV[1] then return {-1, ''} end
+redis.call('DEL', KEYS[1], KEYS[2])
+return {1, tostring(cjson.decode(stored).tenantId)}
 `);
 
 /**

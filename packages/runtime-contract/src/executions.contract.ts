@@ -174,6 +174,37 @@ export function describeExecutionRepository(ctx: ContractContext): void {
       expect(await search({ startDate: new Date(Date.now() + MINUTE).toISOString() })).toEqual({ ids: [], total: 0 });
     });
 
+    it('deletes an execution with its log lines, out of searches too; false for an unknown id', async () => {
+      const tenantId = uniqueTenant();
+      const [kept, gone] = await createSeries(ctx, 2, { tenantId, flowId: 'deleted' });
+      if (!kept || !gone) throw new Error('two executions expected');
+      await ctx.runtime.logs.append([aLogEntry(gone.id), aLogEntry(kept.id)]);
+      expect(await ctx.runtime.executions.delete(gone.id)).toBe(true);
+      expect(await ctx.runtime.executions.get(gone.id)).toBeUndefined();
+      expect(await ctx.runtime.logs.list(gone.id)).toEqual([]);
+      expect(await ctx.runtime.logs.list(kept.id)).toHaveLength(1);
+      const found = await ctx.runtime.executions.search({ tenantId, page: 1, size: 10 });
+      expect({ ids: ids(found.results), total: found.total }).toEqual({ ids: [kept.id], total: 1 });
+      const filtered = await ctx.runtime.executions.search({ tenantId, flowId: 'deleted', page: 1, size: 10 });
+      expect(ids(filtered.results)).toEqual([kept.id]);
+      expect(await ctx.runtime.executions.delete(gone.id)).toBe(false);
+      expect(await ctx.runtime.executions.delete(`never-${gone.id}`)).toBe(false);
+    });
+
+    it('deletes with an expected execution only while it is still that one', async () => {
+      const execution = anExecution({ tenantId: uniqueTenant() });
+      await ctx.runtime.executions.create(execution);
+      const read = await ctx.runtime.executions.get(execution.id);
+      if (!read) throw new Error('created execution not found');
+      const restarted: Execution = { ...execution, state: withState(execution.state, 'RUNNING') };
+      await ctx.runtime.executions.save(restarted);
+      await expect(ctx.runtime.executions.delete(execution.id, { expected: read })).rejects.toMatchObject({ code: 'RUNTIME_EXECUTION_CHANGED' });
+      expect(await ctx.runtime.executions.get(execution.id)).toEqual(restarted);
+      const current = await ctx.runtime.executions.get(execution.id);
+      expect(await ctx.runtime.executions.delete(execution.id, current ? { expected: current } : {})).toBe(true);
+      expect(await ctx.runtime.executions.get(execution.id)).toBeUndefined();
+    });
+
     it('keeps searches within their tenant', async () => {
       const tenantId = uniqueTenant();
       await createSeries(ctx, 2, { tenantId: uniqueTenant() });

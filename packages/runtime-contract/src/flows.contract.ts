@@ -45,6 +45,35 @@ export function describeFlowRepository(ctx: ContractContext): void {
       expect((await flows.revisions(keyOf(flow))).map((r) => r.revision)).toEqual([1, 2, 3, 4, 5]);
     });
 
+    it('saves with an expected revision only while it is the latest, and names both when not', async () => {
+      const flows = ctx.runtime.flows;
+      const flow = aFlowToSave({ tenantId: uniqueTenant() });
+      await expect(flows.save(flow, { expectedRevision: 1 })).rejects.toMatchObject({ code: 'RUNTIME_FLOW_REVISION_CONFLICT', details: { expected: 1, current: 0 } });
+      expect(await flows.get(keyOf(flow))).toBeUndefined();
+      expect((await flows.save(flow, { expectedRevision: 0 })).revision).toBe(1);
+      expect((await flows.save({ ...flow, source: `${flow.source}# a\n` }, { expectedRevision: 1 })).revision).toBe(2);
+      // A second editor who also read revision 1: refused, even with a source equal to the latest.
+      for (const source of [`${flow.source}# b\n`, `${flow.source}# a\n`]) {
+        await expect(flows.save({ ...flow, source }, { expectedRevision: 1 })).rejects.toMatchObject({
+          code: 'RUNTIME_FLOW_REVISION_CONFLICT',
+          details: { expected: 1, current: 2 },
+        });
+      }
+      expect((await flows.revisions(keyOf(flow))).map((r) => r.revision)).toEqual([1, 2]);
+      expect((await flows.get(keyOf(flow)))?.source).toBe(`${flow.source}# a\n`);
+    });
+
+    it('lets exactly one of concurrent saves expecting the same revision win', async () => {
+      const flows = ctx.runtime.flows;
+      const flow = aFlowToSave({ tenantId: uniqueTenant() });
+      await flows.save(flow);
+      const outcomes = await Promise.allSettled([0, 1, 2, 3, 4].map((i) => flows.save({ ...flow, source: `${flow.source}# ${i}\n` }, { expectedRevision: 1 })));
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'RUNTIME_FLOW_REVISION_CONFLICT', details: { expected: 1, current: 2 } });
+      expect((await flows.revisions(keyOf(flow))).map((r) => r.revision)).toEqual([1, 2]);
+    });
+
     it('records a deletion as a revision: get is undefined, older revisions stay readable', async () => {
       const flows = ctx.runtime.flows;
       const flow = aFlowToSave({ tenantId: uniqueTenant() });

@@ -78,7 +78,22 @@ export function describeScheduleClock(ctx: ContractContext): void {
       expect(listed?.next?.getTime()).toBeGreaterThan(Date.now() - 1000);
     });
 
-    it('keeps one chain when the same version is upserted again (a restart, a resync)', async () => {
+    it('lists the last tick it delivered as previous, none before the first', async () => {
+      const spec = aSpec();
+      await schedule(ctx.runtime, spec);
+      expect((await ctx.runtime.schedules.list()).find((s) => s.id === spec.id)?.previous).toBeUndefined();
+      const { ticks, handler, dates } = recorder(spec.id);
+      consume(ctx.runtime, handler);
+      await vi.waitFor(() => expect(ticks.length).toBeGreaterThanOrEqual(2), wait());
+      const listed = (await ctx.runtime.schedules.list()).find((s) => s.id === spec.id);
+      const previous = listed?.previous?.getTime();
+      expect(previous).toBeGreaterThanOrEqual(ticks[1]?.date.getTime() ?? Infinity);
+      expect(listed?.next?.getTime()).toBeGreaterThan(previous ?? Infinity);
+      // A tick is listed once taken, which may be a moment before its handler runs.
+      await vi.waitFor(() => expect(dates()).toContain(previous), wait());
+    });
+
+        it('keeps one chain when the same version is upserted again (a restart, a resync)', async () => {
       const spec = aSpec();
       const { ticks, handler, dates } = recorder(spec.id);
       consume(ctx.runtime, handler);

@@ -103,6 +103,16 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
       return stored?.execution;
     },
 
+    async delete(id, { expected } = {}) {
+      guard.check();
+      const stored = executions.get(id);
+      if (!stored) return false;
+      if (expected !== undefined && !sameExecution(stored.execution, expected)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(id);
+      // The same path as retention, which drops the execution's logs with it.
+      drop(id);
+      return true;
+    },
+
     async search(query) {
       guard.check();
       const states = query.states && new Set(query.states);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { byNamespaceAndId, type FlowChange, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
+import { byNamespaceAndId, engineErrors, type FlowChange, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
 import { copy, snapshot, type Guard } from './guard.js';
 
 const keyOf = (key: FlowKey): string => JSON.stringify([key.tenantId, key.namespace, key.id]);
@@ -41,9 +41,13 @@ export function createFlowStore(guard: Guard, now: () => Date): FlowRepository {
   };
 
   return {
-    async save(flow) {
+    async save(flow, options = {}) {
       guard.check();
       const previous = latest({ tenantId: flow.tenantId, namespace: flow.namespace, id: flow.id });
+      const current = previous?.revision ?? 0;
+      if (options.expectedRevision !== undefined && options.expectedRevision !== current) {
+        throw engineErrors.RUNTIME_FLOW_REVISION_CONFLICT(`${flow.namespace}.${flow.id}`, options.expectedRevision, current, { details: { expected: options.expectedRevision, current } });
+      }
       // Re-saving the same source (a flows folder re-read at start) must not grow the history.
       if (previous && !previous.deleted && previous.source === flow.source) return copy(previous);
       const revision: FlowRevision = {

@@ -150,13 +150,14 @@ export function createMemorySchedules(guard: Guard, options: MemorySchedulesOpti
     },
     async list(): Promise<readonly StoredSchedule[]> {
       guard.check();
-      return [...entries.values()].map(({ spec, head }) => ({
+      return [...entries.values()].map(({ spec, head, previous }) => ({
         id: spec.id,
         flowKey: spec.flowKey,
         triggerId: spec.triggerId,
         revision: spec.revision,
         version: spec.version,
         ...(head ? { next: head } : {}),
+        ...(previous ? { previous } : {}),
       }));
     },
     consume(handler): ScheduleConsumer {

@@ -36,6 +36,8 @@ export interface ExecutionRepositoryOptions {
   readonly announce: (events: readonly ExecutionEvent[], saved: Execution) => void;
   /** Told of every execution inserted, once committed, for the retention's count. */
   readonly onInsert: () => void;
+  /** Told of every execution deleted on request, once committed, for the retention's count. */
+  readonly onDelete: () => void;
 }
 
 /** Executions, one row each holding the JSON and the columns searches filter and sort on. */
@@ -46,6 +48,9 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     ON CONFLICT (id) DO NOTHING`);
   const updateStmt = db.prepare('UPDATE executions SET state = @state, terminated = @terminated, json = @json WHERE id = @id');
   const getStmt = db.prepare('SELECT json FROM executions WHERE id = ?').pluck();
+  const deleteStmt = db.prepare('DELETE FROM executions WHERE id = ?');
+  const deleteLogsStmt = db.prepare('DELETE FROM logs WHERE execution_id = ?');
+  const deleteQueuedStmt = db.prepare('DELETE FROM queue WHERE execution_id = ?');
 
   const params = ({ execution, json }: ExecutionRow) => ({
     id: execution.id,
@@ -92,6 +97,23 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     async get(id) {
       const json = reading(guard, 'read an execution', () => getStmt.get(id)) as string | undefined;
       return json === undefined ? undefined : (parseJson(json) as Execution);
+    },
+
+    async delete(id, { expected } = {}) {
+      guard.check();
+      const expectedJson = expected === undefined ? undefined : JSON.stringify(expected);
+      const deleted = await writes.write(() => {
+        const stored = getStmt.get(id) as string | undefined;
+        if (stored === undefined) return false;
+        // Checked before anything is written: a refused delete changes nothing (see GroupCommit).
+        if (expectedJson !== undefined && stored !== expectedJson) throw engineErrors.RUNTIME_EXECUTION_CHANGED(id);
+        deleteStmt.run(id);
+        deleteLogsStmt.run(id);
+        deleteQueuedStmt.run(id);
+        return true;
+      });
+      if (deleted) options.onDelete();
+      return deleted;
     },
 
     async search(query) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { byNamespaceAndId, type FlowChange, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
+import { byNamespaceAndId, engineErrors, type FlowChange, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
 import { reading, type Guard } from './guard.js';
 
@@ -63,9 +63,14 @@ export function createFlowRepository(db: Database, writes: GroupCommit, guard: G
   };
 
   return {
-    async save(flow) {
+    async save(flow, options = {}) {
       const key = { tenantId: flow.tenantId, namespace: flow.namespace, id: flow.id };
       return append(key, (previous) => {
+        // Inside the write transaction, so no other save can come between the check and the write.
+        const current = previous?.revision ?? 0;
+        if (options.expectedRevision !== undefined && options.expectedRevision !== current) {
+          throw engineErrors.RUNTIME_FLOW_REVISION_CONFLICT(`${flow.namespace}.${flow.id}`, options.expectedRevision, current, { details: { expected: options.expectedRevision, current } });
+        }
         // Re-saving the same source (a flows folder re-read at start) must not grow the history.
         if (previous && !previous.deleted && previous.source === flow.source) return { result: previous };
         const revision: FlowRevision = { ...structuredClone(flow), revision: (previous?.revision ?? 0) + 1, updated: now().toISOString(), deleted: false };

@@ -29,6 +29,8 @@ export interface Retention {
   sweep(): Promise<number>;
   /** Counted as the store inserts, so the sweep does not count the table. */
   inserted(): void;
+  /** Counted as the store deletes one on request, so the count stays true. */
+  deleted(): void;
   stop(): void;
 }
 
@@ -99,6 +101,9 @@ export function startRetention(db: Database, writes: GroupCommit, options: Reten
     sweep,
     inserted() {
       count++;
+    },
+    deleted() {
+      count--;
     },
     stop() {
       clearInterval(timer);

@@ -75,6 +75,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
     logs,
     announce: (announced, saved) => events.announce(announced, saved),
     onInsert: () => sweeper.inserted(),
+    onDelete: () => sweeper.deleted(),
   });
   const queue = createSqliteQueue(db, writes, guard, {
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),

@@ -226,13 +226,14 @@ export function createSqliteSchedules(db: Database, writes: GroupCommit, guard: 
     },
     async list(): Promise<readonly StoredSchedule[]> {
       guard.check();
-      const live = [...entries.values()].map(({ spec, head }) => ({
+      const live = [...entries.values()].map(({ spec, head, previous }) => ({
         id: spec.id,
         flowKey: spec.flowKey,
         triggerId: spec.triggerId,
         revision: spec.revision,
         version: spec.version,
         ...(head ? { next: head } : {}),
+        ...(previous ? { previous } : {}),
       }));
       const waitingForSpec = [...restored].map(([id, row]) => ({
         id,
@@ -241,6 +242,7 @@ export function createSqliteSchedules(db: Database, writes: GroupCommit, guard: 
         revision: row.revision,
         version: row.version,
         ...(row.next !== undefined ? { next: new Date(row.next) } : {}),
+        ...(row.previous !== undefined ? { previous: new Date(row.previous) } : {}),
       }));
       return [...live, ...waitingForSpec];
     },

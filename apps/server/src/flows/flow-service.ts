@@ -1,10 +1,18 @@
+import { isSluiceError } from '@sluice/core';
 import { parseFlow, type FlowProblem, type FlowRevision } from '@sluice/engine';
 import type { ServerContext } from '../server-context.js';
 import { TENANT } from '../http/api-router.js';
 
 export type SaveResult =
   | { readonly ok: true; readonly flow: FlowRevision; readonly created: boolean }
-  | { readonly ok: false; readonly status: 404 | 409 | 422; readonly message: string; readonly errors: readonly FlowProblem[] };
+  | {
+      readonly ok: false;
+      readonly status: 404 | 409 | 422;
+      readonly message: string;
+      readonly errors: readonly FlowProblem[];
+      /** Set when the flow moved on from the revision the caller edited. */
+      readonly conflict?: { readonly expectedRevision: number; readonly currentRevision: number };
+    };
 
 /**
  * Validates a flow's YAML and stores it as a new revision, then updates this process's
@@ -13,6 +21,8 @@ export type SaveResult =
  * `mode` says what the caller expects: `create` refuses an existing flow (409), `update`
  * refuses a missing one (404) and a changed id or namespace (422), `upsert` (the flows folder)
  * takes either. `persist: false` is for flows read from files, which need no writing back.
+ * `expectedRevision` is the revision the caller edited: the save happens only while it is still
+ * the latest (checked by the store in the same step as the write), else a 409 names both.
  */
 export async function saveFlowSource(
   s: ServerContext,
@@ -20,6 +30,7 @@ export async function saveFlowSource(
   mode: 'create' | 'update' | 'upsert',
   expected?: { readonly namespace: string; readonly id: string },
   persist = true,
+  expectedRevision?: number,
 ): Promise<SaveResult> {
   const parsed = parseFlow(source, s.registry, { tenantId: TENANT });
   if (!parsed.ok) return { ok: false, status: 422, message: `the flow has ${parsed.errors.length} error(s)`, errors: parsed.errors };
@@ -42,10 +53,18 @@ export async function saveFlowSource(
   const pending = s.flowFiles && persist ? s.flowFiles.prepare(flow, source) : undefined;
   let saved: FlowRevision;
   try {
-    saved = await s.runtime.flows.save({ ...flow, source });
+    saved = await s.runtime.flows.save({ ...flow, source }, expectedRevision === undefined ? {} : { expectedRevision });
   } catch (error) {
     pending?.abort();
-    throw error;
+    if (!isSluiceError(error, 'RUNTIME_FLOW_REVISION_CONFLICT') || expectedRevision === undefined) throw error;
+    const currentRevision = Number(error.details.current);
+    return {
+      ok: false,
+      status: 409,
+      message: `Flow ${flow.namespace}.${flow.id} is at revision ${currentRevision}, not ${expectedRevision} which this edit started from; nothing was saved. Read revision ${currentRevision}, merge, and save again`,
+      errors: [],
+      conflict: { expectedRevision, currentRevision },
+    };
   }
   pending?.commit();
   s.flowIndex.apply(saved);

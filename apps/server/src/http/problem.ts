@@ -27,9 +27,9 @@ const TITLES: Readonly<Record<number, [slug: string, title: string]>> = {
 
 /**
  * Answers with an RFC 9457 problem body, the shape Kestra 2.0 uses, plus a `message` field as
- * Kestra 1.x clients read it (`"Not Found: Flow not found"`).
+ * Kestra 1.x clients read it (`"Not Found: Flow not found"`), and `extra` fields of the case.
  */
-export function problem(ctx: Context, status: number, detail: string, errors?: readonly ProblemError[], code?: string): void {
+export function problem(ctx: Context, status: number, detail: string, errors?: readonly ProblemError[], code?: string, extra?: Readonly<Record<string, unknown>>): void {
   const [slug, title] = TITLES[status] ?? ['error', 'Error'];
   ctx.status = status;
   ctx.type = 'application/problem+json';
@@ -43,6 +43,8 @@ export function problem(ctx: Context, status: number, detail: string, errors?: r
     instance: typeof ctx.state?.instance === 'string' ? ctx.state.instance : ctx.path,
     ...(code ? { code } : {}),
     ...(errors && errors.length > 0 ? { errors } : {}),
+    // Fields a client acts on, e.g. the two revisions of a conflict.
+    ...extra,
   };
 }
 

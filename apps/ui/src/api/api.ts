@@ -1,7 +1,7 @@
 import { API, request, seg, setCsrfToken } from './http.js';
 
 export { API_ROOT } from './http.js';
-import type { Execution, Flow, LogEntry, Page, PluginDetail, PluginSummary, Session, ValidationResult, WebhookInfo } from './types.js';
+import type { Execution, Flow, LogEntry, Page, PluginDetail, PluginSummary, ScheduleInfo, Session, ValidationResult, WebhookInfo } from './types.js';
 
 /** Every API call the pages make, one function each. */
 
@@ -27,11 +27,14 @@ export const searchFlows = (q: string, page = 1, size = 100) =>
 export const getFlow = (namespace: string, id: string, revision?: number) =>
   request<Flow>(`${API}/flows/${seg(namespace, id)}${revision ? `?revision=${revision}` : ''}`);
 export const createFlow = (source: string) => request<Flow>(`${API}/flows`, { method: 'POST', text: source });
-export const updateFlow = (namespace: string, id: string, source: string) => request<Flow>(`${API}/flows/${seg(namespace, id)}`, { method: 'PUT', text: source });
+/** Saves a new revision, only while `revision` (the one edited) is still the latest: else a 409 `FLOW_REVISION_CONFLICT`. */
+export const updateFlow = (namespace: string, id: string, source: string, revision?: number) =>
+  request<Flow>(`${API}/flows/${seg(namespace, id)}`, { method: 'PUT', text: source, ...(revision ? { headers: { 'If-Match': `"${revision}"` } } : {}) });
 export const deleteFlow = (namespace: string, id: string) => request<void>(`${API}/flows/${seg(namespace, id)}`, { method: 'DELETE' });
 export const revisions = (namespace: string, id: string) => request<Flow[]>(`${API}/flows/${seg(namespace, id)}/revisions`);
 export const validateFlow = (source: string) => request<ValidationResult[]>(`${API}/flows/validate`, { method: 'POST', text: source });
 export const webhooks = (namespace: string, id: string) => request<WebhookInfo[]>(`${API}/flows/${seg(namespace, id)}/webhooks`);
+export const schedules = (namespace: string, id: string) => request<ScheduleInfo[]>(`${API}/flows/${seg(namespace, id)}/schedules`);
 export const setTriggerDisabled = (namespace: string, id: string, triggerId: string, disabled: boolean) =>
   request<Flow>(`${API}/flows/${seg(namespace, id, 'triggers', triggerId)}`, { method: 'PUT', json: { disabled } });
 export const flowSchema = () => request<Record<string, unknown>>(`${API}/plugins/schemas/flow`);
@@ -60,6 +63,8 @@ export function searchExecutions(filter: ExecutionFilter): Promise<Page<Executio
   return request<Page<Execution>>(`${API}/executions/search?${params}`);
 }
 export const getExecution = (id: string) => request<Execution>(`${API}/executions/${seg(id)}`);
+/** Deletes an ended execution and its logs (409 while it runs). */
+export const deleteExecution = (id: string) => request<void>(`${API}/executions/${seg(id)}`, { method: 'DELETE' });
 export const runFlow = (namespace: string, id: string, inputs: Record<string, unknown>) =>
   request<Execution>(`${API}/executions/${seg(namespace, id)}`, { method: 'POST', json: inputs });
 export const latestExecutions = (flows: readonly { namespace: string; id: string }[]) =>

@@ -1,11 +1,18 @@
-/** A failed API call, carrying the problem body's message and field errors. */
+/** A failed API call, carrying the problem body's message, field errors, and the body itself. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly errors: readonly FieldError[] = [],
+    /** The problem body as answered (its `code`, and fields of the case such as a conflict's revisions). */
+    readonly problem: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
+  }
+
+  /** The problem's stable code (`FLOW_REVISION_CONFLICT`), when it has one. */
+  get code(): string | undefined {
+    return typeof this.problem.code === 'string' ? this.problem.code : undefined;
   }
 }
 
@@ -47,6 +54,8 @@ export interface RequestOptions {
   readonly contentType?: string;
   /** Leave a 401 to the caller instead of going to the login page (the login form itself). */
   readonly quiet401?: boolean;
+  /** More request headers (`If-Match`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -56,7 +65,7 @@ export interface RequestOptions {
  */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { 'X-Requested-With': 'sluice-ui', Accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, 'X-Requested-With': 'sluice-ui', Accept: 'application/json' };
   let body: string | undefined;
   if (options.json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -84,7 +93,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   if (!response.ok) {
     if (response.status === 401 && !options.quiet401) onUnauthenticated?.();
     const errors = parsed && typeof parsed === 'object' && Array.isArray((parsed as { errors?: unknown }).errors) ? ((parsed as { errors: FieldError[] }).errors) : [];
-    throw new ApiError(response.status, messageOf(parsed, response.status), errors);
+    const problem = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    throw new ApiError(response.status, messageOf(parsed, response.status), errors, problem);
   }
   return parsed as T;
 }

@@ -98,6 +98,17 @@ export interface WebhookInfo {
   readonly problem?: string;
 }
 
+/** A schedule trigger's calendar as `GET /flows/{ns}/{id}/schedules` gives it. */
+export interface ScheduleInfo {
+  readonly triggerId: string;
+  readonly type: string;
+  readonly scheduled: boolean;
+  readonly reason?: string;
+  /** The next ticks, ISO 8601; the first may be in the past when the clock is late. */
+  readonly nextRuns: readonly string[];
+  readonly lastTick?: { readonly date: string; readonly executionId?: string; readonly state?: string };
+}
+
 export interface PluginSummary {
   readonly type: string;
   readonly kind: 'task' | 'trigger';

@@ -27,6 +27,18 @@ export function ago(iso: string | undefined, now = Date.now()): string {
   return `${Math.floor(s / 86_400)} d ago`;
 }
 
+/** `in 3 min`, or `due` for a time already past (a schedule tick the clock has yet to deliver). */
+export function fromNow(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return '–';
+  const s = Math.round((Date.parse(iso) - now) / 1000);
+  if (Number.isNaN(s)) return '–';
+  if (s <= 0) return 'due';
+  if (s < 60) return `in ${s} s`;
+  if (s < 3600) return `in ${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `in ${Math.floor(s / 3600)} h`;
+  return `in ${Math.floor(s / 86_400)} d`;
+}
+
 /** Date and time in the browser's locale, to the second. */
 export function dateTime(iso: string | undefined): string {
   if (!iso) return '–';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineDiff } from './diff.js';
-import { ago, atBottom, durationMs, humanDuration } from './format.js';
+import { ago, atBottom, durationMs, fromNow, humanDuration } from './format.js';
 import { errorsByInput, fieldFor, initialValue, toPayload } from './inputs-form.js';
 
 describe('lineDiff', () => {
@@ -15,6 +15,9 @@ describe('format', () => {
     expect(humanDuration(62_500)).toBe('1 min 3 s');
     expect(humanDuration(850)).toBe('850 ms');
     expect(ago('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:03:00Z'))).toBe('3 min ago');
+    expect(fromNow('2026-01-01T00:03:00Z', Date.parse('2026-01-01T00:00:00Z'))).toBe('in 3 min');
+    expect(fromNow('2026-01-03T00:00:00Z', Date.parse('2026-01-01T00:00:00Z'))).toBe('in 2 d');
+    expect(fromNow('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:00:01Z'))).toBe('due');
   });
 
   it('keeps following a live tail only at the bottom', () => {

@@ -24,13 +24,26 @@ export interface FlowChange {
   readonly deleted: boolean;
 }
 
+/** What {@link FlowRepository.save} checks before it stores. */
+export interface FlowSaveOptions {
+  /**
+   * Compare-and-set: store only if the flow's latest revision (deleted or not) is still this
+   * number, checked in the same step as the write; otherwise nothing is stored and the save
+   * rejects with `RUNTIME_FLOW_REVISION_CONFLICT`, its details holding `expected` and `current`
+   * (0 for a flow never saved). An editor sends the revision it edited, so a save never
+   * silently replaces a revision its author has not seen.
+   */
+  readonly expectedRevision?: number;
+}
+
 /** Flows with every revision kept. */
 export interface FlowRepository {
   /**
    * Stores `flow` as a new revision (1 for a new flow, the latest + 1 otherwise) and returns
-   * it. Saving a source identical to the latest revision's returns the latest unchanged.
+   * it. Saving a source identical to the latest revision's returns the latest unchanged (after
+   * the `expectedRevision` check, which comes first).
    */
-  save(flow: Omit<FlowRevision, 'revision' | 'updated' | 'deleted'>): Promise<FlowRevision>;
+  save(flow: Omit<FlowRevision, 'revision' | 'updated' | 'deleted'>, options?: FlowSaveOptions): Promise<FlowRevision>;
   /** The latest revision, or undefined when the flow does not exist or was deleted. */
   get(key: FlowKey): Promise<FlowRevision | undefined>;
   /** One revision, deleted flows included (executions keep pointing at their revision). */
@@ -104,6 +117,13 @@ export interface ExecutionRepository {
   save(execution: Execution, options?: SaveOptions): Promise<void>;
   get(id: string): Promise<Execution | undefined>;
   search(query: ExecutionQuery): Promise<Page<Execution>>;
+  /**
+   * Deletes an execution and its log lines in one step; false when there was none. With
+   * `expected`, only if the stored execution is still equal to it (the same JSON), else nothing
+   * is deleted and it rejects with `RUNTIME_EXECUTION_CHANGED`: the host reads an execution,
+   * decides it may go (it has ended), and must not delete one that was restarted meanwhile.
+   */
+  delete(id: string, options?: { readonly expected?: Execution }): Promise<boolean>;
 }
 
 /** Filters of a log listing. */
@@ -192,6 +212,12 @@ export interface StoredSchedule {
   readonly version: string;
   /** The next tick due, when the schedule has not ended. */
   readonly next?: Date;
+  /**
+   * The last tick the clock delivered in this chain (the `previous` of the next tick), when it
+   * has delivered one. A delivered tick started at most one execution, whose id the host derives
+   * from the schedule and this date.
+   */
+  readonly previous?: Date;
 }
 
 /** One due tick of a schedule, as the clock delivers it. */

@@ -7,6 +7,7 @@ import { TENANT, type RouteSpec } from '../api-router.js';
 import { masked, maskOptionsFor, type InputsCache } from '../masking.js';
 import { paging } from '../paging.js';
 import { problem } from '../problem.js';
+import { serverErrors } from '../../errors.js';
 import { readRawBody } from '../raw-body.js';
 import { storeAndQueue, storeDeadlines } from '../store-and-queue.js';
 import { waitForEnd } from '../wait-for-end.js';
@@ -74,6 +75,33 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         const execution = isId(id) ? await s.runtime.executions.get(id) : undefined;
         if (!execution) return problem(ctx, 404, `execution '${id}' not found`);
         ctx.body = await json(execution);
+      },
+    },
+    {
+      method: 'delete',
+      path: '/executions/:id',
+      handler: async (ctx) => {
+        const id = String(ctx.params.id);
+        // Kestra's flags; logs, metrics and files always go with the execution here, so only
+        // `true` (or nothing) can be honoured: keeping them is refused rather than ignored.
+        const kept = ['deleteLogs', 'deleteMetrics', 'deleteStorage'].filter((name) => ctx.query[name] !== undefined && ctx.query[name] !== 'true');
+        if (kept.length > 0) {
+          const errors = kept.map((path) => ({ path, message: 'must be true (or left out): an execution is always deleted with its logs' }));
+          return problem(ctx, 400, errors.map((e) => `${e.path} ${e.message}`).join('; '), errors);
+        }
+        const execution = isId(id) ? await s.runtime.executions.get(id) : undefined;
+        if (!execution) return problem(ctx, 404, `execution '${id}' not found`);
+        if (!isTerminated(execution.state.current)) {
+          return problem(ctx, 409, `execution '${id}' is ${execution.state.current}: only an ended execution can be deleted; wait for it to end`, undefined, serverErrors.codes.EXECUTION_NOT_ENDED, { state: execution.state.current });
+        }
+        try {
+          // Deleted only if still the ended execution read above (not restarted meanwhile).
+          if (!(await s.runtime.executions.delete(id, { expected: execution }))) return problem(ctx, 404, `execution '${id}' not found`);
+        } catch (error) {
+          if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+          return problem(ctx, 409, `execution '${id}' changed while it was being deleted; nothing was deleted, try again`, undefined, serverErrors.codes.EXECUTION_NOT_ENDED);
+        }
+        ctx.status = 204;
       },
     },
     {

@@ -10,6 +10,7 @@ import { readRawBody } from '../raw-body.js';
 import { webhookTriggersOf } from '../../flows/webhook-urls.js';
 import { paging } from '../paging.js';
 import { setTriggerDisabled } from '../../flows/trigger-disabled.js';
+import { scheduleViewsOf } from '../../schedule/schedule-view.js';
 
 /** `{"disabled": true|false}` from the body, or undefined once a problem naming the field is answered. */
 async function readDisabled(ctx: Context): Promise<boolean | undefined> {
@@ -37,6 +38,27 @@ async function readDisabled(ctx: Context): Promise<boolean | undefined> {
   return value.disabled;
 }
 
+/** A revision as an entity tag: `"3"`. */
+const etag = (revision: number): string => `"${revision}"`;
+
+/**
+ * The revision an update was edited from, sent as `If-Match: "<revision>"` (the flow's ETag);
+ * undefined when absent or `*` (any revision: an update needs the flow to exist anyway); null
+ * once a 400 naming the header is answered.
+ */
+function ifMatchRevision(ctx: Context): number | undefined | null {
+  const raw = ctx.get('If-Match').trim();
+  if (raw === '' || raw === '*') return undefined;
+  const match = /^"([1-9][0-9]{0,8})"$/.exec(raw);
+  if (!match) {
+    problem(ctx, 400, `If-Match must be the flow's revision in quotes, e.g. If-Match: "3" (its ETag), not ${JSON.stringify(raw)}`, [
+      { path: 'If-Match', message: 'must be one quoted positive integer revision' },
+    ]);
+    return null;
+  }
+  return Number(match[1]);
+}
+
 /** The flow API of Kestra: create, read, update, delete, revisions, search, validate. */
 export function flowRoutes(s: ServerContext): RouteSpec[] {
   const limit = s.config.SLUICE_MAX_BODY_BYTES;
@@ -48,9 +70,9 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
     problem(ctx, 422, 'the flow has 1 error(s)', decoded.errors);
     return undefined;
   };
-  const save = async (ctx: Context, mode: 'create' | 'update'): Promise<void> => {
+  const save = async (ctx: Context, mode: 'create' | 'update', expectedRevision?: number): Promise<void> => {
     const source = await readSource(ctx);
-    if (source !== undefined) answer(ctx, await saveFlowSource(s, source, mode, mode === 'update' ? key(ctx) : undefined));
+    if (source !== undefined) answer(ctx, await saveFlowSource(s, source, mode, mode === 'update' ? key(ctx) : undefined, true, expectedRevision));
   };
   const readOnly = (flow: FlowKey): string | undefined => s.readOnlyFlows?.reason(flow);
   // The latest revision says whether the API may change the flow, and why not.
@@ -60,9 +82,11 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
   };
   const answer = (ctx: Context, result: SaveResult): void => {
     if (result.ok) {
+      ctx.set('ETag', etag(result.flow.revision));
       ctx.body = json(result.flow);
       return;
     }
+    if (result.conflict) return problem(ctx, 409, result.message, undefined, serverErrors.codes.FLOW_REVISION_CONFLICT, result.conflict);
     problem(ctx, result.status, result.message, result.errors);
   };
   const refuseReadOnly = (ctx: Context): boolean => {
@@ -125,6 +149,7 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
         const revision = raw === undefined ? undefined : Number(raw);
         const flow = revision ? await s.runtime.flows.getRevision(key(ctx), revision) : await s.runtime.flows.get(key(ctx));
         if (!flow) return problem(ctx, 404, 'Flow not found');
+        if (!revision) ctx.set('ETag', etag(flow.revision));
         ctx.body = revision ? flowToJson(flow) : json(flow);
       },
     },
@@ -133,7 +158,9 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
       path: '/flows/:namespace/:id',
       handler: async (ctx) => {
         if (refuseReadOnly(ctx)) return;
-        await save(ctx, 'update');
+        const expected = ifMatchRevision(ctx);
+        if (expected === null) return;
+        await save(ctx, 'update', expected);
       },
     },
     {
@@ -168,6 +195,15 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
       },
     },
     {
+      method: 'get',
+      path: '/flows/:namespace/:id/schedules',
+      handler: async (ctx) => {
+        const flow = await s.runtime.flows.get(key(ctx));
+        if (!flow) return problem(ctx, 404, 'Flow not found');
+        ctx.body = await scheduleViewsOf(s, flow);
+      },
+    },
+    {
       method: 'put',
       path: '/flows/:namespace/:id/triggers/:triggerId',
       handler: async (ctx) => {
@@ -182,7 +218,8 @@ export function flowRoutes(s: ServerContext): RouteSpec[] {
         const source = trigger.disabled === disabled ? undefined : setTriggerDisabled(flow.source, triggerId, disabled);
         // Already as asked: no new revision.
         if (source === undefined) return void (ctx.body = json(flow));
-        answer(ctx, await saveFlowSource(s, source, 'update', key(ctx)));
+        // Built from the revision read above: it must not replace a newer one saved meanwhile.
+        answer(ctx, await saveFlowSource(s, source, 'update', key(ctx), true, flow.revision));
       },
     },
   ];
