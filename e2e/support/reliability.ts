@@ -116,9 +116,11 @@ export interface Outcome {
 /**
  * Calls `url` from `parallel` loops, each starting its next request as soon as the last one
  * ends, until `until()` says stop or `count` requests were sent. Each request is bounded by
- * `timeoutMs`. Returns every outcome, answered or not.
+ * `timeoutMs`; with `pauseMs`, each loop waits that long between requests (a steady rate that a
+ * worker keeps up with, where the default is as fast as the webserver answers). Returns every
+ * outcome, answered or not.
  */
-export async function load(url: string, options: { parallel: number; count?: number; until?: () => boolean; timeoutMs?: number; body?: string }): Promise<Outcome[]> {
+export async function load(url: string, options: { parallel: number; count?: number; until?: () => boolean; timeoutMs?: number; body?: string; pauseMs?: number }): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   let sent = 0;
   const more = () => (options.count === undefined || sent < options.count) && !(options.until?.() ?? false);
@@ -134,6 +136,7 @@ export async function load(url: string, options: { parallel: number; count?: num
         const text = await res.text();
         const id = res.status === 200 ? (JSON.parse(text) as { id: string }).id : undefined;
         outcomes.push({ status: res.status, ...(id ? { id } : {}), retryAfter: res.headers.get('retry-after'), startedAt, ms: Date.now() - startedAt });
+        if (options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
       } catch (error) {
         outcomes.push({ status: 0, startedAt, ms: Date.now() - startedAt, error: String((error as Error).cause ?? error) });
         // Refused: the server is gone; do not spin.

@@ -26,12 +26,12 @@ export interface ThrowawayRedis {
  * Starts a `redis-server` of its own on a loopback port, for tests that take Redis away.
  * Without `durableDir` it keeps nothing. With it, it writes every change to an append-only file
  * in that folder and fsyncs it before it answers (`appendfsync always`): killed with SIGKILL and
- * started again on the same folder, it comes back with everything it acknowledged. Resolves
- * once it accepts connections (at most `timeoutMs`).
+ * started again on the same folder, it comes back with everything it acknowledged. `extraArgs`
+ * go last, so they win. Resolves once it accepts connections (at most `timeoutMs`).
  */
-export function startRedis(port: number, timeoutMs = 10_000, durableDir?: string): Promise<ThrowawayRedis> {
+export function startRedis(port: number, timeoutMs = 10_000, durableDir?: string, extraArgs: readonly string[] = []): Promise<ThrowawayRedis> {
   const persistence = durableDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', durableDir] : ['--appendonly', 'no'];
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--protected-mode', 'no'], {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--protected-mode', 'no', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

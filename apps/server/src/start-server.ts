@@ -162,7 +162,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   if (config.SLUICE_MANAGEMENT_PORT !== undefined) {
     management = createManagementServer(context);
     const managementPort = await listen(management, config.SLUICE_MANAGEMENT_PORT, config.HOST, 'the management port');
-    logger.info({ address: config.HOST, port: managementPort }, `management port listening on http://${config.HOST}:${managementPort} (/metrics, no credentials)`);
+    logger.info({ address: config.HOST, port: managementPort }, `management port listening on http://${config.HOST}:${managementPort} (/metrics, no credentials; /health/live, /health/ready)`);
   }
   if (options.role !== 'webserver') {
     worker = startWorker(context);

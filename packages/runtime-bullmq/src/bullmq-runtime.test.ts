@@ -410,6 +410,28 @@ describe('bullmq runtime', () => {
     );
   });
 
+  it('a save sent again after it was applied (its reply lost) stores its lines and events once; an unchanged execution with new lines still gets them', async () => {
+    const rt = await runtime({ prefix: testPrefix('replay') });
+    const created = anExecution({ tenantId: 'main' });
+    await rt.executions.create(created);
+    const running: Execution = { ...created, state: withState(created.state, 'RUNNING') };
+    const line = aLogEntry(created.id, { message: 'once' });
+    const heard: ExecutionEvent[] = [];
+    const unsubscribe = await rt.events.subscribe(created.id, (event) => heard.push(event));
+    const announce = [{ executionId: created.id, state: 'RUNNING' as const, terminated: false }];
+    // The same save twice, as a resend after a lost reply sends it; the conditional one too.
+    await rt.executions.save(running, { logs: [line], announce, expected: created });
+    await rt.executions.save(running, { logs: [line], announce, expected: created });
+    expect((await rt.logs.list(created.id)).map((l) => l.message)).toEqual(['once']);
+    const next = aLogEntry(created.id, { message: 'again, unchanged execution' });
+    await rt.executions.save(running, { logs: [next] });
+    expect((await rt.logs.list(created.id)).map((l) => l.message)).toEqual(['once', 'again, unchanged execution']);
+    await vi.waitFor(() => expect(heard).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(heard.map((e) => e.state)).toEqual(['RUNNING']);
+    await unsubscribe();
+  });
+
   it('refuses to consume in the webserver role', async () => {
     const rt = await runtime({ prefix: testPrefix('webserver'), role: 'webserver' });
     expect(() => rt.queue.consume(async () => undefined, { concurrency: 1 })).toThrow(/webserver/);

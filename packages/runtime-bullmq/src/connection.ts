@@ -22,10 +22,15 @@ import { withDeadline } from './time.js';
  */
 const UNAVAILABLE_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|NOREPLICAS|OOM|MISCONF|NOAUTH|WRONGPASS)\b/;
 
-/** A `RUNTIME_UNAVAILABLE` error for `what`. */
+/**
+ * A `RUNTIME_UNAVAILABLE` error for `what`. `details.replyLost` says the command had left when
+ * the connection dropped (see {@link failInFlightOnClose}): it may have been applied, which a
+ * caller that retries must allow for. Otherwise nothing reached Redis, or it did not answer.
+ */
 export function unavailable(what: string, cause?: unknown): SluiceError {
   const reason = cause instanceof Error ? cause.message : String(cause ?? 'no connection');
-  return engineErrors.RUNTIME_UNAVAILABLE(`${what}: ${reason}`, { retryable: true, cause, details: { operation: what } });
+  const replyLost = cause instanceof Error && cause.message === REPLY_LOST;
+  return engineErrors.RUNTIME_UNAVAILABLE(`${what}: ${reason}`, { retryable: true, cause, details: { operation: what, ...(replyLost ? { replyLost } : {}) } });
 }
 
 /**
@@ -40,9 +45,12 @@ export function toStoreError(what: string, error: unknown): unknown {
   return unavailable(what, error);
 }
 
-/** Reconnect forever, quickly at first: a Redis restart should heal without a process restart. */
+/**
+ * Reconnect forever, quickly at first (after 100, 300, 600, 1000 ms...): a Redis restart should
+ * heal without a process restart, and within the moment a request caught by it waits for it.
+ */
 function retryStrategy(times: number): number {
-  return Math.min(times * 200, 2000);
+  return Math.min(times * 100, 2000);
 }
 
 /**
@@ -74,18 +82,43 @@ export function coalesceWrites(client: Redis): Redis {
   return client;
 }
 
-/** A connection of the request path (see the module comment); see {@link coalesceWrites}. */
+/** The message of a command failed by {@link failInFlightOnClose}. */
+export const REPLY_LOST = 'connection lost before the reply; the command may have been applied';
+
+/**
+ * Fails every command still waiting for its reply the moment `client`'s connection closes,
+ * instead of resending it after the reconnection (ioredis' default) or leaving it to its
+ * command timeout (what turning the resend off alone does: ioredis then drops the commands
+ * without settling them). A resend is not safe for writes: Redis may have applied the command
+ * before the socket dropped (a Redis killed after its AOF fsync, before its reply), and the
+ * resend then applied it twice (a log line stored twice) or found its own write and reported a
+ * conflict (a create answered 'already exists'). And it came after the caller had been answered.
+ * Failing at once hands the decision to the caller, who knows whether a retry is safe and how
+ * to recognise its own earlier success (see the server's `storeAndQueue`), within its deadline.
+ *
+ * `flushQueue` is ioredis' own way of failing the pending commands (it is what its retry limit
+ * calls); it is not in its typings, hence the cast. `connection.test.ts` holds it to this.
+ */
+export function failInFlightOnClose(client: Redis): Redis {
+  const flush = (client as unknown as { flushQueue?: (error: Error, options: { offlineQueue: boolean; commandQueue: boolean }) => void }).flushQueue;
+  if (typeof flush !== 'function') throw new Error('runtime-bullmq: this ioredis has no flushQueue; pin ioredis 5');
+  client.on('close', () => flush.call(client, new Error(REPLY_LOST), { offlineQueue: true, commandQueue: true }));
+  return client;
+}
+
+/** A connection of the request path (see the module comment); see {@link coalesceWrites} and {@link failInFlightOnClose}. */
 export function createRequestClient(options: ResolvedOptions, name: string, lazyConnect = false): Redis {
-  return coalesceWrites(new Redis(options.redisUrl, {
+  return coalesceWrites(failInFlightOnClose(new Redis(options.redisUrl, {
     connectionName: `${options.prefix}:${options.role}:${name}`,
     lazyConnect,
     enableOfflineQueue: false,
     connectTimeout: options.connection.connectTimeoutMs,
     commandTimeout: options.connection.commandTimeoutMs,
-    // A command in flight when the socket drops is resent once after reconnecting, then fails.
+    // Nothing is resent after a reconnection: see failInFlightOnClose.
+    autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 1,
     retryStrategy,
-  }));
+  })));
 }
 
 /**

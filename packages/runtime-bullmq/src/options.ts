@@ -71,6 +71,12 @@ export interface BullmqRuntimeOptions {
    * that threw. Default: ignored (the server passes its logger).
    */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * Receives a line for each Redis setting that puts acknowledged executions at risk
+   * (`maxmemory-policy` other than noeviction, no append-only file), checked whenever the
+   * connection becomes ready. Default: ignored (the server logs them as warnings).
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Every option with its default applied. */
@@ -82,6 +88,7 @@ export interface ResolvedOptions {
   readonly queue: Required<BullmqQueueOptions>;
   readonly connection: Required<BullmqConnectionOptions>;
   readonly onError: (error: unknown, context: string) => void;
+  readonly onWarning: (message: string) => void;
 }
 
 /** The defaults, exported so the README and tests quote one source. */
@@ -100,7 +107,7 @@ export const DEFAULTS = {
     carryMaxChars: 16 * 1024,
   },
   connection: { connectTimeoutMs: 2000, commandTimeoutMs: 2000, readyTimeoutMs: 1000, closeTimeoutMs: 1000 },
-} as const satisfies Omit<ResolvedOptions, 'redisUrl' | 'onError'>;
+} as const satisfies Omit<ResolvedOptions, 'redisUrl' | 'onError' | 'onWarning'>;
 
 function check(group: string, values: Record<string, number>, minimum: number): void {
   for (const [name, value] of Object.entries(values)) {
@@ -136,5 +143,6 @@ export function resolveOptions(options: BullmqRuntimeOptions): ResolvedOptions {
     queue,
     connection,
     onError: options.onError ?? (() => undefined),
+    onWarning: options.onWarning ?? (() => undefined),
   };
 }

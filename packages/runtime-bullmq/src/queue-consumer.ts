@@ -1,6 +1,6 @@
-import { UnrecoverableError, WaitingError, Worker, type Job, type JobJson } from 'bullmq';
+import { Job, UnrecoverableError, WaitingError, Worker, type JobJson } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
-import { hasLongNumbers, parseJson } from '@sluice/core';
+import { hasLongNumbers, isSluiceError, parseJson } from '@sluice/core';
 import type { Execution, ExecutionHandler, QueueConsumer } from '@sluice/engine';
 import { closeClient, createWorkerClient } from './connection.js';
 import type { Keys } from './keys.js';
@@ -42,7 +42,14 @@ function carriedText(raw: string, executionId: string): string | undefined {
  * as BullMQ reads it (`createJob`, BullMQ's protected hook for making jobs from what Redis sent).
  */
 class ExecutionWorker extends Worker<ExecutionJobData, void, typeof JOB_NAME> {
+  /**
+   * Ids of the jobs whose fetch reply reached this worker and that have not finished: BullMQ
+   * makes each fetched job here, at once, though it may hold it a while before it runs it.
+   */
+  readonly received = new Set<string>();
+
   protected override createJob(data: JobJson, jobId: string): Job<ExecutionJobData, void, typeof JOB_NAME> {
+    this.received.add(jobId);
     const job = super.createJob(data, jobId);
     const carried: unknown = job.data?.execution;
     const executionId: unknown = job.data?.executionId;
@@ -64,6 +71,8 @@ class ExecutionWorker extends Worker<ExecutionJobData, void, typeof JOB_NAME> {
 export const JOB_NAME = 'execution';
 
 interface Running {
+  readonly jobId: string | undefined;
+  readonly token: string | undefined;
   readonly controller: AbortController;
   /** Settles when the job is finished with, its hand-back included; never rejects. */
   readonly done: Promise<void>;
@@ -113,8 +122,18 @@ export class BullmqQueueConsumer implements QueueConsumer {
       if (!reported) options.onError(error, 'redis worker connection');
       reported = true;
     });
+    let droppedAt: number | undefined;
+    this.client.on('close', () => {
+      droppedAt ??= Date.now();
+    });
     this.client.on('ready', () => {
       reported = false;
+      // Back after a drop: renew now what this worker runs, rather than at the lock timer's next
+      // turn (up to half the lock later), by which time a lock whose renewal the outage ate may
+      // have expired and stalled-job recovery handed the job to another worker as well; and hand
+      // back what Redis says this worker holds but it never received.
+      if (droppedAt !== undefined) void this.afterReconnect(droppedAt);
+      droppedAt = undefined;
     });
     const retention = options.retention;
     const age = retention.executionsTtlSeconds > 0 ? { age: retention.executionsTtlSeconds } : {};
@@ -148,8 +167,11 @@ export class BullmqQueueConsumer implements QueueConsumer {
     // A job fetched while closing (a fetch already in flight) goes straight back.
     const work = this.stopping ? this.handBack(job, token) : this.run(executionId, carriedExecution(job.data, executionId), job, token, controller);
     const key = token ?? `${job.id}`;
-    this.running.set(key, { controller, done: work.then(noop, noop) });
-    return work.finally(() => this.running.delete(key));
+    this.running.set(key, { jobId: job.id, token, controller, done: work.then(noop, noop) });
+    return work.finally(() => {
+      this.running.delete(key);
+      if (job.id !== undefined) this.worker.received.delete(job.id);
+    });
   }
 
   private async run(
@@ -158,10 +180,77 @@ export class BullmqQueueConsumer implements QueueConsumer {
     try {
       await this.handler(executionId, controller.signal, queued);
     } catch (error) {
+      if (!controller.signal.aborted && lostConnection(error)) {
+        // The store went away under the run (Redis restarted, say). Failing the job would leave
+        // it to BullMQ, whose moveToFailed waits for Redis with the job no longer renewed (and
+        // retries after 15 s), and whose retry then waits the backoff, or, once the lock has
+        // expired, to stalled-job recovery after up to two lock durations. The run is not
+        // finished, and the executor resumes it from what was stored: handed back as soon as
+        // Redis answers, it runs again within moments.
+        this.options.onError(error, `execution ${job.id ?? '?'}: the store went away mid-run; handed back once Redis answers`);
+        await this.untilConnected();
+        await this.handBack(job, token);
+      }
       if (!controller.signal.aborted) throw error;
     }
     // Aborted by close(): whatever the handler did, the execution is not known to be finished.
     if (controller.signal.aborted) await this.handBack(job, token);
+  }
+
+  /** Resolves once the worker connection is up again, or the consumer stops. */
+  private async untilConnected(): Promise<void> {
+    while (this.client.status !== 'ready' && !this.stopping) await sleep(RECONNECT_POLL_MS);
+  }
+
+  private async afterReconnect(droppedAt: number): Promise<void> {
+    try {
+      await this.renewLocks();
+      await this.handBackOrphans(droppedAt);
+    } catch (error) {
+      this.options.onError(error, 'queue worker: after reconnecting');
+    }
+  }
+
+  /** Extends the lock of every job this worker runs. */
+  private async renewLocks(): Promise<void> {
+    const held = [...this.running.values()].filter((r) => r.jobId !== undefined && r.token !== undefined);
+    if (held.length === 0) return;
+    const failed = await this.worker.extendJobLocks(held.map((r) => r.jobId!), held.map((r) => r.token!), this.options.queue.lockDurationMs);
+    // A job handed back meanwhile has no lock left to renew: nothing to say about it.
+    const lost = failed.filter((id) => [...this.running.values()].some((r) => r.jobId === id));
+    if (lost.length > 0) this.options.onError(new Error(`could not renew the lock of ${lost.join(', ')}`), 'queue worker: renew locks after reconnecting');
+  }
+
+  /**
+   * Hands back the jobs Redis shows active under this worker's lock that it never received: a
+   * fetch (moveToActive, or a completion that fetches the next job) applied just before the
+   * connection dropped, whose reply was lost. Such a job sat in the active list, its lock renewed
+   * by nobody, until the lock expired and stalled-job recovery found it, up to two lock
+   * durations later (issue 15: about 60 s by default). Received means BullMQ made the job
+   * (`createJob`), not that it runs yet: BullMQ can hold a fetched job while its next fetch
+   * blocks, and handing such a job back ran it twice at once. A lock taken before the drop is
+   * told from one taken since (a fetch resent after the reconnection) by its age: its time to
+   * live is shorter than a full lock less the time since the drop.
+   */
+  private async handBackOrphans(droppedAt: number): Promise<void> {
+    const active = await this.client.lrange(this.worker.toKey('active'), 0, -1);
+    const candidates = active.filter((id) => !this.worker.received.has(id));
+    if (candidates.length === 0) return;
+    const pipeline = this.client.pipeline();
+    for (const id of candidates) pipeline.get(this.worker.toKey(`${id}:lock`)).pttl(this.worker.toKey(`${id}:lock`));
+    const replies = (await pipeline.exec()) ?? [];
+    const mine = `${this.worker.id}:`;
+    const takenBefore = this.options.queue.lockDurationMs - (Date.now() - droppedAt);
+    for (const [i, id] of candidates.entries()) {
+      const token = replies[2 * i]?.[1];
+      const ttl = replies[2 * i + 1]?.[1];
+      if (typeof token !== 'string' || !token.startsWith(mine) || typeof ttl !== 'number' || ttl <= 0 || ttl > takenBefore) continue;
+      if (this.worker.received.has(id)) continue;
+      const job = await Job.fromId(this.worker, id);
+      if (job === undefined) continue;
+      await withDeadline(job.moveToWait(token), this.options.connection.closeTimeoutMs, 'hand back job');
+      this.options.onError(new Error(`job ${id} was taken just before the connection dropped and never received; handed back`), 'queue worker: after reconnecting');
+    }
   }
 
   /** Moves the job back to wait and tells BullMQ to leave it alone (WaitingError). */
@@ -221,6 +310,20 @@ export class BullmqQueueConsumer implements QueueConsumer {
 }
 
 function noop(): void {}
+
+/** How often a run cut off from Redis looks whether the worker connection is back. */
+const RECONNECT_POLL_MS = 50;
+
+/**
+ * True for a store failure of the transport (connection dropped, reply lost, not connected, no
+ * answer), false for a Redis reply that refuses the command (out of memory, say), which is left
+ * to BullMQ's attempts and backoff: handing such a job back would only meet the refusal again.
+ */
+function lostConnection(error: unknown): boolean {
+  if (!isSluiceError(error, 'RUNTIME_UNAVAILABLE')) return false;
+  const cause: unknown = (error as { cause?: unknown }).cause;
+  return !(cause instanceof Error && cause.name === 'ReplyError');
+}
 
 /**
  * The execution a job carries, if it has the shape the handler reads first (its id and state).

@@ -10,6 +10,8 @@ import { RedisLogRepository } from './log-repository.js';
 import { resolveOptions, type BullmqRuntimeOptions } from './options.js';
 import { RedisScheduleClock } from './schedule-clock.js';
 import { SharedSubscriber } from './pubsub.js';
+import { preloadScripts } from './scripts.js';
+import { watchRedisSettings } from './redis-settings.js';
 import { createSessionRepository } from './session-repository.js';
 
 /**
@@ -27,7 +29,11 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
   const resolved = resolveOptions(options);
   const keys = createKeys(resolved.prefix);
   const { connection, retention, onError } = resolved;
-  const store = new RedisStore(createRequestClient(resolved, 'request'), connection.readyTimeoutMs, onError, 'redis request connection');
+  const requestClient = createRequestClient(resolved, 'request');
+  // Registered before anything else listens for 'ready', so the scripts go first on the connection.
+  preloadScripts(requestClient, (error) => onError(error, 'redis request connection: load scripts'));
+  watchRedisSettings(requestClient, resolved.onWarning);
+  const store = new RedisStore(requestClient, connection.readyTimeoutMs, onError, 'redis request connection');
   const subscriber = new SharedSubscriber(() => createRequestClient(resolved, 'subscriber', true), connection.readyTimeoutMs, onError);
   const queue = new BullmqExecutionQueue(store, keys, resolved);
   const schedules = new RedisScheduleClock(store, keys, resolved);

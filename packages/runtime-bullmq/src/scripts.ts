@@ -7,12 +7,20 @@ import type { Redis } from 'ioredis';
  * (WATCH/MULTI would need a connection per call, since WATCH is per connection).
  */
 
-/** A Lua script run by its SHA1, loaded on first use (EVALSHA, then EVAL on NOSCRIPT). */
+/** Every script made, for {@link preloadScripts}. */
+const made: LuaScript[] = [];
+
+/**
+ * A Lua script run by its SHA1 (EVALSHA, then EVAL on NOSCRIPT). Every script is loaded when a
+ * connection becomes ready ({@link preloadScripts}), so the fallback is for a Redis whose script
+ * cache was flushed under a live connection.
+ */
 export class LuaScript {
   readonly sha: string;
 
   constructor(readonly lua: string) {
     this.sha = createHash('sha1').update(lua).digest('hex');
+    made.push(this);
   }
 
   async run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
@@ -23,6 +31,20 @@ export class LuaScript {
       return await client.eval(this.lua, keys.length, ...keys, ...args);
     }
   }
+}
+
+/**
+ * Loads every script into `client`'s Redis each time the connection becomes ready, first thing
+ * on it. A Redis started again has an empty script cache, and an EVALSHA answered NOSCRIPT is
+ * sent again as EVAL a round trip later, behind whatever the connection sent meanwhile: that
+ * broke the order a caller relies on when it sends a write without waiting for the one before
+ * (the server's cancel of an execution whose submit got no answer landed after a worker had
+ * started it). Loaded before anything else is sent, every EVALSHA finds its script.
+ */
+export function preloadScripts(client: Redis, onError: (error: unknown) => void): void {
+  client.on('ready', () => {
+    for (const script of made) client.script('LOAD', script.lua).catch(onError);
+  });
 }
 
 /**
@@ -106,11 +128,27 @@ end
  * TTL seconds ('0' for none), channel, max log lines kept, the expected JSON ('' for none), the
  * count of log lines, the lines, then per event its message without the closing brace and '1'
  * to append the execution, else '0'. Returns 1, or 0 when the expected JSON was not found.
+ *
+ * Idempotent: when the store already holds this JSON and the log list already ends with these
+ * lines, the save has been applied (a command sent again after its reply was lost) and nothing
+ * is done again, no line appended twice, no event published twice. A save of an unchanged
+ * execution with new lines still appends them.
  */
 export const saveExecutionScript = new LuaScript(`${APPEND_LINES}
-if ARGV[5] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[5] then return 0 end
-local ttl = tonumber(ARGV[2])
+local current = redis.call('GET', KEYS[1])
 local lines = tonumber(ARGV[6])
+if current == ARGV[1] then
+  -- Stored already, and its lines with it: this save ran before (its reply lost). Once is enough.
+  local stored = lines == 0 and {} or redis.call('LRANGE', KEYS[2], -lines, -1)
+  local same = #stored == lines
+  for i = 1, lines do
+    if not same then break end
+    same = stored[i] == ARGV[6 + i]
+  end
+  if same then return 1 end
+end
+if ARGV[5] ~= '' and current ~= ARGV[5] then return 0 end
+local ttl = tonumber(ARGV[2])
 if lines > 0 then appendLines(KEYS[2], 7, 6 + lines, tonumber(ARGV[4]), ttl) end
 if ttl > 0 then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)

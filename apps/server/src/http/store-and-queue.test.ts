@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createExecution, createExecutor, engineErrors, mapSecrets, type Runtime } from '@sluice/engine';
+import { createExecution, createExecutor, engineErrors, mapSecrets, withState, type Runtime } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
 import { logRegistry as registry, saveFlowYaml } from '../../test/flows.js';
-import { storeAndQueue } from './store-and-queue.js';
+import { sameCreation, storeAndQueue, storeDeadlines } from './store-and-queue.js';
 
 const yaml = 'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
 
@@ -12,7 +12,16 @@ async function newExecution(runtime: Runtime) {
 }
 
 const logger = pino({ level: 'silent' });
+/** Stores `e` unless its id is stored already. */
+async function storeOnce(runtime: Runtime, e: Parameters<Runtime['submit']>[0]): Promise<void> {
+  if (!(await runtime.executions.get(e.id))) await runtime.executions.create(e);
+}
+
+/** A deadline a healthy call never meets. */
+const soon = () => storeDeadlines(Date.now(), 5000);
 const unavailable = () => engineErrors.RUNTIME_UNAVAILABLE('enqueue execution: connection is closed', { retryable: true });
+/** What the BullMQ runtime rejects with when the connection dropped with the commands sent. */
+const replyLost = () => engineErrors.RUNTIME_UNAVAILABLE('submit execution: connection lost before the reply', { retryable: true, details: { replyLost: true } });
 
 describe('storeAndQueue', () => {
   const runtimes: Runtime[] = [];
@@ -28,7 +37,7 @@ describe('storeAndQueue', () => {
   it('stores, then queues', async () => {
     const runtime = memory();
     const execution = await newExecution(runtime);
-    await storeAndQueue({ runtime, logger }, execution);
+    await storeAndQueue({ runtime, logger }, execution, soon());
     expect((await runtime.executions.get(execution.id))?.state.current).toBe('CREATED');
     expect((await runtime.queue.counts()).waiting).toBe(1);
   });
@@ -36,10 +45,11 @@ describe('storeAndQueue', () => {
   it('an execution stored but not queued is CANCELLED with a log line saying why, the error is rethrown, and a worker never runs it', async () => {
     const runtime = memory();
     const enqueue = runtime.queue.enqueue.bind(runtime.queue);
-    // Stored, then the queue fails: what a Redis going away between the two replies looks like.
-    const failing: Runtime = { ...runtime, submit: async (e) => { await runtime.executions.create(e); throw unavailable(); } };
+    // Stored, then the queue fails, on every attempt: what a Redis going away between the two
+    // replies looks like. (A second attempt meets the stored id, which it leaves as it is.)
+    const failing: Runtime = { ...runtime, submit: async (e) => { await storeOnce(runtime, e); throw unavailable(); } };
     const execution = await newExecution(runtime);
-    await expect(storeAndQueue({ runtime: failing, logger }, execution)).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
+    await expect(storeAndQueue({ runtime: failing, logger }, execution, soon())).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
     const stored = await runtime.executions.get(execution.id);
     expect(stored?.state.histories.map((h) => h.state)).toEqual(['CREATED', 'CANCELLED']);
     const logs = await runtime.logs.list(execution.id);
@@ -57,8 +67,8 @@ describe('storeAndQueue', () => {
   it('a duplicate id is rethrown and leaves the stored execution as it was', async () => {
     const runtime = memory();
     const execution = await newExecution(runtime);
-    await storeAndQueue({ runtime, logger }, execution);
-    await expect(storeAndQueue({ runtime, logger }, execution)).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
+    await storeAndQueue({ runtime, logger }, execution, soon());
+    await expect(storeAndQueue({ runtime, logger }, execution, soon())).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
     const stored = await runtime.executions.get(execution.id);
     expect(stored?.state.histories.map((h) => h.state)).toEqual(['CREATED']);
     expect(await runtime.logs.list(execution.id)).toEqual([]);
@@ -69,12 +79,88 @@ describe('storeAndQueue', () => {
     const runtime = memory();
     const failing: Runtime = {
       ...runtime,
-      submit: async (e) => { await runtime.executions.create(e); throw unavailable(); },
+      submit: async (e) => { await storeOnce(runtime, e); throw unavailable(); },
       executions: { ...runtime.executions, create: runtime.executions.create.bind(runtime.executions), get: async () => { throw unavailable(); }, save: async () => { throw unavailable(); } },
     };
     const execution = await newExecution(runtime);
-    await expect(storeAndQueue({ runtime: failing, logger }, execution)).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
+    await expect(storeAndQueue({ runtime: failing, logger }, execution, soon())).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
     expect((await runtime.executions.get(execution.id))?.state.current).toBe('CREATED');
     expect((await runtime.queue.counts()).waiting).toBe(0);
+  });
+
+  it('a submit whose first attempt was stored but lost its reply is sent again and recognises its own execution: resolved, stored once, queued once', async () => {
+    const runtime = memory();
+    let attempts = 0;
+    const flaky: Runtime = {
+      ...runtime,
+      submit: async (e) => {
+        attempts++;
+        if (attempts === 1) {
+          await runtime.submit(e);
+          throw replyLost();
+        }
+        return runtime.submit(e);
+      },
+    };
+    const execution = await newExecution(runtime);
+    await storeAndQueue({ runtime: flaky, logger }, execution, soon());
+    expect(attempts).toBe(2);
+    expect((await runtime.executions.get(execution.id))?.state.histories.map((h) => h.state)).toEqual(['CREATED']);
+    expect((await runtime.queue.counts()).waiting).toBe(1);
+  });
+
+  it('a retry that finds another execution under the id rethrows the duplicate and cancels nothing', async () => {
+    const runtime = memory();
+    const execution = await newExecution(runtime);
+    const other = { ...execution, flowRevision: execution.flowRevision + 1 };
+    let attempts = 0;
+    const flaky: Runtime = {
+      ...runtime,
+      submit: async (e) => {
+        if (++attempts === 1) {
+          await runtime.executions.create(other);
+          throw replyLost();
+        }
+        return runtime.submit(e);
+      },
+    };
+    await expect(storeAndQueue({ runtime: flaky, logger }, execution, soon())).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
+    expect(await runtime.executions.get(execution.id)).toEqual(other);
+  });
+
+  it('answers by the deadline when the store never answers, whatever is still pending', async () => {
+    const runtime = memory();
+    const hung: Runtime = {
+      ...runtime,
+      submit: () => new Promise(() => undefined),
+      executions: { ...runtime.executions, get: () => new Promise(() => undefined), save: () => new Promise(() => undefined) },
+      ping: () => new Promise(() => undefined),
+    };
+    const execution = await newExecution(runtime);
+    const started = Date.now();
+    await expect(storeAndQueue({ runtime: hung, logger }, execution, storeDeadlines(Date.now(), 200))).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
+    // One deadline for the submit and the clean-up after it, not one each.
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('tells its own creation from another under the same id, whatever a worker did since', async () => {
+    const runtime = memory();
+    const execution = await newExecution(runtime);
+    const running = { ...execution, state: withState(execution.state, 'RUNNING'), taskRunList: [] };
+    expect(sameCreation(running, execution)).toBe(true);
+    expect(sameCreation({ ...execution, flowRevision: 9 }, execution)).toBe(false);
+    expect(sameCreation({ ...execution, inputs: { other: 1 } }, execution)).toBe(false);
+    expect(sameCreation({ ...execution, state: { ...execution.state, histories: [{ state: 'CREATED', date: '2020-01-01T00:00:00.000Z' }] } }, execution)).toBe(false);
+  });
+
+  it('a submit refused while the store is known to be down sent nothing: no retry, no wait, 503 at once', async () => {
+    const runtime = memory();
+    let attempts = 0;
+    const down: Runtime = { ...runtime, submit: async () => { attempts++; throw unavailable(); } };
+    const execution = await newExecution(runtime);
+    const started = Date.now();
+    await expect(storeAndQueue({ runtime: down, logger }, execution, soon())).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
+    expect(attempts).toBe(1);
+    expect(Date.now() - started).toBeLessThan(500);
   });
 });

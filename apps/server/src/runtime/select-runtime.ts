@@ -99,6 +99,7 @@ export async function selectRuntime(config: Config, role: Role, logger: Logger):
       carryMaxChars: config.SLUICE_QUEUE_CARRY_MAX_CHARS,
     },
     onError: throttled(logger),
+    onWarning: (message) => logger.warn({ component: 'redis' }, `Redis settings: ${message}`),
   });
   return {
     runtime,

@@ -321,7 +321,10 @@ export interface Runtime {
    * Rejects with `RUNTIME_DUPLICATE_EXECUTION` when the id is stored already; the job is queued
    * all the same, which is what a caller retrying a failed start wants (the stored execution runs
    * once: the job id is the execution id, and the executor is idempotent). On any other
-   * rejection either half may have happened: see the server's `storeAndQueue`.
+   * rejection either half may have happened: see the server's `storeAndQueue`. A runtime that
+   * can tell rejects with `RUNTIME_UNAVAILABLE` and `details.replyLost: true` when its commands
+   * had left as the connection dropped (they may have been applied, so a retry may meet its own
+   * execution), and without it when the store was known to be down and nothing was sent.
    */
   submit(execution: Execution): Promise<void>;
   /** Resolves when the store answers; rejects with `RUNTIME_UNAVAILABLE` otherwise. */

@@ -9,7 +9,7 @@ import { paging } from '../paging.js';
 import { problem } from '../problem.js';
 import { serverErrors } from '../../errors.js';
 import { readRawBody } from '../raw-body.js';
-import { storeAndQueue } from '../store-and-queue.js';
+import { storeAndQueue, storeDeadlines } from '../store-and-queue.js';
 import { waitForEnd } from '../wait-for-end.js';
 
 const STATES = new Set<string>(STATE_TYPES);
@@ -117,6 +117,7 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         if (!flow) return problem(ctx, 404, 'Flow not found');
         if (flow.disabled) return problem(ctx, 409, 'Cannot execute flow: flow is disabled.');
         const inputs = await readInputs(ctx, s.config.SLUICE_MAX_BODY_BYTES);
+        const deadlines = storeDeadlines(Date.now(), s.config.SLUICE_STORE_TIMEOUT_MS);
         if (inputs === null) return problem(ctx, 415, 'send inputs as application/json or application/x-www-form-urlencoded');
         if (typeof inputs === 'string') return problem(ctx, 400, inputs, [{ path: 'body', message: inputs }]);
         let execution;
@@ -131,7 +132,7 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         }
         const wait = ctx.query.wait === 'true' ? await waitForEnd(s.runtime, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
         try {
-          await storeAndQueue(s, execution);
+          await storeAndQueue(s, execution, deadlines);
         } catch (error) {
           await wait?.cancel();
           throw error;

@@ -19,18 +19,9 @@ export function healthRoutes(s: ServerContext): RouteSpec[] {
       path: '/health/ready',
       public: true,
       handler: async (ctx) => {
-        const checks: Record<string, string> = {};
-        try {
-          await s.runtime.ping();
-          checks.store = 'UP';
-        } catch {
-          checks.store = 'DOWN';
-        }
-        if (s.workerHealthy) checks.worker = s.workerHealthy() ? 'UP' : 'DOWN';
-        if (s.shuttingDown) checks.shutdown = 'DOWN';
-        const up = Object.values(checks).every((v) => v === 'UP');
+        const { up, body } = await readiness(s);
         ctx.status = up ? 200 : 503;
-        ctx.body = { status: up ? 'UP' : 'DOWN', checks, runtime: s.runtime.name };
+        ctx.body = body;
       },
     },
     {
@@ -42,4 +33,19 @@ export function healthRoutes(s: ServerContext): RouteSpec[] {
       },
     },
   ];
+}
+
+/** The readiness verdict and its body, for the API port and the management port alike. */
+export async function readiness(s: Pick<ServerContext, 'runtime' | 'workerHealthy' | 'shuttingDown'>): Promise<{ up: boolean; body: unknown }> {
+  const checks: Record<string, string> = {};
+  try {
+    await s.runtime.ping();
+    checks.store = 'UP';
+  } catch {
+    checks.store = 'DOWN';
+  }
+  if (s.workerHealthy) checks.worker = s.workerHealthy() ? 'UP' : 'DOWN';
+  if (s.shuttingDown) checks.shutdown = 'DOWN';
+  const up = Object.values(checks).every((v) => v === 'UP');
+  return { up, body: { status: up ? 'UP' : 'DOWN', checks, runtime: s.runtime.name } };
 }

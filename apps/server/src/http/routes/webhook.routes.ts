@@ -8,7 +8,7 @@ import { masked } from '../masking.js';
 import { maskedInstance, problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
-import { storeAndQueue } from '../store-and-queue.js';
+import { storeAndQueue, storeDeadlines, type StoreDeadlines } from '../store-and-queue.js';
 import { waitForEnd } from '../wait-for-end.js';
 import { pluginLogger } from '../../logging/plugin-logger.js';
 
@@ -40,6 +40,8 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
     // Read (and bound) the body before anything else, so a large body costs the same whether
     // or not the flow exists.
     const body = await readRawBody(ctx.req, s.config.SLUICE_MAX_BODY_BYTES);
+    // The store's deadline counts from here: the request has arrived whole.
+    const deadlines = storeDeadlines(Date.now(), s.config.SLUICE_STORE_TIMEOUT_MS);
     const { namespace = '', flowId = '', key = '' } = ctx.params as Record<string, string | undefined>;
     const found = isFlowAddress(namespace, flowId) ? s.flowIndex.get({ tenantId: TENANT, namespace, id: flowId }) : undefined;
     const answers = found && !found.disabled && !found.deleted && found.tenantId === TENANT
@@ -57,7 +59,7 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
       problem(ctx, 404, 'Flow not found');
       return;
     }
-    await answerWebhook(s, ctx, outcome);
+    await answerWebhook(s, ctx, outcome, [], deadlines);
   };
   // Kestra's route takes an optional `{/path}` for other webhook kinds; the core Webhook answers
   // 404 to it and to a trailing slash. They are routes of their own here, public like the
@@ -99,7 +101,11 @@ function maskKeyInProblems(ctx: Context): void {
  * for invalid trigger inputs, else the new execution (with `labels` added), stored and queued
  * first. The public route and the UI's test route both answer through it.
  */
-export async function answerWebhook(s: ServerContext, ctx: Context, outcome: WebhookDispatch, labels: readonly Label[] = []): Promise<void> {
+export async function answerWebhook(
+  s: ServerContext, ctx: Context, outcome: WebhookDispatch, labels: readonly Label[] = [],
+  // The store's deadline counts from the request's arrival; the caller knows when that was.
+  deadlines: StoreDeadlines = storeDeadlines(Date.now(), s.config.SLUICE_STORE_TIMEOUT_MS),
+): Promise<void> {
   switch (outcome.kind) {
     case 'not-found':
       problem(ctx, 404, 'Flow not found');
@@ -113,20 +119,20 @@ export async function answerWebhook(s: ServerContext, ctx: Context, outcome: Web
     case 'start': {
       const keys = new Set(labels.map((l) => l.key));
       const execution = labels.length === 0 ? outcome.execution : { ...outcome.execution, labels: [...outcome.execution.labels.filter((l) => !keys.has(l.key)), ...labels] };
-      await start(s, ctx, execution, outcome.response);
+      await start(s, ctx, execution, outcome.response, deadlines);
     }
   }
 }
 
 /** Stores, then queues, then answers: nothing is acknowledged before it is persisted. */
-async function start(s: ServerContext, ctx: Context, execution: Execution, response: WebhookResponsePolicy | undefined): Promise<void> {
+async function start(s: ServerContext, ctx: Context, execution: Execution, response: WebhookResponsePolicy | undefined, deadlines: StoreDeadlines): Promise<void> {
   const { runtime } = s;
   // Subscribe before queueing, so a fast worker cannot finish before we listen.
   const ended = response?.wait ? await waitForEnd(runtime, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
   // A caller that hangs up stops waiting: no subscription is kept for nobody until the limit.
   if (ended) ctx.req.once('close', () => void ended.cancel());
   try {
-    await storeAndQueue(s, execution);
+    await storeAndQueue(s, execution, deadlines);
   } catch (error) {
     await ended?.cancel();
     throw error;
