@@ -76,6 +76,23 @@ describe('web UI sessions and serving', () => {
     expect(((await forged.json()) as ProblemJson).detail).toMatch(/log in again/);
   });
 
+  it('session answers 200 with the cookie\'s session, or authenticated false without a good one', async () => {
+    const none = await fetch(`${server.url}/api/v1/session`);
+    expect(none.status).toBe(200);
+    expect(none.headers.get('www-authenticate')).toBeNull();
+    expect(await none.json()).toEqual({ authenticated: false });
+    const forged = await fetch(`${server.url}/api/v1/main/session`, { headers: { cookie: `sluice_session=${'A'.repeat(43)}` } });
+    expect(await forged.json()).toEqual({ authenticated: false });
+    const session = await login(server.url);
+    const mine = await session.call('/api/v1/session');
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ authenticated: true, username: USER, csrfToken: session.csrfToken });
+    // Basic auth is not a session: the route reports on the cookie only.
+    expect(await (await api(server.url, '/api/v1/session')).json()).toEqual({ authenticated: false });
+    await session.call('/api/v1/logout', { method: 'POST' });
+    expect(await (await session.call('/api/v1/session')).json()).toEqual({ authenticated: false });
+  });
+
   it('a cookie-authenticated unsafe request needs the CSRF token and this server\'s Origin; safe ones need neither', async () => {
     const session = await login(server.url);
     const { cookie, csrfToken, origin } = session;

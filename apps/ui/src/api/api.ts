@@ -11,10 +11,15 @@ export async function login(username: string, password: string): Promise<Session
   return session;
 }
 
-export async function me(): Promise<Session> {
-  const session = await request<Session>('/api/v1/me', { quiet401: true });
-  setCsrfToken(session.csrfToken);
-  return session;
+/** The session the cookie holds, or null: asked without a failing request when nobody is logged in. */
+export async function currentSession(): Promise<Session | null> {
+  const answer = await request<{ readonly authenticated: boolean } & Partial<Session>>('/api/v1/session');
+  if (!answer.authenticated || answer.username === undefined || answer.csrfToken === undefined || answer.expiresAt === undefined) {
+    setCsrfToken(undefined);
+    return null;
+  }
+  setCsrfToken(answer.csrfToken);
+  return { username: answer.username, csrfToken: answer.csrfToken, expiresAt: answer.expiresAt };
 }
 
 export async function logout(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Session } from '../../auth/sessions.js';
 import { SESSION_COOKIE, type Auth, type Authenticated } from '../auth.middleware.js';
+import { cookieValue } from '../browser-requests.js';
 import type { RouteSpec } from '../api-router.js';
 import { serverErrors } from '../../errors.js';
 import { problem } from '../problem.js';
@@ -20,7 +21,9 @@ const sessionJson = (username: string, session: Session | undefined) => ({
  * Sessions for people using the web UI: `POST /login` checks the same credentials as basic auth,
  * through the same failure limiter, and sets the session cookie; `POST /logout` ends the
  * session in the store (so on every webserver) and clears the cookie; `GET /me` tells the UI
- * who is logged in and the CSRF token its unsafe requests must send.
+ * who is logged in and the CSRF token its unsafe requests must send. `GET /session` is the
+ * page's first question: it answers 200 whether or not a session exists, so a visitor who is
+ * not logged in yet meets a login form, not a failed request in the browser's console.
  */
 export function sessionRoutes(auth: Auth): RouteSpec[] {
   const cookie = (value: string, extra = ''): string =>
@@ -62,6 +65,17 @@ export function sessionRoutes(auth: Auth): RouteSpec[] {
         if (state.by === 'session') await auth.sessions.close(state.token);
         ctx.append('Set-Cookie', cookie('', '; Max-Age=0'));
         ctx.status = 204;
+      },
+    },
+    {
+      method: 'get',
+      path: '/session',
+      // Public: it only reports on the cookie the request carries, and never counts as a login.
+      public: true,
+      handler: async (ctx) => {
+        const token = cookieValue(ctx.get('cookie'), SESSION_COOKIE);
+        const session = token === undefined ? undefined : await auth.sessions.find(token);
+        ctx.body = session ? { authenticated: true, ...sessionJson(session.username, session) } : { authenticated: false };
       },
     },
     {
