@@ -184,6 +184,8 @@ export interface ScheduleTrigger<P extends TObject, V extends TSchema> extends T
 
 /**
  * A trigger the host calls at an interval to look for work, keeping its cursor between calls.
+ * Declared for the plugins to come: no host part runs this mode yet, and the loader refuses a
+ * package declaring it (`PLUGIN_MODE_UNSUPPORTED`).
  * @public
  */
 export interface PollTrigger<P extends TObject, V extends TSchema> extends TriggerDefinitionBase<P, V> {
@@ -200,8 +202,9 @@ export interface PollTrigger<P extends TObject, V extends TSchema> extends Trigg
 }
 
 /**
- * A long-lived trigger: a queue consumer, a socket. The host runs one listener per enabled
- * trigger across all hosts.
+ * A long-lived trigger: a queue consumer, a socket. The host is to run one listener per enabled
+ * trigger across all hosts; no host part runs this mode yet, and the loader refuses a package
+ * declaring it (`PLUGIN_MODE_UNSUPPORTED`).
  * @public
  */
 export interface ListenTrigger<P extends TObject, V extends TSchema> extends TriggerDefinitionBase<P, V> {

@@ -17,6 +17,9 @@ export const engineErrors = defineErrorCatalog({
     `type '${type}' is declared by both '${first}' and '${second}'; remove one of the packages`,
   PLUGIN_UNKNOWN_TYPE: (type: string, suggestions: string) => `unknown type '${type}'${suggestions}`,
   PLUGIN_INVALID_SCHEMA: (name: string, reason: string) => `plugin package '${name}' has a schema that cannot be compiled: ${reason}`,
+  /** A trigger whose mode the contract declares but no host part drives yet: refused at load, never accepted and left idle. */
+  PLUGIN_MODE_UNSUPPORTED: (name: string, type: string, mode: string, supported: string) =>
+    `plugin package '${name}' declares trigger '${type}' in mode '${mode}', which this host does not run yet (it runs ${supported})`,
 
   // Flows: parsing and validation.
   FLOW_YAML_SYNTAX: (message: string) => `YAML syntax error: ${message}`,

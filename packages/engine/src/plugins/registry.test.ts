@@ -98,6 +98,24 @@ describe('createRegistry', () => {
     expect(error.code).toBe('PLUGIN_INVALID_SCHEMA');
     expect(error.details).toMatchObject({ package: 'odd', type: 'dev.odd.Hook' });
   });
+
+  it('refuses poll and listen triggers, which no part of the host runs yet, naming the package and mode', () => {
+    const base = {
+      title: 'Idle',
+      description: 'A trigger nothing would drive.',
+      props: Type.Object({}, { additionalProperties: false }),
+      variables: Type.Object({}),
+      examples: [{ title: 'x', flow: 'x' }],
+    };
+    const poll = defineTrigger({ ...base, mode: 'poll', type: 'dev.idle.Poll', interval: () => 1000, poll: async () => ({ starts: [], cursor: undefined }) });
+    const listen = defineTrigger({ ...base, mode: 'listen', type: 'dev.idle.Listen', listen: async () => async () => {} });
+    for (const [trigger, mode] of [[poll, 'poll'], [listen, 'listen']] as const) {
+      const error = duplicateError(() => createRegistry([{ pkg: definePluginPackage({ triggers: [trigger] }), info: info('idle') }]));
+      expect(error.code).toBe('PLUGIN_MODE_UNSUPPORTED');
+      expect(error.message).toBe(`plugin package 'idle' declares trigger '${trigger.type}' in mode '${mode}', which this host does not run yet (it runs webhook and schedule)`);
+      expect(error.details).toMatchObject({ package: 'idle', type: trigger.type, mode });
+    }
+  });
 });
 
 describe('suggest', () => {

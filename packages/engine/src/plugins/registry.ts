@@ -6,6 +6,13 @@ import type { LoadedPackage, PluginRegistry, RegisteredTask, RegisteredTrigger }
 
 type Entry = RegisteredTask | RegisteredTrigger;
 
+/**
+ * The trigger modes the host drives: the server routes webhooks and its clock fires schedules.
+ * `poll` and `listen` are in the contract but nothing calls them yet, so a plugin declaring one is
+ * refused when it loads rather than saved in flows that never start.
+ */
+export const HOST_TRIGGER_MODES: readonly string[] = Object.freeze(['webhook', 'schedule']);
+
 /** What a type string points at, canonical or alias, to detect collisions across kinds. */
 interface Claim {
   readonly entry: Entry;
@@ -17,7 +24,8 @@ interface Claim {
  * packages when two definitions claim the same type string, an alias included, whether they are
  * tasks or triggers (one flow key `type` resolves both), and `PLUGIN_IMPORT_FAILED` when a
  * definition's schemas cannot be compiled. Compiling here, once, means a broken plugin fails at
- * startup rather than on the first flow that uses it.
+ * startup rather than on the first flow that uses it. A trigger in a mode the host does not run
+ * ({@link HOST_TRIGGER_MODES}) throws `PLUGIN_MODE_UNSUPPORTED` naming its package.
  */
 export function createRegistry(packages: readonly { pkg: PluginPackage; info: LoadedPackage }[]): PluginRegistry {
   const claims = new Map<string, Claim>();
@@ -63,6 +71,11 @@ export function createRegistry(packages: readonly { pkg: PluginPackage; info: Lo
       canonicalTasks.push(entry);
     }
     for (const definition of pkg.triggers) {
+      if (!HOST_TRIGGER_MODES.includes(definition.mode)) {
+        throw engineErrors.PLUGIN_MODE_UNSUPPORTED(info.name, definition.type, definition.mode, HOST_TRIGGER_MODES.join(' and '), {
+          details: { package: info.name, type: definition.type, mode: definition.mode },
+        });
+      }
       compile(definition, info);
       const entry: RegisteredTrigger = Object.freeze({ kind: 'trigger', type: definition.type, definition, package: info });
       for (const [name, alias] of names(definition)) {
