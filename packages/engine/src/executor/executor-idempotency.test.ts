@@ -8,6 +8,7 @@ import type { Runtime } from '../ports/ports.js';
 import { createRegistry } from '../plugins/index.js';
 import { mapSecrets } from '../secrets/index.js';
 import { createExecutor } from './index.js';
+import { runCrashingAt } from '../../test/fixtures/crashing-worker.js';
 
 // Counts every run per execution and task: the side effect a second run would duplicate.
 const runs = new Map<string, number>();
@@ -51,36 +52,6 @@ async function setup() {
   return { runtime: counted, id: execution.id, created: execution, events, saves };
 }
 
-/**
- * A worker that dies at its save number `at`, before or after that write lands, run on `id`.
- * In process, dying means: from then on nothing it saves is stored, and its job's signal fires,
- * so it starts nothing more. (A plugin already running finishes, as one whose side effect landed
- * just before the process died.)
- */
-function runCrashingAt(runtime: Runtime, id: string, at: number, when: 'before-write' | 'after-write', queued?: Execution): Promise<Execution> {
-  const job = new AbortController();
-  let n = 0;
-  let dead = false;
-  const die = (): never => {
-    dead = true;
-    const crash = new Error('crash');
-    job.abort(crash);
-    throw crash;
-  };
-  const dying: Runtime = {
-    ...runtime,
-    executions: {
-      ...runtime.executions,
-      async save(execution, options) {
-        n++;
-        if (dead || (n === at && when === 'before-write')) die();
-        await runtime.executions.save(execution, options);
-        if (n === at) die();
-      },
-    },
-  };
-  return createExecutor({ runtime: dying, registry, secrets: mapSecrets({}) }).run(id, job.signal, queued);
-}
 
 const runAs = (runtime: Runtime, id: string, queued?: Execution) =>
   createExecutor({ runtime, registry, secrets: mapSecrets({}) }).run(id, new AbortController().signal, queued);
@@ -128,7 +99,7 @@ describe.each([
         const { runtime, id, created, events } = await setup();
         const queued = carried ? created : undefined;
         const run = (r: Runtime, i: string) => runAs(r, i, queued);
-        await expect(runCrashingAt(runtime, id, at, when, queued)).rejects.toThrow('crash');
+        await expect(runCrashingAt(registry, runtime, id, at, when, queued)).rejects.toThrow('crash');
         const stored = (await runtime.executions.get(id)) as Execution;
         const finishedBefore = new Set(stored.taskRunList.filter((r) => r.state.current === 'SUCCESS').map((r) => r.taskId));
         const runsBefore = runsOf(id);
@@ -160,7 +131,7 @@ describe.each([
     const run = (r: Runtime, i: string) => runAs(r, i, queued);
     // Task b's start is stored (save 2, with a's end), b runs, and the worker dies as it saves b's
     // end (save 3 never lands): b is stored RUNNING, and its first attempt's log line is lost with it.
-    await expect(runCrashingAt(runtime, id, 3, 'before-write', queued)).rejects.toThrow('crash');
+    await expect(runCrashingAt(registry, runtime, id, 3, 'before-write', queued)).rejects.toThrow('crash');
     expect((await runtime.executions.get(id))?.taskRunList.find((r) => r.taskId === 'b')?.state.current).toBe('RUNNING');
     const ended = await run(runtime, id);
     const b = ended.taskRunList.find((r) => r.taskId === 'b');

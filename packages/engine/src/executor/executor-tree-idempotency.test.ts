@@ -7,6 +7,7 @@ import type { Execution } from '../model/execution.js';
 import type { Runtime } from '../ports/ports.js';
 import { mapSecrets } from '../secrets/index.js';
 import { createExecutor } from './index.js';
+import { runCrashingAt } from '../../test/fixtures/crashing-worker.js';
 
 // A worker dies at every save of a Parallel and of a ForEach, before or after the write lands;
 // the next delivery must finish the execution with one task run per place in the tree and
@@ -65,31 +66,6 @@ async function setup(source: string) {
 
 const runAs = (runtime: Runtime, id: string) => createExecutor({ runtime, registry: treeRegistry, secrets: mapSecrets({}) }).run(id, new AbortController().signal);
 
-/** Like the flat idempotency test's: from save number `at` on, the worker is dead. */
-function runCrashingAt(runtime: Runtime, id: string, at: number, when: 'before-write' | 'after-write'): Promise<Execution> {
-  const job = new AbortController();
-  let n = 0;
-  let dead = false;
-  const die = (): never => {
-    dead = true;
-    const crash = new Error('crash');
-    job.abort(crash);
-    throw crash;
-  };
-  const dying: Runtime = {
-    ...runtime,
-    executions: {
-      ...runtime.executions,
-      async save(execution, options) {
-        n++;
-        if (dead || (n === at && when === 'before-write')) die();
-        await runtime.executions.save(execution, options);
-        if (n === at) die();
-      },
-    },
-  };
-  return createExecutor({ runtime: dying, registry: treeRegistry, secrets: mapSecrets({}) }).run(id, job.signal);
-}
 
 const placeOf = (run: Execution['taskRunList'][number], byId: Map<string, Execution['taskRunList'][number]>): string => {
   const parent = run.parentTaskRunId === undefined ? undefined : byId.get(run.parentTaskRunId);
@@ -131,7 +107,7 @@ describe.each([
     for (let at = 1; at <= saves; at++) {
       it(`a worker crashing at save ${at} (${when}) is finished by the next delivery, repeating no finished task run`, async () => {
         const { runtime, id, events } = await setup(source);
-        await expect(runCrashingAt(runtime, id, at, when)).rejects.toThrow('crash');
+        await expect(runCrashingAt(treeRegistry, runtime, id, at, when)).rejects.toThrow('crash');
         const stored = (await runtime.executions.get(id)) as Execution;
         const finished = new Set(stored.taskRunList.filter((r) => r.state.current === 'SUCCESS').map((r) => `${r.taskId}@${r.value ?? ''}`));
         const before = sayCounts(id);
