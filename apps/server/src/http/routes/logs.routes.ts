@@ -24,7 +24,8 @@ export function logRoutes(s: ServerContext): RouteSpec[] {
     const pick = (name: string) => (typeof ctx.query[name] === 'string' ? { [name]: ctx.query[name] as string } : {});
     return { ...(minLevel ? { minLevel: minLevel as LogLevel } : {}), ...pick('taskId'), ...pick('taskRunId') };
   };
-  const load = async (ctx: Context) => {
+  /** The execution and the filters a logs route asks for; undefined once a 404 or 400 is answered. */
+  const target = async (ctx: Context) => {
     const id = String(ctx.params.executionId);
     const execution = isId(id) ? await s.runtime.executions.get(id) : undefined;
     if (!execution) {
@@ -36,7 +37,11 @@ export function logRoutes(s: ServerContext): RouteSpec[] {
       problem(ctx, 400, q, [{ path: 'minLevel', message: q }]);
       return undefined;
     }
-    return { execution, entries: await s.runtime.logs.list(id, q) };
+    return { execution, query: q };
+  };
+  const load = async (ctx: Context) => {
+    const found = await target(ctx);
+    return found && { execution: found.execution, entries: await s.runtime.logs.list(found.execution.id, found.query) };
   };
   return [
     {
@@ -51,12 +56,8 @@ export function logRoutes(s: ServerContext): RouteSpec[] {
       method: 'get',
       path: '/logs/:executionId/follow',
       handler: async (ctx) => {
-        const id = String(ctx.params.executionId);
-        const execution = isId(id) ? await s.runtime.executions.get(id) : undefined;
-        if (!execution) return problem(ctx, 404, `execution '${id}' not found`);
-        const q = query(ctx);
-        if (typeof q === 'string') return problem(ctx, 400, q, [{ path: 'minLevel', message: q }]);
-        await followLogs(s, ctx, execution, q);
+        const found = await target(ctx);
+        if (found) await followLogs(s, ctx, found.execution, found.query);
       },
     },
     {
