@@ -201,7 +201,9 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await expect.poll(async () => ((await (await api('/api/v1/main/flows/company.team/trigger')).json()) as { revision: number }).revision).toBe(3);
     const saved = (await (await api('/api/v1/main/flows/company.team/trigger')).json()) as { source: string; description?: string };
     expect(saved.description).toBe('edited in the browser');
-    expect(await page.getByTestId('dirty').count()).toBe(0);
+    // The store holds revision 3 before the page hears the answer: wait for the page to say so.
+    await expect.poll(() => page.getByTestId('dirty').count()).toBe(0);
+    expect(await content.innerText()).toContain('description: edited in the browser');
   });
 
   it('switches a trigger off and on from the Triggers tab, each time a new revision', async () => {

@@ -37,6 +37,14 @@ export interface StartDecision<V = unknown> {
   readonly inputs?: Readonly<Record<string, unknown>>;
   /** Labels added to the execution, beside the flow's own. */
   readonly labels?: readonly { readonly key: string; readonly value: string }[];
+  /**
+   * A stable identity of the event this start comes from (a broker's message id or stream
+   * sequence, a row's primary key), for the `poll` and `listen` modes. The host derives the
+   * execution id from the trigger and this key, so an event delivered twice (a broker's
+   * redelivery after a crash, a poll repeated before its cursor was stored) starts one
+   * execution. Without it, every delivery starts its own execution. At most 512 characters.
+   */
+  readonly key?: string;
 }
 
 /**
