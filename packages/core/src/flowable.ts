@@ -69,7 +69,7 @@ export function isTaskItemSchema(schema: TSchema): boolean {
 }
 
 /**
- * A problem a flowable task's {@link FlowableTaskDefinition.check} finds in its props when a
+ * A problem a plugin's `check` (a flowable task's or a trigger's) finds in its props when a
  * flow is saved.
  * @public
  */

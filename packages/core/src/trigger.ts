@@ -2,6 +2,7 @@ import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { BRAND_KEY, TRIGGER_BRAND } from './brand.js';
 import type { TriggerContext } from './context.js';
 import type { PluginExample } from './example.js';
+import type { PropsProblem } from './flowable.js';
 import { assertDefinition } from './definition-checks.js';
 
 /**
@@ -144,6 +145,13 @@ export interface TriggerDefinitionBase<P extends TObject, V extends TSchema> {
   readonly variables: V;
   /** Flows that show the trigger; tests run every one. At least one. */
   readonly examples: readonly PluginExample[];
+  /**
+   * Optional checks of the props as written, made when a flow is saved, once they passed the
+   * schema: what a schema cannot say (SQL that does not parse, an interval below the minimum
+   * once parsed). Expression fields may hold templates. Return one problem per mistake, none
+   * when all is well; each is reported at its YAML line.
+   */
+  check?(props: Static<P>): readonly PropsProblem[];
 }
 
 /**

@@ -156,3 +156,27 @@ describe('triggers', () => {
     ]);
   });
 });
+
+describe('a trigger plugin’s own check', () => {
+  it('reports what the plugin finds at its YAML line, once the schema passed', async () => {
+    const { defineTrigger, definePluginPackage, Type } = await import('@sluice/core');
+    const polled = defineTrigger({
+      mode: 'webhook',
+      type: 'dev.sluice.test.Query',
+      title: 'Query',
+      description: 'Starts on a request, if its query is a SELECT.',
+      props: Type.Object({ sql: Type.String({ description: 'The query.' }) }, { additionalProperties: false }),
+      variables: Type.Object({}),
+      examples: [{ title: 'Query', flow: 'id: x' }],
+      receive: () => ({ kind: 'not-matched' }),
+      check: (props) => (props.sql.startsWith('SELECT') ? [] : [{ path: ['sql'], message: 'must start with SELECT' }]),
+    });
+    const withQuery = createRegistry([{ pkg: definePluginPackage({ triggers: [polled] }), info: { name: 'q', version: '0.0.0', path: '/dev/null', types: [polled.type] } }]);
+    const flow = (sql: unknown) => `${head}tasks:\n  - id: a\n    type: dev.sluice.test.Query\ntriggers:\n  - id: q\n    type: dev.sluice.test.Query\n    sql: ${JSON.stringify(sql)}\n`;
+    const problems = (sql: unknown) => errorsOf(parseFlow(flow(sql), withQuery)).filter((p) => p.path.startsWith('triggers')).map((p) => `${p.line}:${p.column} ${p.code} ${p.path}: ${p.message}`);
+    expect(problems('DELETE FROM t')).toEqual(['9:10 FLOW_INVALID_PROPS triggers[0].sql: must start with SELECT']);
+    // A value the schema refuses is reported by the schema alone: the check never sees it.
+    expect(problems(12)).toEqual([expect.stringMatching(/^9:10 FLOW_INVALID_PROPS triggers\[0\]\.sql: must be a string/)]);
+    expect(problems('SELECT 1')).toEqual([]);
+  });
+});

@@ -154,6 +154,14 @@ export function checkTrigger(registry: PluginRegistry, reporter: Reporter, raw: 
   reporter.addAll(FLOW_SCHEMA, [], checkLabels(item.labels, [...at, 'labels']));
   oneOf(reporter, item, at, 'logLevel', 'minLogLevel');
   const entry = resolveType(registry, reporter, item, at, 'trigger');
-  if (entry) checkProps(reporter, entry, splitProps(item, TRIGGER_ENVELOPE_KEYS), at);
+  if (entry) {
+    const props = splitProps(item, TRIGGER_ENVELOPE_KEYS);
+    const before = reporter.problems.length;
+    checkProps(reporter, entry, props, at);
+    // The plugin's own checks read props the schema accepted; give them nothing else.
+    if (reporter.problems.length === before && entry.definition.check) {
+      for (const problem of entry.definition.check(props as never)) reporter.add(FLOW_INVALID_PROPS, [...at, ...problem.path], problem.message);
+    }
+  }
   return typeof item.id === 'string' ? [{ id: item.id, segments: [...at, 'id'] }] : [];
 }
