@@ -72,6 +72,57 @@ export interface BaseContext {
 }
 
 /**
+ * One entry of the key-value store, as a task reads it.
+ * @public
+ */
+export interface KvValue {
+  /** Any JSON value. */
+  readonly value: unknown;
+  /** Kestra's `kvType` (STRING, NUMBER, BOOLEAN, DATETIME, DATE, DURATION, JSON), when set. */
+  readonly type?: string;
+  /** Kestra's `kvDescription`, when set. */
+  readonly description?: string;
+  /** When it was written (ISO-8601). */
+  readonly updated: string;
+  /** When it expires (ISO-8601); never when absent. */
+  readonly expiresAt?: string;
+}
+
+/**
+ * Options of {@link KvAccess.set}.
+ * @public
+ */
+export interface KvSetOptions {
+  /** The entry expires this many milliseconds after it is written. */
+  readonly ttlMs?: number;
+  /** False: keep an existing live entry and resolve false. True by default. */
+  readonly overwrite?: boolean;
+  /** Kestra's `kvType`, kept with the value. */
+  readonly type?: string;
+  /** Kestra's `kvDescription`, kept with the value. */
+  readonly description?: string;
+}
+
+/**
+ * The tenant's key-value store (Kestra's KV store), per namespace: what the `kv.*` tasks and the
+ * `kv()` function read and write, kept in the runtime's store (Redis under BullMQ, the SQLite
+ * file by default). Keys follow Kestra's syntax (a letter or digit, then letters, digits, `.`,
+ * `_`, `-`; at most 255 characters); a bad key or a value over the host's size limit rejects
+ * with a coded error.
+ * @public
+ */
+export interface KvAccess {
+  /** The live entry under `key` in `namespace`, or undefined. */
+  get(namespace: string, key: string): Promise<KvValue | undefined>;
+  /** Writes `value`; resolves false only when `overwrite: false` kept an existing entry. */
+  set(namespace: string, key: string, value: unknown, options?: KvSetOptions): Promise<boolean>;
+  /** Deletes the entry; false when there was none. */
+  delete(namespace: string, key: string): Promise<boolean>;
+  /** The live keys of `namespace` starting with `prefix` (all when absent), sorted. */
+  keys(namespace: string, prefix?: string): Promise<readonly string[]>;
+}
+
+/**
  * The context a task's `run` receives. It is all a task may know of the host: never a Koa
  * context, a BullMQ job or a Redis client.
  * @public
@@ -79,6 +130,8 @@ export interface BaseContext {
 export interface TaskContext extends BaseContext {
   /** The ids of this task run. */
   readonly ids: TaskRunIds;
+  /** The tenant's key-value store. */
+  readonly kv: KvAccess;
 }
 
 /**

@@ -20,7 +20,7 @@ export {
   type ErrorTemplate,
 } from './errors.js';
 export { LOG_LEVELS, isLevelEnabled, pluginLoggerFrom, type LogLevel, type PluginLogger } from './log.js';
-export type { FlowIds, TaskRunIds, TriggerIds, BaseContext, TaskContext, TriggerContext } from './context.js';
+export type { FlowIds, TaskRunIds, TriggerIds, BaseContext, TaskContext, TriggerContext, KvAccess, KvSetOptions, KvValue } from './context.js';
 export type { PluginExample, ExampleRequest, ExampleExpectation } from './example.js';
 export { Type, Dynamic, renderedBy, DYNAMIC_KEYWORD, type DynamicOptions, type RenderedBy } from './schema.js';
 export type { Static, TSchema, TObject, TProperties, TString, TUnion, TLiteral } from './schema.js';
@@ -71,3 +71,4 @@ export {
 } from './conditions.js';
 export { renderTriggerInputs, type TriggerInputsResult } from './trigger-inputs.js';
 export { hasLongNumbers, MAX_JSON_DEPTH, nestedDeeperThan, parseJson, stringifyJson } from './json.js';
+export { DURATION_PATTERN, durationMs } from './duration.js';

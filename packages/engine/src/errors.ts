@@ -62,6 +62,15 @@ export const engineErrors = defineErrorCatalog({
   // Secrets.
   SECRET_INVALID_ENCODING: (name: string, variable: string) => `secret '${name}' is not base64-encoded (${variable} must hold the value in base64)`,
 
+  // The key-value store.
+  KV_INVALID_KEY: (key: string) => `'${key}' is not a valid key-value key: a letter or digit, then letters, digits, '.', '_' or '-', at most 255 characters`,
+  KV_INVALID_NAMESPACE: (namespace: string) => `'${namespace}' is not a valid namespace: lower case letters, digits, '.', '_' or '-', at most 150 characters`,
+  KV_VALUE_TOO_LARGE: (key: string, size: number, limit: number) => `the value for key '${key}' is ${size} bytes as JSON, over the limit of ${limit}`,
+  KV_KEY_NOT_FOUND: (key: string, namespace: string) => `kv(): no value for key '${key}' in namespace '${namespace}'; pass errorOnMissing=false to get null instead`,
+  /** A key a render asked for only after the values read ahead changed its course more than the host follows. */
+  KV_NOT_READ_AHEAD: (key: string) => `kv('${key}'): the key depends on other kv() values more deeply than the host reads ahead; read it with a kv.Get task first`,
+  KV_INVALID_TTL: (ttlMs: number) => `a key-value TTL must be a positive number of milliseconds, got ${ttlMs}`,
+
   // Runtimes.
   RUNTIME_UNAVAILABLE: (what: string) => `the store is unavailable: ${what}`,
   RUNTIME_DUPLICATE_EXECUTION: (id: string) => `execution '${id}' already exists`,

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { createTaskContext, type TaskContextOptions, type MockTaskContext } from './task-context.js';
+export { createTaskContext, createTestKv, type TaskContextOptions, type MockTaskContext } from './task-context.js';
 export { createTriggerContext, type TriggerContextOptions, type MockTriggerContext } from './trigger-context.js';
 export type { MockContextOptions, MockContextControls } from './base-context.js';
 export { createRecordingLogger, type RecordedLog } from './recording-logger.js';

@@ -1,4 +1,6 @@
-import type { TaskContext, TaskRunIds } from '@sluice/core';
+import type { KvAccess, TaskContext, TaskRunIds } from '@sluice/core';
+import { createKvAccess } from '@sluice/engine';
+import { createGuard, createKvStore } from '@sluice/runtime-memory/in-process';
 import { createBaseContext, type MockContextControls, type MockContextOptions } from './base-context.js';
 
 /**
@@ -8,6 +10,20 @@ import { createBaseContext, type MockContextControls, type MockContextOptions } 
 export interface TaskContextOptions extends MockContextOptions {
   /** Ids of the task run; each one omitted gets a fixed test value. */
   readonly ids?: Partial<TaskRunIds>;
+  /**
+   * The key-value store `ctx.kv` reads and writes; a fresh one in memory, with the host's checks
+   * of keys and sizes, when omitted. Pass one from {@link createTestKv} to share it between calls.
+   */
+  readonly kv?: KvAccess;
+}
+
+/**
+ * A key-value store in memory for `ctx.kv`, checked as the host checks it (keys, namespaces,
+ * sizes), for tenant `main`.
+ * @public
+ */
+export function createTestKv(): KvAccess {
+  return createKvAccess(createKvStore(createGuard('test key-value store')), 'main');
 }
 
 /**
@@ -32,7 +48,8 @@ const DEFAULT_TASK_IDS: TaskRunIds = {
  * Makes a task context for calling a task's `run` directly. Logs are recorded in `ctx.logs`,
  * `secret()` reads `options.secrets`, `render()` and `test()` use the engine's expression
  * language with `options.variables` (plus `flow`, `task` and `execution` built from the ids
- * unless you pass your own), and `ctx.abort()` fires `ctx.signal`.
+ * unless you pass your own), `ctx.kv` is a key-value store in memory, and `ctx.abort()` fires
+ * `ctx.signal`.
  *
  * @example
  * ```ts
@@ -51,5 +68,5 @@ export function createTaskContext(options: TaskContextOptions = {}): MockTaskCon
     taskrun: { id: ids.taskRunId, attemptsCount: ids.attempt },
     ...options.variables,
   };
-  return Object.assign(createBaseContext({ ...options, variables }), { ids });
+  return Object.assign(createBaseContext({ ...options, variables }), { ids, kv: options.kv ?? createTestKv() });
 }

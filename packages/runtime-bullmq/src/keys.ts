@@ -7,7 +7,8 @@ import type { FlowKey } from '@sluice/engine';
  * collide with the layout nor open a hash tag. Hash tags (`{...}`) group the keys that one
  * command or script touches together, so the layout also works on Redis Cluster:
  * - `{tenant}` for a tenant's flows and its execution index (the flow scripts update both);
- * - `{executionId}` for an execution and its logs.
+ * - `{executionId}` for an execution and its logs;
+ * - `{tenant:namespace}` for a namespace's key-value entries and their index.
  */
 export interface Keys {
   readonly prefix: string;
@@ -35,6 +36,10 @@ export interface Keys {
   executionMeta(tenantId: string): string;
   /** String: a login session's JSON, under the id the host derived from its token (TTL). */
   session(id: string): string;
+  /** String: one key-value entry's JSON, expiring with the entry (PXAT). */
+  kv(tenantId: string, namespace: string, key: string): string;
+  /** Set: the keys of a namespace's key-value entries; members whose entry expired are dropped when listed. */
+  kvIndex(tenantId: string, namespace: string): string;
 }
 
 const enc = encodeURIComponent;
@@ -55,5 +60,8 @@ export function createKeys(prefix: string): Keys {
     executionIndex: (tenantId) => `${prefix}:executions:{${enc(tenantId)}}:created`,
     executionMeta: (tenantId) => `${prefix}:executions:{${enc(tenantId)}}:meta`,
     session: (id) => `${prefix}:session:${enc(id)}`,
+    // One hash tag per namespace: an entry and its namespace's index are written by one script.
+    kv: (tenantId, namespace, key) => `${prefix}:kv:{${enc(tenantId)}:${enc(namespace)}}:${enc(key)}`,
+    kvIndex: (tenantId, namespace) => `${prefix}:kv:{${enc(tenantId)}:${enc(namespace)}}`,
   };
 }

@@ -222,3 +222,36 @@ for i, key in ipairs(KEYS) do
 end
 return out
 `);
+
+/**
+ * Stores a key-value entry and indexes its key. KEYS: entry, namespace index. ARGV: entry JSON,
+ * expiry in epoch ms ('' for none), '1' to overwrite, key. Returns 1 when stored, 0 when a live
+ * entry was kept (no overwrite).
+ */
+export const setKvScript = new LuaScript(`
+if ARGV[3] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if ARGV[2] == '' then
+  redis.call('SET', KEYS[1], ARGV[1])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+end
+redis.call('SADD', KEYS[2], ARGV[4])
+return 1
+`);
+
+/**
+ * The live keys of a namespace starting with a prefix; drops the index members whose entry
+ * expired. KEYS: namespace index. ARGV: entry key prefix (the entry keys without the key),
+ * key prefix. Returns the keys, unsorted.
+ */
+export const kvKeysScript = new LuaScript(`
+local found = {}
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[1] .. key) == 0 then
+    redis.call('SREM', KEYS[1], key)
+  elseif string.sub(key, 1, string.len(ARGV[2])) == ARGV[2] then
+    found[#found + 1] = key
+  end
+end
+return found
+`);

@@ -19,6 +19,7 @@ import { describeExecutionRepository } from './executions.contract.js';
 import { describeFlowRepository } from './flows.contract.js';
 import { describeFlowTree } from './flow-tree.contract.js';
 import { closeOnce, type ContractContext, type RuntimeContractOptions } from './harness.js';
+import { describeKvRepository } from './kv.contract.js';
 import { describeLogRepository } from './logs.contract.js';
 import { describeExecutionQueue } from './queue.contract.js';
 import { describeScheduleClock } from './schedules.contract.js';
@@ -82,5 +83,6 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeScheduleClock(ctx);
     describeFlowTree(ctx);
     describeSessionRepository(ctx);
+    describeKvRepository(ctx);
   });
 }

@@ -10,3 +10,4 @@ export { chainStart, isBuried, storedOf, tickOf } from './schedule-chain.js';
 export { createScheduleTimers, type ClockEntry, type ScheduleTimers, type ScheduleTimersOptions } from './schedule-clock.js';
 export { createFlowChanges, type FlowChanges } from './flow-changes.js';
 export { inNamespace } from './flow-store.js';
+export { createKvStore } from './kv-store.js';

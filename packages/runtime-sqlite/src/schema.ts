@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
  * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
  * Add a step to {@link MIGRATIONS} and bump it for every change.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Step `i` takes the file from version `i` to `i + 1`. JSON columns hold the port values as the
@@ -36,6 +36,14 @@ const MIGRATIONS: readonly string[] = [
   // 2: the web UI's login sessions.
   `
   CREATE TABLE sessions (id TEXT PRIMARY KEY, json TEXT NOT NULL, idle_until INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+  `,
+  // 3: the key-value store of the kv.* tasks; expires_at is NULL for an entry that never expires.
+  `
+  CREATE TABLE kv (
+    tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, expires_at INTEGER,
+    PRIMARY KEY (tenant_id, namespace, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL;
   `,
 ];
 

@@ -9,6 +9,7 @@ import { reading } from './guard.js';
 import { createLogRepository } from './log-repository.js';
 import { openDatabase } from './open-database.js';
 import { createSessionRepository } from './session-repository.js';
+import { createKvRepository } from './kv-repository.js';
 import { startRetention, type RetentionOptions } from './retention.js';
 import { createSqliteQueue } from './sqlite-queue.js';
 import { createSqliteSchedules } from './sqlite-schedules.js';
@@ -68,7 +69,14 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
   const now = options.now ?? (() => new Date());
   const writes = createGroupCommit(db, { onError: (error, count) => report(error, `a transaction of ${count} writes failed`) });
   const sessions = createSessionRepository(db, writes, guard);
-  const sweeper = startRetention(db, writes, { ...retention, onError: report, alsoSweep: (at) => sessions.sweep(at) });
+  const kv = createKvRepository(db, writes, guard);
+  const sweeper = startRetention(db, writes, {
+    ...retention, onError: report,
+    alsoSweep: (at) => {
+      sessions.sweep(at);
+      kv.sweep(at);
+    },
+  });
   const events = createEventBus(guard);
   const logs = createLogRepository(db, writes, guard, retention.maxLogsPerExecution);
   const executions = createExecutionRepository(db, writes, guard, {
@@ -99,6 +107,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
     events,
     schedules,
     sessions,
+    kv,
     sweep: () => sweeper.sweep(),
     async submit(execution) {
       guard.check();

@@ -1,4 +1,4 @@
-import { durationMs } from './duration.js';
+import { durationMs } from '@sluice/core';
 import { httpErrors } from './errors.js';
 import type { HttpCall } from './http-call.js';
 import { MAX_CONTENT_LENGTH, type RequestProps } from './request.schema.js';

@@ -1,5 +1,4 @@
-import { Dynamic, Type, type Static } from '@sluice/core';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, Dynamic, Type, type Static } from '@sluice/core';
 
 /** Largest response body the Request task keeps, and its default: Kestra's default, 10 MiB. */
 export const MAX_CONTENT_LENGTH = 10 * 1024 * 1024;

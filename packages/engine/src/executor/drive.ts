@@ -6,6 +6,7 @@ import type { StateType } from '../model/state.js';
 import { decide, type Action } from './decide.js';
 import { runIndex, type TaskIndex } from './flow-tree.js';
 import { planFlowable } from './plan-flowable.js';
+import { withKvAhead } from './kv-ahead.js';
 import { runAttempt } from './run-attempt.js';
 import { skipByRunIf, type TaskRunChange, type TaskRunScope } from './run-task.js';
 import { endTaskRun, newTaskRun, startAttempt } from './task-runs.js';
@@ -148,16 +149,19 @@ async function apply(options: DriveOptions, action: Exclude<Action, { kind: 'end
   const execution = options.execution();
   const task = action.kind === 'start' ? action.slot.task : action.task;
   let taskRun = action.kind === 'start' ? newTaskRun(execution, task, now, action.slot) : action.taskRun;
+  const definition = scope.registry.task(task.type)?.definition;
+  const flowable = definition !== undefined && isFlowableTask(definition);
+  // What runIf and a flowable's plan read of the key-value store, read now.
+  const taskScope = action.kind === 'start' || flowable ? await withKvAhead(scope, execution, task, taskRun) : scope;
   if (action.kind === 'start') {
-    const skipped = skipByRunIf(scope, execution, task, taskRun);
+    const skipped = skipByRunIf(taskScope, execution, task, taskRun);
     if (skipped) {
       options.stage(skipped);
       return undefined;
     }
   }
-  const definition = scope.registry.task(task.type)?.definition;
-  if (definition && isFlowableTask(definition)) {
-    options.stage(await planFlowable(scope, execution, task, taskRun));
+  if (flowable) {
+    options.stage(await planFlowable(taskScope, execution, task, taskRun));
     return undefined;
   }
   taskRun = startAttempt(taskRun, now);

@@ -12,10 +12,11 @@ import { renderFlowOutputs } from './flow-outputs.js';
 import type { TaskRunScope } from './run-task.js';
 import { runVariables } from './run-variables.js';
 import { withTaskRun } from './task-runs.js';
+import { createKvAccess } from '../kv/kv-access.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
-  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs'>;
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'kv'>;
   readonly registry: PluginRegistry;
   readonly secrets: SecretProvider;
   /** The clock; injectable for tests. */
@@ -131,6 +132,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
   const scope: TaskRunScope = {
     flow, registry: deps.registry, secrets, now, jobSignal: signal,
     appendLogs: (entries) => runtime.logs.append(entries),
+    kv: createKvAccess(runtime.kv, execution.tenantId, now),
   };
   const state = await drive({
     scope, flow, tasks: taskIndex(flow, deps.registry),

@@ -5,6 +5,7 @@ import type { Execution, TaskRun } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
 import { validateOutput } from '../plugins/index.js';
 import { callWithSignal } from './call-plugin.js';
+import { withKvAhead } from './kv-ahead.js';
 import { loggerOf, messageOf, prepareCall, stateOnError, type TaskRunChange, type TaskRunScope } from './run-task.js';
 import { endTaskRun } from './task-runs.js';
 
@@ -23,7 +24,8 @@ export async function runAttempt(scope: TaskRunScope, execution: Execution, task
   let state: StateType;
   let outputs: Readonly<Record<string, unknown>> = {};
   try {
-    const call = prepareCall(scope, execution, task, taskRun, logger);
+    // Read now, at the attempt: a kv() value may have changed since the task run was planned.
+    const call = prepareCall(await withKvAhead(scope, execution, task, taskRun), execution, task, taskRun, logger);
     const definition = call.entry.definition;
     if (isFlowableTask(definition)) throw engineErrors.TASK_UNKNOWN_TYPE(task.id, task.type);
     const output = await callWithSignal({

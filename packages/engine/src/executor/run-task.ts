@@ -1,4 +1,4 @@
-import type { TaskContext } from '@sluice/core';
+import type { KvAccess, TaskContext } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import { isTruthy, renderDeep, renderTemplate, type ExpressionFunctions } from '../expression/index.js';
 import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
@@ -7,6 +7,7 @@ import type { StateType } from '../model/state.js';
 import { prepareProps, type PluginRegistry, type RegisteredTask } from '../plugins/index.js';
 import type { SecretReader } from '../secrets/index.js';
 import { failedState } from './final-state.js';
+import { kvFunction, type KvValues } from './kv-ahead.js';
 import { runVariables } from './run-variables.js';
 import { createTaskLogger, minLevelOf, type TaskLogger } from './task-logger.js';
 import { endTaskRun } from './task-runs.js';
@@ -20,6 +21,10 @@ export interface TaskRunScope {
   readonly jobSignal: AbortSignal;
   /** Stores log lines now: a task that logs more than a batch mid-run. */
   readonly appendLogs: (entries: readonly LogEntry[]) => Promise<void>;
+  /** The tenant's key-value store, as tasks get it. */
+  readonly kv: KvAccess;
+  /** The `kv()` values read ahead for the task being rendered (see kv-ahead.ts). */
+  readonly kvValues?: KvValues;
 }
 
 /** A task run ended (or, for a flowable, started with its plan) and the log lines to store with it. */
@@ -32,7 +37,7 @@ export const messageOf = (error: unknown): string => (error instanceof Error ? e
 
 /** The expression functions of a run: secrets (read and remembered for masking) and the clock. */
 export function functionsOf(scope: TaskRunScope): ExpressionFunctions {
-  return { secret: (name) => scope.secrets.read(name), now: scope.now };
+  return { secret: (name) => scope.secrets.read(name), now: scope.now, kv: kvFunction(scope.flow.namespace, scope.kvValues) };
 }
 
 /** One ERROR line about `taskRun`, masked. */
@@ -108,6 +113,7 @@ export function prepareCall(scope: TaskRunScope, execution: Execution, task: Flo
       logger,
       signal,
       secret: (name) => scope.secrets.read(name),
+      kv: scope.kv,
       render,
       test: (template, extra) => isTruthy(render(template, extra)),
     }),

@@ -1,8 +1,9 @@
 /**
  * The functions a template may call by name. `render()` and `renderOnce()` evaluate a value as
  * a template; functions-render.ts says how they are kept from turning data into code that
- * reads secrets. `kv()` and `read()` are absent: Sluice has no KV store or internal storage
- * yet, so a template naming them is refused as calling an unknown function.
+ * reads secrets. `kv()` reads the key-value store through the host (see the executor's
+ * kv-ahead.ts). `read()` is absent: Sluice has no internal storage yet, so a template naming it
+ * is refused as calling an unknown function.
  */
 import { randomUUID } from 'node:crypto';
 import { coreErrors } from '@sluice/core';
@@ -32,6 +33,15 @@ function secret(name: unknown, ctx: CallContext): string {
   return value;
 }
 
+function kv(args: Readonly<Record<string, unknown>>, ctx: CallContext): unknown {
+  const { key, namespace, errorOnMissing } = args;
+  if (typeof key !== 'string') return ctx.fail(`kv needs a key, not ${typeName(key)}`);
+  if (namespace !== undefined && namespace !== null && typeof namespace !== 'string') return ctx.fail(`kv needs a namespace name, not ${typeName(namespace)}`);
+  if (errorOnMissing !== undefined && typeof errorOnMissing !== 'boolean') return ctx.fail(`kv's errorOnMissing must be true or false, not ${typeName(errorOnMissing)}`);
+  if (!ctx.functions.kv) return ctx.fail('kv() reads the key-value store in task properties and conditions only, not here');
+  return ctx.functions.kv(key, namespace ?? undefined, errorOnMissing ?? true);
+}
+
 /** `max`/`min` over their arguments, or over a single list argument. */
 function extreme(values: readonly unknown[], sign: 1 | -1, ctx: CallContext): unknown {
   const items = values.length === 1 && Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
@@ -54,6 +64,7 @@ export const FUNCTIONS = table<FunctionDef>({
     call: (_args, _rest, ctx) => ctx.functions.now?.() ?? new Date(),
   },
   secret: { params: ['key'], required: 1, call: (args, _rest, ctx) => secret(args.key, ctx) },
+  kv: { params: ['key', 'namespace', 'errorOnMissing'], required: 1, call: (args, _rest, ctx) => kv(args, ctx) },
   fromJson,
   json: fromJson,
   uuid: { params: [], call: () => randomUUID() },

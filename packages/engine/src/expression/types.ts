@@ -6,6 +6,12 @@ export interface ExpressionFunctions {
   secret?(name: string): string;
   /** `now()`: the clock. Defaults to the system clock. */
   now?(): Date;
+  /**
+   * `kv('key', 'namespace', errorOnMissing)`: an entry of the key-value store, read ahead of the
+   * render (rendering is synchronous). Absent where no store is at hand (trigger props, flow
+   * outputs): a template calling it there fails with a clear error.
+   */
+  kv?(key: string, namespace: string | undefined, errorOnMissing: boolean): unknown;
 }
 
 export interface RenderOptions {

@@ -9,10 +9,12 @@ const problems = (tasks: string) => {
 };
 
 describe('templates compiled at save', () => {
-  it("refuse a function Sluice does not have, such as kv(), at the string's place", () => {
-    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ kv('my_key') }}"\n`)).toEqual([
-      { code: 'EXPRESSION_SYNTAX', path: 'tasks[0].message', line: 6, column: 14, message: expect.stringContaining("unknown function 'kv'") },
+  it("refuse a function Sluice does not have, such as read(), at the string's place", () => {
+    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('my_file') }}"\n`)).toEqual([
+      { code: 'EXPRESSION_SYNTAX', path: 'tasks[0].message', line: 6, column: 14, message: expect.stringContaining("unknown function 'read'") },
     ]);
+    // kv() is one it has.
+    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ kv('my_key', errorOnMissing=false) }}"\n`)).toEqual([]);
   });
 
   it('refuse a syntax error inside a list, a nested Dynamic field and a runIf', () => {

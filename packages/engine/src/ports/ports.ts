@@ -297,6 +297,45 @@ export interface SessionRepository {
   delete(id: string): Promise<boolean>;
 }
 
+/** Where one entry of the key-value store lives: Kestra's KV store is per namespace. */
+export interface KvKey {
+  readonly tenantId: string;
+  readonly namespace: string;
+  /** Kestra's key syntax: a letter or digit, then letters, digits, `.`, `_`, `-`. */
+  readonly key: string;
+}
+
+/** One entry of the key-value store. */
+export interface KvEntry {
+  /** Any JSON value. */
+  readonly value: unknown;
+  /** Kestra's `kvType` (STRING, NUMBER, ...), when the writer gave one. */
+  readonly type?: string;
+  /** Kestra's `kvDescription`. */
+  readonly description?: string;
+  /** When it was written (ISO-8601). */
+  readonly updated: string;
+  /** When it stops existing (epoch ms); never when absent. */
+  readonly expiresAt?: number;
+}
+
+/**
+ * The key-value store of Kestra's `kv.*` tasks and `kv()` function, per tenant and namespace.
+ * An entry past its `expiresAt` is never returned, whatever the runtime's cleanup has done.
+ */
+export interface KvRepository {
+  get(key: KvKey): Promise<KvEntry | undefined>;
+  /**
+   * Stores the entry. With `overwrite: false` it stores only when no live entry exists, and
+   * resolves false when one did (the store is left as it was); otherwise true.
+   */
+  set(key: KvKey, entry: KvEntry, options?: { readonly overwrite?: boolean }): Promise<boolean>;
+  /** Deletes the entry; false when there was no live one. */
+  delete(key: KvKey): Promise<boolean>;
+  /** The live keys of a namespace that start with `prefix` (all when absent), sorted. */
+  keys(tenantId: string, namespace: string, prefix?: string): Promise<readonly string[]>;
+}
+
 /** One runtime: every port, and how to stop it. */
 export interface Runtime {
   /** `bullmq`, `sqlite` or `memory`, for the start-up line and metrics. */
@@ -312,6 +351,8 @@ export interface Runtime {
   readonly schedules: ScheduleClock;
   /** Login sessions of the web UI. */
   readonly sessions: SessionRepository;
+  /** The key-value store of the `kv.*` tasks and the `kv()` function. */
+  readonly kv: KvRepository;
   /**
    * Stores a new execution and queues it: what starting a flow takes. When it resolves, both are
    * done, and the job can never reach a handler before the execution is stored. A runtime may

@@ -1,12 +1,20 @@
 // The ISO-8601 durations Java's `Duration.parse` reads, which is what Kestra accepts for its
-// timeouts: days, hours, minutes and (fractional) seconds, in any case (`PT30S`, `pt0.25s`).
-// A plugin imports only @sluice/core, so it reads them itself.
+// timeouts and TTLs: days, hours, minutes and (fractional) seconds, in any case (`PT30S`,
+// `pt0.25s`). Here so every plugin reads them alike.
 const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i;
 
-/** The same shape as a JSON Schema pattern (no flags there, so both cases are spelled out). */
+/**
+ * The durations {@link durationMs} reads, as a JSON Schema pattern (no flags there, so both
+ * cases are spelled out): for a plugin's props schema.
+ * @public
+ */
 export const DURATION_PATTERN = '^[Pp](?=\\d|[Tt]\\d)(\\d+[Dd])?([Tt](?=\\d)(\\d+[Hh])?(\\d+[Mm])?(\\d+([.,]\\d+)?[Ss])?)?$';
 
-/** Milliseconds of `text`, or `undefined` when it is not such a duration. */
+/**
+ * Milliseconds of an ISO-8601 duration as Kestra reads it (`PT30S`, `P1DT2H`, `pt0.25s`), or
+ * `undefined` when `text` is not one.
+ * @public
+ */
 export function durationMs(text: string): number | undefined {
   const trimmed = text.trim();
   const match = DURATION.exec(trimmed);
