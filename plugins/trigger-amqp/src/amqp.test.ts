@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StartDecision } from '@sluice/core';
 import { createTriggerContext } from '@sluice/plugin-testing';
-import { openRabbit, RABBIT, type Rabbit } from '../test/rabbit.js';
+import { closeConnectionsNamed, openRabbit, RABBIT, type Rabbit } from '../test/rabbit.js';
 import type { AmqpMessageVariables, AmqpRealtimeProps } from './amqp.schema.js';
 import { amqpRealtimeTrigger } from './amqp.trigger.js';
 
@@ -173,5 +173,33 @@ describe('AMQP RealtimeTrigger on the real RabbitMQ', () => {
       await stop();
       await rabbit.channel.deleteQueue(queue);
     }
+  });
+
+  it('reconnects by itself when the broker closes its connection, and the message left unacknowledged comes back', async () => {
+    const queue = await rabbit.queue('going-away');
+    const ctx = createTriggerContext({ ids: { flowId: `going_away_${queue.slice(-6)}` } });
+    const starts: Start[] = [];
+    let hold: (() => void) | undefined;
+    const stop = await amqpRealtimeTrigger.listen(ctx, propsFor(queue), (start) => {
+      starts.push(start);
+      // The first execution is still being stored when the connection goes away.
+      return starts.length === 1 ? new Promise<void>((resolve) => (hold = resolve)) : Promise.resolve();
+    });
+    try {
+      rabbit.publish(queue, 'in flight', { messageId: 'k-1' });
+      await vi.waitFor(() => expect(starts).toHaveLength(1), WAIT);
+      expect(await closeConnectionsNamed(`going_away_${queue.slice(-6)}`)).toBe(1);
+      // Its emit resolves too late to acknowledge: the broker requeued it, and delivers it again on the new connection.
+      hold?.();
+      await vi.waitFor(() => expect(starts).toHaveLength(2), { timeout: 15_000, interval: 50 });
+      expect(starts.map((start) => start.key)).toEqual(['k-1', 'k-1']);
+      expect(ctx.logs.filter((line) => line.level === 'ERROR').map((line) => line.message)).toEqual([
+        expect.stringMatching(/^AMQP connection to amqp:\/\/127\.0\.0\.1:5672\/%2F failed: .*; retrying in \d+ ms$/),
+      ]);
+      expect(ctx.logs.filter((line) => line.message.startsWith('consuming queue'))).toHaveLength(2);
+    } finally {
+      await stop();
+    }
+    expect(await rabbit.ready(queue)).toBe(0);
   });
 });

@@ -28,6 +28,7 @@ export const amqpRealtimeTrigger = defineTrigger({
       target: resolveTarget(props),
       queue: props.queue,
       consumerTag: props.consumerTag ?? 'Kestra',
+      connectionName: `sluice ${ctx.ids.tenantId}/${ctx.ids.namespace}/${ctx.ids.flowId}/${ctx.ids.triggerId}`,
       prefetch: props.prefetch ?? DEFAULT_PREFETCH,
       serde: props.serdeType ?? 'STRING',
       logger: ctx.logger,

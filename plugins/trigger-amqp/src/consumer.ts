@@ -11,6 +11,8 @@ export interface ConsumerOptions {
   readonly target: AmqpTarget;
   readonly queue: string;
   readonly consumerTag: string;
+  /** The connection's name in the broker's tools (`rabbitmqctl list_connections user_provided_name`). */
+  readonly connectionName: string;
   readonly prefetch: number;
   readonly serde: SerdeType;
   readonly logger: PluginLogger;
@@ -111,7 +113,10 @@ export function startConsumer(options: ConsumerOptions): () => Promise<void> {
     session = current;
     void (async () => {
       try {
-        const connection = await amqp.connect({ ...target.connect, heartbeat: HEARTBEAT_S }, { timeout: CONNECT_TIMEOUT_MS });
+        const connection = await amqp.connect(
+          { ...target.connect, heartbeat: HEARTBEAT_S },
+          { timeout: CONNECT_TIMEOUT_MS, clientProperties: { connection_name: options.connectionName } },
+        );
         current.connection = connection;
         connection.on('error', (error: unknown) => fail(current, error));
         connection.on('close', () => fail(current, new Error('the connection closed')));

@@ -40,3 +40,19 @@ export async function openRabbit(): Promise<Rabbit> {
     },
   };
 }
+
+/**
+ * Closes, from the broker's side, every connection named `name` (as a broker restart or an
+ * operator would), through `rabbitmqctl`; resolves to how many it closed.
+ */
+export async function closeConnectionsNamed(name: string): Promise<number> {
+  const { execFile } = await import('node:child_process');
+  const run = (args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      execFile('rabbitmqctl', ['--quiet', ...args], { timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    });
+  const lines = (await run(['list_connections', '--no-table-headers', 'pid', 'client_properties'])).split('\n');
+  const pids = lines.filter((line) => line.includes(name)).map((line) => line.split('\t')[0] ?? '');
+  for (const pid of pids) await run(['close_connection', pid, 'closed by the test']);
+  return pids.length;
+}
