@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { StartDecision } from '@sluice/core';
+import { isSluiceError, type StartDecision } from '@sluice/core';
 import { createTriggerContext } from '@sluice/plugin-testing';
 import { closeConnectionsNamed, openRabbit, RABBIT, type Rabbit } from '../test/rabbit.js';
 import type { AmqpMessageVariables, AmqpRealtimeProps } from './amqp.schema.js';
@@ -155,6 +155,11 @@ describe('AMQP RealtimeTrigger on the real RabbitMQ', () => {
     expect(errors[0]).toMatch(/^AMQP connection to amqp:\/\/127\.0\.0\.1:1\/%2F failed: .*ECONNREFUSED.*; retrying in \d+ ms$/);
     expect(errors.join('\n')).not.toMatch(/s3cr/);
     expect(emit).not.toHaveBeenCalled();
+  });
+
+  it('refuses a url rendered to another scheme at start, with its code and without echoing it', async () => {
+    const listening = amqpRealtimeTrigger.listen(createTriggerContext(), { url: 'http://user:hunter2@127.0.0.1/', queue: 'q' }, async () => undefined);
+    await expect(listening).rejects.toSatisfy((error: unknown) => isSluiceError(error, 'AMQP_URL_SCHEME') && !String(error).includes('hunter2'));
   });
 
   it('logs a missing queue as a connection error and consumes once the queue exists', async () => {

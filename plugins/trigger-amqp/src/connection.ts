@@ -1,4 +1,5 @@
 import type { Options } from 'amqplib';
+import type { SluiceError } from '@sluice/core';
 import { amqpErrors } from './errors.js';
 
 /** Where to connect, as `amqplib` takes it: an object, so the password never sits in a URL string. */
@@ -33,20 +34,20 @@ export function connectionProblems(props: ConnectionProps): { path: string; mess
   if (props.host !== undefined && props.url !== undefined) return [{ path: 'url', message: amqpErrors.AMQP_HOST_AND_URL().message }];
   if (props.host === undefined && props.url === undefined) return [{ path: 'host', message: amqpErrors.AMQP_NO_HOST().message }];
   if (props.url === undefined || HAS_TEMPLATE.test(props.url)) return [];
-  const problem = urlProblem(props.url);
-  return problem === undefined ? [] : [{ path: 'url', message: problem }];
+  const problem = urlError(props.url);
+  return problem === undefined ? [] : [{ path: 'url', message: problem.message }];
 }
 
-function urlProblem(text: string): string | undefined {
+function urlError(text: string): SluiceError | undefined {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     // The URL is not echoed: it may carry a password.
-    return amqpErrors.AMQP_URL_INVALID().message;
+    return amqpErrors.AMQP_URL_INVALID();
   }
-  if (!SCHEMES.has(url.protocol)) return amqpErrors.AMQP_URL_SCHEME(url.protocol.replace(/:$/, '')).message;
-  if (url.hostname === '') return amqpErrors.AMQP_URL_INVALID().message;
+  if (!SCHEMES.has(url.protocol)) return amqpErrors.AMQP_URL_SCHEME(url.protocol.replace(/:$/, ''));
+  if (url.hostname === '') return amqpErrors.AMQP_URL_INVALID();
   return undefined;
 }
 
@@ -70,8 +71,8 @@ export function resolveTarget(props: ConnectionProps): AmqpTarget {
 }
 
 function fromUrl(text: string): AmqpTarget {
-  const problem = urlProblem(text);
-  if (problem !== undefined) throw new Error(problem);
+  const problem = urlError(text);
+  if (problem !== undefined) throw problem;
   const url = new URL(text);
   const password = decodeURIComponent(url.password) || 'guest';
   // As in the AMQP URI spec, the path is the virtual host, URL-encoded (`/%2F` is `/`); none is `/`.

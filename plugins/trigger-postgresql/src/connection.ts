@@ -29,25 +29,25 @@ export function urlProblems(url: string): string[] {
     parseUrl(url);
     return [];
   } catch (error) {
-    return [error instanceof Error ? error.message : String(error)];
+    return [(error as Error).message];
   }
 }
 
 function parseUrl(text: string): URL {
   const scheme = /^([a-z][a-z0-9+.-]*:)+/i.exec(text)?.[0].toLowerCase();
-  if (scheme === undefined) throw new Error(postgresErrors.PG_URL_INVALID().message);
-  if (!SCHEMES.has(scheme)) throw new Error(postgresErrors.PG_URL_SCHEME(scheme.replace(/:$/, '')).message);
+  if (scheme === undefined) throw postgresErrors.PG_URL_INVALID();
+  if (!SCHEMES.has(scheme)) throw postgresErrors.PG_URL_SCHEME(scheme.replace(/:$/, ''));
   let url: URL;
   try {
     // WHATWG URL reads the authority of special schemes only: read it as http.
     url = new URL(`http:${text.slice(scheme.length)}`);
   } catch {
     // The URL is not echoed: it may carry a password.
-    throw new Error(postgresErrors.PG_URL_INVALID().message);
+    throw postgresErrors.PG_URL_INVALID();
   }
-  if (url.hostname === '' || url.pathname.replace(/^\//, '') === '') throw new Error(postgresErrors.PG_URL_INVALID().message);
+  if (url.hostname === '' || url.pathname.replace(/^\//, '') === '') throw postgresErrors.PG_URL_INVALID();
   for (const name of url.searchParams.keys()) {
-    if (!URL_PARAMETERS.has(name)) throw new Error(`URL parameter '${name}' is not supported; only user and password are read from the URL`);
+    if (!URL_PARAMETERS.has(name)) throw postgresErrors.PG_URL_PARAMETER(name);
   }
   return url;
 }

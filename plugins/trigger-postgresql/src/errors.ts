@@ -8,6 +8,7 @@ import { defineErrorCatalog } from '@sluice/core';
 export const postgresErrors = defineErrorCatalog({
   PG_URL_SCHEME: (scheme: string) => `unsupported URL scheme '${scheme}': use jdbc:postgresql://host[:port]/database (or postgresql://)`,
   PG_URL_INVALID: () => 'not a URL: write jdbc:postgresql://host[:port]/database',
+  PG_URL_PARAMETER: (name: string) => `URL parameter '${name}' is not supported; only user and password are read from the URL`,
   PG_SQL_INVALID: (reason: string, line: number, column: number) => `invalid SQL at line ${line}, column ${column} of the query: ${reason}`,
   PG_SQL_NOT_ONE: (count: number) => `must hold exactly one SQL statement, found ${count}`,
   PG_FETCH_TYPE_UNSUPPORTED: (fetchType: string, reason: string) => `fetchType ${fetchType} is not supported on the trigger: ${reason}`,

@@ -105,6 +105,11 @@ describe('PostgreSQL Trigger on the real PostgreSQL', () => {
     await expect(postgresTrigger.poll(ctx, props({ sql: `SELECT nope FROM ${db.name}.orders` }), undefined)).rejects.toThrow(/column "nope" does not exist/);
   });
 
+  it('refuses a url rendered to another scheme, with its code and without echoing it', async () => {
+    const polled = postgresTrigger.poll(createTriggerContext(), { url: 'mysql://root:hunter2@127.0.0.1/test', sql: 'SELECT 1' }, undefined);
+    await expect(polled).rejects.toSatisfy((error: unknown) => isSluiceError(error, 'PG_URL_SCHEME') && !String(error).includes('hunter2'));
+  });
+
   it('stops a running query when the host aborts its signal', async () => {
     const ctx = createTriggerContext();
     const slow = postgresTrigger.poll(ctx, props({ sql: 'SELECT pg_sleep(30)' }), undefined);
