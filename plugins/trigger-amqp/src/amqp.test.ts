@@ -78,9 +78,11 @@ describe('AMQP RealtimeTrigger on the real RabbitMQ', () => {
     const queue = await rabbit.queue('requeue');
     const ctx = createTriggerContext();
     const seen: Start[] = [];
-    const stop = await amqpRealtimeTrigger.listen(ctx, propsFor(queue), async (start) => {
+    // Thrown at once, not as a rejection: the worst an emit can do.
+    const stop = await amqpRealtimeTrigger.listen(ctx, propsFor(queue), (start) => {
       seen.push(start);
       if (seen.length === 1) throw new Error('store unavailable');
+      return Promise.resolve();
     });
     rabbit.publish(queue, 'again', { messageId: 'retry-me' });
     await vi.waitFor(() => expect(seen).toHaveLength(2), WAIT);

@@ -69,22 +69,31 @@ export function startConsumer(options: ConsumerOptions): () => Promise<void> {
     later(wait, connect);
   };
 
+  // An ack or nack on a channel that is closing throws; the broker requeues the message anyway.
+  const onChannel = (current: Session, act: (channel: Channel) => void) => {
+    if (current.dead || current.channel === undefined) return;
+    try {
+      act(current.channel);
+    } catch (error) {
+      logger.debug(`could not settle a message of queue '${queue}': ${clean(error)}; the broker delivers it again`);
+    }
+  };
+
   const settle = (current: Session, message: ConsumeMessage, start: StartDecision<AmqpMessageVariables>) => {
-    const done = options.emit(start).then(
+    // Through a promise, so an emit that throws at once is handled as one that rejects.
+    const done = Promise.resolve(start).then(options.emit).then(
       () => {
         emitFailures = 0;
         // On a closed channel the broker has requeued the message already; the key of the start
         // makes its redelivery find this execution when the publisher set a message id.
-        if (!current.dead) current.channel?.ack(message);
+        onChannel(current, (channel) => channel.ack(message));
       },
       (error: unknown) => {
         emitFailures += 1;
         const wait = retryDelayMs(emitFailures);
         logger.error(amqpErrors.AMQP_EMIT_FAILED(queue, clean(error), wait).message);
         // Held until then, the message still counts against the prefetch: the queue slows down.
-        later(wait, () => {
-          if (!current.dead) current.channel?.nack(message, false, true);
-        });
+        later(wait, () => onChannel(current, (channel) => channel.nack(message, false, true)));
       },
     );
     emitting.add(done);
@@ -101,7 +110,7 @@ export function startConsumer(options: ConsumerOptions): () => Promise<void> {
     if (!decoded.ok) {
       logger.error(amqpErrors.AMQP_DECODE_FAILED(queue, options.serde, decoded.reason, message.properties.messageId as string | undefined).message);
       // Requeueing would bring it back forever; the queue's dead-letter exchange, if any, keeps it.
-      current.channel.nack(message, false, false);
+      onChannel(current, (channel) => channel.nack(message, false, false));
       return;
     }
     settle(current, message, decoded.start);
