@@ -16,11 +16,13 @@ export function checkProps(props: PostgresTriggerProps): PropsProblem[] {
   const problems: PropsProblem[] = [];
   const add = (path: string, messages: readonly string[]) => problems.push(...messages.map((message) => ({ path: [path], message })));
   add('url', urlProblems(props.url));
-  // Placeholders count as bound when parameters is a template: its names are known only once rendered.
-  const parameters = props.parameters;
-  const names = new Set(parameters === undefined ? [] : Object.keys(parameters));
-  add('sql', sqlProblems(props.sql, names));
-  if (props.afterSQL !== undefined) add('afterSQL', sqlProblems(props.afterSQL, names));
+  // When parameters is one template, its names are known only once rendered: the server parses then.
+  const parameters: unknown = props.parameters;
+  if (typeof parameters !== 'string') {
+    const names = new Set(parameters === undefined ? [] : Object.keys(parameters as object));
+    add('sql', sqlProblems(props.sql, names));
+    if (props.afterSQL !== undefined) add('afterSQL', sqlProblems(props.afterSQL, names));
+  }
   if (props.fetchType === 'STORE') add('fetchType', [postgresErrors.PG_FETCH_TYPE_UNSUPPORTED('STORE', 'a trigger cannot write files to internal storage yet; use FETCH or FETCH_ONE').message]);
   if (props.fetchType === 'NONE') add('fetchType', [postgresErrors.PG_FETCH_TYPE_UNSUPPORTED('NONE', 'a trigger that fetches nothing never starts anything; use FETCH or FETCH_ONE').message]);
   add('interval', intervalProblems(props.interval ?? DEFAULT_INTERVAL));

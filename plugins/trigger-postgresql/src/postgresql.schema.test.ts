@@ -16,6 +16,7 @@ describe('PostgreSQL Trigger props at save', () => {
     expect(problems(`${URL}    sql: |\n      SELECT id\n      FROM orders\n      WHERE amount >= :minimum AND note::text <> ':x';\n    parameters:\n      minimum: 10\n`)).toEqual([]);
     // A template is rendered at each poll: the server parses the result, not the save.
     expect(problems(`${URL}    sql: "SELECT * FROM {{ flow.namespace | replace({'.': '_'}) }}.orders WHERE"\n`)).toEqual([]);
+    expect(problems(`${URL}    sql: SELECT * FROM orders WHERE id = :id\n    parameters: "{{ fromJson(secret('PG_PARAMETERS')) }}"\n`)).toEqual([]);
   });
 
   it('refuses SQL that PostgreSQL would not parse, at the YAML line, with its place in the query', () => {
