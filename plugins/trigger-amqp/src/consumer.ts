@@ -157,7 +157,10 @@ export function startConsumer(options: ConsumerOptions): () => Promise<void> {
     const current = session;
     if (current === undefined || current.dead) return;
     // No new deliveries; let the executions being stored finish so their messages are acknowledged.
-    await current.channel?.cancel(options.consumerTag).catch(() => undefined);
+    // Through a promise: on a channel already closing, amqplib throws at once.
+    await Promise.resolve(current.channel)
+      .then((channel) => channel?.cancel(options.consumerTag))
+      .catch(() => undefined);
     await Promise.race([Promise.allSettled([...emitting]), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
     current.dead = true;
     await current.connection?.close().catch(() => undefined);
