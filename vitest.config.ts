@@ -5,6 +5,11 @@ import { defineConfig, type Plugin } from 'vitest/config';
 // export condition, so unit tests never need a build. The e2e project runs the built
 // server as a child process, so it is the one place that needs `pnpm build` first.
 const conditions = ['@sluice/source', 'import', 'module', 'node', 'default'];
+// Vitest also hands every SSR condition to the test workers as a Node `--conditions` flag, which
+// applies to `require` too: with `import` there, a CommonJS package requiring a dual package
+// (pg requiring pg-pool) gets its ESM build and breaks. Vite adds `import` or `require` by
+// itself for each import, so the SSR list holds only what Node's own resolution should add.
+const ssrConditions = ['@sluice/source', 'node'];
 
 // examples/ holds plugin packages written as outside authors write them, outside the pnpm
 // workspace, so pnpm links nothing into their node_modules and their bare `@sluice/*` imports
@@ -31,7 +36,7 @@ const examplesResolveWorkspace: Plugin = {
 export default defineConfig({
   plugins: [examplesResolveWorkspace],
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@sluice/source'] } },
+  ssr: { resolve: { conditions: ssrConditions, externalConditions: ['@sluice/source'] } },
   test: {
     projects: [
       {
