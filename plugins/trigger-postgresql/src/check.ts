@@ -1,6 +1,5 @@
-import type { PropsProblem } from '@sluice/core';
+import { durationMs, type PropsProblem } from '@sluice/core';
 import { urlProblems } from './connection.js';
-import { durationMs } from './duration.js';
 import { postgresErrors } from './errors.js';
 import { DEFAULT_INTERVAL, MIN_INTERVAL_MS, type PostgresTriggerProps } from './postgresql.schema.js';
 import { sqlProblems } from './sql.js';
