@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { createExecution, createExecutor, engineErrors, mapSecrets, withState, type Runtime } from '@sluice/engine';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
@@ -141,6 +141,30 @@ describe('storeAndQueue', () => {
     await expect(storeAndQueue({ runtime: hung, logger }, execution, storeDeadlines(Date.now(), 200))).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
     // One deadline for the submit and the clean-up after it, not one each.
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('clears its deadline timer once the submit is answered', async () => {
+    const runtime = memory();
+    const execution = await newExecution(runtime);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await storeAndQueue({ runtime: { ...runtime, submit: () => Promise.resolve() }, logger }, execution, soon());
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a submit that fails after the deadline has passed is not left unhandled', async () => {
+    const runtime = memory();
+    const execution = await newExecution(runtime);
+    let failLate: () => void = () => undefined;
+    const late = new Promise<void>((_, reject) => (failLate = () => reject(unavailable())));
+    await expect(storeAndQueue({ runtime: { ...runtime, submit: () => late }, logger }, execution, storeDeadlines(Date.now(), 20)))
+      .rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE', message: expect.stringContaining('no answer before the deadline') });
+    failLate();
+    // An unhandled rejection would fail this file; give it the turn in which it would surface.
+    await new Promise((resolve) => setTimeout(resolve, 10));
   });
 
   it('tells its own creation from another under the same id, whatever a worker did since', async () => {
