@@ -73,7 +73,7 @@ export function createRegistry(packages: readonly { pkg: PluginPackage; info: Lo
     }
     for (const definition of pkg.triggers) {
       if (!HOST_TRIGGER_MODES.includes(definition.mode)) {
-        throw engineErrors.PLUGIN_MODE_UNSUPPORTED(info.name, definition.type, definition.mode, HOST_TRIGGER_MODES.join(' and '), {
+        throw engineErrors.PLUGIN_MODE_UNSUPPORTED(info.name, definition.type, definition.mode, `${HOST_TRIGGER_MODES.slice(0, -1).join(', ')} and ${HOST_TRIGGER_MODES.at(-1)}`, {
           details: { package: info.name, type: definition.type, mode: definition.mode },
         });
       }
