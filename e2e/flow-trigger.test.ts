@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { api, createFlow, deleteKeys } from './support/api.js';
+import { REDIS_URL, eventually, startServer, uniquePrefix as newPrefix, type ServerProcess } from './support/server-process.js';
+
+// Kestra's core/src/test/resources/flows/valids/trigger-flow.yaml and trigger-flow-listener.yaml,
+// as they are (pre-0.15 type names, an input declared with `name:`).
+const TRIGGER_FLOW = `id: trigger-flow
+namespace: io.kestra.tests
+
+tasks:
+  - id: only
+    type: io.kestra.core.tasks.debugs.Return
+    format: "from parents: {{execution.id}}"
+`;
+const TRIGGER_FLOW_LISTENER = `id: trigger-flow-listener
+namespace: io.kestra.tests
+
+inputs:
+  - name: from-parent
+    type: STRING
+
+tasks:
+  - id: only-listener
+    type: io.kestra.core.tasks.debugs.Return
+    format: "childs: {{inputs.from-parent}}"
+
+triggers:
+  - id: listen-flow
+    type: io.kestra.core.models.triggers.types.Flow
+    inputs:
+      from-parent: '{{ outputs.only.value }}'
+    conditions:
+      - type: io.kestra.core.models.conditions.types.ExecutionStatusCondition
+        in:
+          - SUCCESS
+      - type: io.kestra.core.models.conditions.types.ExecutionFlowCondition
+        namespace: io.kestra.tests
+        flowId: trigger-flow
+`;
+// Listens to the same ends and never matches: no upstream fails.
+const ON_FAILURE = `id: on-failure
+namespace: io.kestra.tests.alerts
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.flowId }} failed"
+triggers:
+  - id: failed
+    type: io.kestra.plugin.core.trigger.Flow
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionStatus
+        in: [FAILED]
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: io.kestra
+        comparison: PREFIX
+`;
+
+interface ExecutionJson {
+  id: string;
+  flowId: string;
+  state: { current: string };
+  inputs: Record<string, unknown>;
+  trigger?: { id: string; type: string; variables: Record<string, unknown> };
+}
+
+const ENDED = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'];
+
+async function search(url: string, query: string): Promise<{ results: ExecutionJson[]; total: number }> {
+  const res = await api(url, `/api/v1/main/executions/search?size=200&${query}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as { results: ExecutionJson[]; total: number };
+}
+
+describe('Flow triggers over one Redis, three workers', () => {
+  const processes: ServerProcess[] = [];
+  const prefixes: string[] = [];
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map((p) => p.stop('SIGKILL')));
+    for (const prefix of prefixes.splice(0)) await deleteKeys(prefix);
+  });
+
+  it("N upstream executions ending start exactly N downstream executions, each with Kestra's trigger.* and inputs", async () => {
+    const prefix = newPrefix('flow-trigger');
+    prefixes.push(prefix);
+    const env = { REDIS_URL, SLUICE_REDIS_PREFIX: prefix, SLUICE_WORKER_CONCURRENCY: '4', SLUICE_WORKER_LOCK_MS: '2000' };
+    const web = await startServer(['server', 'webserver'], env);
+    processes.push(web);
+    // Saved before the workers start, so each worker's index holds the listeners from its start
+    // (a flow saved later reaches the index through the change feed, a moment after).
+    for (const yaml of [TRIGGER_FLOW, TRIGGER_FLOW_LISTENER, ON_FAILURE]) await createFlow(web.url, yaml);
+    processes.push(...(await Promise.all([1, 2, 3].map(() => startServer(['worker'], env)))));
+
+    const N = 30;
+    const upstream: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const res = await api(web.url, '/api/v1/main/executions/io.kestra.tests/trigger-flow', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(200);
+      upstream.push(((await res.json()) as ExecutionJson).id);
+    }
+    const listeners = await eventually(async () => {
+      const page = await search(web.url, 'namespace=io.kestra.tests&flowId=trigger-flow-listener');
+      return page.total >= N && page.results.every((e) => ENDED.includes(e.state.current)) ? page : undefined;
+    }, 60_000, 250);
+    // Every upstream has ended too, so every firing has happened: still exactly N.
+    await eventually(async () => {
+      const page = await search(web.url, 'namespace=io.kestra.tests&flowId=trigger-flow');
+      return page.total === N && page.results.every((e) => ENDED.includes(e.state.current)) ? true : undefined;
+    }, 60_000, 250);
+    const again = await search(web.url, 'namespace=io.kestra.tests&flowId=trigger-flow-listener');
+    expect(again.total).toBe(N);
+    expect(listeners.results.map((e) => e.trigger?.variables.executionId).sort()).toEqual([...upstream].sort());
+    for (const e of listeners.results) {
+      const from = e.trigger?.variables.executionId as string;
+      expect(e.trigger).toEqual({
+        id: 'listen-flow', type: 'io.kestra.plugin.core.trigger.Flow',
+        variables: { executionId: from, namespace: 'io.kestra.tests', flowId: 'trigger-flow', flowRevision: 1, state: 'SUCCESS', outputs: {} },
+      });
+      expect(e.inputs).toEqual({ 'from-parent': `from parents: ${from}` });
+    }
+    expect((await search(web.url, 'namespace=io.kestra.tests.alerts')).total).toBe(0);
+  });
+});
