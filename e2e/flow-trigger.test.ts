@@ -37,7 +37,7 @@ triggers:
         namespace: io.kestra.tests
         flowId: trigger-flow
 `;
-// Listens to the same ends and never matches: no upstream fails.
+// Listens to the same ends and never matches: no trigger-flow execution fails.
 const ON_FAILURE = `id: on-failure
 namespace: io.kestra.tests.alerts
 tasks:
@@ -53,6 +53,9 @@ triggers:
       - type: io.kestra.plugin.core.condition.ExecutionNamespace
         namespace: io.kestra
         comparison: PREFIX
+      - type: io.kestra.plugin.core.condition.ExecutionFlow
+        namespace: io.kestra.tests
+        flowId: trigger-flow
 `;
 
 interface ExecutionJson {
@@ -88,7 +91,7 @@ describe('Flow triggers over one Redis, three workers', () => {
     // Saved before the workers start, so each worker's index holds the listeners from its start
     // (a flow saved later reaches the index through the change feed, a moment after).
     for (const yaml of [TRIGGER_FLOW, TRIGGER_FLOW_LISTENER, ON_FAILURE]) await createFlow(web.url, yaml);
-    processes.push(...(await Promise.all([1, 2, 3].map(() => startServer(['worker'], env)))));
+    for (let i = 0; i < 3; i++) processes.push(await startServer(['worker'], env));
 
     const N = 30;
     const upstream: string[] = [];
