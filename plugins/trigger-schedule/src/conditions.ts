@@ -1,5 +1,5 @@
 import { evaluateConditions, type BaseContext, type ConditionVerdict } from '@sluice/core';
-import { calendarPasses, conditionKind, knownHolidayRegion, ScheduleCondition } from './calendar-conditions.js';
+import { calendarPasses, conditionKind, knownHolidayRegion, type ScheduleCondition } from './calendar-conditions.js';
 import { scheduleErrors } from './errors.js';
 
 export { EXPRESSION_CONDITION_TYPES } from '@sluice/core';
