@@ -1,8 +1,8 @@
-import { isSluiceError } from '@sluice/core';
 import { flowTriggersOf, matchFlowTrigger, type Execution, type FlowRevision } from '@sluice/engine';
 import { createFlowIndex, type FlowIndex } from '../flows/flow-index.js';
 import { describeError } from '../logging/describe-error.js';
 import { pluginLogger } from '../logging/plugin-logger.js';
+import { submitOnce } from '../runtime/submit-once.js';
 import type { ServerContext } from '../server-context.js';
 import type { AfterEnd } from '../worker/after-end.js';
 
@@ -55,13 +55,9 @@ export async function startFlowTriggers(s: ServerContext, options: FlowTriggerOp
         return;
       case 'start': {
         const { execution } = firing;
-        try {
-          await s.runtime.submit(execution);
-          s.metrics.executionsCreated.inc({ trigger: execution.trigger?.type ?? 'flow' });
+        // False when an earlier run of this hook for the same end started it.
+        if (await submitOnce(s, execution, 'flow')) {
           log.info({ ...where, executionId: execution.id }, `execution ${ended.id} of ${ended.namespace}.${ended.flowId} ended ${ended.state}: started ${where.flow} as ${execution.id}`);
-        } catch (error) {
-          // Started by an earlier run of this hook: submit queued it again, which is harmless.
-          if (!isSluiceError(error, 'RUNTIME_DUPLICATE_EXECUTION')) throw error;
         }
       }
     }

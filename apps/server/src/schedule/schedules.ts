@@ -3,6 +3,7 @@ import { fireSchedule, schedulesOf, type FlowKey, type FlowRevision, type Schedu
 import { unlessUnchanged } from '../flows/unless-unchanged.js';
 import { describeError } from '../logging/describe-error.js';
 import { pluginLogger } from '../logging/plugin-logger.js';
+import { submitOnce } from '../runtime/submit-once.js';
 import type { ServerContext } from '../server-context.js';
 
 /** The schedules of this process: kept in step with the flows, and their ticks consumed. */
@@ -189,14 +190,8 @@ export async function handleTick(s: ServerContext, tick: ScheduleTickEvent, trig
       return;
     case 'start': {
       const { execution } = firing;
-      try {
-        await s.runtime.submit(execution);
-        s.metrics.executionsCreated.inc({ trigger: execution.trigger?.type ?? 'schedule' });
-      } catch (error) {
-        // Stored by an earlier delivery of this tick: submit queued it again, which is harmless
-        // (job id = execution id) and is what a delivery that stored but did not queue needs.
-        if (!isSluiceError(error, 'RUNTIME_DUPLICATE_EXECUTION')) throw error;
-      }
+      // False when an earlier delivery of this tick stored it.
+      await submitOnce(s, execution, 'schedule');
       log.info({ ...where, executionId: execution.id }, `schedule tick ${where.date} of ${where.flow}: execution ${execution.id}`);
     }
   }

@@ -1,4 +1,4 @@
-import type { EndedExecution, FlowEndTrigger, PluginLogger, TObject, TSchema } from '@sluice/core';
+import type { EndedExecution, FlowEndTrigger, TObject, TSchema } from '@sluice/core';
 import type { FlowRevision } from '../flow/flow.types.js';
 import { outputsAndTasks } from '../executor/run-variables.js';
 import { derivedId } from '../model/ids.js';
@@ -6,8 +6,7 @@ import type { Execution } from '../model/execution.js';
 import { isTerminated } from '../model/state.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { FlowKey } from '../ports/ports.js';
-import type { SecretProvider } from '../secrets/index.js';
-import { executionFromDecision, triggerScope } from '../triggers/trigger-scope.js';
+import { executionFromDecision, triggerScope, type TriggerFiring, type TriggerFiringInput } from '../triggers/trigger-scope.js';
 import { silentLogger } from '../webhook/loggers.js';
 
 /**
@@ -50,25 +49,14 @@ export function endedExecution(execution: Execution): EndedExecution {
 }
 
 /** One ended execution against one Flow trigger of one flow. */
-export interface MatchFlowTriggerInput {
+export interface MatchFlowTriggerInput extends TriggerFiringInput {
   /** The flow whose trigger is asked, at its latest revision. */
   readonly flow: FlowRevision;
-  readonly triggerId: string;
   readonly ended: Execution;
-  readonly registry: PluginRegistry;
-  readonly secrets: SecretProvider;
-  /** The creation instant of the execution; the clock by default. */
-  readonly now?: Date;
-  /** Where the trigger's own lines and the reasons for skipping go; nowhere by default. */
-  readonly logger?: PluginLogger;
 }
 
 /** What an end means for one Flow trigger; only `start` makes an execution, which the host stores and queues. */
-export type FlowTriggerFiring =
-  | { readonly kind: 'not-found'; readonly reason: string }
-  | { readonly kind: 'skip'; readonly reason: string }
-  | { readonly kind: 'invalid'; readonly errors: readonly { readonly path: string; readonly message: string }[] }
-  | { readonly kind: 'start'; readonly execution: Execution };
+export type FlowTriggerFiring = TriggerFiring;
 
 /**
  * Decides what an ended execution starts through one Flow trigger, like `fireSchedule` does for
