@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { flowTriggerExamples } from '../plugins/trigger-flow/src/flow.examples.js';
 import { api, createFlow, deleteKeys } from './support/api.js';
 import { REDIS_URL, eventually, startServer, uniquePrefix as newPrefix, type ServerProcess } from './support/server-process.js';
 
-// Kestra's core/src/test/resources/flows/valids/trigger-flow.yaml and trigger-flow-listener.yaml,
-// as they are (pre-0.15 type names, an input declared with `name:`).
+// Kestra's core/src/test/resources/flows/valids/trigger-flow.yaml, as it is (a pre-0.15 task type).
 const TRIGGER_FLOW = `id: trigger-flow
 namespace: io.kestra.tests
 
@@ -12,31 +12,9 @@ tasks:
     type: io.kestra.core.tasks.debugs.Return
     format: "from parents: {{execution.id}}"
 `;
-const TRIGGER_FLOW_LISTENER = `id: trigger-flow-listener
-namespace: io.kestra.tests
-
-inputs:
-  - name: from-parent
-    type: STRING
-
-tasks:
-  - id: only-listener
-    type: io.kestra.core.tasks.debugs.Return
-    format: "childs: {{inputs.from-parent}}"
-
-triggers:
-  - id: listen-flow
-    type: io.kestra.core.models.triggers.types.Flow
-    inputs:
-      from-parent: '{{ outputs.only.value }}'
-    conditions:
-      - type: io.kestra.core.models.conditions.types.ExecutionStatusCondition
-        in:
-          - SUCCESS
-      - type: io.kestra.core.models.conditions.types.ExecutionFlowCondition
-        namespace: io.kestra.tests
-        flowId: trigger-flow
-`;
+// Kestra's trigger-flow-listener.yaml as the plugin's first example holds it (its pre-0.15 trigger
+// and condition types as they are; the Log task in place of Return).
+const TRIGGER_FLOW_LISTENER = flowTriggerExamples[0]!.flow;
 // Listens to the same ends and never matches: no trigger-flow execution fails.
 const ON_FAILURE = `id: on-failure
 namespace: io.kestra.tests.alerts
@@ -111,6 +89,7 @@ describe('Flow triggers over one Redis, three workers', () => {
     }, 60_000, 250);
     const again = await search(web.url, 'namespace=io.kestra.tests&flowId=trigger-flow-listener');
     expect(again.total).toBe(N);
+    expect(again.results.every((e) => e.state.current === 'SUCCESS')).toBe(true);
     expect(listeners.results.map((e) => e.trigger?.variables.executionId).sort()).toEqual([...upstream].sort());
     for (const e of listeners.results) {
       const from = e.trigger?.variables.executionId as string;
