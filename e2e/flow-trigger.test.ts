@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { flowTriggerExamples } from '../plugins/trigger-flow/src/flow.examples.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { api, createFlow, deleteKeys } from './support/api.js';
 import { REDIS_URL, eventually, startServer, uniquePrefix as newPrefix, type ServerProcess } from './support/server-process.js';
 
@@ -34,6 +36,36 @@ triggers:
       - type: io.kestra.plugin.core.condition.ExecutionFlow
         namespace: io.kestra.tests
         flowId: trigger-flow
+`;
+
+const pluginsDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
+
+// Slow enough that a worker killed mid-load holds some of them, mid-run or just ended.
+const SLOW_UPSTREAM = `id: slow
+namespace: e2e.flowtrigger
+tasks:
+  - id: wait
+    type: io.sluice.test.Sleep
+    ms: 150
+outputs:
+  - id: done
+    type: STRING
+    value: "{{ execution.id }}"
+`;
+const SLOW_DOWNSTREAM = `id: after-slow
+namespace: e2e.flowtrigger.down
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.outputs.done }}"
+triggers:
+  - id: after
+    type: io.kestra.plugin.core.trigger.Flow
+    preconditions:
+      id: slow_done
+      flows:
+        - namespace: e2e.flowtrigger
+          flowId: slow
 `;
 
 interface ExecutionJson {
@@ -100,5 +132,40 @@ describe('Flow triggers over one Redis, three workers', () => {
       expect(e.inputs).toEqual({ 'from-parent': `from parents: ${from}` });
     }
     expect((await search(web.url, 'namespace=io.kestra.tests.alerts')).total).toBe(0);
+  });
+
+  it('a worker killed with SIGKILL mid-load: every upstream end still starts exactly one downstream execution', async () => {
+    const prefix = newPrefix('flow-trigger-kill');
+    prefixes.push(prefix);
+    const env = { REDIS_URL, SLUICE_REDIS_PREFIX: prefix, SLUICE_PLUGINS_DIR: pluginsDir, SLUICE_WORKER_CONCURRENCY: '4', SLUICE_WORKER_LOCK_MS: '2000' };
+    const web = await startServer(['server', 'webserver'], env);
+    processes.push(web);
+    for (const yaml of [SLOW_UPSTREAM, SLOW_DOWNSTREAM]) await createFlow(web.url, yaml);
+    const doomed = await startServer(['worker'], env);
+    processes.push(doomed, await startServer(['worker'], env), await startServer(['worker'], env));
+
+    const N = 40;
+    const upstream: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const res = await api(web.url, '/api/v1/main/executions/e2e.flowtrigger/slow', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(200);
+      upstream.push(((await res.json()) as ExecutionJson).id);
+    }
+    // Kill it once it has ended some upstream executions, with others still running.
+    await doomed.waitForLine(/started e2e\.flowtrigger\.down\.after-slow/, 30_000);
+    await doomed.stop('SIGKILL');
+    processes.push(await startServer(['worker'], env));
+
+    await eventually(async () => {
+      const page = await search(web.url, 'namespace=e2e.flowtrigger&flowId=slow');
+      return page.total === N && page.results.every((e) => ENDED.includes(e.state.current)) ? true : undefined;
+    }, 60_000, 250);
+    const down = await eventually(async () => {
+      const page = await search(web.url, 'namespace=e2e.flowtrigger.down');
+      return page.total >= N && page.results.every((e) => ENDED.includes(e.state.current)) ? page : undefined;
+    }, 60_000, 250);
+    expect(down.total).toBe(N);
+    expect(down.results.map((e) => e.trigger?.variables.executionId).sort()).toEqual([...upstream].sort());
+    expect(down.results.map((e) => (e.trigger?.variables.outputs as { done: string }).done).sort()).toEqual([...upstream].sort());
   });
 });
