@@ -24,6 +24,7 @@ import { applyHeapGrowth } from './runtime/heap-growth.js';
 import { selectRuntime, type Role } from './runtime/select-runtime.js';
 import type { ServerContext } from './server-context.js';
 import { startWorker, type Worker } from './worker/worker.js';
+import { startFlowTriggers, type FlowTriggers } from './flow-triggers/flow-triggers.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -168,8 +169,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const managementPort = await listen(management, config.SLUICE_MANAGEMENT_PORT, config.HOST, 'the management port');
     logger.info({ address: config.HOST, port: managementPort }, `management port listening on http://${config.HOST}:${managementPort} (/metrics, no credentials; /health/live, /health/ready)`);
   }
+  let flowTriggers: FlowTriggers | undefined;
   if (options.role !== 'webserver') {
-    worker = startWorker(context);
+    // Flow triggers fire where executions end: in the workers, after the end is stored.
+    flowTriggers = await startFlowTriggers(context);
+    worker = startWorker(context, { afterEnd: [flowTriggers] });
     context.workerHealthy = () => worker?.healthy() ?? false;
     logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, `worker consuming executions, concurrency ${config.SLUICE_WORKER_CONCURRENCY}`);
   }
@@ -206,6 +210,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // Past the drain: whatever is still open was not answered, so nothing was acknowledged.
       server?.closeAllConnections();
       await flowIndex.close();
+      await flowTriggers?.close();
       await runtime.close();
       logger.info({ ms: Date.now() - startedAt }, `stopped in ${Date.now() - startedAt} ms`);
     })());

@@ -6,6 +6,7 @@ const MODES: Readonly<Record<string, readonly string[]>> = {
   schedule: ['nextDate', 'fire'],
   poll: ['interval', 'poll'],
   listen: ['listen'],
+  flow: ['match'],
 };
 
 // Kestra type strings: dot-separated Java-like identifiers, e.g. io.kestra.plugin.core.log.Log.

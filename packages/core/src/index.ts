@@ -52,6 +52,8 @@ export {
   type ScheduleTrigger,
   type PollTrigger,
   type ListenTrigger,
+  type FlowEndTrigger,
+  type EndedExecution,
   type WebhookRequest,
   type WebhookDecision,
   type WebhookResponsePolicy,

@@ -16,10 +16,12 @@ import { assertDefinition } from './definition-checks.js';
  *   the cursor it returns.
  * - `listen`: the host starts {@link ListenTrigger.listen} once per enabled trigger and stops it
  *   when the flow changes or the host shuts down.
+ * - `flow`: each time an execution of another flow ends, the host asks {@link FlowEndTrigger.match}
+ *   whether it starts this flow, and stores at most one execution per ended execution and trigger.
  *
  * @public
  */
-export type TriggerMode = 'webhook' | 'schedule' | 'poll' | 'listen';
+export type TriggerMode = 'webhook' | 'schedule' | 'poll' | 'listen' | 'flow';
 
 /**
  * The decision to start one execution.
@@ -235,14 +237,67 @@ export interface ListenTrigger<P extends TObject, V extends TSchema> extends Tri
 }
 
 /**
- * What a trigger plugin declares: one of the four modes.
+ * An execution that has just ended, as a `flow` trigger sees it: the data Kestra's Flow trigger
+ * gives its flows as `trigger.*`, plus what its conditions look at.
+ * @public
+ */
+export interface EndedExecution {
+  /** The ended execution's id. */
+  readonly id: string;
+  /** Its tenant; a flow trigger only sees executions of its own tenant. */
+  readonly tenantId: string;
+  /** Its flow's namespace. */
+  readonly namespace: string;
+  /** Its flow's id. */
+  readonly flowId: string;
+  /** The revision of its flow it ran. */
+  readonly flowRevision: number;
+  /** Its final state: `SUCCESS`, `WARNING`, `FAILED`, `KILLED` or `CANCELLED`. */
+  readonly state: string;
+  /** Its labels, the `system.*` ones included. */
+  readonly labels: readonly { readonly key: string; readonly value: string }[];
+  /** Its flow's `outputs`, as rendered when it ended; empty when the flow declares none. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /**
+   * The outputs of its tasks by task id, as its own templates read them (`outputs.<taskId>`);
+   * Kestra's older Flow triggers render their `inputs` with them.
+   */
+  readonly taskOutputs: Readonly<Record<string, unknown>>;
+  /** When it started, ISO-8601. */
+  readonly startDate: string;
+  /** When it ended, ISO-8601. */
+  readonly endDate: string;
+}
+
+/**
+ * A trigger that starts its flow when executions of other flows end (Kestra's
+ * `io.kestra.plugin.core.trigger.Flow`). The host calls {@link FlowEndTrigger.match} once per
+ * ended execution of any other flow of the same tenant, after that end is stored; it derives
+ * the new execution's id from the ended execution, the flow and the trigger, so a match repeated
+ * after a crash or on several workers starts one execution. A flow never triggers itself.
+ * @public
+ */
+export interface FlowEndTrigger<P extends TObject, V extends TSchema> extends TriggerDefinitionBase<P, V> {
+  /** Discriminant. */
+  readonly mode: 'flow';
+  /**
+   * Decides whether `ended` starts this flow, and with which variables and inputs. Must be pure:
+   * the host may ask again for the same end (a redelivered job), and must get the same answer.
+   * A throw is logged and counts as a skip.
+   */
+  match(ctx: TriggerContext, props: Static<P>, ended: EndedExecution): Promise<StartDecision<Static<V>> | SkipDecision> | StartDecision<Static<V>> | SkipDecision;
+}
+
+/**
+ * What a trigger plugin declares: one of the five modes.
  * @public
  */
 export type TriggerDefinition<P extends TObject = TObject, V extends TSchema = TSchema> =
   | WebhookTrigger<P, V>
   | ScheduleTrigger<P, V>
   | PollTrigger<P, V>
-  | ListenTrigger<P, V>;
+  | ListenTrigger<P, V>
+  | FlowEndTrigger<P, V>;
 
 /**
  * A trigger definition as {@link defineTrigger} returns it: the definition plus its brand.
@@ -279,6 +334,7 @@ export function defineTrigger<P extends TObject, V extends TSchema>(definition: 
 export function defineTrigger<P extends TObject, V extends TSchema>(definition: ScheduleTrigger<P, V>): Trigger<ScheduleTrigger<P, V>>;
 export function defineTrigger<P extends TObject, V extends TSchema>(definition: PollTrigger<P, V>): Trigger<PollTrigger<P, V>>;
 export function defineTrigger<P extends TObject, V extends TSchema>(definition: ListenTrigger<P, V>): Trigger<ListenTrigger<P, V>>;
+export function defineTrigger<P extends TObject, V extends TSchema>(definition: FlowEndTrigger<P, V>): Trigger<FlowEndTrigger<P, V>>;
 export function defineTrigger(definition: TriggerDefinition): Trigger {
   assertDefinition('trigger', definition);
   return Object.freeze({ ...definition, [BRAND_KEY]: TRIGGER_BRAND }) as Trigger;

@@ -19,3 +19,4 @@ export * from './secrets/index.js';
 export * from './schedule/index.js';
 export * from './support/index.js';
 export { createKvAccess, KV_MAX_VALUE_BYTES } from './kv/kv-access.js';
+export * from './flow-trigger/index.js';

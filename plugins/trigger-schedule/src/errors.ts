@@ -7,7 +7,7 @@ import { defineErrorCatalog } from '@sluice/core';
 export const scheduleErrors = defineErrorCatalog({
   SCHEDULE_INVALID_CRON: (cron: string, reason: string) => `invalid cron expression '${cron}': ${reason}`,
   SCHEDULE_INVALID_TIMEZONE: (timezone: string) => `invalid timezone '${timezone}': use an IANA time zone id such as 'Europe/Paris' or 'Etc/UTC'`,
-  /** Kestra 1.x expression conditions only (the same three names as on a webhook). */
+  /** Expression and calendar conditions only: execution conditions make no sense on a tick. */
   SCHEDULE_UNSUPPORTED_CONDITION: (type: string) =>
-    `condition type '${type}' is not supported on a schedule; use io.kestra.plugin.core.condition.ExpressionCondition or \`when\``,
+    `condition type '${type}' is not supported on a schedule; use an expression condition, DayWeek, DayWeekInMonth, TimeBetween, Weekend, PublicHoliday, Not, Or or \`when\``,
 });

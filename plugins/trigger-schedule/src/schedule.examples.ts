@@ -150,6 +150,41 @@ triggers:
     expect: { status: 204 },
   },
   {
+    // 2024-07-01 is a Monday; in Paris its first 8:00 tick is 06:00Z.
+    title: 'Calendar conditions: weekday mornings in Paris between 8 and 10, except public holidays',
+    flow: `id: business_mornings
+namespace: company.team
+
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "business hours: {{ trigger.date }}"
+
+triggers:
+  - id: schedule
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 * * * *"
+    timezone: Europe/Paris
+    conditions:
+      - type: io.kestra.plugin.core.condition.Not
+        conditions:
+          - type: io.kestra.plugin.core.condition.Weekend
+          - type: io.kestra.plugin.core.condition.PublicHoliday
+            country: FR
+      - type: io.kestra.plugin.core.condition.Or
+        conditions:
+          - type: io.kestra.plugin.core.condition.DayWeek
+            dayOfWeek: MONDAY
+          - type: io.kestra.plugin.core.condition.DayWeekInMonth
+            dayOfWeek: FRIDAY
+            dayInMonth: LAST
+      - type: io.kestra.plugin.core.condition.TimeBetween
+        after: "07:59:00+02:00"
+        before: "10:00:00+02:00"
+`,
+    expect: { triggerVariables: { date: '2024-07-01T09:00:00+02:00' }, logs: [{ level: 'INFO', message: 'business hours: 2024-07-01T09:00:00+02:00' }] },
+  },
+  {
     title: "Kestra 2.0's when: the tick starts the flow only when it is truthy",
     flow: `id: weekdays_only
 namespace: company.team

@@ -38,7 +38,10 @@ export const ScheduleProps = Type.Object(
     ),
     conditions: Type.Optional(
       Type.Array(ScheduleCondition, {
-        description: "Kestra 1.x conditions: expression conditions evaluated with the tick's variables. When one is false the tick starts nothing.",
+        description:
+          "Kestra 1.x conditions, evaluated against the tick's date in the trigger's time zone: expression conditions, `DayWeek`, `DayWeekInMonth`, " +
+          '`TimeBetween`, `Weekend`, `PublicHoliday`, and `Not`/`Or` over those. When one is false the tick starts nothing. Execution conditions ' +
+          '(`ExecutionStatus`, ...) belong to the Flow trigger and are refused here.',
       }),
     ),
     when: Type.Optional(

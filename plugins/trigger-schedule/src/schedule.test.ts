@@ -155,7 +155,7 @@ describe('Schedule trigger: fire', () => {
   });
 
   it('refuses a condition type it cannot evaluate rather than ignore it', () => {
-    const props = { cron: '* * * * *', conditions: [{ type: 'io.kestra.plugin.core.condition.DayWeek', expression: '' }] } as unknown as Props;
+    const props = { cron: '* * * * *', conditions: [{ type: 'io.kestra.plugin.core.condition.ExecutionStatus', in: ['SUCCESS'] }] } as unknown as Props;
     expect(codeOf(() => schedule.fire(createTriggerContext(), props, { date: at('2024-07-01T06:15:00Z') }))).toBe('SCHEDULE_UNSUPPORTED_CONDITION');
   });
 

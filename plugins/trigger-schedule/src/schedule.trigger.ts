@@ -1,5 +1,5 @@
 import { defineTrigger, renderTriggerInputs } from '@sluice/core';
-import { assertSupportedConditions, evaluateConditions } from './conditions.js';
+import { assertSupportedConditions, checkConditions, scheduleVerdict } from './conditions.js';
 import { DEFAULT_TIMEZONE, isoInZone, nextTick, previousTick } from './cron.js';
 import { ScheduleProps, ScheduleVariables } from './schedule.schema.js';
 import { scheduleExamples } from './schedule.examples.js';
@@ -32,10 +32,12 @@ export const schedule = defineTrigger({
     'Starts an execution at every tick of a cron expression (5 fields, or 6 with `withSeconds`, or a nickname such as `@hourly`), ' +
     'read in `timezone` (UTC by default). The host runs each tick exactly once across all its processes; ticks that fell due ' +
     'while Sluice was down run when it is back, in order (Kestra\'s `recoverMissedSchedules: ALL`). The execution gets ' +
-    '`trigger.date`, `trigger.next` and `trigger.previous`; `conditions` or `when` can skip a tick, and `inputs` feeds the flow\'s inputs.',
+    '`trigger.date`, `trigger.next` and `trigger.previous`; `conditions` (expressions, and Kestra\'s calendar conditions `DayWeek`, `DayWeekInMonth`, ' +
+    '`TimeBetween`, `Weekend`, `PublicHoliday`, `Not`, `Or`) or `when` can skip a tick, and `inputs` feeds the flow\'s inputs.',
   props: ScheduleProps,
   variables: ScheduleVariables,
   examples: scheduleExamples,
+  check: (props) => checkConditions(props.conditions ?? []),
   nextDate(props, after) {
     return nextTick(props, after);
   },
@@ -46,7 +48,7 @@ export const schedule = defineTrigger({
 
     const conditions = props.conditions ?? [];
     assertSupportedConditions(conditions);
-    const verdict = evaluateConditions(ctx, conditions, props.when, extra);
+    const verdict = scheduleVerdict(ctx, conditions, props.when, extra);
     if (!verdict.ok) {
       ctx.logger.debug(`tick ${variables.date} skipped: ${verdict.reason}`);
       return { kind: 'skip', reason: verdict.reason };

@@ -7,6 +7,9 @@ import { FULL_PASS_EVERY, unlessUnchanged } from './unless-unchanged.js';
  * spans processes), with a periodic reload as a safety net for a missed notification: it lists
  * every flow when the store's flow version moved (see `FlowRepository.version`).
  *
+ * With `keep`, it holds only the flows `keep` accepts (the flows with Flow triggers, say), so a
+ * process can look at those without listing every flow.
+ *
  * A miss does not fall back to the store: an unknown flow must cost what a known flow with a
  * wrong key costs, or response times would tell an outsider which flows exist.
  */
@@ -25,12 +28,13 @@ export async function createFlowIndex(
   tenants: readonly string[] = ['main'],
   refreshMs = 30_000,
   fullReloadEvery = FULL_PASS_EVERY,
+  keep: (flow: FlowRevision) => boolean = () => true,
 ): Promise<FlowIndex> {
   const map = new Map<string, FlowRevision>();
   const gate = unlessUnchanged(flows, tenants, fullReloadEvery);
   const reload = (): Promise<void> => gate(async () => {
     const fresh = new Map<string, FlowRevision>();
-    for (const tenant of tenants) for (const flow of await flows.list(tenant)) fresh.set(keyOf(flow), flow);
+    for (const tenant of tenants) for (const flow of await flows.list(tenant)) if (keep(flow)) fresh.set(keyOf(flow), flow);
     map.clear();
     for (const [k, v] of fresh) map.set(k, v);
   });
@@ -41,7 +45,7 @@ export async function createFlowIndex(
       return;
     }
     flows.get(change.key).then(
-      (flow) => (flow ? map.set(keyOf(flow), flow) : map.delete(keyOf(change.key))),
+      (flow) => (flow && keep(flow) ? map.set(keyOf(flow), flow) : map.delete(keyOf(change.key))),
       () => undefined, // the periodic reload repairs it
     );
   };
@@ -51,7 +55,7 @@ export async function createFlowIndex(
   return {
     get: (key) => map.get(keyOf(key)),
     apply(flow, deleted = false) {
-      if (deleted || !('revision' in flow)) map.delete(keyOf(flow));
+      if (deleted || !('revision' in flow) || !keep(flow)) map.delete(keyOf(flow));
       else {
         const current = map.get(keyOf(flow));
         if (!current || current.revision <= flow.revision) map.set(keyOf(flow), flow);

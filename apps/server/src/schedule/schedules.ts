@@ -1,7 +1,9 @@
 import { isSluiceError } from '@sluice/core';
 import { fireSchedule, schedulesOf, type FlowKey, type FlowRevision, type ScheduleConsumer, type ScheduleSpec, type ScheduleTickEvent } from '@sluice/engine';
 import { unlessUnchanged } from '../flows/unless-unchanged.js';
+import { describeError } from '../logging/describe-error.js';
 import { pluginLogger } from '../logging/plugin-logger.js';
+import { submitOnce } from '../runtime/submit-once.js';
 import type { ServerContext } from '../server-context.js';
 
 /** The schedules of this process: kept in step with the flows, and their ticks consumed. */
@@ -72,7 +74,7 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
         // One schedule that cannot be stored must not keep the others from being synced.
         if (isSluiceError(error, 'RUNTIME_UNAVAILABLE')) throw error;
         dirty = true;
-        log.warn({ schedule: spec.id, err: describe(error) }, `schedules: ${spec.id} could not be stored`);
+        log.warn({ schedule: spec.id, err: describeError(error) }, `schedules: ${spec.id} could not be stored`);
       }
     }
     const wanted = new Set(specs.map((spec) => spec.id));
@@ -112,7 +114,7 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
     }).catch((error: unknown) => {
       // The periodic resync repairs what could not be applied now.
       dirty = true;
-      log.warn({ flow: `${key.namespace}.${key.id}`, err: describe(error) }, 'schedules: a flow change could not be applied; the next resync will');
+      log.warn({ flow: `${key.namespace}.${key.id}`, err: describeError(error) }, 'schedules: a flow change could not be applied; the next resync will');
     });
     pending.set(k, next);
     void next.finally(() => {
@@ -137,7 +139,7 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
   const timer = setInterval(() => {
     void resync().catch((error: unknown) => {
       dirty = true;
-      log.warn({ err: describe(error) }, 'schedules: resync failed; retrying later');
+      log.warn({ err: describeError(error) }, 'schedules: resync failed; retrying later');
     });
   }, resyncMs);
   timer.unref();
@@ -173,7 +175,7 @@ export async function handleTick(s: ServerContext, tick: ScheduleTickEvent, trig
     });
   } catch (error) {
     // A plugin that throws would throw again: logged, not retried.
-    log.error({ ...where, err: describe(error) }, `schedule tick ${where.date} of ${where.flow}: the trigger failed`);
+    log.error({ ...where, err: describeError(error) }, `schedule tick ${where.date} of ${where.flow}: the trigger failed`);
     return;
   }
   switch (firing.kind) {
@@ -188,20 +190,9 @@ export async function handleTick(s: ServerContext, tick: ScheduleTickEvent, trig
       return;
     case 'start': {
       const { execution } = firing;
-      try {
-        await s.runtime.submit(execution);
-        s.metrics.executionsCreated.inc({ trigger: execution.trigger?.type ?? 'schedule' });
-      } catch (error) {
-        // Stored by an earlier delivery of this tick: submit queued it again, which is harmless
-        // (job id = execution id) and is what a delivery that stored but did not queue needs.
-        if (!isSluiceError(error, 'RUNTIME_DUPLICATE_EXECUTION')) throw error;
-      }
+      // False when an earlier delivery of this tick stored it.
+      await submitOnce(s, execution, 'schedule');
       log.info({ ...where, executionId: execution.id }, `schedule tick ${where.date} of ${where.flow}: execution ${execution.id}`);
     }
   }
-}
-
-function describe(error: unknown): { message: string; code?: string } {
-  if (isSluiceError(error)) return { message: error.message, code: error.code };
-  return { message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,5 +1,6 @@
 import { createExecutor, isTerminated, type ExecutionQueue, type QueueConsumer } from '@sluice/engine';
 import type { ServerContext } from '../server-context.js';
+import { runAfterEnd, type AfterEnd } from './after-end.js';
 
 /** A running worker: consumes the execution queue until closed. */
 export interface Worker {
@@ -8,12 +9,21 @@ export interface Worker {
   close(graceMs: number): Promise<void>;
 }
 
+/** Options of {@link startWorker}. */
+export interface WorkerOptions {
+  /** Run after every end, before the job is acknowledged: see {@link AfterEnd}. */
+  readonly afterEnd?: readonly AfterEnd[];
+}
+
 /**
  * Consumes the execution queue and runs each execution through the executor. Delivery is at
  * least once; the executor is idempotent, so a job delivered again after a crash finishes the
- * execution without re-running what had finished.
+ * execution without re-running what had finished. Once the execution has ended (just now, or
+ * before, for a job delivered again), the `afterEnd` hooks run before the job is acknowledged,
+ * so a crash between the end's save and the hooks is repaired by the next delivery.
  */
-export function startWorker(s: ServerContext): Worker {
+export function startWorker(s: ServerContext, options: WorkerOptions = {}): Worker {
+  const afterEnd = options.afterEnd ?? [];
   const executor = createExecutor({ runtime: s.runtime, registry: s.registry, secrets: s.secrets });
   const concurrency = s.config.SLUICE_WORKER_CONCURRENCY;
   const check = createConsumptionCheck({
@@ -34,7 +44,10 @@ export function startWorker(s: ServerContext): Worker {
         const end = s.metrics.executionDuration.startTimer();
         const execution = await executor.run(executionId, signal, queued);
         end();
-        if (isTerminated(execution.state.current)) s.metrics.executionsFinished.inc({ state: execution.state.current });
+        if (isTerminated(execution.state.current)) {
+          s.metrics.executionsFinished.inc({ state: execution.state.current });
+          await runAfterEnd(afterEnd, execution);
+        }
       } finally {
         taken.done();
       }

@@ -56,16 +56,8 @@ function parentsOf(run: TaskRun, byId: ReadonlyMap<string, TaskRun>): Json[] {
  * map) and `vars` (the flow's variables, not rendered). `envs` and `globals` are not offered yet.
  */
 export function runVariables(flow: FlowRevision, execution: Execution, task?: { id: string; type: string }, taskRun?: TaskRun): Record<string, unknown> {
-  const outputs: Json = {};
-  const tasks: Json = {};
   const byId = new Map(execution.taskRunList.map((run) => [run.id, run]));
-  for (const run of execution.taskRunList) {
-    const path = iterationPath(run, byId);
-    setAt(tasks, run.taskId, path, { state: run.state.current });
-    // A running flowable's outputs are known from its start (If's evaluationResult, Switch's
-    // value), so its children read them, as in Kestra.
-    if (isTerminatedWithoutFailure(run.state.current) || (run.plan && run.state.current === 'RUNNING')) setAt(outputs, run.taskId, path, run.outputs);
-  }
+  const { outputs, tasks } = outputsAndTasks(execution, byId);
   const parents = taskRun ? parentsOf(taskRun, byId) : [];
   return {
     flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision, tenantId: flow.tenantId },
@@ -88,4 +80,21 @@ export function runVariables(flow: FlowRevision, execution: Execution, task?: { 
     labels: labelsVariable(execution.labels),
     vars: flow.variables,
   };
+}
+
+/**
+ * The execution's `outputs` and `tasks` variables (see {@link runVariables}): what its templates
+ * read, and what a Flow trigger renders its inputs with when an execution ends.
+ */
+export function outputsAndTasks(execution: Execution, byId = new Map(execution.taskRunList.map((run) => [run.id, run]))): { outputs: Json; tasks: Json } {
+  const outputs: Json = {};
+  const tasks: Json = {};
+  for (const run of execution.taskRunList) {
+    const path = iterationPath(run, byId);
+    setAt(tasks, run.taskId, path, { state: run.state.current });
+    // A running flowable's outputs are known from its start (If's evaluationResult, Switch's
+    // value), so its children read them, as in Kestra.
+    if (isTerminatedWithoutFailure(run.state.current) || (run.plan && run.state.current === 'RUNNING')) setAt(outputs, run.taskId, path, run.outputs);
+  }
+  return { outputs, tasks };
 }

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
@@ -56,4 +56,13 @@ const ID_PATTERN = /^[0-9A-Za-z]{22}$/;
 /** True when `value` has the shape of an id made by {@link newId}. */
 export function isId(value: string): boolean {
   return ID_PATTERN.test(value);
+}
+
+/**
+ * An id of the shape of {@link newId} derived from `parts` (a SHA-256 of them): every process
+ * that derives it from the same event gets the same id, so the store's create-if-absent turns
+ * an event handled twice into one execution.
+ */
+export function derivedId(...parts: readonly string[]): string {
+  return idFromBytes(createHash('sha256').update(parts.join('\u0000')).digest(), 0);
 }

@@ -112,7 +112,7 @@ describe('createRegistry', () => {
     for (const [trigger, mode] of [[poll, 'poll'], [listen, 'listen']] as const) {
       const error = duplicateError(() => createRegistry([{ pkg: definePluginPackage({ triggers: [trigger] }), info: info('idle') }]));
       expect(error.code).toBe('PLUGIN_MODE_UNSUPPORTED');
-      expect(error.message).toBe(`plugin package 'idle' declares trigger '${trigger.type}' in mode '${mode}', which this host does not run yet (it runs webhook and schedule)`);
+      expect(error.message).toBe(`plugin package 'idle' declares trigger '${trigger.type}' in mode '${mode}', which this host does not run yet (it runs webhook, schedule and flow)`);
       expect(error.details).toMatchObject({ package: 'idle', type: trigger.type, mode });
     }
   });

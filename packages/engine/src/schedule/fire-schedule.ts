@@ -1,34 +1,20 @@
-import { type PluginLogger, type ScheduleTick, type ScheduleTrigger, type TObject, type TSchema } from '@sluice/core';
+import { type ScheduleTick, type ScheduleTrigger, type TObject, type TSchema } from '@sluice/core';
 import type { FlowRevision } from '../flow/flow.types.js';
-import type { Execution } from '../model/execution.js';
-import type { PluginRegistry } from '../plugins/index.js';
-import type { SecretProvider } from '../secrets/index.js';
 import { silentLogger } from '../webhook/loggers.js';
 import { scheduleExecutionId, scheduleIdOf } from './ids.js';
-import { executionFromDecision, triggerScope } from '../triggers/trigger-scope.js';
+import { executionFromDecision, triggerScope, type TriggerFiring, type TriggerFiringInput } from '../triggers/trigger-scope.js';
 
 /** One due tick of one schedule trigger, as the host's clock delivered it. */
-export interface FireScheduleInput {
+export interface FireScheduleInput extends TriggerFiringInput {
   /** The flow's latest revision, as the host reads it when the tick is due. */
   readonly flow: FlowRevision | undefined;
-  readonly triggerId: string;
   readonly tick: ScheduleTick;
-  readonly registry: PluginRegistry;
-  readonly secrets: SecretProvider;
-  /** The creation instant of the execution; the clock by default. */
-  readonly now?: Date;
-  /** Where the trigger's own lines and the reasons for skipping go; nowhere by default. */
-  readonly logger?: PluginLogger;
   /** Handed to the trigger as `ctx.signal`. */
   readonly signal?: AbortSignal;
 }
 
 /** What a tick means; only `start` makes an execution, which the host stores and queues. */
-export type ScheduleFiring =
-  | { readonly kind: 'not-found'; readonly reason: string }
-  | { readonly kind: 'skip'; readonly reason: string }
-  | { readonly kind: 'invalid'; readonly errors: readonly { readonly path: string; readonly message: string }[] }
-  | { readonly kind: 'start'; readonly execution: Execution };
+export type ScheduleFiring = TriggerFiring;
 
 /**
  * Decides what a due tick starts, like `dispatchWebhook` does for a request: the flow must be

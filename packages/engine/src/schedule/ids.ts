@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
+import { derivedId } from '../model/ids.js';
 import type { FlowKey } from '../ports/ports.js';
-
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /**
  * The id of a flow's schedule: `tenant/namespace/flowId/triggerId`. Kestra's ids hold neither
@@ -19,14 +18,7 @@ export function scheduleIdOf(flowKey: FlowKey, triggerId: string): string {
  * (two consumers, a crash mid-tick, a restart) into one execution.
  */
 export function scheduleExecutionId(scheduleId: string, date: Date): string {
-  const digest = createHash('sha256').update(`sluice-schedule\u0000${scheduleId}\u0000${date.getTime()}`).digest();
-  let n = BigInt(`0x${digest.subarray(0, 16).toString('hex')}`);
-  let out = '';
-  for (let i = 0; i < 22; i++) {
-    out = ALPHABET[Number(n % 62n)] + out;
-    n /= 62n;
-  }
-  return out;
+  return derivedId('sluice-schedule', scheduleId, String(date.getTime()));
 }
 
 /** A fingerprint of a value as JSON with sorted keys, so key order in YAML does not matter. */

@@ -6,6 +6,7 @@ import { createSecretReader, maskSecrets, type SecretProvider } from '../secrets
 import { maskedLogger } from '../webhook/loggers.js';
 import { createExecution } from '../execution/index.js';
 import type { Execution } from '../model/execution.js';
+import type { PluginRegistry } from '../plugins/index.js';
 import { deepFreeze } from '../support/index.js';
 
 /** A trigger's rendered props, and the context its plugin gets. */
@@ -148,3 +149,21 @@ export function executionFromDecision(input: {
     throw error;
   }
 }
+
+/** What the host hands a trigger's firing besides the event: shared by schedule ticks and Flow triggers. */
+export interface TriggerFiringInput {
+  readonly triggerId: string;
+  readonly registry: PluginRegistry;
+  readonly secrets: SecretProvider;
+  /** The creation instant of the execution; the clock by default. */
+  readonly now?: Date;
+  /** Where the trigger's own lines and the reasons for skipping go; nowhere by default. */
+  readonly logger?: PluginLogger;
+}
+
+/** What an event means for one trigger; only `start` makes an execution, which the host stores and queues. */
+export type TriggerFiring =
+  | { readonly kind: 'not-found'; readonly reason: string }
+  | { readonly kind: 'skip'; readonly reason: string }
+  | { readonly kind: 'invalid'; readonly errors: readonly { readonly path: string; readonly message: string }[] }
+  | { readonly kind: 'start'; readonly execution: Execution };
