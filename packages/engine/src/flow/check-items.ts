@@ -159,7 +159,7 @@ export function checkTrigger(registry: PluginRegistry, reporter: Reporter, raw: 
     const before = reporter.problems.length;
     checkProps(reporter, entry, props, at);
     // The plugin's own checks read props the schema accepted; give them nothing else.
-    if (reporter.problems.length === before && entry.definition.check) {
+    if (reporter.problems.length === before && entry.kind === 'trigger' && entry.definition.check) {
       for (const problem of entry.definition.check(props as never)) reporter.add(FLOW_INVALID_PROPS, [...at, ...problem.path], problem.message);
     }
   }
