@@ -39,35 +39,57 @@ async function collect(ctx: TriggerContext, props: MqttBatchProps): Promise<Mqtt
   const connection = resolveConnection(props);
   const serdeType = props.serdeType ?? 'JSON';
   const messages: MqttMessage[] = [];
-  const client = connect(connection.options);
+  let full = false;
+  // Once the batch is full, a message is left unacknowledged: the broker gives it to the next poll.
+  const take = (packet: IPublishPacket, ack: () => void): void => {
+    if (full) return;
+    const decoded = decodePayload(packet.payload as Uint8Array, serdeType);
+    if (!decoded.ok) ctx.logger.error(mqttErrors.MQTT_DECODE_FAILED(packet.topic, serdeType, decoded.reason).message);
+    else messages.push(messageVariables(packet, decoded.value));
+    ack();
+    if (props.maxRecords !== undefined && messages.length >= props.maxRecords) full = true;
+  };
+  const client = connect({
+    ...connection.options,
+    // MQTT 5 only; QoS 2 is refused with MQTT 3 at save (check.ts).
+    customHandleAcks: (_topic, _message, packet, done) => {
+      if (packet.qos === 2) take(packet, () => done(0));
+      else done(0);
+    },
+  });
+  client.handleMessage = (packet, callback) => {
+    if (packet.qos === 2) callback();
+    else take(packet, () => callback());
+  };
   const v5 = connection.options.protocolVersion === 5;
   try {
     await new Promise<void>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let check: ReturnType<typeof setInterval> | undefined;
       const finish = () => {
+        full = true;
         clearTimeout(timer);
+        clearInterval(check);
         ctx.signal.removeEventListener('abort', finish);
         resolve();
       };
-      client.on('error', (error) => reject(mqttErrors.MQTT_CONNECTION_FAILED(connection.address.display, redact(error.message, connection.secrets), 0)));
-      client.on('close', () => reject(mqttErrors.MQTT_CONNECTION_FAILED(connection.address.display, 'connection closed', 0)));
-      client.on('message', (_topic, _payload, packet: IPublishPacket) => {
-        const decoded = decodePayload(packet.payload as Uint8Array, serdeType);
-        if (!decoded.ok) ctx.logger.error(mqttErrors.MQTT_DECODE_FAILED(packet.topic, serdeType, decoded.reason).message);
-        else messages.push(messageVariables(packet, decoded.value));
-        if (props.maxRecords !== undefined && messages.length >= props.maxRecords) finish();
-      });
+      const fail = (cause: string) => reject(mqttErrors.MQTT_CONNECTION_FAILED(connection.address.display, redact(cause, connection.secrets), 0));
+      client.on('error', (error) => fail(error.message));
+      client.on('close', () => fail('connection closed'));
       client.on('connect', (connack) => {
         ctx.signal.addEventListener('abort', finish, { once: true });
+        if (ctx.signal.aborted) finish();
         timer = setTimeout(finish, collectWindowMs(props));
+        // Kestra checks its soft limits every 100 ms too.
+        check = setInterval(() => full && finish(), 100);
         if (connack.sessionPresent && !v5) return;
         client.subscribe(topicList(props.topic), { qos: props.qos ?? 1, ...(v5 ? { rh: 1 } : {}) }, (error) => {
-          if (error) reject(mqttErrors.MQTT_CONNECTION_FAILED(connection.address.display, redact(error.message, connection.secrets), 0));
+          if (error) fail(error.message);
         });
       });
     });
   } finally {
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
   }
   return messages;
 }
@@ -84,7 +106,7 @@ export const mqttBatch = defineTrigger({
   description:
     'Every `interval`, connects to the broker in the persistent session named by `clientId`, collects the messages published since the last poll ' +
     '(up to `maxRecords`, for at most `maxDuration`), and starts one execution with them as `trigger.messages` and `trigger.messagesCount`. ' +
-    'A poll that collects nothing starts nothing. The broker keeps messages between polls in the session. ' +
+    'A poll that collects nothing starts nothing. The broker keeps messages between polls in the session, and those past `maxRecords` for the next poll. ' +
     'Messages are acknowledged as they are collected, so a crash between a poll and the storing of its execution loses that batch: use the RealtimeTrigger where every message counts.',
   props: MqttBatchProps,
   variables: MqttBatchVariables,

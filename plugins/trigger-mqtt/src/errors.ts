@@ -7,8 +7,6 @@ import { defineErrorCatalog } from '@sluice/core';
 export const mqttErrors = defineErrorCatalog({
   /** `server` is not an MQTT URL this trigger can connect to. */
   MQTT_INVALID_SERVER: (reason: string) => `invalid MQTT server: ${reason}`,
-  /** A prop combination the trigger cannot honour. */
-  MQTT_INVALID_PROPS: (message: string) => message,
   /** The broker cannot be reached or refused the connection; the trigger retries by itself. */
   MQTT_CONNECTION_FAILED: (where: string, cause: string, retryInMs: number) =>
     `cannot connect to MQTT broker ${where}: ${cause}; retrying in ${retryInMs} ms`,

@@ -49,7 +49,8 @@ export function parseServer(server: string): BrokerAddress {
     protocol,
     host,
     port,
-    path: protocol === 'ws' || protocol === 'wss' ? url.pathname || '/mqtt' : '',
+    // MQTT.js's and most brokers' WebSocket path when the URL names none.
+    path: protocol === 'ws' || protocol === 'wss' ? (url.pathname === '' || url.pathname === '/' ? '/mqtt' : url.pathname) : '',
     ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
     ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
     display: `${scheme}://${url.host}`,
