@@ -67,19 +67,26 @@ export function consumerName(props: Pick<NatsProps, 'durableId'>, ids: TriggerId
 /** How long JetStream waits for an acknowledgement before redelivering; the trigger says "still working" at a third of it. */
 export const ACK_WAIT_MS = 30_000;
 
+/** Where a new consumer starts, from `deliverPolicy` and `since` (which alone means `ByStartTime`). */
+export function startPolicy(props: Pick<NatsProps, 'deliverPolicy' | 'since'>): { deliver_policy: DeliverPolicy; opt_start_time?: string } {
+  const policy = props.deliverPolicy ?? (props.since === undefined ? 'All' : 'ByStartTime');
+  return {
+    deliver_policy: POLICIES[policy],
+    ...(policy === 'ByStartTime' && props.since !== undefined ? { opt_start_time: new Date(props.since).toISOString() } : {}),
+  };
+}
+
 /**
  * The durable consumer: explicit acknowledgements, at most `batchSize` unacknowledged messages
  * (JetStream stops delivering beyond that, which is the backpressure), filtered on the subject.
  */
 export function consumerConfig(props: NatsProps, name: string): Partial<ConsumerConfig> {
-  const policy = props.deliverPolicy ?? (props.since === undefined ? 'All' : 'ByStartTime');
   return {
     durable_name: name,
     ack_policy: AckPolicy.Explicit,
     ack_wait: ACK_WAIT_MS * 1_000_000,
     max_ack_pending: props.batchSize ?? 10,
     filter_subject: props.subject,
-    deliver_policy: POLICIES[policy],
-    ...(policy === 'ByStartTime' && props.since !== undefined ? { opt_start_time: new Date(props.since).toISOString() } : {}),
+    ...startPolicy(props),
   };
 }
