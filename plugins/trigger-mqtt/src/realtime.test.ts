@@ -26,14 +26,20 @@ async function subscribed(ctx: ReturnType<typeof createTriggerContext>): Promise
   await publish([]);
 }
 
+
+/** Listens with `props`, collecting every start; `stop` ends it. */
+async function listening(props: Parameters<typeof mqttRealtime.listen>[1], ctx = createTriggerContext()) {
+  const starts: Start[] = [];
+  const stop = await mqttRealtime.listen(ctx, props, async (start) => {
+    starts.push(start as Start);
+  });
+  return { ctx, starts, stop };
+}
+
 describe('MQTT RealtimeTrigger: listen', () => {
   it('starts one execution per message, in order, with the message as trigger.*', async () => {
     const { topic, props } = setup();
-    const ctx = createTriggerContext();
-    const starts: Start[] = [];
-    const stop = await mqttRealtime.listen(ctx, props, async (start) => {
-      starts.push(start as Start);
-    });
+    const { ctx, starts, stop } = await listening(props);
     try {
       await subscribed(ctx);
       await publish([1, 2, 3].map((n) => ({ topic, payload: JSON.stringify({ n }) })));
@@ -47,13 +53,9 @@ describe('MQTT RealtimeTrigger: listen', () => {
   });
 
   it('takes a list of topics, and delivers MQTT 5 properties', async () => {
-    const { prefix, props } = setup({ topic: [] as never });
+    const { prefix, props } = setup();
     const topics = [`${prefix}/a`, `${prefix}/b/+`];
-    const ctx = createTriggerContext();
-    const starts: Start[] = [];
-    const stop = await mqttRealtime.listen(ctx, { ...props, topic: topics, serdeType: 'STRING' }, async (start) => {
-      starts.push(start as Start);
-    });
+    const { ctx, starts, stop } = await listening({ ...props, topic: topics, serdeType: 'STRING' });
     try {
       await subscribed(ctx);
       await publish([
@@ -72,11 +74,7 @@ describe('MQTT RealtimeTrigger: listen', () => {
 
   it('skips a payload that is not JSON with one error line, acknowledges it, and goes on', async () => {
     const { topic, props } = setup();
-    const ctx = createTriggerContext();
-    const starts: Start[] = [];
-    const stop = await mqttRealtime.listen(ctx, props, async (start) => {
-      starts.push(start as Start);
-    });
+    const { ctx, starts, stop } = await listening(props);
     try {
       await subscribed(ctx);
       await publish([
@@ -139,11 +137,7 @@ describe('MQTT RealtimeTrigger: listen', () => {
     await waitFor(() => held.length === 1, 5000, 'the held message');
     await stop();
 
-    const second = createTriggerContext();
-    const again: Start[] = [];
-    const stop2 = await mqttRealtime.listen(second, props, async (start) => {
-      again.push(start as Start);
-    });
+    const { starts: again, stop: stop2 } = await listening(props);
     try {
       await waitFor(() => again.length === 1, 5000, 'the redelivery');
       expect(again[0]?.variables).toMatchObject({ payload: { n: 'held' }, qos: 2 });

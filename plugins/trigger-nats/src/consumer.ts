@@ -5,6 +5,8 @@ import { natsErrors } from './errors.js';
 import { consumerConfig, consumerName, type NatsProps, type ResolvedNats } from './options.js';
 import { redact } from './redact.js';
 
+/** How long one pull request waits for messages before the client makes the next. */
+const PULL_EXPIRES_MS = 5000;
 /** How long JetStream holds a message handed back on stop before redelivering it. */
 const HANDBACK_DELAY_MS = 1000;
 
@@ -60,7 +62,9 @@ export function startConsumer(ctx: TriggerContext, props: NatsProps, resolved: R
     const stream = await jsm.streams.find(props.subject);
     await ensureConsumer(jsm, stream, props, name);
     const consumer = await nc.jetstream().consumers.get(stream, name);
-    const messages = await consumer.consume({ max_messages: props.batchSize ?? 10 });
+    // A pull request outlives the connection that made it until it expires, and the server may
+    // hand a message to it after a stop: a short expiry keeps that window small.
+    const messages = await consumer.consume({ max_messages: props.batchSize ?? 10, expires: PULL_EXPIRES_MS });
     stopper.signal.addEventListener('abort', () => void messages.close(), { once: true });
     ctx.logger.info(`consuming '${props.subject}' from stream ${stream} on NATS server ${resolved.display} as consumer ${name}`);
     for await (const message of messages) {
@@ -98,7 +102,7 @@ export function startConsumer(ctx: TriggerContext, props: NatsProps, resolved: R
       // A message whose execution is still being stored is handed back, to be redelivered a
       // second later (once this connection is closed, so not to it), rather than after the
       // acknowledgement wait; if its emit resolves after all, its key dedups it. Messages
-      // fetched ahead and not yet handled come back after the acknowledgement wait.
+      // fetched ahead and not yet handled come back after the acknowledgement wait (10 s).
       const handback = current;
       const nc = connection;
       if (handback !== undefined && nc !== undefined && !nc.isClosed()) {

@@ -64,8 +64,12 @@ export function consumerName(props: Pick<NatsProps, 'durableId'>, ids: TriggerId
   return props.durableId ?? `sluice_${ids.namespace}_${ids.flowId}_${ids.triggerId}`.replace(/[.*>\s]/g, '_');
 }
 
-/** How long JetStream waits for an acknowledgement before redelivering; the trigger says "still working" at a third of it. */
-export const ACK_WAIT_MS = 30_000;
+/**
+ * How long JetStream waits for an acknowledgement before redelivering; the trigger says "still
+ * working" at a third of it, so a slow store is safe. Short, because it is also how long a
+ * message JetStream handed to a listener that has since stopped waits before coming back.
+ */
+export const ACK_WAIT_MS = 10_000;
 
 /** Where a new consumer starts, from `deliverPolicy` and `since` (which alone means `ByStartTime`). */
 export function startPolicy(props: Pick<NatsProps, 'deliverPolicy' | 'since'>): { deliver_policy: DeliverPolicy; opt_start_time?: string } {
