@@ -24,3 +24,14 @@ export function durationMs(text: string): number | undefined {
   const n = (value: string | undefined) => (value === undefined ? 0 : Number(value.replace(',', '.')));
   return Math.round(((n(days) * 24 + n(hours)) * 60 + n(minutes)) * 60_000 + n(seconds) * 1000);
 }
+
+/**
+ * Like {@link durationMs}, for a value the props schema already checked with
+ * {@link DURATION_PATTERN}: throws a `RangeError` naming it when it is not a duration.
+ * @public
+ */
+export function parseDuration(text: string): number {
+  const ms = durationMs(text);
+  if (ms === undefined) throw new RangeError(`'${text}' is not an ISO-8601 duration such as PT30S`);
+  return ms;
+}

@@ -73,4 +73,4 @@ export {
 } from './conditions.js';
 export { renderTriggerInputs, type TriggerInputsResult } from './trigger-inputs.js';
 export { hasLongNumbers, MAX_JSON_DEPTH, nestedDeeperThan, parseJson, stringifyJson } from './json.js';
-export { DURATION_PATTERN, durationMs } from './duration.js';
+export { DURATION_PATTERN, durationMs, parseDuration } from './duration.js';
