@@ -154,7 +154,7 @@ export function checkTrigger(registry: PluginRegistry, reporter: Reporter, raw: 
   reporter.addAll(FLOW_SCHEMA, [], checkLabels(item.labels, [...at, 'labels']));
   oneOf(reporter, item, at, 'logLevel', 'minLogLevel');
   const entry = resolveType(registry, reporter, item, at, 'trigger');
-  if (entry) {
+  if (entry?.kind === 'trigger') {
     const props = splitProps(item, TRIGGER_ENVELOPE_KEYS);
     const before = reporter.problems.length;
     checkProps(reporter, entry, props, at);
