@@ -34,7 +34,7 @@ export function checkRetry(reporter: Reporter, retry: unknown, at: readonly Path
   const fields = type === undefined ? undefined : FIELDS[type];
   if (!fields) return;
   for (const key of fields.required) {
-    if (retry[key] === undefined) reporter.add(FLOW_SCHEMA, at, `a ${type} retry requires '${key}'`, 'key');
+    if (retry[key] === undefined) reporter.add(FLOW_SCHEMA, at, `${type === 'exponential' ? 'an' : 'a'} ${type} retry requires '${key}'`, 'key');
   }
   for (const key of TYPED) {
     if (retry[key] !== undefined && !fields.required.includes(key) && !fields.optional.includes(key)) {
