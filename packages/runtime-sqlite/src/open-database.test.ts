@@ -45,9 +45,10 @@ describe('opening the SQLite database', () => {
     const execution = anExecution();
     await first.executions.create(execution);
     await first.close();
-    // What version 1 was: no sessions table.
+    // What version 1 was: no sessions table, no table of jobs queued for a date.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
     db.exec('DROP TABLE sessions');
+    db.exec('DROP TABLE queue_delayed');
     db.pragma('user_version = 1');
     db.close();
     const second = createSqliteRuntime({ dir });
@@ -55,6 +56,7 @@ describe('opening the SQLite database', () => {
       expect(await second.executions.get(execution.id)).toEqual(execution);
       await second.sessions.create('s', { username: 'u', csrfToken: 'c', createdAt: 0, expiresAt: Date.now() + 60_000 }, 60_000);
       expect(await second.sessions.touch('s', 60_000)).toBeDefined();
+      await second.queue.enqueue(execution.id, { at: new Date(Date.now() + 60_000) });
     } finally {
       await second.close();
     }
