@@ -65,4 +65,42 @@ describe('executor: a task waiting for a retry', () => {
     expect(flaky(ended).retryAt).toBeUndefined();
     await runtime.close();
   });
+
+  it('bounds each attempt by the task\'s timeout, and runs errors once, after the last attempt timed out', async () => {
+    const timed = `id: timed
+namespace: company.team
+tasks:
+  - id: slow
+    type: test.Forever
+    timeout: PT0.1S
+    retry: { type: constant, interval: PT0.05S, maxAttempt: 2 }
+errors:
+  - id: handler
+    type: test.Say
+    text: "handled"
+`;
+    const parsed = parseFlow(timed, treeRegistry);
+    if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+    const runtime = createMemoryRuntime();
+    const executor = createExecutor({ runtime, registry: treeRegistry, secrets: mapSecrets({}) });
+    const flow = await runtime.flows.save({ ...parsed.flow, source: timed });
+    const execution = createExecution({ flow });
+    await runtime.executions.create(execution);
+    // The queue is not consumed here: the test delivers the job again itself, bounded.
+    let ended = await executor.run(execution.id, new AbortController().signal);
+    for (let i = 0; i < 50 && ended.state.current === 'RETRYING'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      ended = await executor.run(execution.id, new AbortController().signal);
+    }
+    expect(ended.state.current).toBe('FAILED');
+    const slow = ended.taskRunList.find((r) => r.taskId === 'slow') as TaskRun;
+    expect(slow.attempts.map((a) => a.state.current)).toEqual(['FAILED', 'FAILED']);
+    for (const attempt of slow.attempts) {
+      expect(Date.parse(attempt.state.histories.at(-1)!.date) - Date.parse(attempt.state.histories[0]!.date)).toBeGreaterThanOrEqual(100);
+    }
+    expect(ended.taskRunList.map((r) => `${r.taskId} ${r.state.current}`)).toEqual(['slow FAILED', 'handler SUCCESS']);
+    const errors = (await runtime.logs.list(execution.id)).filter((l) => l.level === 'ERROR' && l.taskId === 'slow');
+    expect(errors).toHaveLength(2);
+    await runtime.close();
+  });
 });
