@@ -40,8 +40,12 @@ describe('executor: a task waiting for a retry', () => {
     const flaky = (e: Execution) => e.taskRunList.find((r) => r.taskId === 'flaky') as TaskRun;
     const due = new Date(clock + 10_000);
 
+    const heard: string[] = [];
+    await runtime.events.subscribe(execution.id, (event) => heard.push(`${event.state}${event.terminated ? ' (end)' : ''}`));
     const waiting = await run();
     expect(waiting.state.current).toBe('RETRYING');
+    // Followers hear the wait: the execution's state changed though nothing ended.
+    await expect.poll(() => heard).toEqual(['RUNNING', 'RETRYING']);
     expect(flaky(waiting).state.current).toBe('RETRYING');
     expect(flaky(waiting).attempts.map((a) => a.state.current)).toEqual(['FAILED']);
     expect(queued).toEqual([{ id: execution.id, at: due }]);
@@ -61,6 +65,7 @@ describe('executor: a task waiting for a retry', () => {
     expect(flaky(ended).attempts[1]!.state.histories[0]!.date).toBe(due.toISOString());
     expect(ended.taskRunList.map((r) => `${r.taskId} ${r.state.current}`)).toEqual(['flaky SUCCESS', 'after SUCCESS']);
     expect(queued).toHaveLength(2);
+    await expect.poll(() => heard.at(-1)).toBe('SUCCESS (end)');
     // The date is dropped once the attempt it waited for starts.
     expect(flaky(ended).retryAt).toBeUndefined();
     await runtime.close();

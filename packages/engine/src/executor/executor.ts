@@ -91,7 +91,8 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     if (logs.length > 0) unsavedLogs = [...unsavedLogs, ...logs];
   };
   let unconfirmed = expected;
-  const save = async (ending?: StateType): Promise<void> => {
+  // `ending`: the final state this save stores; `waiting`: a state it stores on the way (RETRYING).
+  const save = async (ending?: StateType, waiting?: StateType): Promise<void> => {
     if (!unsaved) return;
     unsaved = false;
     const announce: ExecutionEvent[] = [];
@@ -104,6 +105,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     // The end goes out with the save that stores it, never before: whoever hears it reads the
     // execution and must find it ended.
     if (ending !== undefined) announce.push({ executionId, state: ending, terminated: true });
+    if (waiting !== undefined) announce.push({ executionId, state: waiting, terminated: false });
     const logs = unsavedLogs;
     unsavedLogs = [];
     const condition = unconfirmed;
@@ -146,7 +148,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     // Stored RETRYING first, then queued: a crash in between leaves this job to be delivered
     // again, which finds the execution waiting and queues it again (the same date, one job).
     stage({ ...execution, state: withState(execution.state, 'RETRYING', now()) });
-    await save();
+    await save(undefined, 'RETRYING');
     await runtime.queue.enqueue(executionId, { at: driven.until });
     return execution;
   }
