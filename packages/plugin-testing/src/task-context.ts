@@ -65,7 +65,8 @@ export function createTaskContext(options: TaskContextOptions = {}): MockTaskCon
     flow: { id: ids.flowId, namespace: ids.namespace, revision: ids.flowRevision, tenantId: ids.tenantId },
     execution: { id: ids.executionId },
     task: { id: ids.taskId },
-    taskrun: { id: ids.taskRunId, attemptsCount: ids.attempt },
+    // Kestra counts the attempts made before this one.
+    taskrun: { id: ids.taskRunId, attemptsCount: Math.max(0, ids.attempt - 1) },
     ...options.variables,
   };
   return Object.assign(createBaseContext({ ...options, variables }), { ids, kv: options.kv ?? createTestKv() });

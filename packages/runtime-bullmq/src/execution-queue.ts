@@ -1,5 +1,5 @@
 import { Job, Queue } from 'bullmq';
-import type { ExecutionHandler, ExecutionQueue, QueueConsumer } from '@sluice/engine';
+import type { EnqueueOptions, ExecutionHandler, ExecutionQueue, QueueConsumer } from '@sluice/engine';
 import type { RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
@@ -16,9 +16,23 @@ function checkJobId(executionId: string): void {
 }
 
 /**
+ * The id of the job of `executionId` due at `at`: a job apart from the execution's own (whose id
+ * is the execution id and which may still be running, or retained as completed, when this one is
+ * queued), the same for the same date so queueing it twice adds one job. No ':' (BullMQ refuses it).
+ */
+export function delayedJobId(executionId: string, at: number): string {
+  return `${executionId}-at-${at}`;
+}
+
+// BullMQ scores a delayed job by its due time × 0x1000 plus a counter (its getDelayedScore):
+// every job scored at most this is due by `now`.
+const dueScore = (now: number): number => (now + 1) * 0x1000 - 1;
+
+/**
  * The queue of executions: one BullMQ queue, job name `execution`, job id = execution id (so a
  * second enqueue of the same execution is ignored while the job is retained), data
  * `{ executionId }`, plus the execution itself when it is submitted with it (see `ExecutionJobData`).
+ * A job queued for a date is a BullMQ delayed job with its own id ({@link delayedJobId}).
  *
  * The BullMQ Queue shares the request-path connection, so `enqueue` fails fast like the
  * repositories. It is created on first use, after the connection is up: a Queue created while
@@ -34,11 +48,13 @@ export class BullmqExecutionQueue implements ExecutionQueue {
     private readonly options: ResolvedOptions,
   ) {}
 
-  async enqueue(executionId: string): Promise<void> {
+  async enqueue(executionId: string, options?: EnqueueOptions): Promise<void> {
     checkJobId(executionId);
+    const at = options?.at?.getTime();
     await this.store.run('enqueue execution', async () => {
       const queue = await this.bullQueue();
-      await withDeadline(queue.add(JOB_NAME, { executionId }, { jobId: executionId }), this.deadlineMs(), 'enqueue');
+      const jobOptions = at === undefined ? { jobId: executionId } : { jobId: delayedJobId(executionId, at), delay: Math.max(0, at - Date.now()) };
+      await withDeadline(queue.add(JOB_NAME, { executionId }, jobOptions), this.deadlineMs(), 'enqueue');
     });
   }
 
@@ -89,13 +105,14 @@ export class BullmqExecutionQueue implements ExecutionQueue {
   async counts(): Promise<{ readonly waiting: number; readonly active: number; readonly completed: number; readonly failed: number }> {
     return this.store.run('count jobs', async () => {
       const queue = await this.bullQueue();
-      const c = await withDeadline(
-        queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
+      const [c, due] = await withDeadline(
+        Promise.all([queue.getJobCounts('wait', 'prioritized', 'active', 'completed', 'failed'), this.store.client.zcount(queue.keys.delayed as string, 0, dueScore(Date.now()))]),
         this.deadlineMs(),
         'count jobs',
       );
-      // Delayed jobs are retries waiting for their backoff: still to run, so counted as waiting.
-      const waiting = (c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0);
+      // Delayed jobs whose time has come (a handler's retry after its backoff, an execution's
+      // retry date) wait for a worker; those still to come (a retry hours away) do not.
+      const waiting = (c.wait ?? 0) + (c.prioritized ?? 0) + due;
       return { waiting, active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
     });
   }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import flowPlugin from '../../../plugins/core-flow/src/index.js';
 import logPlugin from '../../../plugins/core-log/src/index.js';
 import outputsPlugin from '../../../plugins/core-outputs/src/index.js';
-import { createExecution, createExecutor, createRegistry, mapSecrets, parseFlow, type Execution, type LogEntry, type PluginRegistry } from '@sluice/engine';
+import { createExecution, createExecutor, createRegistry, mapSecrets, parseFlow, type Execution, type LogEntry, type PluginRegistry, type TaskRun } from '@sluice/engine';
 import { uniqueTenant } from './builders.js';
 import { deferred, type ContractContext } from './harness.js';
 
@@ -20,7 +20,7 @@ const flowSource = (name: string) => readFileSync(new URL(`../flows/${name}.yaml
 interface Ran {
   readonly execution: Execution;
   readonly logs: readonly LogEntry[];
-  /** INFO and WARN messages, in the order stored. */
+  /** INFO and WARN messages, in the order stored, without the executor's lines about retries. */
   readonly messages: readonly string[];
   /** State of each task run by task id (and `@value` for an iteration). */
   readonly states: Readonly<Record<string, string>>;
@@ -51,7 +51,7 @@ async function run(ctx: ContractContext, name: string, inputs: Record<string, un
   return {
     execution: stored,
     logs,
-    messages: logs.filter((l) => l.level === 'INFO' || l.level === 'WARN').map((l) => l.message),
+    messages: logs.filter((l) => (l.level === 'INFO' || l.level === 'WARN') && !/^attempt \d+ of task '.*' failed; the next attempt starts at /.test(l.message)).map((l) => l.message),
     states: Object.fromEntries(stored.taskRunList.map((r) => [`${r.taskId}${r.value === undefined ? '' : `@${r.value}`}`, r.state.current])),
   };
 }
@@ -129,5 +129,50 @@ export function describeFlowTree(ctx: ContractContext): void {
         "route: value 'zzz' matches no case ('a') and there are no defaults",
       ]);
     });
+
+    it('retries a failing task after its interval: one task run, three attempts, then the next task', async () => {
+      const { execution, messages, states } = await run(ctx, 'retry');
+      expect(execution.state.current).toBe('SUCCESS');
+      expect(states).toEqual({ flaky: 'SUCCESS', after: 'SUCCESS' });
+      const flaky = execution.taskRunList.find((r) => r.taskId === 'flaky') as TaskRun;
+      expect(flaky.attempts.map((a) => a.state.current)).toEqual(['FAILED', 'FAILED', 'SUCCESS']);
+      expect(flaky.state.histories.map((h) => h.state)).toEqual(['CREATED', 'RUNNING', 'FAILED', 'RETRYING', 'RUNNING', 'FAILED', 'RETRYING', 'RUNNING', 'SUCCESS']);
+      expect(gaps(flaky).every((gap) => gap >= 300)).toBe(true);
+      expect(messages).toEqual(['ok', 'after']);
+    });
+
+    it('ends a task whose retries ran out FAILED (WARNING under allowFailure); errors run once, after the last attempt', async () => {
+      const { execution, logs, states } = await run(ctx, 'retry-spent');
+      expect(execution.state.current).toBe('FAILED');
+      expect(states).toEqual({ allowed: 'WARNING', failing: 'FAILED', handler: 'SUCCESS' });
+      const attempts = (taskId: string) => execution.taskRunList.find((r) => r.taskId === taskId)?.attempts.map((a) => a.state.current);
+      expect(attempts('allowed')).toEqual(['FAILED', 'FAILED']);
+      expect(attempts('failing')).toEqual(['FAILED', 'FAILED', 'FAILED']);
+      const failing = execution.taskRunList.find((r) => r.taskId === 'failing') as TaskRun;
+      const handler = execution.taskRunList.find((r) => r.taskId === 'handler') as TaskRun;
+      expect(Date.parse(handler.state.histories[0]!.date)).toBeGreaterThanOrEqual(Date.parse(failing.attempts[2]!.state.histories.at(-1)!.date));
+      expect(logs.filter((l) => l.taskId === 'failing' && l.level === 'ERROR')).toHaveLength(3);
+    });
+
+    it('retries inside a ForEach (its own retry applies to its children, per value) and a Parallel', async () => {
+      const { execution, messages, states } = await run(ctx, 'retry-flowables');
+      expect(execution.state.current).toBe('SUCCESS');
+      expect(states).toMatchObject({ 'child@a': 'SUCCESS', 'child@b': 'SUCCESS', steady: 'SUCCESS', wobbly: 'SUCCESS' });
+      for (const child of execution.taskRunList.filter((r) => r.taskId === 'child')) {
+        expect(child.attempts.map((a) => a.state.current)).toEqual(['FAILED', 'SUCCESS']);
+        expect(gaps(child)[0]).toBeGreaterThanOrEqual(200);
+      }
+      const wobbly = execution.taskRunList.find((r) => r.taskId === 'wobbly') as TaskRun;
+      expect(wobbly.attempts).toHaveLength(3);
+      // Exponential, as Kestra counts it: the first retry at once, the second after 2 × interval.
+      expect(gaps(wobbly)[1]).toBeGreaterThanOrEqual(400);
+      expect([...messages].sort()).toEqual(['child a', 'child b', 'steady', 'wobbly']);
+    });
   });
+}
+
+/** The time from the end of each attempt to the start of the next, in ms. */
+function gaps(taskRun: TaskRun): number[] {
+  const dates = taskRun.attempts.map((a) => ({ start: Date.parse(a.state.histories[0]!.date), end: Date.parse(a.state.histories.at(-1)!.date) }));
+  return dates.slice(1).map((d, i) => d.start - dates[i]!.end);
 }

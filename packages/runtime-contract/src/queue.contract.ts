@@ -160,5 +160,60 @@ export function describeExecutionQueue(ctx: ContractContext): void {
       await ctx.runtime.queue.enqueue(id);
       await vi.waitFor(() => expect(calls).toEqual([id]), wait());
     });
+
+    it('delivers a job queued for a date no earlier than that date', async () => {
+      const id = newId();
+      const at = new Date(Date.now() + 400);
+      const delivered: number[] = [];
+      const { calls, handler } = recorder([id], async () => {
+        delivered.push(Date.now());
+      });
+      ctx.consume(ctx.runtime, handler);
+      await ctx.runtime.queue.enqueue(id, { at });
+      await vi.waitFor(() => expect(calls).toEqual([id]), wait());
+      expect(delivered[0]).toBeGreaterThanOrEqual(at.getTime());
+    });
+
+    it('runs a job queued for a date from inside the execution\'s own job, after that job', async () => {
+      const id = newId();
+      const at = new Date(Date.now() + 300);
+      const delivered: number[] = [];
+      const { calls, handler } = recorder([id], async () => {
+        delivered.push(Date.now());
+        // What the executor does for a retry: queue the execution again for its date, then end.
+        if (delivered.length === 1) await ctx.runtime.queue.enqueue(id, { at });
+      });
+      ctx.consume(ctx.runtime, handler);
+      await ctx.runtime.queue.enqueue(id);
+      await vi.waitFor(() => expect(calls).toEqual([id, id]), wait());
+      expect(delivered[1]).toBeGreaterThanOrEqual(at.getTime());
+      await sleep(ctx.options.quietMs);
+      expect(calls).toEqual([id, id]);
+    });
+
+    it('runs once an execution queued twice for the same date; a date in the past is due at once', async () => {
+      const [id, late] = [newId(), newId()];
+      const at = new Date(Date.now() + 200);
+      const { calls, handler } = recorder([id, late]);
+      await ctx.runtime.queue.enqueue(id, { at });
+      await ctx.runtime.queue.enqueue(id, { at });
+      await ctx.runtime.queue.enqueue(late, { at: new Date(Date.now() - 60_000) });
+      ctx.consume(ctx.runtime, handler);
+      await vi.waitFor(() => expect([...calls].sort()).toEqual([id, late].sort()), wait());
+      await sleep(ctx.options.quietMs);
+      expect(calls.filter((c) => c === id)).toEqual([id]);
+    });
+
+    // A durable runtime keeps a job queued for a date like any other: another instance on the
+    // same store (or the next start of the same file: see the SQLite runtime's restart tests) runs it.
+    if (ctx.options.sharedStore) it('delivers a job queued for a date on one instance to a consumer of another', async () => {
+      const other = await ctx.another();
+      const id = newId();
+      const { calls, handler } = recorder([id]);
+      await ctx.runtime.queue.enqueue(id, { at: new Date(Date.now() + 200) });
+      await ctx.runtime.close();
+      ctx.consume(other, handler);
+      await vi.waitFor(() => expect(calls).toEqual([id]), wait());
+    });
   });
 }

@@ -5,6 +5,7 @@
  */
 export { createGuard, type Guard } from './guard.js';
 export { createEventBus, type InProcessEventBus } from './event-bus.js';
+export { createDelayedJobs, type DelayedJobs } from './delayed-jobs.js';
 export { createJobPool, type JobPool, type JobPoolOptions, type JobStatus } from './job-pool.js';
 export { chainStart, isBuried, storedOf, tickOf } from './schedule-chain.js';
 export { createScheduleTimers, type ClockEntry, type ScheduleTimers, type ScheduleTimersOptions } from './schedule-clock.js';

@@ -35,6 +35,11 @@ export interface JobPool {
   admit(executionId: string): void;
   /** Queues again a job the queue took back, last in line. */
   requeue(executionId: string): void;
+  /**
+   * Queues a job whose date came (a delayed enqueue), even if it finished recently; a job
+   * waiting (or waiting for a backoff) is left to run once; a running one runs again after it.
+   */
+  admitDue(executionId: string): void;
   /** A new consumer, as {@link ExecutionQueue.consume} promises it. */
   consume: ExecutionQueue['consume'];
   /** The jobs waiting and running, and the ones finished since start. */
@@ -67,19 +72,24 @@ export function createJobPool(guard: Guard, options: JobPoolOptions = {}): JobPo
   const totalActive = () => [...consumers].reduce((n, c) => n + c.activeCount, 0);
   const pumpAll = () => consumers.forEach((c) => c.pump());
 
+  // Jobs that came due while they ran: each runs again once it finished.
+  const rerun = new Set<string>();
+
+  const requeue = (id: string) => {
+    status.set(id, 'waiting');
+    waiting.push(id);
+    pumpAll();
+  };
+
   const finish = (id: string, outcome: 'completed' | 'failed') => {
     status.set(id, outcome);
     counters[outcome]++;
     finished.push(id);
     // Like BullMQ's removeOnComplete with a count: old ids are forgotten and may be queued again.
     while (finished.length > keepFinished) status.delete(finished.shift() as string);
+    // Queued again before `onFinished`, which then sees the job is no longer finished.
+    if (rerun.delete(id)) requeue(id);
     options.onFinished?.(id, outcome);
-  };
-
-  const requeue = (id: string) => {
-    status.set(id, 'waiting');
-    waiting.push(id);
-    pumpAll();
   };
 
   function consume(handler: ExecutionHandler, { concurrency }: { readonly concurrency: number }): Consumer {
@@ -154,6 +164,12 @@ export function createJobPool(guard: Guard, options: JobPoolOptions = {}): JobPo
       requeue(executionId);
     },
     requeue,
+    admitDue(executionId) {
+      const current = status.get(executionId);
+      if (current === 'waiting' || current === 'delayed') return;
+      if (current === 'active') rerun.add(executionId);
+      else requeue(executionId);
+    },
     consume(handler, consumeOptions) {
       guard.check();
       return consume(handler, consumeOptions);

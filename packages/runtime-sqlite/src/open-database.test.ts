@@ -45,9 +45,9 @@ describe('opening the SQLite database', () => {
     const execution = anExecution();
     await first.executions.create(execution);
     await first.close();
-    // What version 1 was: no sessions table, no key-value table.
+    // What version 1 was: no sessions table, no key-value table, no table of jobs queued for a date.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
-    db.exec('DROP TABLE sessions; DROP TABLE kv');
+    db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed');
     db.pragma('user_version = 1');
     db.close();
     const second = createSqliteRuntime({ dir });
@@ -58,6 +58,7 @@ describe('opening the SQLite database', () => {
       const key = { tenantId: 'main', namespace: 'company.team', key: 'k' };
       await second.kv.set(key, { value: 1, updated: new Date().toISOString() });
       expect((await second.kv.get(key))?.value).toBe(1);
+      await second.queue.enqueue(execution.id, { at: new Date(Date.now() + 60_000) });
     } finally {
       await second.close();
     }

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
  * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
  * Add a step to {@link MIGRATIONS} and bump it for every change.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * Step `i` takes the file from version `i` to `i + 1`. JSON columns hold the port values as the
@@ -44,6 +44,12 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (tenant_id, namespace, key)
   ) WITHOUT ROWID;
   CREATE INDEX kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL;
+  `,
+  // 4: jobs queued for a date (an execution waiting for a retry), moved into `queue` when due.
+  // A table of their own: a due job may be queued while the same execution's job still runs,
+  // and `queue` holds one row per execution.
+  `
+  CREATE TABLE queue_delayed (execution_id TEXT NOT NULL, due_ms INTEGER NOT NULL, PRIMARY KEY (execution_id, due_ms)) WITHOUT ROWID;
   `,
 ];
 

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { isSluiceError } from '@sluice/core';
 import type { ExecutionQueue } from '@sluice/engine';
-import { createJobPool, type Guard, type JobPoolOptions } from '@sluice/runtime-memory/in-process';
+import { createDelayedJobs, createJobPool, type Guard, type JobPoolOptions } from '@sluice/runtime-memory/in-process';
 import type { GroupCommit } from './group-commit.js';
 
 /** Options of {@link createSqliteQueue}: the dispatch's, as {@link JobPoolOptions} describes them, and the retries. */
@@ -34,10 +34,16 @@ export interface SqliteQueue extends ExecutionQueue {
  * is the execution id, so an id waiting, running or recently finished is not queued again. A
  * handler that throws a retryable error (a full disk, say) is run again after a backoff for as
  * long as it takes; any other error, up to `attempts` times.
+ *
+ * A job queued for a date is a row of `queue_delayed` (execution, due date) and a timer; when
+ * it comes, the row moves into `queue` in one transaction and the job is dispatched. Rows left
+ * by a stopped process are armed again at start (those already due run at once).
  */
 export function createSqliteQueue(db: Database, writes: GroupCommit, guard: Guard, options: SqliteQueueOptions = {}): SqliteQueue {
   const insertStmt = db.prepare('INSERT INTO queue (execution_id, seq) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM queue)) ON CONFLICT DO NOTHING');
   const deleteStmt = db.prepare('DELETE FROM queue WHERE execution_id = ?');
+  const insertDelayedStmt = db.prepare('INSERT INTO queue_delayed (execution_id, due_ms) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const deleteDelayedStmt = db.prepare('DELETE FROM queue_delayed WHERE execution_id = ? AND due_ms = ?');
   const attemptsMade = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   const attempts = options.attempts ?? 3;
@@ -72,21 +78,44 @@ export function createSqliteQueue(db: Database, writes: GroupCommit, guard: Guar
       report(error, 'queue: a handler threw (its job is retried or failed)');
       return retry(id, error);
     },
-    onFinished: (id) => {
+    onFinished: (id, outcome) => {
       attemptsMade.delete(id);
+      // Queued again as it finished (a delayed job of it came due): its row stays for that run.
+      if (pool.status.get(id) !== outcome) return;
       // Should this fail (the disk is full), the row stays and the job runs again at the next
       // start, where the executor finds it finished and does nothing.
       writes.write(() => deleteStmt.run(id)).catch((error: unknown) => report(error, 'queue: removing a finished job (it runs again, as a no-op, at the next start)'));
     },
   });
 
+  const delayedJobs = createDelayedJobs((id, at) => {
+    if (guard.closed) return;
+    writes
+      .write(() => {
+        deleteDelayedStmt.run(id, at);
+        insertStmt.run(id);
+      })
+      .then(() => pool.admitDue(id))
+      // The row stays in queue_delayed: the job runs at the next start.
+      .catch((error: unknown) => report(error, 'queue: moving a due job into the queue (it runs at the next start)'));
+  });
+  for (const row of db.prepare('SELECT execution_id, due_ms FROM queue_delayed').all() as { execution_id: string; due_ms: number }[]) {
+    delayedJobs.add(row.execution_id, row.due_ms);
+  }
+
   return {
     insert(executionId) {
       insertStmt.run(executionId);
     },
     admit: (executionId) => pool.admit(executionId),
-    async enqueue(executionId) {
+    async enqueue(executionId, enqueueOptions) {
       guard.check();
+      if (enqueueOptions?.at !== undefined) {
+        const at = enqueueOptions.at.getTime();
+        await writes.write(() => insertDelayedStmt.run(executionId, at));
+        delayedJobs.add(executionId, at);
+        return;
+      }
       if (pool.status.has(executionId)) return;
       await writes.write(() => insertStmt.run(executionId));
       pool.admit(executionId);
@@ -99,6 +128,7 @@ export function createSqliteQueue(db: Database, writes: GroupCommit, guard: Guar
       return { ...counts, waiting: counts.waiting + retrying };
     },
     async closeAll(graceMs) {
+      delayedJobs.clear();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await pool.closeAll(graceMs);

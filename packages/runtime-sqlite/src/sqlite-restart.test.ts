@@ -49,6 +49,30 @@ describe('the SQLite runtime across a restart', () => {
     }
   });
 
+  it('keeps a job queued for a date across a restart: not waiting before its date, delivered at it', async () => {
+    const dir = dirs.next();
+    const first = createSqliteRuntime({ dir });
+    const [soon, past] = [anExecution(), anExecution()];
+    const at = new Date(Date.now() + 500);
+    await first.queue.enqueue(soon.id, { at });
+    await first.queue.enqueue(past.id, { at: new Date(Date.now() + 100) });
+    await first.close();
+    // The second is due by the time the file is opened again: it runs at once.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+
+    const second = createSqliteRuntime({ dir });
+    try {
+      const delivered: { id: string; at: number }[] = [];
+      second.queue.consume(async (id) => {
+        delivered.push({ id, at: Date.now() });
+      }, { concurrency: 1 });
+      await vi.waitFor(() => expect(delivered.map((d) => d.id)).toEqual([past.id, soon.id]), { timeout: 5000 });
+      expect(delivered[1]!.at).toBeGreaterThanOrEqual(at.getTime());
+    } finally {
+      await second.close();
+    }
+  });
+
   it('delivers again, in order, the jobs that were waiting and those that were running when the process stopped', async () => {
     const dir = dirs.next();
     const first = createSqliteRuntime({ dir });

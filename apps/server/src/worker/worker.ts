@@ -93,8 +93,10 @@ export interface ConsumptionCheck {
  * is stuck, bullmq#4585 and kin, still sees PING succeed). A worker is consuming unless jobs
  * have been waiting for `windowMs` while it had a free slot and took none of them, or the queue
  * cannot be read at all. A busy worker (every slot taken) and an idle one (nothing waits) are
- * consuming. Delayed retries count as waiting, so the window must outlast the retry backoff
- * (2 s, then 4 s by default): it is never under 5 s.
+ * consuming. Delayed jobs count as waiting once due (a handler's retry after its backoff, an
+ * execution's retry date), never before, so an execution waiting hours for its retry does not
+ * make an idle worker look stuck; the window must outlast the backoff (2 s, then 4 s by
+ * default): it is never under 5 s.
  */
 export function createConsumptionCheck(options: ConsumptionCheckOptions): ConsumptionCheck {
   const now = options.now ?? Date.now;

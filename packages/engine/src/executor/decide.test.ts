@@ -41,6 +41,7 @@ function next({ tasks, errors, finally: closing, others = [], runs = [], running
 const show = (actions: readonly Action[]) => actions.map((a) => {
   if (a.kind === 'start') return `start ${a.slot.task.id}${a.slot.value === undefined ? '' : `@${a.slot.value}`}${a.slot.parentTaskRunId === undefined ? '' : `<${a.slot.parentTaskRunId}`}`;
   if (a.kind === 'resume') return `resume ${a.taskRun.taskId}`;
+  if (a.kind === 'retry') return `retry ${a.taskRun.taskId} at ${a.at.toISOString()}`;
   if (a.kind === 'end') return `end ${a.taskRun.taskId} ${a.state}`;
   return `execution ${a.state}`;
 });
@@ -198,5 +199,29 @@ describe('decide: branches at once (Parallel, ForEach)', () => {
     const each = run('p', 'RUNNING', { id: 'P', plan: plan([{ value: '1', taskIds: ['a', 'b'] }, { value: '2', taskIds: ['a', 'b'] }], 1) });
     const runs = [each, run('a', 'SUCCESS', { parentTaskRunId: 'P', value: '1' })];
     expect(show(next({ tasks, others: [a, b], runs }))).toEqual(['start b@1<P']);
+  });
+});
+
+describe('decide: a task waiting for a retry', () => {
+  const at = '2024-01-01T00:00:05.000Z';
+  const retrying = (taskId: string, more: Partial<TaskRun> = {}) => run(taskId, 'RETRYING', { retryAt: at, ...more });
+  it('says when its next attempt starts, and starts nothing after it', () => {
+    expect(show(next({ tasks: [task('a'), task('b')], runs: [retrying('a')] }))).toEqual([`retry a at ${at}`]);
+  });
+  it('holds the errors back: the failure is not final while a retry is left', () => {
+    expect(show(next({ tasks: [task('a')], errors: [task('e')], runs: [retrying('a')] }))).toEqual([`retry a at ${at}`]);
+  });
+  it('holds its flowable open, while a sibling branch goes on', () => {
+    const p = task('p');
+    const runs = [run('p', 'RUNNING', { id: 'rp', plan: plan([{ taskIds: ['x'] }, { taskIds: ['y'] }], 0) }), retrying('x', { parentTaskRunId: 'rp' }), run('y', 'SUCCESS', { parentTaskRunId: 'rp' })];
+    expect(show(next({ tasks: [p], others: [task('x'), task('y')], runs }))).toEqual([`retry x at ${at}`]);
+  });
+  it('retries each iteration of a loop on its own', () => {
+    const runs = [
+      run('each', 'RUNNING', { id: 're', plan: plan([{ value: '1', taskIds: ['c'] }, { value: '2', taskIds: ['c'] }], 0) }),
+      retrying('c', { parentTaskRunId: 're', value: '1' }),
+      run('c', 'RUNNING', { id: 'rc2', parentTaskRunId: 're', value: '2' }),
+    ];
+    expect(show(next({ tasks: [task('each')], others: [task('c')], runs, running: ['rc2'] }))).toEqual([`retry c at ${at}`]);
   });
 });

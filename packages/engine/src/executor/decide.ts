@@ -17,6 +17,11 @@ export type Action =
   | { readonly kind: 'start'; readonly slot: Slot }
   /** A runnable task run stored unfinished and running nowhere (its worker died): a new attempt. */
   | { readonly kind: 'resume'; readonly task: FlowTask; readonly taskRun: TaskRun }
+  /**
+   * A runnable task run RETRYING: its next attempt starts at `at` (the caller compares with its
+   * clock; until then the run holds its branch, so neither its siblings nor `errors` start).
+   */
+  | { readonly kind: 'retry'; readonly task: FlowTask; readonly taskRun: TaskRun; readonly at: Date }
   /** A flowable task run whose children (and errors, finally) all ended: end it in `state`. */
   | { readonly kind: 'end'; readonly task: FlowTask; readonly taskRun: TaskRun; readonly state: StateType }
   /** Every top-level task, errors and finally ended: end the execution in `state`. */
@@ -66,6 +71,8 @@ type BranchState =
  * - then the level ends in the worst state of its `tasks` branches (KILLED > FAILED > WARNING >
  *   PAUSED > SUCCESS); failures inside errors or finally do not change it, as in Kestra;
  *   a flowable's `allowFailure` (plan or envelope) turns FAILED into WARNING.
+ * - a task run RETRYING holds its branch like a running one: a `retry` action says when its
+ *   next attempt starts (Kestra: "every failed run will still be retried → wait").
  * Returns nothing while every unfinished task run is in `running`: the caller waits for one.
  */
 export function decide(input: DecisionInput): readonly Action[] {
@@ -155,7 +162,10 @@ function walkBranch(input: DecisionInput, parentId: string | undefined, tasks: r
 }
 
 function visitUnfinished(input: DecisionInput, task: FlowTask, run: TaskRun, actions: Action[]): void {
-  if (run.plan) {
+  if (run.state.current === 'RETRYING') {
+    // A run stored RETRYING without its date (written by hand) is retried at once.
+    actions.push({ kind: 'retry', task, taskRun: run, at: new Date(run.retryAt ?? 0) });
+  } else if (run.plan) {
     const ended = walk(input, containerOf(input, task, run, run.plan), actions);
     if (ended !== undefined) actions.push({ kind: 'end', task, taskRun: run, state: flowableEndState(task, run.plan, ended) });
   } else if (!input.running.has(run.id)) {

@@ -4,9 +4,10 @@ import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
 import { decide, type Action } from './decide.js';
-import { runIndex, type TaskIndex } from './flow-tree.js';
+import { runIndex, type RunIndex, type TaskIndex } from './flow-tree.js';
 import { planFlowable } from './plan-flowable.js';
 import { withKvAhead } from './kv-ahead.js';
+import { retryFor } from './retry-policy.js';
 import { runAttempt } from './run-attempt.js';
 import { skipByRunIf, type TaskRunChange, type TaskRunScope } from './run-task.js';
 import { endTaskRun, newTaskRun, startAttempt } from './task-runs.js';
@@ -24,6 +25,9 @@ export interface DriveOptions {
   readonly save: () => Promise<void>;
 }
 
+/** How {@link drive} stopped: the tree ended in `state`, or it waits for a retry due at `until`. */
+export type DriveResult = { readonly kind: 'ended'; readonly state: StateType } | { readonly kind: 'waiting'; readonly until: Date };
+
 interface Settled {
   readonly id: string;
   readonly change?: TaskRunChange;
@@ -32,13 +36,16 @@ interface Settled {
 
 /**
  * The applying loop: asks {@link decide} what to do, does it, and asks again, until the
- * execution's tree has ended; returns the state the execution ends in. Plugins run only once
+ * execution's tree has ended; returns the state the execution ends in, or, when nothing runs and
+ * every unfinished task run waits for a retry, the date the first one is due (having saved
+ * everything: the caller queues the execution again for then and lets go of the job; a wait
+ * never holds a worker). Plugins run only once
  * the save of their start is stored, several at once when the flow allows it (Parallel, ForEach
  * with a `concurrencyLimit`); their ends are staged as they come and saved with the next start,
  * or before waiting for the next end, so a crash repeats at most the attempts it cut short.
  * Rejects with the job signal's reason when it fires, having saved what ended.
  */
-export async function drive(options: DriveOptions): Promise<StateType> {
+export async function drive(options: DriveOptions): Promise<DriveResult> {
   const { scope: given } = options;
   const signal = given.jobSignal;
   // One listener on the job's signal, however many attempts run at once: each attempt listens
@@ -61,7 +68,7 @@ export async function drive(options: DriveOptions): Promise<StateType> {
   }
 }
 
-async function loop(options: DriveOptions): Promise<StateType> {
+async function loop(options: DriveOptions): Promise<DriveResult> {
   const { scope } = options;
   const signal = scope.jobSignal;
   const inFlight = new Map<string, Promise<Settled>>();
@@ -70,15 +77,27 @@ async function loop(options: DriveOptions): Promise<StateType> {
   // promise, so a ForEach running a thousand values at once would cost a million reactions.
   const settledQueue: Settled[] = [];
   let wake: (() => void) | undefined;
-  const nextSettled = async (): Promise<Settled> => {
-    while (settledQueue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+  // Waits for the next settled attempt; with `until` (epoch ms), at most until then, when a retry
+  // falls due while other attempts run (the job holds its slot for those anyway).
+  const nextSettled = async (until?: number): Promise<Settled | undefined> => {
+    while (settledQueue.length === 0) {
+      const left = until === undefined ? undefined : until - scope.now().getTime();
+      if (left !== undefined && left <= 0) return undefined;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (left !== undefined) timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
+    }
     const settled = settledQueue.shift() as Settled;
     inFlight.delete(settled.id);
     return settled;
   };
 
-  const launch = (task: FlowTask, taskRun: TaskRun) => {
-    const settled = runAttempt(scope, options.execution(), task, taskRun).then(
+  const launch = (task: FlowTask, taskRun: TaskRun, runs: RunIndex) => {
+    const policy = retryFor(task, taskRun, options.tasks, runs, options.flow.extra.retry);
+    const settled = runAttempt(scope, options.execution(), task, taskRun, policy).then(
       (change): Settled => ({ id: taskRun.id, change }),
       (error: unknown): Settled => ({ id: taskRun.id, error }),
     );
@@ -103,12 +122,18 @@ async function loop(options: DriveOptions): Promise<StateType> {
   for (;;) {
     // Checked between steps: a worker shutting down starts nothing new, and keeps what finished.
     if (signal.aborted) await stop(signal.reason);
-    const actions = decide({ flow: options.flow, tasks: options.tasks, runs: runIndex(options.execution().taskRunList), running: new Set(inFlight.keys()) });
+    const runs = runIndex(options.execution().taskRunList);
+    const actions = decide({ flow: options.flow, tasks: options.tasks, runs, running: new Set(inFlight.keys()) });
     const toRun: { task: FlowTask; taskRun: TaskRun }[] = [];
     let changed = false;
+    let wakeAt: Date | undefined;
     for (const action of actions) {
       if (action.kind === 'end-execution') {
-        if (inFlight.size === 0) return action.state;
+        if (inFlight.size === 0) return { kind: 'ended', state: action.state };
+        continue;
+      }
+      if (action.kind === 'retry' && action.at.getTime() > scope.now().getTime()) {
+        if (wakeAt === undefined || action.at < wakeAt) wakeAt = action.at;
         continue;
       }
       changed = true;
@@ -117,16 +142,21 @@ async function loop(options: DriveOptions): Promise<StateType> {
     }
     if (toRun.length > 0) {
       await options.save();
-      for (const { task, taskRun } of toRun) launch(task, taskRun);
+      for (const { task, taskRun } of toRun) launch(task, taskRun, runs);
       continue;
     }
     if (changed) continue;
     if (inFlight.size === 0) {
+      if (wakeAt !== undefined) {
+        await options.save();
+        return { kind: 'waiting', until: wakeAt };
+      }
       // decide() always finds work or an end; reaching this is a bug, never a reason to spin.
       throw new Error(`executor: no progress possible for execution ${options.execution().id}`);
     }
     await options.save();
-    const first = await nextSettled();
+    const first = await nextSettled(wakeAt?.getTime());
+    if (first === undefined) continue;
     // With others still running, let those that settle in the same turn (tasks that return at
     // once) settle too, and stage them all: one save for a burst of ends, and the same number
     // of saves on every run.

@@ -384,7 +384,7 @@ errors:
     expect(logs[0]?.message).toContain(`past the limit of ${MAX_TASK_RUNS}`);
   });
 
-  it('refuses at save: retry, timeout on a flowable, errors on a runnable, and invalid children, each at its place', () => {
+  it('refuses at save: timeout on a flowable, errors on a runnable, and invalid children, each at its place (a retry passes)', () => {
     expect(problems(`tasks:
   - id: seq
     type: test.Seq
@@ -404,7 +404,6 @@ errors:
         type: test.Nope
 `)).toEqual([
       '6:5 FLOW_UNSUPPORTED tasks[0].timeout: timeout is not supported on a flowable task (Kestra ignores it there too); set timeout on the tasks inside it',
-      '11:9 FLOW_UNSUPPORTED tasks[0].tasks[0].retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
       "15:9 FLOW_INVALID_PROPS tasks[0].tasks[1].text: missing required property 'text'",
       "17:9 FLOW_INVALID_PROPS tasks[0].tasks[1].errors: unknown property 'errors'",
       '18:13 FLOW_DUPLICATE_ID tasks[0].tasks[2].id: Duplicate task id with name [a]',

@@ -16,7 +16,8 @@ import { createKvAccess } from '../kv/kv-access.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
-  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'kv'>;
+  /** The stores, the queue (where an execution waiting for a retry is queued again for its date), and the key-value store. */
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'>;
   readonly registry: PluginRegistry;
   readonly secrets: SecretProvider;
   /** The clock; injectable for tests. */
@@ -26,7 +27,9 @@ export interface ExecutorDeps {
 /** Runs executions: what a worker calls for each job. */
 export interface Executor {
   /**
-   * Runs the execution's tasks in order and records its final state, then returns it.
+   * Runs the execution's tasks in order and records its final state, then returns it. When
+   * what is left waits for a retry, it records the execution RETRYING instead, queues it again
+   * for the date the first retry is due, and returns it: a waiting execution holds no worker.
    * Idempotent: a terminated execution is returned unchanged, and a finished task run is never
    * run again, so a job delivered twice (after a crash) completes the work without repeating
    * it. Rejects with `EXECUTION_NOT_FOUND` for an unknown id, and with the signal's reason when
@@ -81,14 +84,16 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
   let execution = loaded;
   let unsaved = false;
   let unsavedLogs: readonly LogEntry[] = [];
-  let announced = loaded.state.current === 'RUNNING';
+  // An execution resumed after a retry's wait was announced RUNNING by its first job.
+  let announced = loaded.state.histories.some((h) => h.state === 'RUNNING');
   const stage = (next: Execution, logs: readonly LogEntry[] = []): void => {
     execution = next;
     unsaved = true;
     if (logs.length > 0) unsavedLogs = [...unsavedLogs, ...logs];
   };
   let unconfirmed = expected;
-  const save = async (ending?: StateType): Promise<void> => {
+  // `ending`: the final state this save stores; `waiting`: a state it stores on the way (RETRYING).
+  const save = async (ending?: StateType, waiting?: StateType): Promise<void> => {
     if (!unsaved) return;
     unsaved = false;
     const announce: ExecutionEvent[] = [];
@@ -101,6 +106,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     // The end goes out with the save that stores it, never before: whoever hears it reads the
     // execution and must find it ended.
     if (ending !== undefined) announce.push({ executionId, state: ending, terminated: true });
+    if (waiting !== undefined) announce.push({ executionId, state: waiting, terminated: false });
     const logs = unsavedLogs;
     unsavedLogs = [];
     const condition = unconfirmed;
@@ -134,12 +140,21 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     appendLogs: (entries) => runtime.logs.append(entries),
     kv: createKvAccess(runtime.kv, execution.tenantId, now),
   };
-  const state = await drive({
+  const driven = await drive({
     scope, flow, tasks: taskIndex(flow, deps.registry),
     execution: () => execution,
     stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
     save: () => save(),
   });
+  if (driven.kind === 'waiting') {
+    // Stored RETRYING first, then queued: a crash in between leaves this job to be delivered
+    // again, which finds the execution waiting and queues it again (the same date, one job).
+    stage({ ...execution, state: withState(execution.state, 'RETRYING', now()) });
+    await save(undefined, 'RETRYING');
+    await runtime.queue.enqueue(executionId, { at: driven.until });
+    return execution;
+  }
+  const state = driven.state;
 
   if (state !== 'SUCCESS' && state !== 'WARNING') return finish(state);
   if (flow.outputs.length === 0) return finish(state);

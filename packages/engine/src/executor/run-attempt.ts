@@ -2,26 +2,28 @@ import { isFlowableTask } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import type { FlowTask } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
-import type { StateType } from '../model/state.js';
 import { validateOutput } from '../plugins/index.js';
 import { callWithSignal } from './call-plugin.js';
 import { withKvAhead } from './kv-ahead.js';
-import { loggerOf, messageOf, prepareCall, stateOnError, type TaskRunChange, type TaskRunScope } from './run-task.js';
-import { endTaskRun } from './task-runs.js';
+import { attemptEnd, type AttemptOutcome, type RetryPolicy } from './retry-policy.js';
+import { loggerOf, messageOf, prepareCall, type TaskRunChange, type TaskRunScope } from './run-task.js';
+import { endTaskRun, retryTaskRun } from './task-runs.js';
 
 /**
  * Runs one attempt of a runnable task whose start (a RUNNING attempt) is stored: renders and
  * validates its props, calls the plugin under the task's `timeout`, validates the output, and
  * returns the task run ended with the attempt's log lines, for the caller to store together.
- * `timeout` runs from the start of rendering, so a slow render counts against it. A task that
- * throws ends FAILED (WARNING with `allowFailure`) with the error logged at ERROR. Rejects only
+ * `timeout` runs from the start of rendering, so a slow render counts against it, and it bounds
+ * one attempt, not the retries. A task that throws has the error logged at ERROR and, with a
+ * `retry` left (`policy`), waits RETRYING for its next attempt; otherwise it ends FAILED
+ * (WARNING with `allowFailure`): see {@link attemptEnd}. Rejects only
  * when the job's signal fires (the worker is shutting down), with its lines stored and no end
  * recorded: the task run stays RUNNING, to be resumed when the job is delivered again.
  */
-export async function runAttempt(scope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun): Promise<TaskRunChange> {
+export async function runAttempt(scope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun, policy?: RetryPolicy): Promise<TaskRunChange> {
   const startedAt = performance.now();
   const logger = loggerOf(scope, execution, task, taskRun);
-  let state: StateType;
+  let state: AttemptOutcome;
   let outputs: Readonly<Record<string, unknown>> = {};
   try {
     // Read now, at the attempt: a kv() value may have changed since the task run was planned.
@@ -48,9 +50,12 @@ export async function runAttempt(scope: TaskRunScope, execution: Execution, task
       throw scope.jobSignal.reason;
     }
     logger.error(messageOf(error));
-    state = stateOnError(task);
+    state = 'FAILED';
   }
+  const now = scope.now();
+  const end = attemptEnd(task, policy, endTaskRun(taskRun, state, outputs, now).attempts, state, scope.random ?? Math.random);
+  if (end.retryAt !== undefined) logger.warn(`attempt ${taskRun.attempts.length} of task '${task.id}' failed; the next attempt starts at ${end.retryAt.toISOString()}`);
   // The lines go with the end that follows them: both are stored by the next save, in one step.
   const logs = await logger.take();
-  return { taskRun: endTaskRun(taskRun, state, outputs, scope.now()), logs };
+  return { taskRun: end.retryAt === undefined ? endTaskRun(taskRun, end.state, outputs, now, state) : retryTaskRun(taskRun, end.retryAt, now), logs };
 }

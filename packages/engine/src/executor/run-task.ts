@@ -18,6 +18,8 @@ export interface TaskRunScope {
   readonly registry: PluginRegistry;
   readonly secrets: SecretReader;
   readonly now: () => Date;
+  /** Numbers in [0, 1) for `random` retries; `Math.random` unless a test fixes them. */
+  readonly random?: () => number;
   readonly jobSignal: AbortSignal;
   /** Stores log lines now: a task that logs more than a batch mid-run. */
   readonly appendLogs: (entries: readonly LogEntry[]) => Promise<void>;

@@ -1,7 +1,7 @@
 import { labelsVariable } from '../execution/labels.js';
 import type { FlowRevision } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
-import { isTerminatedWithoutFailure, stateToJson } from '../model/state.js';
+import { isTerminated, isTerminatedWithoutFailure, stateToJson } from '../model/state.js';
 
 type Json = Record<string, unknown>;
 
@@ -66,7 +66,7 @@ export function runVariables(flow: FlowRevision, execution: Execution, task?: { 
     ...(taskRun
       ? {
         taskrun: {
-          id: taskRun.id, startDate: stateToJson(taskRun.state).startDate, attemptsCount: taskRun.attempts.length,
+          id: taskRun.id, startDate: stateToJson(taskRun.state).startDate, attemptsCount: endedAttempts(taskRun),
           ...(taskRun.value === undefined ? {} : { value: taskRun.value }),
           ...(taskRun.parentTaskRunId === undefined ? {} : { parentId: taskRun.parentTaskRunId }),
         },
@@ -98,3 +98,7 @@ export function outputsAndTasks(execution: Execution, byId = new Map(execution.t
   }
   return { outputs, tasks };
 }
+
+// Kestra's `taskrun.attemptsCount`: the attempts made before the one running (0 on the first),
+// so `attemptsCount == 3` holds on the fourth attempt, as Kestra's retry examples count.
+const endedAttempts = (taskRun: TaskRun): number => taskRun.attempts.filter((attempt) => isTerminated(attempt.state.current)).length;

@@ -35,12 +35,22 @@ export function newTaskRun(execution: Execution, task: FlowTask, date: Date, pla
 export function startAttempt(taskRun: TaskRun, date: Date): TaskRun {
   const attempts = taskRun.attempts.map((attempt) =>
     isTerminated(attempt.state.current) ? attempt : { ...attempt, state: withState(attempt.state, 'RESUBMITTED', date) });
-  return { ...taskRun, attempts: [...attempts, { state: newState('RUNNING', date) }], state: withState(taskRun.state, 'RUNNING', date) };
+  const { retryAt: _waited, ...rest } = taskRun;
+  return { ...rest, attempts: [...attempts, { state: newState('RUNNING', date) }], state: withState(taskRun.state, 'RUNNING', date) };
 }
 
-/** `taskRun` ended in `state`, its last attempt with it, keeping `outputs`. */
-export function endTaskRun(taskRun: TaskRun, state: StateType, outputs: Readonly<Record<string, unknown>>, date: Date): TaskRun {
+/** `taskRun` waiting for its next attempt until `retryAt`: its last attempt FAILED, the run RETRYING. */
+export function retryTaskRun(taskRun: TaskRun, retryAt: Date, date: Date): TaskRun {
+  const failed = endTaskRun(taskRun, 'FAILED', {}, date);
+  return { ...failed, state: withState(failed.state, 'RETRYING', date), retryAt: retryAt.toISOString() };
+}
+
+/**
+ * `taskRun` ended in `state`, keeping `outputs`; its last attempt ends in `attemptState` (the
+ * attempt's own outcome, as Kestra keeps it: FAILED under a run that `allowFailure` made WARNING).
+ */
+export function endTaskRun(taskRun: TaskRun, state: StateType, outputs: Readonly<Record<string, unknown>>, date: Date, attemptState: StateType = state): TaskRun {
   const attempts = taskRun.attempts.map((attempt, i) =>
-    i === taskRun.attempts.length - 1 ? { ...attempt, state: withState(attempt.state, state, date) } : attempt);
+    i === taskRun.attempts.length - 1 ? { ...attempt, state: withState(attempt.state, attemptState, date) } : attempt);
   return { ...taskRun, attempts, outputs, state: withState(taskRun.state, state, date) };
 }

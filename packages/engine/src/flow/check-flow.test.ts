@@ -92,17 +92,29 @@ describe('tasks', () => {
     expect(check(source)).toEqual([
       '4:9 FLOW_SCHEMA tasks[0].id: must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$',
       '7:14 FLOW_SCHEMA tasks[0].timeout: must be an ISO-8601 duration such as PT30S or a {{ }} template, got the string "30 seconds"',
-      '8:5 FLOW_UNSUPPORTED tasks[0].retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
+      '9:13 FLOW_SCHEMA tasks[0].retry.type: must be one of constant, exponential, random, got the string "linear"',
       "11:5 FLOW_SCHEMA tasks[0].when: 'runIf' and 'when' are two names of one field; keep one",
       '12:5 FLOW_SCHEMA tasks[1]: a task must be a mapping with at least id and type',
     ]);
   });
 
-  it('refuses retry, in either spelling, at the task and the flow, once each: nothing would retry', () => {
-    const source = `${head}tasks:\n${log('a', '    retry:\n      type: constant\n      interval: PT1S\n      maxAttempts: 3\n')}retry:\n  type: exponential\n  maxAttempt: 5\n  interval: PT1S\n`;
-    expect(check(source)).toEqual([
-      '7:5 FLOW_UNSUPPORTED tasks[0].retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
-      '11:1 FLOW_UNSUPPORTED retry: retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
+  it('accepts retry at the task and the flow, in either spelling, and refuses what a type does not take or Sluice does not run', () => {
+    const valid = `${head}tasks:\n${log('a', '    retry:\n      type: constant\n      interval: pt0.25s\n      maxAttempts: 3\n')}retry:\n  type: random\n  maxAttempt: 5\n  minInterval: PT1S\n  maxInterval: PT2S\n`;
+    expect(parseFlow(valid, registry).ok).toBe(true);
+    const retry = (body: string) => `${head}tasks:\n${log('a', `    retry:\n${body.split('\n').map((line) => `      ${line}`).join('\n')}\n`)}`;
+    expect(check(retry('type: exponential\ninterval: PT1S\ndelayFactor: 2'))).toEqual([
+      "7:5 FLOW_SCHEMA tasks[0].retry: an exponential retry requires 'maxInterval'",
+    ]);
+    expect(check(retry('type: constant\ninterval: PT1S\nminInterval: PT1S\nmaxAttempt: 2\nmaxAttempts: 2'))).toEqual([
+      "10:7 FLOW_SCHEMA tasks[0].retry.minInterval: 'minInterval' is not a field of a constant retry",
+      "12:7 FLOW_SCHEMA tasks[0].retry.maxAttempts: 'maxAttempt' and 'maxAttempts' are two names of one field; keep one",
+    ]);
+    expect(check(retry('type: constant\ninterval: "{{ inputs.wait }}"\nbehavior: CREATE_NEW_EXECUTION'))).toEqual([
+      '9:17 FLOW_SCHEMA tasks[0].retry.interval: must be an ISO-8601 duration such as PT30S, got the string "{{ inputs.wait }}"',
+      '10:17 FLOW_UNSUPPORTED tasks[0].retry.behavior: behavior CREATE_NEW_EXECUTION is not supported: Sluice retries the failed task within its execution (RETRY_FAILED_TASK, the default); remove behavior or set it to RETRY_FAILED_TASK',
+    ]);
+    expect(check(retry('type: random\nminInterval: PT2S\nmaxInterval: PT1S'))).toEqual([
+      '9:20 FLOW_SCHEMA tasks[0].retry.minInterval: minInterval must not be longer than maxInterval',
     ]);
   });
 

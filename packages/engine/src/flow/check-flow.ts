@@ -2,7 +2,8 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { engineErrors } from '../errors.js';
 import type { PluginRegistry } from '../plugins/types.js';
 import { schemaProblems, type PathSegment } from '../plugins/value-errors.js';
-import { UNSUPPORTED, checkTask, checkTrigger, type SeenId } from './check-items.js';
+import { checkTask, checkTrigger, type SeenId } from './check-items.js';
+import { checkRetry } from './check-retry.js';
 import { FlowEnvelope, Input, Output } from './envelope.js';
 import { checkLabels, FLOW_SYSTEM_LABELS } from './labels.js';
 import { isMapping, withoutNulls, type Reporter } from './report.js';
@@ -11,7 +12,6 @@ const { FLOW_SCHEMA, FLOW_DUPLICATE_ID, FLOW_UNSUPPORTED } = engineErrors.codes;
 
 // Flow-level keys Kestra has that Sluice does not act on yet: refused, never accepted and ignored.
 const UNSUPPORTED_FLOW_KEYS: Readonly<Record<string, string>> = {
-  retry: UNSUPPORTED.retry,
   afterExecution: 'afterExecution is not supported yet; run the tasks in finally, which runs before the execution ends',
   // Accepted and ignored until now: a limit nobody enforced let every execution run at once.
   concurrency: 'concurrency is not supported yet: Sluice does not limit how many executions of a flow run at once; remove concurrency',
@@ -66,6 +66,7 @@ export function checkFlow(value: unknown, registry: PluginRegistry, reporter: Re
   for (const [key, message] of Object.entries(UNSUPPORTED_FLOW_KEYS)) {
     if (flow[key] !== undefined) reporter.add(FLOW_UNSUPPORTED, [key], message, 'key');
   }
+  checkRetry(reporter, flow.retry, ['retry']);
   checkDeclarations(reporter, flow, 'inputs');
   checkDeclarations(reporter, flow, 'outputs');
 

@@ -7,6 +7,7 @@ import { schemasOf } from '../plugins/schemas.js';
 import { schemaProblems, type PathSegment } from '../plugins/value-errors.js';
 import { TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS, TaskEnvelope, TriggerEnvelope } from './envelope.js';
 import { checkLabels } from './labels.js';
+import { checkRetry } from './check-retry.js';
 import { checkCondition, checkTemplates } from './check-templates.js';
 import { isMapping, withoutNulls, type Reporter } from './report.js';
 import { FLOWABLE_ENVELOPE_KEYS, mapTasks } from './task-lists.js';
@@ -15,7 +16,6 @@ const { FLOW_SCHEMA, FLOW_INVALID_PROPS, FLOW_WRONG_KIND, FLOW_UNSUPPORTED, PLUG
 
 /** Why a field Kestra has is refused at save: accepting and ignoring it would mislead. */
 export const UNSUPPORTED = {
-  retry: 'retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
   flowableTimeout: 'timeout is not supported on a flowable task (Kestra ignores it there too); set timeout on the tasks inside it',
 } as const;
 const TaskCheck = TypeCompiler.Compile(TaskEnvelope);
@@ -98,11 +98,10 @@ export function checkTask(registry: PluginRegistry, reporter: Reporter, raw: unk
     return [];
   }
   const item = withoutNulls(raw, REQUIRED);
-  // A refused retry is reported once, as refused: the shape of something not honoured is moot.
-  reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TaskCheck, item).filter((p) => p.segments[0] !== 'retry'));
+  reporter.addAll(FLOW_SCHEMA, at, schemaProblems(TaskCheck, item));
   oneOf(reporter, item, at, 'runIf', 'when');
   checkCondition(reporter, item.runIf ?? item.when, [...at, item.runIf === undefined ? 'when' : 'runIf']);
-  if (item.retry !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'retry'], UNSUPPORTED.retry, 'key');
+  checkRetry(reporter, item.retry, [...at, 'retry']);
   const props = splitProps(item, TASK_ENVELOPE_KEYS);
   const entry = resolveType(registry, reporter, item, at, 'task');
   const ids: SeenId[] = typeof item.id === 'string' ? [{ id: item.id, segments: [...at, 'id'] }] : [];

@@ -36,18 +36,26 @@ const WorkerGroup = Type.Object(
   { additionalProperties: false, description: 'Kestra Enterprise worker group; kept, not acted on.' },
 );
 
-/** Kestra's retry object (`constant`, `exponential`, `random`). */
+// A retry's durations are read when an attempt fails, never rendered: no templates, as in Kestra.
+const FixedDuration = (description: string) =>
+  Type.String({ pattern: DURATION_PATTERN, description, [EXPECTED_KEYWORD]: 'an ISO-8601 duration such as PT30S' });
+
+/**
+ * Kestra's retry object (`constant`, `exponential`, `random`). Which fields each type needs and
+ * takes is checked beside the schema (check-retry.ts), with messages that name the type.
+ */
 export const Retry = Type.Object(
   {
     type: literals(['constant', 'exponential', 'random'], 'The retry policy.'),
-    interval: Type.Optional(Duration('Time between attempts (constant, exponential).')),
-    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, description: 'Most attempts, the first included.' })),
-    maxDuration: Type.Optional(Duration('Longest time spent retrying.')),
+    interval: Type.Optional(FixedDuration('Time between attempts (constant, exponential).')),
+    maxAttempt: Type.Optional(Type.Integer({ minimum: 1, description: 'Most attempts, the first included (Kestra 0.x name).' })),
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, description: 'Most attempts, the first included (Kestra 1.x name of maxAttempt).' })),
+    maxDuration: Type.Optional(FixedDuration('Longest time from the first attempt\'s start to the start of the last.')),
     warningOnRetry: Type.Optional(flag('End in WARNING rather than SUCCESS when a retry was needed.')),
-    behavior: Type.Optional(literals(['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION'], 'What a retry re-runs.')),
-    delayFactor: Type.Optional(Type.Number({ description: 'Growth of the interval (exponential).' })),
-    maxInterval: Type.Optional(Duration('Largest interval (exponential, random).')),
-    minInterval: Type.Optional(Duration('Smallest interval (random).')),
+    behavior: Type.Optional(literals(['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION'], 'What a retry re-runs; only RETRY_FAILED_TASK is supported.')),
+    delayFactor: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Growth of the interval (exponential); its integer part is used, 2 by default.' })),
+    maxInterval: Type.Optional(FixedDuration('Largest interval (exponential, random).')),
+    minInterval: Type.Optional(FixedDuration('Smallest interval (random).')),
   },
   { additionalProperties: false, description: 'How a failed run is retried.' },
 );

@@ -42,6 +42,11 @@ export interface TaskRun {
    * its children from it. Internal: the API's task run JSON (Kestra's shape) leaves it out.
    */
   readonly plan?: TaskRunPlan;
+  /**
+   * While the task run is RETRYING: when its next attempt may start (ISO-8601), decided once as
+   * its last attempt failed (a `random` retry draws it). Internal, like `plan`.
+   */
+  readonly retryAt?: string;
 }
 
 /** One branch of a {@link TaskRunPlan}: child task ids run in order, with their `value`. */

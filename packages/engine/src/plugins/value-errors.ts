@@ -110,6 +110,8 @@ export function describeError(error: ValueError): { message: string; target: Err
     case ValueErrorType.ObjectAdditionalProperties:
       return { message: `unknown property '${lastKey(error)}'`, target: 'key' };
     case ValueErrorType.StringPattern:
+      // A pattern said in words where the schema gives them (a duration), else the pattern.
+      if (typeof s[EXPECTED_KEYWORD] === 'string') return value(`must be ${s[EXPECTED_KEYWORD]}, got ${describeValue(error.value)}`);
       return value(`must match ${String(s.pattern)}`);
     case ValueErrorType.StringMinLength:
       return value(s.minLength === 1 ? 'must not be empty' : `must be at least ${String(s.minLength)} characters long`);

@@ -156,13 +156,28 @@ export interface QueueConsumer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** What {@link ExecutionQueue.enqueue} takes beside the execution id. */
+export interface EnqueueOptions {
+  /** Deliver no earlier than this date. */
+  readonly at?: Date;
+}
+
 /**
  * The queue of executions to run. Delivery is at least once: a job whose consumer died is
  * delivered again, so handlers must be idempotent (the executor is).
  */
 export interface ExecutionQueue {
-  /** Queues an execution; the job id is the execution id, so queueing twice runs it once. */
-  enqueue(executionId: string): Promise<void>;
+  /**
+   * Queues an execution; the job id is the execution id, so queueing twice runs it once.
+   *
+   * With `at`, the job is delivered no earlier than that date (an execution waiting for a
+   * retry), kept by the store like any job, so a restart in between loses nothing. It is a job
+   * of its own, keyed by the execution and the date: queueing it from inside the execution's
+   * running job takes effect (it runs after that job, never instead of it), and queueing the
+   * same execution and date twice runs it once. A date in the past is due at once. Waiting
+   * jobs not yet due are not counted as `waiting` by {@link ExecutionQueue.counts}.
+   */
+  enqueue(executionId: string, options?: EnqueueOptions): Promise<void>;
   /** Starts consuming with at most `concurrency` executions at once. */
   consume(handler: ExecutionHandler, options: { readonly concurrency: number }): QueueConsumer;
   /** Jobs waiting and running, for metrics and readiness. */
