@@ -159,8 +159,9 @@ export function checkTrigger(registry: PluginRegistry, reporter: Reporter, raw: 
     const before = reporter.problems.length;
     checkProps(reporter, entry, props, at);
     // The plugin's own checks read props the schema accepted; give them nothing else.
-    if (reporter.problems.length === before && entry.definition.check) {
-      for (const problem of entry.definition.check(props as never)) reporter.add(FLOW_INVALID_PROPS, [...at, ...problem.path], problem.message);
+    const check = entry.kind === 'trigger' ? entry.definition.check : undefined;
+    if (reporter.problems.length === before && check) {
+      for (const problem of check(props as never)) reporter.add(FLOW_INVALID_PROPS, [...at, ...problem.path], problem.message);
     }
   }
   return typeof item.id === 'string' ? [{ id: item.id, segments: [...at, 'id'] }] : [];
