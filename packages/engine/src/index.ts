@@ -18,3 +18,4 @@ export * from './executor/index.js';
 export * from './secrets/index.js';
 export * from './schedule/index.js';
 export * from './support/index.js';
+export * from './triggers/index.js';

@@ -1,4 +1,4 @@
-import type { FlowKey } from '@sluice/engine';
+import type { FlowKey, TriggerKey } from '@sluice/engine';
 
 /**
  * Every Redis key and channel of one runtime, in one place (README.md "Key layout").
@@ -7,7 +7,8 @@ import type { FlowKey } from '@sluice/engine';
  * collide with the layout nor open a hash tag. Hash tags (`{...}`) group the keys that one
  * command or script touches together, so the layout also works on Redis Cluster:
  * - `{tenant}` for a tenant's flows and its execution index (the flow scripts update both);
- * - `{executionId}` for an execution and its logs.
+ * - `{executionId}` for an execution and its logs;
+ * - `{tenant}` also for a trigger's state and the tenant's trigger index (one script writes both).
  */
 export interface Keys {
   readonly prefix: string;
@@ -35,6 +36,12 @@ export interface Keys {
   executionMeta(tenantId: string): string;
   /** String: a login session's JSON, under the id the host derived from its token (TTL). */
   session(id: string): string;
+  /** Hash: one trigger's state and lease, one field per part (see trigger-state-repository.ts). */
+  trigger(key: TriggerKey): string;
+  /** Sorted set (all scores 0, so in lexical order): a tenant's triggers with state, members from {@link triggerMember}. */
+  triggerIndex(tenantId: string): string;
+  /** Member of {@link triggerIndex} for a trigger. */
+  triggerMember(key: TriggerKey): string;
 }
 
 const enc = encodeURIComponent;
@@ -55,5 +62,8 @@ export function createKeys(prefix: string): Keys {
     executionIndex: (tenantId) => `${prefix}:executions:{${enc(tenantId)}}:created`,
     executionMeta: (tenantId) => `${prefix}:executions:{${enc(tenantId)}}:meta`,
     session: (id) => `${prefix}:session:${enc(id)}`,
+    trigger: (key) => `${prefix}:trigger:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.flowId)}:${enc(key.triggerId)}`,
+    triggerIndex: (tenantId) => `${prefix}:triggers:{${enc(tenantId)}}`,
+    triggerMember: (key) => JSON.stringify([key.namespace, key.flowId, key.triggerId]),
   };
 }

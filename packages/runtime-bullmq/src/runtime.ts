@@ -13,6 +13,7 @@ import { SharedSubscriber } from './pubsub.js';
 import { preloadScripts } from './scripts.js';
 import { watchRedisSettings } from './redis-settings.js';
 import { createSessionRepository } from './session-repository.js';
+import { createTriggerStateRepository } from './trigger-state-repository.js';
 
 /**
  * The engine's ports on BullMQ and Redis (name `bullmq`, durable).
@@ -59,6 +60,7 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
     events: new RedisExecutionEvents(store, keys, subscriber, onError),
     schedules,
     sessions: createSessionRepository(store, keys),
+    triggers: createTriggerStateRepository(store, keys),
     async submit(execution) {
       // The create's commands leave before the job's, in the same write (see enqueueAfter). The
       // execution's JSON is made once, for the store and for the job, which carries it so the

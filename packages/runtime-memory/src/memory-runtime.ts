@@ -8,6 +8,7 @@ import { createLogStore } from './log-store.js';
 import { createMemoryQueue, type MemoryQueueOptions } from './memory-queue.js';
 import { createMemorySchedules, type MemorySchedulesOptions } from './memory-schedules.js';
 import { createSessionStore } from './session-store.js';
+import { createTriggerStateStore } from './trigger-state-store.js';
 
 /** Options of {@link createMemoryRuntime}. */
 export interface MemoryRuntimeOptions {
@@ -66,6 +67,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
     events,
     schedules,
     sessions: createSessionStore(guard),
+    triggers: createTriggerStateStore(guard),
     async submit(execution) {
       try {
         await executions.create(execution);

@@ -45,9 +45,9 @@ describe('opening the SQLite database', () => {
     const execution = anExecution();
     await first.executions.create(execution);
     await first.close();
-    // What version 1 was: no sessions table.
+    // What version 1 was: no sessions table, no trigger states.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
-    db.exec('DROP TABLE sessions');
+    db.exec('DROP TABLE sessions; DROP TABLE trigger_states');
     db.pragma('user_version = 1');
     db.close();
     const second = createSqliteRuntime({ dir });
@@ -55,6 +55,8 @@ describe('opening the SQLite database', () => {
       expect(await second.executions.get(execution.id)).toEqual(execution);
       await second.sessions.create('s', { username: 'u', csrfToken: 'c', createdAt: 0, expiresAt: Date.now() + 60_000 }, 60_000);
       expect(await second.sessions.touch('s', 60_000)).toBeDefined();
+      const key = { tenantId: 'main', namespace: 'n', flowId: 'f', triggerId: 't' };
+      expect((await second.triggers.setDisabled(key, true)).disabled).toBe(true);
     } finally {
       await second.close();
     }

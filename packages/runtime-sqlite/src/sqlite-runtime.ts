@@ -9,6 +9,7 @@ import { reading } from './guard.js';
 import { createLogRepository } from './log-repository.js';
 import { openDatabase } from './open-database.js';
 import { createSessionRepository } from './session-repository.js';
+import { createTriggerStateRepository } from './trigger-state-repository.js';
 import { startRetention, type RetentionOptions } from './retention.js';
 import { createSqliteQueue } from './sqlite-queue.js';
 import { createSqliteSchedules } from './sqlite-schedules.js';
@@ -99,6 +100,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
     events,
     schedules,
     sessions,
+    triggers: createTriggerStateRepository(db, writes, guard),
     sweep: () => sweeper.sweep(),
     async submit(execution) {
       guard.check();

@@ -1,0 +1,1 @@
+export { applyTriggerUpdate, emptyTriggerState, inTriggerNamespace, leaseFree, triggerKeyString, withLease, withoutLease } from './trigger-state.js';
