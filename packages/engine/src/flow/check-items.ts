@@ -17,6 +17,7 @@ const { FLOW_SCHEMA, FLOW_INVALID_PROPS, FLOW_WRONG_KIND, FLOW_UNSUPPORTED, PLUG
 export const UNSUPPORTED = {
   retry: 'retry is not supported yet: Sluice runs a failed task once and does not retry it; remove retry (allowFailure, or errors, handle a failure)',
   flowableTimeout: 'timeout is not supported on a flowable task (Kestra ignores it there too); set timeout on the tasks inside it',
+  runnerStopAfter: 'stopAfter is not supported on a poll or listen trigger yet: the host does not disable it when an execution it started ends; remove stopAfter (disable the trigger through the API instead)',
 } as const;
 const TaskCheck = TypeCompiler.Compile(TaskEnvelope);
 const TriggerCheck = TypeCompiler.Compile(TriggerEnvelope);
@@ -155,6 +156,8 @@ export function checkTrigger(registry: PluginRegistry, reporter: Reporter, raw: 
   oneOf(reporter, item, at, 'logLevel', 'minLogLevel');
   const entry = resolveType(registry, reporter, item, at, 'trigger');
   if (entry) {
+    const mode = entry.kind === 'trigger' ? entry.definition.mode : undefined;
+    if ((mode === 'poll' || mode === 'listen') && item.stopAfter !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'stopAfter'], UNSUPPORTED.runnerStopAfter, 'key');
     const props = splitProps(item, TRIGGER_ENVELOPE_KEYS);
     const before = reporter.problems.length;
     checkProps(reporter, entry, props, at);

@@ -7,11 +7,11 @@ import type { LoadedPackage, PluginRegistry, RegisteredTask, RegisteredTrigger }
 type Entry = RegisteredTask | RegisteredTrigger;
 
 /**
- * The trigger modes the host drives: the server routes webhooks and its clock fires schedules.
- * `poll` and `listen` are in the contract but nothing calls them yet, so a plugin declaring one is
- * refused when it loads rather than saved in flows that never start.
+ * The trigger modes the host drives: the server routes webhooks, its clock fires schedules, and
+ * its trigger runners poll and listen under a lease. A mode outside this list (a plugin built
+ * for a newer contract) is refused when it loads rather than saved in flows that never start.
  */
-export const HOST_TRIGGER_MODES: readonly string[] = Object.freeze(['webhook', 'schedule']);
+export const HOST_TRIGGER_MODES: readonly string[] = Object.freeze(['webhook', 'schedule', 'poll', 'listen']);
 
 /** What a type string points at, canonical or alias, to detect collisions across kinds. */
 interface Claim {
@@ -72,7 +72,7 @@ export function createRegistry(packages: readonly { pkg: PluginPackage; info: Lo
     }
     for (const definition of pkg.triggers) {
       if (!HOST_TRIGGER_MODES.includes(definition.mode)) {
-        throw engineErrors.PLUGIN_MODE_UNSUPPORTED(info.name, definition.type, definition.mode, HOST_TRIGGER_MODES.join(' and '), {
+        throw engineErrors.PLUGIN_MODE_UNSUPPORTED(info.name, definition.type, definition.mode, HOST_TRIGGER_MODES.join(', '), {
           details: { package: info.name, type: definition.type, mode: definition.mode },
         });
       }

@@ -19,7 +19,15 @@ export function scheduleIdOf(flowKey: FlowKey, triggerId: string): string {
  * (two consumers, a crash mid-tick, a restart) into one execution.
  */
 export function scheduleExecutionId(scheduleId: string, date: Date): string {
-  const digest = createHash('sha256').update(`sluice-schedule\u0000${scheduleId}\u0000${date.getTime()}`).digest();
+  return derivedId('sluice-schedule', scheduleId, String(date.getTime()));
+}
+
+/**
+ * An execution id derived from `parts`: 22 base62 characters (the shape of `newId()`) taken
+ * from a SHA-256 of them, so every process deriving it from the same event gets the same id.
+ */
+export function derivedId(...parts: readonly string[]): string {
+  const digest = createHash('sha256').update(parts.join('\u0000')).digest();
   let n = BigInt(`0x${digest.subarray(0, 16).toString('hex')}`);
   let out = '';
   for (let i = 0; i < 22; i++) {
@@ -34,7 +42,7 @@ export function fingerprint(value: unknown): string {
   return createHash('sha256').update(stableJson(value)).digest('base64url').slice(0, 22);
 }
 
-function stableJson(value: unknown): string {
+export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
