@@ -20,6 +20,7 @@ import { serverErrors } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { startSchedules, type Schedules } from './schedule/schedules.js';
 import { startTriggerRunners, type TriggerRunners } from './triggers/trigger-runners.js';
+import { startApiDisabled } from './triggers/api-disabled.js';
 import { loadServerPlugins } from './plugins/load-server-plugins.js';
 import { applyHeapGrowth } from './runtime/heap-growth.js';
 import { selectRuntime, type Role } from './runtime/select-runtime.js';
@@ -27,6 +28,8 @@ import type { ServerContext } from './server-context.js';
 import { startWorker, type Worker } from './worker/worker.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** How soon a webserver sees a webhook trigger disabled through another webserver's trigger API. */
+const API_DISABLED_REFRESH_MS = 2000;
 
 /**
  * The part of the grace kept for closing connections after the drain: a second at most, a
@@ -125,6 +128,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const serves = options.role !== 'worker';
 
   if (serves) {
+    context.apiDisabled = await startApiDisabled(runtime, { tenants: ['main'], refreshMs: API_DISABLED_REFRESH_MS });
     if (options.examples) {
       const dir = join(packageRoot, 'examples', 'flows');
       const { loaded, failed } = await loadFlowsDir(context, dir, logger);
@@ -210,6 +214,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // Past the drain: whatever is still open was not answered, so nothing was acknowledged.
       server?.closeAllConnections();
       await flowIndex.close();
+      context.apiDisabled?.close();
       await runtime.close();
       logger.info({ ms: Date.now() - startedAt }, `stopped in ${Date.now() - startedAt} ms`);
     })());
