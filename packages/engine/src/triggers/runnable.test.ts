@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Type, definePluginPackage, defineTrigger } from '@sluice/core';
+import { Type, definePluginPackage, defineTask, defineTrigger } from '@sluice/core';
 import type { FlowRevision, FlowTrigger } from '../flow/flow.types.js';
 import { isId } from '../model/ids.js';
 import { createRegistry } from '../plugins/index.js';
+import { parseFlow } from '../flow/index.js';
 import { mapSecrets } from '../secrets/index.js';
 import { silentLogger } from '../webhook/loggers.js';
 import { backoffMs, executionOfStart, pollDelayMs, prepareTrigger, runnableTriggersOf, triggerExecutionId } from './runnable.js';
@@ -15,7 +16,11 @@ const base = {
 const poll = defineTrigger({ ...base, mode: 'poll', type: 'dev.test.Poll', interval: (p) => p.every, poll: async () => ({ starts: [], cursor: 0 }) });
 const listen = defineTrigger({ ...base, mode: 'listen', type: 'dev.test.Listen', listen: async () => async () => {} });
 const hook = defineTrigger({ ...base, mode: 'webhook', type: 'dev.test.Hook', receive: () => ({ kind: 'not-matched' }) });
-const registry = createRegistry([{ pkg: definePluginPackage({ triggers: [poll, listen, hook] }), info: { name: 't', version: '0', path: '/dev/null', types: [] } }]);
+const noop = defineTask({
+  type: 'dev.test.Noop', title: 'Noop', description: 'Does nothing.', examples: [{ title: 'x', flow: 'id: x' }],
+  props: Type.Object({}, { additionalProperties: false }), output: Type.Object({}), run: () => ({}),
+});
+const registry = createRegistry([{ pkg: definePluginPackage({ tasks: [noop], triggers: [poll, listen, hook] }), info: { name: 't', version: '0', path: '/dev/null', types: [] } }]);
 
 const trigger = (id: string, type: string, more: Partial<FlowTrigger> = {}): FlowTrigger => ({ id, type, disabled: false, labels: [{ key: 'from', value: 'trigger' }], props: { every: 1000 }, ...more });
 const makeFlow = (overrides: Partial<FlowRevision> = {}): FlowRevision => ({
@@ -90,5 +95,30 @@ describe('backoff and poll timing', () => {
     expect(pollDelayMs(undefined, 1000)).toBe(0);
     expect(pollDelayMs(1500, 1000)).toBe(500);
     expect(pollDelayMs(1000 - 3_600_000, 1000)).toBe(0);
+  });
+});
+
+describe('saving a flow with a poll or listen trigger', () => {
+  const source = (type: string, extra = '') => `id: orders
+namespace: company.team
+tasks:
+  - id: log
+    type: dev.test.Noop
+triggers:
+  - id: t
+    type: ${type}
+    every: 1000
+${extra}`;
+
+  it('accepts one, and refuses stopAfter, which the host does not honour on them, at its line', () => {
+    const plain = parseFlow(source(poll.type), registry);
+    expect(plain.ok ? [] : plain.errors.map((e) => e.message)).toEqual([]);
+    for (const type of [poll.type, listen.type]) {
+      const parsed = parseFlow(source(type, '    stopAfter: [FAILED]\n'), registry);
+      expect(parsed.ok).toBe(false);
+      if (parsed.ok) continue;
+      expect(parsed.errors.map((e) => [e.code, e.path, e.line])).toEqual([['FLOW_UNSUPPORTED', 'triggers[0].stopAfter', 10]]);
+      expect(parsed.errors[0]?.message).toContain('stopAfter is not supported on a poll or listen trigger yet');
+    }
   });
 });
