@@ -209,7 +209,7 @@ describe.each(RUNTIMES)('trigger runners on the $name runtime', ({ store }) => {
     expect(source.listens).toHaveLength(1);
   });
 
-  it('restarts a failed listener with backoff and its last error, and stops it cleanly on a flow update and when disabled', async () => {
+  it('restarts a failed listener with backoff and its last error, and stops it cleanly on a flow update and when disabled in YAML or through the state', async () => {
     fresh();
     const name = uniq('relisten');
     const source = testSource(name);
@@ -234,9 +234,17 @@ describe.each(RUNTIMES)('trigger runners on the $name runtime', ({ store }) => {
     await vi.waitFor(() => expect(second.signal.aborted).toBe(true), wait);
     await vi.waitFor(() => expect(source.listens).toHaveLength(3), wait);
 
+    // Disabled in the YAML: stopped; enabled again: listening again.
+    const third = source.listener!;
+    await save(a.runtime, triggerFlow('relisten', 'Listen', name, '    disabled: true\n'));
+    await vi.waitFor(() => expect(third.signal.aborted).toBe(true), wait);
+    expect(source.listener).toBeUndefined();
+    await save(a.runtime, triggerFlow('relisten', 'Listen', name));
+    await vi.waitFor(() => expect(source.listens).toHaveLength(4), wait);
+
     await a.runtime.triggers.setDisabled(key('relisten'), true);
     await vi.waitFor(() => expect(source.listener).toBeUndefined(), wait);
-    expect(source.stops).toBe(3);
+    expect(source.stops).toBe(4);
     expect(a.runners.running()).toBe(0);
   });
 });
