@@ -132,4 +132,29 @@ describe('poll triggers over one Redis, two processes', () => {
     expect((await put(false)).status).toBe(200);
     await eventually(async () => ((await executions(server.url, 'poll-c')).length === 6 ? true : undefined), 15_000, 100);
   });
+
+  it('disables a webhook trigger through the API: its calls get the uniform 404 until it is enabled again', async () => {
+    const server = await startServer(['server', 'standalone'], env);
+    processes.push(server);
+    await save(server.url, `id: hooked
+namespace: e2e.triggers
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: hooked
+triggers:
+  - id: hook
+    type: io.kestra.plugin.core.trigger.Webhook
+    key: trigger-host-key-0123456789
+`);
+    const hook = () => fetch(`${server.url}/api/v1/main/executions/webhook/e2e.triggers/hooked/trigger-host-key-0123456789`, { method: 'POST' });
+    const put = (disabled: boolean) => call(server.url, '/triggers/e2e.triggers/hooked/hook', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ disabled }) });
+    expect((await hook()).status).toBe(200);
+    expect(await (await put(true)).json()).toMatchObject({ triggerId: 'hook', mode: 'webhook', disabled: true, apiDisabled: true });
+    expect((await hook()).status).toBe(404);
+    expect((await put(false)).status).toBe(200);
+    expect((await hook()).status).toBe(200);
+    const listed = (await (await call(server.url, '/triggers/e2e.triggers/hooked')).json()) as { results: TriggerJson[] };
+    expect(listed.results).toMatchObject([{ triggerId: 'hook', mode: 'webhook', disabled: false }]);
+  });
 });
