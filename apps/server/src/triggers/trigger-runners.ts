@@ -38,6 +38,8 @@ interface Runner {
   readonly trigger: RunnableTrigger;
   readonly controller: AbortController;
   readonly done: Promise<void>;
+  /** When the lease this process last got ends (its own clock). */
+  leaseUntil: number;
 }
 
 const uid = (t: { key: { tenantId: string; namespace: string; flowId: string; triggerId: string } }): string =>
@@ -97,7 +99,7 @@ export async function startTriggerRunners(s: ServerContext, options: TriggerRunn
     };
     const run = trigger.mode === 'poll' ? runPoll(deps, state, controller.signal) : runListen(deps, { maxInFlight }, controller.signal);
     const done = run.catch((error: unknown) => deps.log.error({ err: error instanceof Error ? error.message : String(error) }, 'trigger runner ended with an error'));
-    runners.set(id, { trigger, controller, done });
+    runners.set(id, { trigger, controller, done, leaseUntil: state.leaseUntil ?? 0 });
     deps.log.info({ holder }, `${trigger.mode} trigger started here`);
   };
 
@@ -118,9 +120,12 @@ export async function startTriggerRunners(s: ServerContext, options: TriggerRunn
       try {
         state = await s.runtime.triggers.acquire(trigger.key, holder, options.leaseMs);
       } catch (error) {
-        // The store is down: runners go on until their lease would have ended, then stop.
+        // The store is down: runners go on until their lease would have ended, then stop, since
+        // another process may take the trigger over from then on.
         if (!isSluiceError(error, 'RUNTIME_UNAVAILABLE')) throw error;
         log.warn({ err: error.message }, 'triggers: the store did not answer; leases not renewed');
+        const now = Date.now();
+        for (const [expiredId, runner] of runners) if (runner.leaseUntil <= now) await stopRunner(expiredId);
         return;
       }
       if (!state || state.disabled) {
@@ -128,7 +133,9 @@ export async function startTriggerRunners(s: ServerContext, options: TriggerRunn
         if (state?.disabled) await s.runtime.triggers.release(trigger.key, holder).catch(() => false);
         continue;
       }
-      if (!runners.has(id)) startRunner(trigger, state);
+      const running = runners.get(id);
+      if (running) running.leaseUntil = state.leaseUntil ?? 0;
+      else startRunner(trigger, state);
     }
   };
   const requestPass = (): Promise<void> => {
