@@ -18,4 +18,8 @@ export const serverErrors = defineErrorCatalog({
   UI_NOT_BUILT: (dir: string) => `the web UI is not built: no index.html in ${dir}. Run \`pnpm build\` in the repository (or set SLUICE_UI_DIR to a folder holding a built UI)`,
   /** The HTTP server could not bind (the port is taken, or not ours to take): said plainly, not as a stack. */
   LISTEN_FAILED: (what: string, host: string, port: number, reason: string) => `cannot listen for ${what} on ${host}:${port}: ${reason}`,
+  /** A listen trigger's emit after the host began stopping it: the event was not stored, so it must not be acknowledged. */
+  TRIGGER_STOPPED: (trigger: string) => `trigger ${trigger} is stopping: the event was not stored; leave it unacknowledged so it is delivered again`,
+  /** No such trigger in the flow (404). */
+  TRIGGER_NOT_FOUND: (trigger: string) => `trigger ${trigger} not found`,
 });

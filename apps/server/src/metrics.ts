@@ -9,6 +9,7 @@ export interface Metrics {
   readonly executionsCreated: Counter<'trigger'>;
   readonly executionsFinished: Counter<'state'>;
   readonly executionDuration: Histogram;
+  readonly triggerErrors: Counter<'mode' | 'kind'>;
 }
 
 export function createMetrics(): Metrics {
@@ -20,6 +21,7 @@ export function createMetrics(): Metrics {
     httpDuration: new Histogram({ name: 'sluice_http_request_duration_seconds', help: 'HTTP request duration by route.', labelNames: ['route'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry] }),
     executionsCreated: new Counter({ name: 'sluice_executions_created_total', help: 'Executions created, by trigger type (no flow names: a scraper need not learn them).', labelNames: ['trigger'], registers: [registry] }),
     executionsFinished: new Counter({ name: 'sluice_executions_finished_total', help: 'Executions finished by this process, by final state.', labelNames: ['state'], registers: [registry] }),
+    triggerErrors: new Counter({ name: 'sluice_trigger_errors_total', help: 'Errors of poll and listen triggers run by this process: `failure` (a poll or listener that failed), `invalid` (an event its flow refused).', labelNames: ['mode', 'kind'], registers: [registry] }),
     executionDuration: new Histogram({ name: 'sluice_execution_duration_seconds', help: 'Execution run time in the worker.', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120], registers: [registry] }),
   };
 }

@@ -5,6 +5,7 @@ import type { FlowFiles } from './flows/flow-files.js';
 import type { FlowIndex } from './flows/flow-index.js';
 import type { ReadOnlyFlows } from './flows/read-only-flows.js';
 import type { Metrics } from './metrics.js';
+import type { ApiDisabled } from './triggers/api-disabled.js';
 
 /** What the HTTP layer and the worker share: built once at start by `start-server.ts`. */
 export interface ServerContext {
@@ -25,6 +26,8 @@ export interface ServerContext {
   shuttingDown: boolean;
   /** Every secret value the host knows, masked wherever it appears in API answers' outputs. */
   readonly secretValues: () => readonly string[];
+  /** Triggers disabled through the API, for the webhook route (webservers and standalone). */
+  apiDisabled?: ApiDisabled;
   /** For readiness: true while this process's worker (if any) consumes the queue. */
   workerHealthy?: () => boolean;
 }

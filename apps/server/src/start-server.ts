@@ -19,6 +19,8 @@ import { createLogger } from './logging/logger.js';
 import { serverErrors } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { startSchedules, type Schedules } from './schedule/schedules.js';
+import { startTriggerRunners, type TriggerRunners } from './triggers/trigger-runners.js';
+import { startApiDisabled } from './triggers/api-disabled.js';
 import { loadServerPlugins } from './plugins/load-server-plugins.js';
 import { applyHeapGrowth } from './runtime/heap-growth.js';
 import { selectRuntime, type Role } from './runtime/select-runtime.js';
@@ -27,6 +29,8 @@ import { startWorker, type Worker } from './worker/worker.js';
 import { startFlowTriggers, type FlowTriggers } from './flow-triggers/flow-triggers.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** How soon a webserver sees a webhook trigger disabled through another webserver's trigger API. */
+const API_DISABLED_REFRESH_MS = 2000;
 
 /**
  * The part of the grace kept for closing connections after the drain: a second at most, a
@@ -129,6 +133,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const serves = options.role !== 'worker';
 
   if (serves) {
+    context.apiDisabled = await startApiDisabled(runtime, { tenants: ['main'], refreshMs: API_DISABLED_REFRESH_MS });
     if (options.examples) {
       const dir = join(packageRoot, 'examples', 'flows');
       const { loaded, failed } = await loadFlowsDir(context, dir, logger);
@@ -185,6 +190,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     schedules = await startSchedules(context, { consume: true });
     logger.info({ active: schedules.active() }, `schedules: ${schedules.active()} active`);
   }
+  // Poll and listen triggers: run by the same roles as schedules, each trigger in one of them at
+  // a time (a lease in the store); workers only run executions.
+  let triggerRunners: TriggerRunners | undefined;
+  if (serves) {
+    triggerRunners = await startTriggerRunners(context, { leaseMs: config.SLUICE_TRIGGER_LEASE_MS });
+    logger.info({ holder: triggerRunners.holder, running: triggerRunners.running() }, `triggers: ${triggerRunners.running()} poll or listen triggers running here`);
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop'): Promise<void> =>
@@ -205,12 +217,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       server?.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       const drainEnd = new Promise<void>((ok) => (timer = setTimeout(ok, left())));
-      await Promise.all([Promise.race([httpClosed, drainEnd]), schedules?.close(left()), worker?.close(left())]);
+      await Promise.all([Promise.race([httpClosed, drainEnd]), schedules?.close(left()), triggerRunners?.close(left()), worker?.close(left())]);
       clearTimeout(timer);
       // Past the drain: whatever is still open was not answered, so nothing was acknowledged.
       server?.closeAllConnections();
       await flowIndex.close();
       await flowTriggers?.close();
+      context.apiDisabled?.close();
       await runtime.close();
       logger.info({ ms: Date.now() - startedAt }, `stopped in ${Date.now() - startedAt} ms`);
     })());

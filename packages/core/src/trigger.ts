@@ -201,39 +201,71 @@ export interface ScheduleTrigger<P extends TObject, V extends TSchema> extends T
 }
 
 /**
- * A trigger the host calls at an interval to look for work, keeping its cursor between calls.
- * Declared for the plugins to come: no host part runs this mode yet, and the loader refuses a
- * package declaring it (`PLUGIN_MODE_UNSUPPORTED`).
+ * A trigger the host calls at an interval to look for work, keeping its cursor between calls
+ * (Kestra's polling triggers, e.g. a SQL query trigger).
+ *
+ * The host runs each enabled poll trigger in exactly one process at a time, under a lease in the
+ * store that its holder renews; when the holder dies, another process takes the trigger over
+ * once the lease ends (`SLUICE_TRIGGER_LEASE_MS`). Each poll gets the cursor the previous
+ * successful poll returned. The host stores the executions first, then the cursor (only while
+ * it still holds the lease), so a crash in between repeats the poll from the old cursor: give
+ * each start a {@link StartDecision.key} (or return the starts in the same order from the same
+ * cursor) and the repeat starts no second execution. Intervals missed while no process ran the
+ * trigger are not replayed: one poll catches up from the cursor. A poll that throws is retried
+ * with capped exponential backoff, and its message is shown as the trigger's last error (keep
+ * secrets out of it). See docs/writing-plugins.md.
  * @public
  */
 export interface PollTrigger<P extends TObject, V extends TSchema> extends TriggerDefinitionBase<P, V> {
   /** Discriminant. */
   readonly mode: 'poll';
-  /** Milliseconds between two polls. */
+  /** Milliseconds between the end of one poll and the start of the next. */
   interval(props: Static<P>): number;
   /**
    * Looks for new events since `cursor` (undefined on the first poll) and returns one start
-   * decision per execution to create, with the cursor to pass next time. The host stores the
-   * executions and the cursor together.
+   * decision per execution to create, with the cursor to pass next time (any JSON value). The
+   * host stores the executions, then the cursor. `ctx.signal` fires when the host stops the
+   * trigger (shutdown, lease lost, flow changed): give up then.
    */
   poll(ctx: TriggerContext, props: Static<P>, cursor: unknown): Promise<{ readonly starts: readonly StartDecision<Static<V>>[]; readonly cursor: unknown }>;
 }
 
 /**
- * A long-lived trigger: a queue consumer, a socket. The host is to run one listener per enabled
- * trigger across all hosts; no host part runs this mode yet, and the loader refuses a package
- * declaring it (`PLUGIN_MODE_UNSUPPORTED`).
+ * A long-lived trigger: a queue consumer, a socket (Kestra's realtime triggers).
+ *
+ * The host runs one listener per enabled trigger across all processes, under a lease like a
+ * poll trigger's. It calls `listen` once; the listener calls `emit` per event. `emit` resolves
+ * once the event's execution is stored, and rejects when it could not be (the store is down,
+ * the trigger is stopping): acknowledge the source after `emit` resolves, never before, and
+ * leave the message unacknowledged when it rejects, so the broker delivers it again (at least
+ * once; a {@link StartDecision.key} from the broker's message id makes a redelivery start no
+ * second execution). `emit` waits while too many executions of the trigger are being stored,
+ * so await it before taking the next message and consumption slows down instead of memory
+ * growing.
+ *
+ * The host stops the listener (calls the function `listen` resolved to, and aborts
+ * `ctx.signal`) when the trigger or its flow is disabled (in YAML or through the API), the flow
+ * is saved or deleted, the lease is lost, or the process stops. When `listen` rejects, or the
+ * listener calls `fail` (its connection broke and it will not recover by itself), the host
+ * stops it, records the error as the trigger's last error and calls `listen` again after a
+ * capped exponential backoff. See docs/writing-plugins.md.
  * @public
  */
 export interface ListenTrigger<P extends TObject, V extends TSchema> extends TriggerDefinitionBase<P, V> {
   /** Discriminant. */
   readonly mode: 'listen';
   /**
-   * Starts listening. Call `emit` once per execution to create; it resolves once the execution
-   * is stored, so acknowledge the source only after it resolves. Resolves to a function that
-   * stops listening; `ctx.signal` also fires on shutdown.
+   * Starts listening and resolves once subscribed, to a function that stops listening (it must
+   * not throw and should finish quickly). Call `emit` once per execution to create and
+   * acknowledge the source only after it resolves; call `fail` to report that the subscription
+   * is broken, so the host restarts it.
    */
-  listen(ctx: TriggerContext, props: Static<P>, emit: (start: StartDecision<Static<V>>) => Promise<void>): Promise<() => Promise<void>>;
+  listen(
+    ctx: TriggerContext,
+    props: Static<P>,
+    emit: (start: StartDecision<Static<V>>) => Promise<void>,
+    fail: (error: unknown) => void,
+  ): Promise<() => Promise<void>>;
 }
 
 /**

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Dynamic, Type, defineTask, definePluginPackage, defineTrigger } from '@sluice/core';
+import { Type, definePluginPackage, defineTrigger } from '@sluice/core';
+import { echo } from '../test/echo-task.js';
 import { runExamples } from './run-examples.js';
 
 // A task and a schedule trigger of our own: the kit must not depend on the first-party plugins.
-const echo = defineTask({
-  type: 'io.sluice.test.Echo',
-  title: 'Echo',
-  description: 'Logs its message.',
-  props: Type.Object({ message: Dynamic(Type.String({ description: 'What to log.' })) }, { additionalProperties: false }),
-  output: Type.Object({}),
-  examples: [{ title: 'echo', flow: 'id: x' }],
-  run(ctx, { message }) {
-    ctx.logger.info(message);
-    return {};
-  },
-});
 
 const flow = (minutes: number) => `id: ticking
 namespace: kit.test

@@ -1,8 +1,11 @@
-import type { PluginExample, PluginPackage } from '@sluice/core';
+import type { PluginExample, PluginPackage, StartDecision } from '@sluice/core';
 import {
   createExecution,
   createExecutor,
   dispatchWebhook,
+  executionOfStart,
+  prepareTrigger,
+  runnableTriggersOf,
   fireSchedule,
   parseFlow,
   schedulesOf,
@@ -78,7 +81,9 @@ const STATUS = { start: 200, skip: 204, 'not-found': 404, invalid: 422 } as cons
  * example's `request` goes through `dispatchWebhook` and must get `expect.status` (200 when
  * omitted: 204 skip, 404 not found, 422 invalid); an example without a request whose flow has
  * a schedule trigger fires that trigger's first tick after `now` through `fireSchedule` (a
- * skipped tick is 204); the execution (made by `createExecution` when there is neither) is stored in an in-memory runtime and run by the engine's executor.
+ * skipped tick is 204); an example with a poll trigger polls once from no cursor and one with a
+ * listen trigger listens until its first event, the first start making the execution (none is
+ * 204); the execution (made by `createExecution` when there is none of these) is stored in an in-memory runtime and run by the engine's executor.
  * Then `expect.state` (SUCCESS when omitted), `expect.logs` (in order, other lines allowed
  * between) and `expect.triggerVariables` (a deep subset) are checked.
  *
@@ -174,6 +179,8 @@ async function startExecution(
   if (example.request === undefined) {
     const schedule = schedulesOf(flow, { registry: deps.registry, secrets: deps.secrets, ...(now === undefined ? {} : { now }) })[0];
     if (schedule !== undefined) return fireFirstTick(example, flow, schedule, deps, failures, now);
+    const runnable = runnableTriggersOf(flow, deps.registry)[0];
+    if (runnable !== undefined) return firstEvent(example, flow, runnable.key.triggerId, deps, failures);
     const inputs = declaredInputs(flow, deps.options.inputs ?? {});
     return { execution: createExecution({ flow, from: 'api', inputs, ...(now === undefined ? {} : { now }) }) };
   }
@@ -240,6 +247,67 @@ async function fireFirstTick(
     return { status };
   }
   return firing.kind === 'start' ? { execution: firing.execution, status } : { status };
+}
+
+/**
+ * A poll or listen example (no request, a poll or listen trigger): a poll trigger is polled once
+ * from no cursor, a listen trigger listens until its first emit (within `timeoutMs`) and is
+ * stopped; the first start becomes the execution, as the host would make it. No start counts as
+ * status 204.
+ */
+async function firstEvent(
+  example: PluginExample,
+  flow: FlowRevision,
+  triggerId: string,
+  deps: RunDeps,
+  failures: string[],
+): Promise<{ execution?: Execution; status?: number }> {
+  const controller = new AbortController();
+  const logger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const prepared = prepareTrigger({ flow, triggerId, registry: deps.registry, secrets: deps.secrets, logger, signal: controller.signal });
+  if (!prepared.ok) {
+    failures.push(`the trigger cannot run: ${prepared.reason}`);
+    return {};
+  }
+  const timeoutMs = deps.options.timeoutMs ?? 10_000;
+  let start: StartDecision | undefined;
+  try {
+    if (prepared.definition.mode === 'poll') {
+      start = (await prepared.definition.poll(prepared.ctx, prepared.props, undefined)).starts[0];
+    } else {
+      const definition = prepared.definition;
+      let stop: (() => Promise<void>) | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const first = new Promise<StartDecision | undefined>((resolve, reject) => {
+        timer = setTimeout(() => resolve(undefined), timeoutMs);
+        void definition
+          .listen(prepared.ctx, prepared.props, async (emitted) => resolve(emitted), (error) => reject(error instanceof Error ? error : new Error(String(error))))
+          .then((stopper) => (stop = stopper), reject);
+      });
+      try {
+        start = await first;
+      } finally {
+        clearTimeout(timer);
+        controller.abort();
+        await stop?.();
+      }
+    }
+  } finally {
+    controller.abort();
+  }
+  const status = start === undefined ? 204 : 200;
+  const expected = example.expect?.status ?? 200;
+  if (status !== expected) {
+    failures.push(`expected status ${expected}, got ${status} (${start === undefined ? `no event within ${prepared.definition.mode === 'poll' ? 'the first poll' : `${timeoutMs} ms`}` : 'an event'})`);
+    return { status };
+  }
+  if (start === undefined) return { status };
+  const made = executionOfStart(prepared, start);
+  if (made.kind === 'invalid') {
+    failures.push(`the flow refused the event: ${made.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    return { status: 422 };
+  }
+  return { execution: made.execution, status };
 }
 
 function checkExecution(example: PluginExample, execution: Execution, logs: readonly LogEntry[], failures: string[]): void {

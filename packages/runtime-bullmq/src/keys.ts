@@ -1,4 +1,4 @@
-import type { FlowKey } from '@sluice/engine';
+import type { FlowKey, TriggerKey } from '@sluice/engine';
 
 /**
  * Every Redis key and channel of one runtime, in one place (README.md "Key layout").
@@ -8,7 +8,8 @@ import type { FlowKey } from '@sluice/engine';
  * command or script touches together, so the layout also works on Redis Cluster:
  * - `{tenant}` for a tenant's flows and its execution index (the flow scripts update both);
  * - `{executionId}` for an execution and its logs;
- * - `{tenant:namespace}` for a namespace's key-value entries and their index.
+ * - `{tenant:namespace}` for a namespace's key-value entries and their index;
+ * - `{tenant}` also for a trigger's state and the tenant's trigger index (one script writes both).
  */
 export interface Keys {
   readonly prefix: string;
@@ -40,6 +41,12 @@ export interface Keys {
   kv(tenantId: string, namespace: string, key: string): string;
   /** Set: the keys of a namespace's key-value entries; members whose entry expired are dropped when listed. */
   kvIndex(tenantId: string, namespace: string): string;
+  /** Hash: one trigger's state and lease, one field per part (see trigger-state-repository.ts). */
+  trigger(key: TriggerKey): string;
+  /** Sorted set (all scores 0, so in lexical order): a tenant's triggers with state, members from {@link triggerMember}. */
+  triggerIndex(tenantId: string): string;
+  /** Member of {@link triggerIndex} for a trigger. */
+  triggerMember(key: TriggerKey): string;
 }
 
 const enc = encodeURIComponent;
@@ -63,5 +70,8 @@ export function createKeys(prefix: string): Keys {
     // One hash tag per namespace: an entry and its namespace's index are written by one script.
     kv: (tenantId, namespace, key) => `${prefix}:kv:{${enc(tenantId)}:${enc(namespace)}}:${enc(key)}`,
     kvIndex: (tenantId, namespace) => `${prefix}:kv:{${enc(tenantId)}:${enc(namespace)}}`,
+    trigger: (key) => `${prefix}:trigger:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.flowId)}:${enc(key.triggerId)}`,
+    triggerIndex: (tenantId) => `${prefix}:triggers:{${enc(tenantId)}}`,
+    triggerMember: (key) => JSON.stringify([key.namespace, key.flowId, key.triggerId]),
   };
 }

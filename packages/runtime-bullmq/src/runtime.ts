@@ -14,6 +14,7 @@ import { preloadScripts } from './scripts.js';
 import { watchRedisSettings } from './redis-settings.js';
 import { createSessionRepository } from './session-repository.js';
 import { createKvRepository } from './kv-repository.js';
+import { createTriggerStateRepository } from './trigger-state-repository.js';
 
 /**
  * The engine's ports on BullMQ and Redis (name `bullmq`, durable).
@@ -61,6 +62,7 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
     schedules,
     sessions: createSessionRepository(store, keys),
     kv: createKvRepository(store, keys),
+    triggers: createTriggerStateRepository(store, keys),
     async submit(execution) {
       // The create's commands leave before the job's, in the same write (see enqueueAfter). The
       // execution's JSON is made once, for the store and for the job, which carries it so the

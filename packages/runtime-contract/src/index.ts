@@ -25,6 +25,7 @@ import { describeExecutionQueue } from './queue.contract.js';
 import { describeScheduleClock } from './schedules.contract.js';
 import { describeSessionRepository } from './sessions.contract.js';
 import { describeSubmit } from './submit.contract.js';
+import { describeTriggerStateRepository } from './trigger-states.contract.js';
 
 export { aFlowRevision, aFlowToSave, aLogEntry, anExecution, uniqueTenant, type FlowToSave } from './builders.js';
 export type { ContractContext, RuntimeContractOptions } from './harness.js';
@@ -84,5 +85,6 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeFlowTree(ctx);
     describeSessionRepository(ctx);
     describeKvRepository(ctx);
+    describeTriggerStateRepository(ctx);
   });
 }

@@ -9,6 +9,7 @@ import { createMemoryQueue, type MemoryQueueOptions } from './memory-queue.js';
 import { createMemorySchedules, type MemorySchedulesOptions } from './memory-schedules.js';
 import { createSessionStore } from './session-store.js';
 import { createKvStore } from './kv-store.js';
+import { createTriggerStateStore } from './trigger-state-store.js';
 
 /** Options of {@link createMemoryRuntime}. */
 export interface MemoryRuntimeOptions {
@@ -68,6 +69,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
     schedules,
     sessions: createSessionStore(guard),
     kv: createKvStore(guard),
+    triggers: createTriggerStateStore(guard),
     async submit(execution) {
       try {
         await executions.create(execution);

@@ -45,9 +45,10 @@ describe('opening the SQLite database', () => {
     const execution = anExecution();
     await first.executions.create(execution);
     await first.close();
-    // What version 1 was: no sessions table, no key-value table, no table of jobs queued for a date.
+    // What version 1 was: no sessions table, no key-value table, no table of jobs queued for a
+    // date, no trigger states.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
-    db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed');
+    db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed; DROP TABLE trigger_states');
     db.pragma('user_version = 1');
     db.close();
     const second = createSqliteRuntime({ dir });
@@ -59,6 +60,8 @@ describe('opening the SQLite database', () => {
       await second.kv.set(key, { value: 1, updated: new Date().toISOString() });
       expect((await second.kv.get(key))?.value).toBe(1);
       await second.queue.enqueue(execution.id, { at: new Date(Date.now() + 60_000) });
+      const trigger = { tenantId: 'main', namespace: 'n', flowId: 'f', triggerId: 't' };
+      expect((await second.triggers.setDisabled(trigger, true)).disabled).toBe(true);
     } finally {
       await second.close();
     }

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
  * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
  * Add a step to {@link MIGRATIONS} and bump it for every change.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * Step `i` takes the file from version `i` to `i + 1`. JSON columns hold the port values as the
@@ -50,6 +50,13 @@ const MIGRATIONS: readonly string[] = [
   // and `queue` holds one row per execution.
   `
   CREATE TABLE queue_delayed (execution_id TEXT NOT NULL, due_ms INTEGER NOT NULL, PRIMARY KEY (execution_id, due_ms)) WITHOUT ROWID;
+  `,
+  // 5: poll and listen triggers' state and leases, and the API's disabled flag of any trigger.
+  `
+  CREATE TABLE trigger_states (
+    tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, flow_id TEXT NOT NULL, trigger_id TEXT NOT NULL, json TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, namespace, flow_id, trigger_id)
+  ) WITHOUT ROWID;
   `,
 ];
 

@@ -10,6 +10,7 @@ import { createLogRepository } from './log-repository.js';
 import { openDatabase } from './open-database.js';
 import { createSessionRepository } from './session-repository.js';
 import { createKvRepository } from './kv-repository.js';
+import { createTriggerStateRepository } from './trigger-state-repository.js';
 import { startRetention, type RetentionOptions } from './retention.js';
 import { createSqliteQueue } from './sqlite-queue.js';
 import { createSqliteSchedules } from './sqlite-schedules.js';
@@ -108,6 +109,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
     schedules,
     sessions,
     kv,
+    triggers: createTriggerStateRepository(db, writes, guard),
     sweep: () => sweeper.sweep(),
     async submit(execution) {
       guard.check();

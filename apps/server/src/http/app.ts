@@ -11,6 +11,7 @@ import { errorsMiddleware } from './errors.middleware.js';
 import { problem } from './problem.js';
 import { executionRoutes } from './routes/executions.routes.js';
 import { flowRoutes } from './routes/flows.routes.js';
+import { triggerRoutes } from './routes/triggers.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { logRoutes } from './routes/logs.routes.js';
 import { pluginRoutes } from './routes/plugins.routes.js';
@@ -39,7 +40,7 @@ export function createApp(s: ServerContext, options: AppOptions): Koa {
     secureCookies: publicUrl?.startsWith('https://') ?? false,
   };
   const { router, publicRouter } = createApiRouter(
-    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s)],
+    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
     healthRoutes(s),
   );
   app.use(async (ctx, next) => {

@@ -156,4 +156,22 @@ describe('handleTick', () => {
       await runtime.close();
     }
   });
+
+  it('starts nothing for a tick of a trigger disabled through the API, and starts again once it is enabled', async () => {
+    const runtime = createMemoryRuntime();
+    try {
+      await save(runtime, flowYaml('paused'));
+      const s = context(runtime);
+      const key = { tenantId: 'main', namespace: 'company.team', flowId: 'paused', triggerId: 'schedule' };
+      const tick = (date: string) => ({ scheduleId: 'main/company.team/paused/schedule', flowKey: { tenantId: 'main', namespace: 'company.team', id: 'paused' }, triggerId: 'schedule', date: new Date(date) });
+      await runtime.triggers.setDisabled(key, true);
+      await handleTick(s, tick('2024-07-01T00:00:00Z'), silent, s.logger);
+      expect((await runtime.executions.search({ tenantId: 'main', page: 1, size: 10 })).total).toBe(0);
+      await runtime.triggers.setDisabled(key, false);
+      await handleTick(s, tick('2024-07-02T00:00:00Z'), silent, s.logger);
+      expect((await runtime.executions.search({ tenantId: 'main', page: 1, size: 10 })).total).toBe(1);
+    } finally {
+      await runtime.close();
+    }
+  });
 });

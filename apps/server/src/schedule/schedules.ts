@@ -163,6 +163,11 @@ export async function startSchedules(s: ServerContext, options: ScheduleOptions)
 export async function handleTick(s: ServerContext, tick: ScheduleTickEvent, triggerLogger: ReturnType<typeof pluginLogger>, log: ServerContext['logger']): Promise<void> {
   const where = { flow: `${tick.flowKey.namespace}.${tick.flowKey.id}`, trigger: tick.triggerId, date: tick.date.toISOString() };
   const flow = await s.runtime.flows.get(tick.flowKey);
+  // Disabled through the trigger API: the tick starts nothing, and the chain goes on.
+  if ((await s.runtime.triggers.get({ tenantId: tick.flowKey.tenantId, namespace: tick.flowKey.namespace, flowId: tick.flowKey.id, triggerId: tick.triggerId }))?.disabled) {
+    log.debug(where, 'schedule tick dropped: the trigger is disabled through the API');
+    return;
+  }
   let firing: Awaited<ReturnType<typeof fireSchedule>>;
   try {
     firing = await fireSchedule({

@@ -17,6 +17,7 @@ const { FLOW_SCHEMA, FLOW_INVALID_PROPS, FLOW_WRONG_KIND, FLOW_UNSUPPORTED, PLUG
 /** Why a field Kestra has is refused at save: accepting and ignoring it would mislead. */
 export const UNSUPPORTED = {
   flowableTimeout: 'timeout is not supported on a flowable task (Kestra ignores it there too); set timeout on the tasks inside it',
+  runnerStopAfter: 'stopAfter is not supported on a poll or listen trigger yet: the host does not disable it when an execution it started ends; remove stopAfter (disable the trigger through the API instead)',
 } as const;
 const TaskCheck = TypeCompiler.Compile(TaskEnvelope);
 const TriggerCheck = TypeCompiler.Compile(TriggerEnvelope);
@@ -153,13 +154,14 @@ export function checkTrigger(registry: PluginRegistry, reporter: Reporter, raw: 
   reporter.addAll(FLOW_SCHEMA, [], checkLabels(item.labels, [...at, 'labels']));
   oneOf(reporter, item, at, 'logLevel', 'minLogLevel');
   const entry = resolveType(registry, reporter, item, at, 'trigger');
-  // resolveType found a trigger for kind 'trigger'; the narrowing tells the compiler so.
   if (entry?.kind === 'trigger') {
+    const mode = entry.definition.mode;
+    if ((mode === 'poll' || mode === 'listen') && item.stopAfter !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'stopAfter'], UNSUPPORTED.runnerStopAfter, 'key');
     const props = splitProps(item, TRIGGER_ENVELOPE_KEYS);
     const before = reporter.problems.length;
     checkProps(reporter, entry, props, at);
     // The plugin's own checks read props the schema accepted; give them nothing else.
-    if (reporter.problems.length === before && entry.kind === 'trigger' && entry.definition.check) {
+    if (reporter.problems.length === before && entry.definition.check) {
       for (const problem of entry.definition.check(props as never)) reporter.add(FLOW_INVALID_PROPS, [...at, ...problem.path], problem.message);
     }
   }

@@ -8,11 +8,11 @@ type Entry = RegisteredTask | RegisteredTrigger;
 
 /**
  * The trigger modes the host drives: the server routes webhooks, its clock fires schedules, and
- * its workers match `flow` triggers against every execution that ends.
- * `poll` and `listen` are in the contract but nothing calls them yet, so a plugin declaring one is
- * refused when it loads rather than saved in flows that never start.
+ * its workers match `flow` triggers against every execution that ends, and its trigger runners
+ * poll and listen under a lease. A mode outside this list (a plugin built for a newer contract)
+ * is refused when it loads rather than saved in flows that never start.
  */
-export const HOST_TRIGGER_MODES: readonly string[] = Object.freeze(['webhook', 'schedule', 'flow']);
+export const HOST_TRIGGER_MODES: readonly string[] = Object.freeze(['webhook', 'schedule', 'flow', 'poll', 'listen']);
 
 /** What a type string points at, canonical or alias, to detect collisions across kinds. */
 interface Claim {

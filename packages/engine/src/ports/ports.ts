@@ -351,6 +351,95 @@ export interface KvRepository {
   keys(tenantId: string, namespace: string, prefix?: string): Promise<readonly string[]>;
 }
 
+/** Identifies one trigger of one flow. */
+export interface TriggerKey {
+  readonly tenantId: string;
+  readonly namespace: string;
+  readonly flowId: string;
+  readonly triggerId: string;
+}
+
+/** The last error a trigger met (a poll that threw, a listener that failed). */
+export interface TriggerError {
+  /** What went wrong, without secrets (the host redacts before it stores). */
+  readonly message: string;
+  /** When, in epoch ms. */
+  readonly at: number;
+}
+
+/**
+ * What the store keeps of one trigger between runs and across processes (Kestra's trigger state
+ * row). Rows exist for the triggers the host ran or that the API disabled.
+ */
+export interface TriggerState {
+  readonly key: TriggerKey;
+  /** The process holding the lease, while one does (it may have expired: see `leaseUntil`). */
+  readonly holder?: string;
+  /** Epoch ms when the lease ends unless renewed. */
+  readonly leaseUntil?: number;
+  /** The plugin's cursor (poll mode), as JSON; absent before the first poll stored one. */
+  readonly cursor?: unknown;
+  /** The last poll, or the last message received (listen mode), in epoch ms. */
+  readonly lastEvaluatedAt?: number;
+  /** When the next poll is due, in epoch ms (poll mode). */
+  readonly nextPollAt?: number;
+  /** The last execution the trigger started. */
+  readonly lastExecutionId?: string;
+  /** The last error, until a run succeeds again. */
+  readonly lastError?: TriggerError;
+  /** Executions started by the trigger, across processes. */
+  readonly executions: number;
+  /** Errors met (polls that failed, listeners that stopped), across processes. */
+  readonly errors: number;
+  /** Disabled through the API (not the YAML): the host does not run it, whatever the flow says. */
+  readonly disabled: boolean;
+  /** Epoch ms of the last write. */
+  readonly updatedAt: number;
+}
+
+/** A change of a trigger's state by its lease holder; absent fields stay as they are. */
+export interface TriggerStateUpdate {
+  /** The new cursor (any JSON value); leave the key out to keep the stored one. */
+  readonly cursor?: unknown;
+  readonly lastEvaluatedAt?: number;
+  readonly nextPollAt?: number;
+  readonly lastExecutionId?: string;
+  /** The new last error; `null` clears it. */
+  readonly lastError?: TriggerError | null;
+  /** Added to `executions`. */
+  readonly addExecutions?: number;
+  /** Added to `errors`. */
+  readonly addErrors?: number;
+}
+
+/**
+ * Trigger state and leases, shared by every process on the store. A lease makes one process at
+ * a time run a poll or listen trigger: it is taken when free, expired or already held by the
+ * same holder, renewed by taking it again before it ends, and taken over by another process
+ * once its holder stops renewing it (a process killed: the lease time bounds the takeover).
+ * Writes by a holder are fenced: a process that lost its lease can no longer change the state,
+ * so a stale poller never rewinds a cursor. Times are epoch ms of the calling process's clock.
+ */
+export interface TriggerStateRepository {
+  /**
+   * Takes or renews the lease of `key` for `holder` until now + `ttlMs`, when it is free,
+   * expired or already `holder`'s (a missing row is created). Returns the state with the lease,
+   * or undefined when another holder's lease is live.
+   */
+  acquire(key: TriggerKey, holder: string, ttlMs: number): Promise<TriggerState | undefined>;
+  /** Gives the lease up at once, if `holder` has it; false when it did not. */
+  release(key: TriggerKey, holder: string): Promise<boolean>;
+  /** Applies `update` if `holder` still holds the lease (even expired, when no one took it over); false otherwise, and nothing changes. */
+  update(key: TriggerKey, holder: string, update: TriggerStateUpdate): Promise<boolean>;
+  /** Sets the API's `disabled` flag (a missing row is created); the lease is left to its holder, who sees it when it renews. */
+  setDisabled(key: TriggerKey, disabled: boolean): Promise<TriggerState>;
+  get(key: TriggerKey): Promise<TriggerState | undefined>;
+  /** The states of a tenant, optionally of one namespace (prefix) or one flow, in key order. */
+  list(tenantId: string, filter?: { readonly namespace?: string; readonly flowId?: string }): Promise<readonly TriggerState[]>;
+  /** Forgets a trigger's state (its flow or trigger was deleted); false when there was none. */
+  delete(key: TriggerKey): Promise<boolean>;
+}
+
 /** One runtime: every port, and how to stop it. */
 export interface Runtime {
   /** `bullmq`, `sqlite` or `memory`, for the start-up line and metrics. */
@@ -368,6 +457,8 @@ export interface Runtime {
   readonly sessions: SessionRepository;
   /** The key-value store of the `kv.*` tasks and the `kv()` function. */
   readonly kv: KvRepository;
+  /** State and leases of poll and listen triggers, and the API's enable/disable of any trigger. */
+  readonly triggers: TriggerStateRepository;
   /**
    * Stores a new execution and queues it: what starting a flow takes. When it resolves, both are
    * done, and the job can never reach a handler before the execution is stored. A runtime may

@@ -26,7 +26,7 @@ export function fingerprint(value: unknown): string {
   return createHash('sha256').update(stableJson(value)).digest('base64url').slice(0, 22);
 }
 
-function stableJson(value: unknown): string {
+export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

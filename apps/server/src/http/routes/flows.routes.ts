@@ -13,7 +13,7 @@ import { setTriggerDisabled } from '../../flows/trigger-disabled.js';
 import { scheduleViewsOf } from '../../schedule/schedule-view.js';
 
 /** `{"disabled": true|false}` from the body, or undefined once a problem naming the field is answered. */
-async function readDisabled(ctx: Context): Promise<boolean | undefined> {
+export async function readDisabled(ctx: Context): Promise<boolean | undefined> {
   if (!ctx.is('application/json')) {
     problem(ctx, 415, 'send {"disabled": true} or {"disabled": false} as application/json');
     return undefined;

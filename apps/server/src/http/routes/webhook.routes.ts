@@ -43,7 +43,9 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
     // The store's deadline counts from here: the request has arrived whole.
     const deadlines = storeDeadlines(Date.now(), s.config.SLUICE_STORE_TIMEOUT_MS);
     const { namespace = '', flowId = '', key = '' } = ctx.params as Record<string, string | undefined>;
-    const found = isFlowAddress(namespace, flowId) ? s.flowIndex.get({ tenantId: TENANT, namespace, id: flowId }) : undefined;
+    const indexed = isFlowAddress(namespace, flowId) ? s.flowIndex.get({ tenantId: TENANT, namespace, id: flowId }) : undefined;
+    // A trigger disabled through the trigger API answers like one disabled in the YAML.
+    const found = indexed && s.apiDisabled ? s.apiDisabled.apply(indexed) : indexed;
     const answers = found && !found.disabled && !found.deleted && found.tenantId === TENANT
       && found.triggers.some((t) => !t.disabled && s.registry.trigger(t.type)?.definition.mode === 'webhook');
     const live = answers ? found : undefined;

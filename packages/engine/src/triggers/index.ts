@@ -1,0 +1,5 @@
+export { applyTriggerUpdate, emptyTriggerState, inTriggerNamespace, leaseFree, triggerKeyString, withLease, withoutLease } from './trigger-state.js';
+export {
+  backoffMs, executionOfStart, pollDelayMs, prepareTrigger, runnableTriggersOf, triggerExecutionId, triggerKeyOf,
+  type PreparedTrigger, type RunnableMode, type RunnableTrigger, type StartOrigin, type TriggerStart,
+} from './runnable.js';

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { TriggerKey } from '@sluice/engine';
+import { sleep, type ContractContext } from './harness.js';
+import { uniqueTenant } from './builders.js';
+
+const aKey = (overrides: Partial<TriggerKey> = {}): TriggerKey => ({
+  tenantId: uniqueTenant(), namespace: 'company.team', flowId: 'orders', triggerId: 'poll', ...overrides,
+});
+
+/** TriggerStateRepository: leases taken once, renewed, expired and taken over; fenced writes; the API's flag. */
+export function describeTriggerStateRepository(ctx: ContractContext): void {
+  describe('trigger states', () => {
+    it('gives a free lease to the first holder and refuses a second while it is live', async () => {
+      const key = aKey();
+      const taken = await ctx.runtime.triggers.acquire(key, 'a', 60_000);
+      expect(taken).toMatchObject({ key, holder: 'a', executions: 0, errors: 0, disabled: false });
+      expect(taken?.leaseUntil).toBeGreaterThan(Date.now());
+      expect(await ctx.runtime.triggers.acquire(key, 'b', 60_000)).toBeUndefined();
+      expect((await ctx.runtime.triggers.get(key))?.holder).toBe('a');
+    });
+
+    it('renews a lease for its holder, and hands an expired one to another', async () => {
+      const key = aKey();
+      const first = await ctx.runtime.triggers.acquire(key, 'a', 300);
+      const renewed = await ctx.runtime.triggers.acquire(key, 'a', 60_000);
+      expect(renewed?.holder).toBe('a');
+      expect(renewed?.leaseUntil).toBeGreaterThan(first?.leaseUntil ?? Infinity);
+      const short = aKey();
+      await ctx.runtime.triggers.acquire(short, 'a', 200);
+      await sleep(300);
+      expect((await ctx.runtime.triggers.acquire(short, 'b', 60_000))?.holder).toBe('b');
+    });
+
+    it('fences writes: only the holder changes the state, and not once another took the lease over', async () => {
+      const key = aKey();
+      await ctx.runtime.triggers.acquire(key, 'a', 200);
+      expect(await ctx.runtime.triggers.update(key, 'a', { cursor: { offset: 1 }, addExecutions: 2 })).toBe(true);
+      expect(await ctx.runtime.triggers.update(key, 'b', { cursor: { offset: 99 } })).toBe(false);
+      await sleep(300);
+      await ctx.runtime.triggers.acquire(key, 'b', 60_000);
+      expect(await ctx.runtime.triggers.update(key, 'a', { cursor: { offset: 0 } })).toBe(false);
+      const state = await ctx.runtime.triggers.get(key);
+      expect(state).toMatchObject({ holder: 'b', cursor: { offset: 1 }, executions: 2 });
+      // Never held: nothing to write to.
+      expect(await ctx.runtime.triggers.update(aKey(), 'a', { addErrors: 1 })).toBe(false);
+    });
+
+    it('keeps every part of an update, adds counters, and clears the last error', async () => {
+      const key = aKey();
+      await ctx.runtime.triggers.acquire(key, 'a', 60_000);
+      const cursor = { ids: [1, 2], nested: { empty: [], none: null, text: 'é' } };
+      await ctx.runtime.triggers.update(key, 'a', {
+        cursor, lastEvaluatedAt: 1000, nextPollAt: 2000, lastExecutionId: 'x1', lastError: { message: 'down', at: 1500 }, addExecutions: 3, addErrors: 1,
+      });
+      await ctx.runtime.triggers.update(key, 'a', { addExecutions: 1, addErrors: 2 });
+      expect(await ctx.runtime.triggers.get(key)).toMatchObject({
+        cursor, lastEvaluatedAt: 1000, nextPollAt: 2000, lastExecutionId: 'x1', lastError: { message: 'down', at: 1500 }, executions: 4, errors: 3,
+      });
+      await ctx.runtime.triggers.update(key, 'a', { lastError: null, cursor: 'plain' });
+      const state = await ctx.runtime.triggers.get(key);
+      expect(state?.lastError).toBeUndefined();
+      expect(state?.cursor).toBe('plain');
+    });
+
+    it('releases a lease only for its holder, so another takes it at once', async () => {
+      const key = aKey();
+      await ctx.runtime.triggers.acquire(key, 'a', 60_000);
+      expect(await ctx.runtime.triggers.release(key, 'b')).toBe(false);
+      expect(await ctx.runtime.triggers.release(key, 'a')).toBe(true);
+      expect((await ctx.runtime.triggers.get(key))?.holder).toBeUndefined();
+      expect((await ctx.runtime.triggers.acquire(key, 'b', 60_000))?.holder).toBe('b');
+    });
+
+    it('sets the API flag on a trigger with or without state, keeping its lease and cursor', async () => {
+      const fresh = aKey();
+      expect(await ctx.runtime.triggers.setDisabled(fresh, true)).toMatchObject({ key: fresh, disabled: true, executions: 0 });
+      expect((await ctx.runtime.triggers.get(fresh))?.disabled).toBe(true);
+      const held = aKey();
+      await ctx.runtime.triggers.acquire(held, 'a', 60_000);
+      await ctx.runtime.triggers.update(held, 'a', { cursor: 7 });
+      await ctx.runtime.triggers.setDisabled(held, true);
+      expect(await ctx.runtime.triggers.get(held)).toMatchObject({ holder: 'a', cursor: 7, disabled: true });
+      expect((await ctx.runtime.triggers.acquire(held, 'a', 60_000))?.disabled).toBe(true);
+      expect((await ctx.runtime.triggers.setDisabled(held, false)).disabled).toBe(false);
+    });
+
+    it('lists a tenant\'s states by namespace prefix and flow, and deletes one', async () => {
+      const tenantId = uniqueTenant();
+      const keys = [
+        aKey({ tenantId, namespace: 'company', flowId: 'a' }),
+        aKey({ tenantId, namespace: 'company.team', flowId: 'b', triggerId: 'one' }),
+        aKey({ tenantId, namespace: 'company.team', flowId: 'b', triggerId: 'two' }),
+        aKey({ tenantId, namespace: 'companyx', flowId: 'c' }),
+      ];
+      for (const key of keys) await ctx.runtime.triggers.setDisabled(key, false);
+      await ctx.runtime.triggers.setDisabled(aKey(), false); // another tenant
+      expect((await ctx.runtime.triggers.list(tenantId)).map((s) => s.key)).toEqual(keys);
+      expect((await ctx.runtime.triggers.list(tenantId, { namespace: 'company' })).map((s) => s.key)).toEqual(keys.slice(0, 3));
+      expect((await ctx.runtime.triggers.list(tenantId, { namespace: 'company.team', flowId: 'b' })).map((s) => s.key.triggerId)).toEqual(['one', 'two']);
+      expect(await ctx.runtime.triggers.delete(keys[1] as TriggerKey)).toBe(true);
+      expect(await ctx.runtime.triggers.delete(keys[1] as TriggerKey)).toBe(false);
+      expect(await ctx.runtime.triggers.get(keys[1] as TriggerKey)).toBeUndefined();
+      expect(await ctx.runtime.triggers.list(tenantId, { flowId: 'b' })).toHaveLength(1);
+    });
+
+    it('gives one lease to one of many holders racing for it', async () => {
+      const key = aKey();
+      const others = ctx.options.sharedStore ? await Promise.all([ctx.another(), ctx.another()]) : [ctx.runtime, ctx.runtime];
+      const runtimes = [ctx.runtime, ...others];
+      const results = await Promise.all(runtimes.flatMap((runtime, i) => [0, 1].map((j) => runtime.triggers.acquire(key, `h${i}-${j}`, 60_000))));
+      expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+    });
+
+    it('shares state between instances on one store: a lease taken on one is refused on the other', async () => {
+      if (!ctx.options.sharedStore) return;
+      const other = await ctx.another();
+      const key = aKey();
+      await ctx.runtime.triggers.acquire(key, 'a', 60_000);
+      expect(await other.triggers.acquire(key, 'b', 60_000)).toBeUndefined();
+      await other.triggers.setDisabled(key, true);
+      expect((await ctx.runtime.triggers.get(key))?.disabled).toBe(true);
+    });
+  });
+}

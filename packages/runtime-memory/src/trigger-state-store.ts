@@ -1,0 +1,59 @@
+import { applyTriggerUpdate, emptyTriggerState, inTriggerNamespace, leaseFree, triggerKeyString, withLease, withoutLease, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
+import type { Guard } from './guard.js';
+
+/** Trigger state and leases in process: one process, so a lease only orders its own runners. */
+export function createTriggerStateStore(guard: Guard, now: () => number = Date.now): TriggerStateRepository {
+  const states = new Map<string, TriggerState>();
+  const copy = (state: TriggerState | undefined): TriggerState | undefined => (state ? structuredClone(state) : undefined);
+  return {
+    async acquire(key, holder, ttlMs) {
+      guard.check();
+      const at = now();
+      const k = triggerKeyString(key);
+      const state = states.get(k);
+      if (!leaseFree(state, holder, at)) return undefined;
+      const next = withLease(state ?? emptyTriggerState(key, at), holder, ttlMs, at);
+      states.set(k, next);
+      return copy(next);
+    },
+    async release(key, holder) {
+      guard.check();
+      const k = triggerKeyString(key);
+      const state = states.get(k);
+      if (state?.holder !== holder) return false;
+      states.set(k, withoutLease(state, now()));
+      return true;
+    },
+    async update(key, holder, update) {
+      guard.check();
+      const k = triggerKeyString(key);
+      const state = states.get(k);
+      if (state?.holder !== holder) return false;
+      states.set(k, applyTriggerUpdate(state, structuredClone(update), now()));
+      return true;
+    },
+    async setDisabled(key, disabled) {
+      guard.check();
+      const at = now();
+      const k = triggerKeyString(key);
+      const next = { ...(states.get(k) ?? emptyTriggerState(key, at)), disabled, updatedAt: at };
+      states.set(k, next);
+      return structuredClone(next);
+    },
+    async get(key) {
+      guard.check();
+      return copy(states.get(triggerKeyString(key)));
+    },
+    async list(tenantId, filter = {}) {
+      guard.check();
+      return [...states.entries()]
+        .filter(([, s]) => s.key.tenantId === tenantId && inTriggerNamespace(s.key.namespace, filter.namespace) && (filter.flowId === undefined || s.key.flowId === filter.flowId))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, s]) => structuredClone(s));
+    },
+    async delete(key) {
+      guard.check();
+      return states.delete(triggerKeyString(key));
+    },
+  };
+}
