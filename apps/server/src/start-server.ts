@@ -27,6 +27,7 @@ import { selectRuntime, type Role } from './runtime/select-runtime.js';
 import type { ServerContext } from './server-context.js';
 import { startWorker, type Worker } from './worker/worker.js';
 import { startFlowTriggers, type FlowTriggers } from './flow-triggers/flow-triggers.js';
+import { stopAfterHook } from './triggers/stop-after.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** How soon a webserver sees a webhook trigger disabled through another webserver's trigger API. */
@@ -178,7 +179,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   if (options.role !== 'webserver') {
     // Flow triggers fire where executions end: in the workers, after the end is stored.
     flowTriggers = await startFlowTriggers(context);
-    worker = startWorker(context, { afterEnd: [flowTriggers] });
+    worker = startWorker(context, { afterEnd: [flowTriggers, stopAfterHook(context)] });
     context.workerHealthy = () => worker?.healthy() ?? false;
     logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, `worker consuming executions, concurrency ${config.SLUICE_WORKER_CONCURRENCY}`);
   }

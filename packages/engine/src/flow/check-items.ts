@@ -17,7 +17,6 @@ const { FLOW_SCHEMA, FLOW_INVALID_PROPS, FLOW_WRONG_KIND, FLOW_UNSUPPORTED, PLUG
 /** Why a field Kestra has is refused at save: accepting and ignoring it would mislead. */
 export const UNSUPPORTED = {
   flowableTimeout: 'timeout is not supported on a flowable task (Kestra ignores it there too); set timeout on the tasks inside it',
-  runnerStopAfter: 'stopAfter is not supported on a poll or listen trigger yet: the host does not disable it when an execution it started ends; remove stopAfter (disable the trigger through the API instead)',
 } as const;
 const TaskCheck = TypeCompiler.Compile(TaskEnvelope);
 const TriggerCheck = TypeCompiler.Compile(TriggerEnvelope);
@@ -155,8 +154,6 @@ export function checkTrigger(registry: PluginRegistry, reporter: Reporter, raw: 
   oneOf(reporter, item, at, 'logLevel', 'minLogLevel');
   const entry = resolveType(registry, reporter, item, at, 'trigger');
   if (entry?.kind === 'trigger') {
-    const mode = entry.definition.mode;
-    if ((mode === 'poll' || mode === 'listen') && item.stopAfter !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'stopAfter'], UNSUPPORTED.runnerStopAfter, 'key');
     const props = splitProps(item, TRIGGER_ENVELOPE_KEYS);
     const before = reporter.problems.length;
     checkProps(reporter, entry, props, at);

@@ -3,3 +3,4 @@ export {
   backoffMs, executionOfStart, pollDelayMs, prepareTrigger, runnableTriggersOf, triggerExecutionId, triggerKeyOf,
   type PreparedTrigger, type RunnableMode, type RunnableTrigger, type StartOrigin, type TriggerStart,
 } from './runnable.js';
+export { stopAfterTarget } from './stop-after.js';
