@@ -62,7 +62,7 @@ export function testTriggerRegistry(tag: string): PluginRegistry {
           await emit(start as StartDecision<{ id: string; n: number }>);
           source.acked.push((start.variables as { id: string }).id);
         },
-        fail, signal: ctx.signal, tag,
+        fail: (error: unknown) => fail?.(error), signal: ctx.signal, tag,
       };
       return async () => {
         source.stops++;

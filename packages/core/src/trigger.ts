@@ -258,13 +258,14 @@ export interface ListenTrigger<P extends TObject, V extends TSchema> extends Tri
    * Starts listening and resolves once subscribed, to a function that stops listening (it must
    * not throw and should finish quickly). Call `emit` once per execution to create and
    * acknowledge the source only after it resolves; call `fail` to report that the subscription
-   * is broken, so the host restarts it.
+   * is broken, so the host restarts it. The host always passes `fail`; a test calling `listen`
+   * directly may leave it out, so call it as `fail?.(error)`.
    */
   listen(
     ctx: TriggerContext,
     props: Static<P>,
     emit: (start: StartDecision<Static<V>>) => Promise<void>,
-    fail: (error: unknown) => void,
+    fail?: (error: unknown) => void,
   ): Promise<() => Promise<void>>;
 }
 
