@@ -17,28 +17,21 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flowsFolder, webhookKeyOf } from '../lib/flows.mjs';
+import { flowsFolder, seedCopy, webhookKeyOf } from '../lib/flows.mjs';
 import { interleaved, median, round } from '../lib/measure.mjs';
 import { loadMqtt } from '../lib/modules.mjs';
 import { startSluiceEmbedded, withStacks } from '../lib/stacks.mjs';
 
 const int = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
+/** The seed flow's namespace. */
 const NAMESPACE = 'company.team';
 const FLOW_ID = 'mqtt_rate';
 
-function flowYaml({ key, clientId, topic, broker }) {
-  return `id: ${FLOW_ID}
-namespace: ${NAMESPACE}
-
-tasks:
-  - id: hello
-    type: io.kestra.plugin.core.log.Log
-    message: "Hello World! 🚀"
-
-triggers:
-  - id: webhook
-    type: io.kestra.plugin.core.trigger.Webhook
-    key: ${key}
+/** The seed flow (a Log task, a webhook) under its own id and key, with the MQTT trigger added. */
+function flowYaml(seed, { key, clientId, topic, broker }) {
+  const copy = seedCopy(seed, FLOW_ID, key);
+  if (!/\ntriggers:\n(?: .*\n)+$/.test(`${copy.trimEnd()}\n`)) throw new Error('mqtt: the seed flow no longer ends with its triggers');
+  return `${copy.trimEnd()}
   - id: mqtt
     type: io.kestra.plugin.mqtt.RealtimeTrigger
     server: ${broker.replace(/^mqtt:/, 'tcp:')}
@@ -118,7 +111,7 @@ export default {
     const topic = `sluice-bench/${suffix}/events`;
     const key = webhookKeyOf(FLOW_ID);
     const flowsDir = flowsFolder(ctx, 'mqtt');
-    writeFileSync(join(flowsDir, `${NAMESPACE}.${FLOW_ID}.yaml`), flowYaml({ key, clientId, topic, broker }));
+    writeFileSync(join(flowsDir, `${NAMESPACE}.${FLOW_ID}.yaml`), flowYaml(ctx.seedFlow, { key, clientId, topic, broker }));
 
     // The trigger's persistent session exists before the server subscribes: no message of a
     // round can be published before the broker keeps them for it.
