@@ -8,6 +8,7 @@
 // and kill every child at the end, however the run ends. See docs/performance.md.
 //
 //   BENCH_SCENARIOS=engine,ingestion,e2e,latency,scale,payload,ten-tasks   which, in this order
+//     (mqtt, MQTT trigger vs webhook, only when named: see bench/scenarios/mqtt.mjs)
 //   BENCH_LOAD_MS=2000 BENCH_LOAD_ROUNDS=5 BENCH_LATENCY_MS=1500
 //   BENCH_WARMUP_MS=3000 BENCH_WARMUP_REQUESTS=5000 (per stack and scenario, whichever ends first)
 //   BENCH_CONNECTIONS=50 BENCH_CONCURRENCY=50 BENCH_BODY_BYTES=300 BENCH_EMBEDDED=1
@@ -38,11 +39,14 @@ import e2e from './bench/scenarios/e2e.mjs';
 import engine from './bench/scenarios/engine.mjs';
 import ingestion from './bench/scenarios/ingestion.mjs';
 import latency from './bench/scenarios/latency.mjs';
+import mqtt from './bench/scenarios/mqtt.mjs';
 import payload from './bench/scenarios/payload.mjs';
 import scale from './bench/scenarios/scale.mjs';
 import tenTasks from './bench/scenarios/ten-tasks.mjs';
 
-const SCENARIOS = { engine, ingestion, e2e, latency, scale, payload, 'ten-tasks': tenTasks };
+const SCENARIOS = { engine, ingestion, e2e, latency, scale, payload, 'ten-tasks': tenTasks, mqtt };
+// Run only when named (BENCH_SCENARIOS=mqtt): it needs the local Mosquitto.
+const DEFAULT_SCENARIOS = Object.keys(SCENARIOS).filter((name) => name !== 'mqtt');
 
 const int = (name, fallback) => {
   const raw = process.env[name];
@@ -60,7 +64,7 @@ const ints = (name, fallback) => {
 };
 
 const config = {
-  scenarios: (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim()).filter(Boolean),
+  scenarios: (process.env.BENCH_SCENARIOS ?? DEFAULT_SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean),
   engineRounds: int('BENCH_ROUNDS', 5),
   engineRoundMs: int('BENCH_ROUND_MS', 500),
   loadRounds: int('BENCH_LOAD_ROUNDS', 5),

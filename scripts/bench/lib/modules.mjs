@@ -12,3 +12,6 @@ export const loadKoa = () => fromServer('koa');
 export const loadBullmq = () => fromBullmq('bullmq');
 export const loadIORedis = () => fromBullmq('ioredis').default ?? fromBullmq('ioredis');
 export const versionOf = (name) => (name === 'koa' ? fromServer : fromBullmq)(`${name}/package.json`).version;
+// The MQTT client the MQTT trigger plugin runs, for the publisher of the mqtt scenario.
+const fromMqttPlugin = createRequire(join(root, 'plugins', 'trigger-mqtt', 'package.json'));
+export const loadMqtt = () => fromMqttPlugin('mqtt');
