@@ -54,6 +54,12 @@ describe('the plugin author kit, installed from tarballs without a registry', { 
     // ranges in the plugin's package.json, and its packed peer range would point at this folder.
     npmInstall(plugin, tarballs.map((name) => join(kit, name)), '--no-save');
     expect(run('git', ['diff', '--no-index', '--stat', join(root, 'examples', 'folder-poll-trigger', 'package.json'), join(plugin, 'package.json')], work)).toBe('');
+    // Its JSDoc types checked against the packed declarations of @sluice/core and plugin-testing,
+    // with the TypeScript and Node types an author brings (here the checkout's).
+    run(join(root, 'node_modules', '.bin', 'tsc'), [
+      '--noEmit', '--allowJs', '--checkJs', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+      '--target', 'es2022', '--typeRoots', join(root, 'node_modules', '@types'), '--types', 'node', 'index.js',
+    ], plugin);
     const output = run('npm', ['test'], plugin);
     expect(output).toMatch(/# fail 0/);
     expect(output).toMatch(/# pass [1-9]/);

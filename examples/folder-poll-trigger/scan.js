@@ -8,13 +8,19 @@ import { join } from 'node:path';
  * @typedef {{ name: string, path: string, size: number, mtimeMs: number }} FileEntry
  */
 
-/** True when `file` comes after `cursor` in (modification time, name) order. */
+/**
+ * True when `file` comes after `cursor` in (modification time, name) order.
+ * @param {{ name: string, mtimeMs: number }} file @param {Cursor | undefined} cursor
+ */
 export function isAfter(file, cursor) {
   if (cursor === undefined) return true;
   return file.mtimeMs > cursor.mtimeMs || (file.mtimeMs === cursor.mtimeMs && file.name > cursor.name);
 }
 
-/** A cursor read back from the store, or undefined for the first poll (or a value we never wrote). */
+/**
+ * A cursor read back from the store, or undefined for the first poll (or a value we never wrote).
+ * @param {unknown} value @returns {Cursor | undefined}
+ */
 export function readCursor(value) {
   if (typeof value !== 'object' || value === null) return undefined;
   const { name, mtimeMs } = /** @type {Record<string, unknown>} */ (value);
