@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createFlow, type ExecutionJson } from './support/api.js';
 import { sqliteRuntime, type RuntimeSetup } from './support/runtimes.js';
@@ -79,29 +79,20 @@ describe('the plugin author kit, installed from tarballs without a registry', { 
 
     const inbox = join(work, 'inbox');
     mkdirSync(inbox);
-    await createFlow(server.url, `id: inbox
-namespace: e2e.author.poll
-tasks:
-  - id: log
-    type: io.kestra.plugin.core.log.Log
-    message: "new file {{ trigger.name }} ({{ trigger.size }} bytes)"
-triggers:
-  - id: files
-    type: com.example.inbox.NewFiles
-    folder: ${inbox}
-    suffix: .csv
-    interval: PT0.2S
-`);
+    // The example's own flow, on the test's folder and polling faster.
+    const examplesFile = pathToFileURL(join(root, 'examples', 'folder-poll-trigger', 'inbox.examples.js')).href;
+    const { inboxExamples } = (await import(examplesFile)) as { inboxExamples: readonly { flow: string }[] };
+    await createFlow(server.url, (inboxExamples[0]?.flow ?? '').replace('/srv/inbox', inbox).replace('PT30S', 'PT0.2S'));
     writeFileSync(join(inbox, 'a.csv'), 'id\n1\n');
     writeFileSync(join(inbox, 'ignored.txt'), 'x');
     const url = server.url;
     const search = async () => {
-      const res = await api(url, '/api/v1/main/executions/search?namespace=e2e.author.poll&flowId=inbox&size=50');
+      const res = await api(url, '/api/v1/main/executions/search?namespace=company.team&flowId=inbox_csv&size=50');
       expect(res.status).toBe(200);
       return ((await res.json()) as { results: ExecutionJson[] }).results;
     };
     const first = await eventually(async () => (await search()).find((execution) => execution.state.current === 'SUCCESS'), 20_000);
-    expect(first.trigger).toMatchObject({ id: 'files', type: 'com.example.inbox.NewFiles', variables: { name: 'a.csv', size: 5 } });
+    expect(first.trigger).toMatchObject({ id: 'inbox', type: 'com.example.inbox.NewFiles', variables: { name: 'a.csv', size: 5 } });
 
     // A second file is a second execution; the first is not started again.
     writeFileSync(join(inbox, 'b.csv'), 'id\n2\n');
