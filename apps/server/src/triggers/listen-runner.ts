@@ -1,4 +1,4 @@
-import type { ListenTrigger, StartDecision, TObject, TSchema } from '@sluice/core';
+import { pluginLoggerFrom, type ListenTrigger, type StartDecision, type TObject, type TSchema } from '@sluice/core';
 import { backoffMs, prepareTrigger, type TriggerStateUpdate } from '@sluice/engine';
 import { serverErrors } from '../errors.js';
 import { pluginLogger } from '../logging/plugin-logger.js';
@@ -32,6 +32,20 @@ export async function runListen(deps: RunnerDeps, options: ListenOptions, signal
   const write = async (update: TriggerStateUpdate): Promise<void> => {
     if (!(await s.runtime.triggers.update(key, holder, update))) deps.onLeaseLost();
   };
+  // What a listener says at WARN or ERROR (a broker it cannot reach, a message it cannot decode)
+  // is also its trigger's last error: a plugin whose client reconnects by itself never calls
+  // `fail`, and the trigger's state must still say what is wrong. Stored once per change, and
+  // cleared by the next execution the listener starts.
+  let warned: string | undefined;
+  const serverLogger = pluginLogger(deps.log);
+  const logger = pluginLoggerFrom((level, message) => {
+    serverLogger.log(level, message);
+    if (level !== 'WARN' && level !== 'ERROR') return;
+    const text = describeFailure(s, message);
+    if (text === warned) return;
+    warned = text;
+    void write({ lastError: { message: text, at: Date.now() } }).catch(() => undefined);
+  });
 
   while (!signal.aborted) {
     if (failed > 0) await pause(backoffMs(failed, deps.backoff.baseMs, deps.backoff.maxMs), signal);
@@ -46,7 +60,7 @@ export async function runListen(deps: RunnerDeps, options: ListenOptions, signal
     let stop: (() => Promise<void>) | undefined;
     try {
       const flow = await s.runtime.flows.get({ tenantId: key.tenantId, namespace: key.namespace, id: key.flowId });
-      const prepared = prepareTrigger({ flow, triggerId: key.triggerId, registry: s.registry, secrets: s.secrets, logger: pluginLogger(deps.log), signal: attempt.signal });
+      const prepared = prepareTrigger({ flow, triggerId: key.triggerId, registry: s.registry, secrets: s.secrets, logger, signal: attempt.signal });
       if (!prepared.ok) {
         // The flow changed under us; the runners' next pass stops this one.
         deps.log.debug({ reason: prepared.reason }, 'listen trigger not started');
@@ -65,7 +79,9 @@ export async function runListen(deps: RunnerDeps, options: ListenOptions, signal
             await write({ lastEvaluatedAt: now, lastError: { message: stored.message, at: now }, addErrors: 1 });
             return;
           }
-          await write({ lastEvaluatedAt: now, lastExecutionId: stored.executionId, addExecutions: stored.fresh ? 1 : 0 });
+          const recovered = warned === undefined ? {} : { lastError: null };
+          warned = undefined;
+          await write({ lastEvaluatedAt: now, lastExecutionId: stored.executionId, addExecutions: stored.fresh ? 1 : 0, ...recovered });
         } finally {
           slots.give();
         }
