@@ -246,7 +246,19 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await screenshot(page, 'ui-trigger-paused.png');
     await page.reload();
     await expect.poll(() => row.getByTestId('trigger-status').textContent()).toBe('Paused');
-    expect(await row.getByTestId('trigger-why').innerText()).toContain('paused through the API');
+    // The global Triggers page lists it paused too, and can resume it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Triggers' }).click();
+    const listed = page.locator('[data-trigger-row="company.team.trigger.webhook"]');
+    await expect.poll(() => listed.getByTestId('trigger-status').textContent()).toBe('Paused');
+    await screenshot(page, 'ui-triggers-page.png');
+    await listed.getByRole('button', { name: 'Resume trigger webhook of company.team.trigger' }).click();
+    await expect.poll(() => listed.getByTestId('trigger-status').textContent()).toBe('Active');
+    expect((await hook()).status).toBe(200);
+    await listed.getByRole('button', { name: 'Pause trigger webhook of company.team.trigger' }).click();
+    await expect.poll(() => listed.getByTestId('trigger-status').textContent()).toBe('Paused');
+    await listed.getByRole('link', { name: 'trigger', exact: true }).click();
+    await page.waitForURL(/\/flows\/edit\/company\.team\/trigger\/triggers$/);
+    expect(await row.getByTestId('trigger-why').innerText()).toContain('Paused through the API');
     await row.getByRole('button', { name: 'Resume trigger webhook' }).click();
     await expect.poll(() => row.getByTestId('trigger-status').textContent()).toBe('Active');
     expect((await hook()).status).toBe(200);
@@ -322,6 +334,7 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     const pages: [string, string][] = [
       ['/ui/main/flows', 'Flows'],
       ['/ui/main/executions?state=SUCCESS', 'Executions'],
+      ['/ui/main/triggers', 'Triggers'],
       ['/ui/main/plugins', 'Plugins'],
       ['/ui/main/plugins/io.kestra.plugin.core.log.Log', 'Log a message'],
       ...['overview', 'executions', 'edit', 'revisions', 'triggers', 'logs'].map((tab): [string, string] => [`${flow}/${tab}`, 'trigger']),

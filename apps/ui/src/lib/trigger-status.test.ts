@@ -9,7 +9,7 @@ const state = (over: Partial<TriggerStateInfo>): TriggerStateInfo => ({
 describe('triggerStatus', () => {
   it('names the YAML first, then the API pause, and says when stopAfter may have paused it', () => {
     expect(triggerStatus(state({}), false).label).toBe('Active');
-    expect(triggerStatus(state({ disabled: true, apiDisabled: true }), false)).toMatchObject({ label: 'Paused', why: 'paused through the API; the YAML is unchanged' });
+    expect(triggerStatus(state({ disabled: true, apiDisabled: true }), false)).toMatchObject({ label: 'Paused', why: 'Paused through the API; the YAML is unchanged' });
     expect(triggerStatus(state({ disabled: true, apiDisabled: true }), true).why).toContain('stopAfter');
     expect(triggerStatus(state({ disabled: true, sourceDisabled: true, apiDisabled: true }), false)).toMatchObject({ label: 'Disabled in the YAML', why: expect.stringContaining('also paused') });
   });
