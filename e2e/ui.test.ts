@@ -80,6 +80,13 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await page.waitForURL(/\/ui\/main\/flows\/edit\/company\.team\/trigger\/overview$/);
   }
 
+  /** The seed flow with a schedule trigger `often` that ticks every 2 s. */
+  async function createScheduled(): Promise<void> {
+    const scheduled = `${seed.trimEnd()}\n  - id: often\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "*/2 * * * * *"\n    withSeconds: true\n`;
+    const created = await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: scheduled });
+    expect(created.status, await created.clone().text()).toBe(200);
+  }
+
   // Evaluated in the page, written as strings: this file is type-checked without the DOM library.
   const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
 
@@ -221,10 +228,61 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     expect((await flow()).triggers[0]?.disabled).toBeFalsy();
   });
 
+  it('pauses a webhook trigger through the trigger API from the Triggers tab: 404 while paused, after a reload too; 200 once resumed', async () => {
+    expect((await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: seed })).status).toBe(200);
+    const hook = () => fetch(`${server.url}/api/v1/main/executions/webhook/company.team/trigger/${KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const revision = async () => ((await (await api('/api/v1/main/flows/company.team/trigger')).json()) as { revision: number }).revision;
+    await login();
+    await page.goto(`${server.url}/ui/main/flows/edit/company.team/trigger/triggers`);
+    const row = page.locator('[data-trigger="webhook"]');
+    await expect.poll(() => row.getByTestId('trigger-status').textContent()).toBe('Active');
+    expect(await row.getByTestId('trigger-state').innerText()).toContain('webhook');
+    await row.getByRole('button', { name: 'Pause trigger webhook' }).click();
+    await expect.poll(() => row.getByTestId('trigger-status').textContent()).toBe('Paused');
+    expect((await hook()).status).toBe(404);
+    // The API flag is no revision, and the YAML switch still says what the YAML says.
+    expect(await revision()).toBe(1);
+    expect(await row.getByRole('switch', { name: 'Trigger webhook enabled in the YAML' }).isChecked()).toBe(true);
+    await screenshot(page, 'ui-trigger-paused.png');
+    await page.reload();
+    await expect.poll(() => row.getByTestId('trigger-status').textContent()).toBe('Paused');
+    // The global Triggers page lists it paused too, and can resume it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Triggers' }).click();
+    const listed = page.locator('[data-trigger-row="company.team.trigger.webhook"]');
+    await expect.poll(() => listed.getByTestId('trigger-status').textContent()).toBe('Paused');
+    await screenshot(page, 'ui-triggers-page.png');
+    await listed.getByRole('button', { name: 'Resume trigger webhook of company.team.trigger' }).click();
+    await expect.poll(() => listed.getByTestId('trigger-status').textContent()).toBe('Active');
+    expect((await hook()).status).toBe(200);
+    await listed.getByRole('button', { name: 'Pause trigger webhook of company.team.trigger' }).click();
+    await expect.poll(() => listed.getByTestId('trigger-status').textContent()).toBe('Paused');
+    await listed.getByRole('link', { name: 'trigger', exact: true }).click();
+    await page.waitForURL(/\/flows\/edit\/company\.team\/trigger\/triggers$/);
+    expect(await row.getByTestId('trigger-why').innerText()).toContain('Paused through the API');
+    await row.getByRole('button', { name: 'Resume trigger webhook' }).click();
+    await expect.poll(() => row.getByTestId('trigger-status').textContent()).toBe('Active');
+    expect((await hook()).status).toBe(200);
+    expect(await revision()).toBe(1);
+  });
+
+  it('refreshes a trigger’s state while the tab is open: a schedule’s last execution appears and opens it', async () => {
+    await createScheduled();
+    await login();
+    await page.goto(`${server.url}/ui/main/flows/edit/company.team/trigger/triggers`);
+    const row = page.locator('[data-trigger="often"]');
+    // No reopening of the tab: the periodic read brings each execution the clock starts.
+    const link = row.getByTestId('trigger-last-execution').getByRole('link');
+    await link.waitFor({ timeout: 15_000 });
+    const first = (await link.textContent())?.trim() ?? '';
+    expect(first).toMatch(/^[0-9A-Za-z]{22}$/);
+    await expect.poll(async () => (await link.textContent())?.trim(), { timeout: 15_000 }).not.toBe(first);
+    const id = (await link.textContent())?.trim() ?? '';
+    await link.click();
+    await page.waitForURL(new RegExp(`/ui/main/executions/company\\.team/trigger/${id}$`));
+  });
+
   it('shows a schedule trigger’s next runs and its last tick, which opens the execution it started', async () => {
-    const scheduled = `${seed.trimEnd()}\n  - id: often\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "*/2 * * * * *"\n    withSeconds: true\n`;
-    const created = await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: scheduled });
-    expect(created.status, await created.clone().text()).toBe(200);
+    await createScheduled();
     await login();
     await page.goto(`${server.url}/ui/main/flows/edit/company.team/trigger/triggers`);
     const row = page.locator('[data-trigger="often"]');
@@ -276,6 +334,7 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     const pages: [string, string][] = [
       ['/ui/main/flows', 'Flows'],
       ['/ui/main/executions?state=SUCCESS', 'Executions'],
+      ['/ui/main/triggers', 'Triggers'],
       ['/ui/main/plugins', 'Plugins'],
       ['/ui/main/plugins/io.kestra.plugin.core.log.Log', 'Log a message'],
       ...['overview', 'executions', 'edit', 'revisions', 'triggers', 'logs'].map((tab): [string, string] => [`${flow}/${tab}`, 'trigger']),

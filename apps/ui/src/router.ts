@@ -13,6 +13,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/main/flows/edit/:namespace/:id/:tab?', name: 'flows/update', component: () => import('./pages/flow/FlowPage.vue') },
   { path: '/main/executions', name: 'executions/list', component: () => import('./pages/ExecutionsPage.vue') },
   { path: '/main/executions/:namespace/:flowId/:id/:tab?', name: 'executions/update', component: () => import('./pages/execution/ExecutionPage.vue') },
+  { path: '/main/triggers', name: 'triggers/list', component: () => import('./pages/TriggersPage.vue') },
   { path: '/main/plugins/:cls?', name: 'plugins', component: () => import('./pages/PluginsPage.vue') },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { anonymous: true } },
 ];

@@ -1,7 +1,7 @@
 import { API, request, seg, setCsrfToken } from './http.js';
 
 export { API_ROOT } from './http.js';
-import type { Execution, Flow, LogEntry, Page, PluginDetail, PluginSummary, ScheduleInfo, Session, ValidationResult, WebhookInfo } from './types.js';
+import type { Execution, Flow, LogEntry, Page, PluginDetail, PluginSummary, ScheduleInfo, Session, TriggerStateInfo, ValidationResult, WebhookInfo } from './types.js';
 
 /** Every API call the pages make, one function each. */
 
@@ -42,6 +42,14 @@ export const webhooks = (namespace: string, id: string) => request<WebhookInfo[]
 export const schedules = (namespace: string, id: string) => request<ScheduleInfo[]>(`${API}/flows/${seg(namespace, id)}/schedules`);
 export const setTriggerDisabled = (namespace: string, id: string, triggerId: string, disabled: boolean) =>
   request<Flow>(`${API}/flows/${seg(namespace, id, 'triggers', triggerId)}`, { method: 'PUT', json: { disabled } });
+/** The state of every trigger of a flow (trigger API). */
+export const triggerStates = (namespace: string, id: string) => request<Page<TriggerStateInfo>>(`${API}/triggers/${seg(namespace, id)}`);
+/** Every trigger of every flow matching the search (trigger API). */
+export const searchTriggers = (q: string, page = 1, size = 100) =>
+  request<Page<TriggerStateInfo>>(`${API}/triggers/search?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page), size: String(size) })}`);
+/** Pauses or resumes a trigger through its API flag: no new revision, the YAML stays as it is. */
+export const setTriggerPaused = (namespace: string, id: string, triggerId: string, paused: boolean) =>
+  request<TriggerStateInfo>(`${API}/triggers/${seg(namespace, id, triggerId)}`, { method: 'PUT', json: { disabled: paused } });
 export const flowSchema = () => request<Record<string, unknown>>(`${API}/plugins/schemas/flow`);
 
 export interface TestRequest {

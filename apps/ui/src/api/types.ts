@@ -109,6 +109,32 @@ export interface ScheduleInfo {
   readonly lastTick?: { readonly date: string; readonly executionId?: string; readonly state?: string };
 }
 
+/** One trigger's state as the trigger API (`GET /triggers/{ns}/{flowId}`) gives it. */
+export interface TriggerStateInfo {
+  readonly namespace: string;
+  readonly flowId: string;
+  readonly triggerId: string;
+  readonly type: string;
+  /** `webhook`, `schedule`, `poll`, `listen`; absent when its plugin is not loaded. */
+  readonly mode?: string;
+  readonly disabled: boolean;
+  /** `disabled: true` in the YAML, or the flow disabled. */
+  readonly sourceDisabled: boolean;
+  /** Paused through the API (by a person, or by `stopAfter`). */
+  readonly apiDisabled: boolean;
+  readonly workerId?: string;
+  readonly leaseUntil?: string;
+  /** The last poll or message (ISO 8601). */
+  readonly date?: string;
+  /** The next poll or tick (ISO 8601). */
+  readonly nextExecutionDate?: string;
+  readonly executionId?: string;
+  readonly lastError?: { readonly message: string; readonly date?: string };
+  readonly executions: number;
+  readonly errors: number;
+  readonly updatedDate?: string;
+}
+
 export interface PluginSummary {
   readonly type: string;
   readonly kind: 'task' | 'trigger';
