@@ -11,7 +11,7 @@ export interface TestSource {
   /** Every poll, with the tag of the registry that made it and the cursor it got. */
   readonly polls: { tag: string; cursor: unknown }[];
   /** Listen side: the emitter of the running listener, if any. */
-  listener?: { emit: (start: StartDecision) => Promise<void>; fail: (error: unknown) => void; signal: AbortSignal; tag: string };
+  listener?: { emit: (start: StartDecision) => Promise<void>; fail: (error: unknown) => void; warn: (message: string) => void; signal: AbortSignal; tag: string };
   readonly listens: string[];
   stops: number;
   /** Ids acknowledged after their emit resolved. */
@@ -62,7 +62,7 @@ export function testTriggerRegistry(tag: string): PluginRegistry {
           await emit(start as StartDecision<{ id: string; n: number }>);
           source.acked.push((start.variables as { id: string }).id);
         },
-        fail: (error: unknown) => fail?.(error), signal: ctx.signal, tag,
+        fail: (error: unknown) => fail?.(error), warn: (message: string) => ctx.logger.warn(message), signal: ctx.signal, tag,
       };
       return async () => {
         source.stops++;

@@ -209,6 +209,21 @@ describe.each(RUNTIMES)('trigger runners on the $name runtime', ({ store }) => {
     expect(source.listens).toHaveLength(1);
   });
 
+  it('keeps what a listener warns about (a broker it cannot reach) as its last error, once per change, until it starts an execution again', async () => {
+    fresh();
+    const name = uniq('warn');
+    const source = testSource(name);
+    const a = await processOf('a');
+    await save(a.runtime, triggerFlow('warned', 'Listen', name));
+    await vi.waitFor(() => expect(source.listener).toBeDefined(), wait);
+    source.listener!.warn('cannot connect to amqp://user:s3cret-pw@127.0.0.1:1/: ECONNREFUSED');
+    await vi.waitFor(async () => expect((await a.runtime.triggers.get(key('warned')))?.lastError?.message).toBe('cannot connect to amqp://user:***@127.0.0.1:1/: ECONNREFUSED'), wait);
+    await source.listener!.emit({ kind: 'start', variables: { id: 'after', n: 1 }, key: 'after' });
+    const state = await a.runtime.triggers.get(key('warned'));
+    expect(state?.lastError).toBeUndefined();
+    expect(state?.executions).toBe(1);
+  });
+
   it('restarts a failed listener with backoff and its last error, and stops it cleanly on a flow update and when disabled in YAML or through the state', async () => {
     fresh();
     const name = uniq('relisten');
