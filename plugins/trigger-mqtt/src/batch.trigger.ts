@@ -1,5 +1,5 @@
 import { defineTrigger, parseDuration, type PropsProblem, type TriggerContext } from '@sluice/core';
-import { connect, type IPublishPacket } from 'mqtt';
+import type { IPublishPacket } from 'mqtt';
 import { MqttBatchProps, MqttBatchVariables } from './batch.schema.js';
 import { mqttBatchExamples } from './batch.examples.js';
 import { checkConnection } from './check.js';
@@ -8,6 +8,7 @@ import { messageVariables, type MqttMessage } from './message.js';
 import { resolveConnection, topicList } from './options.js';
 import { redact } from './redact.js';
 import { decodePayload } from './serde.js';
+import { loadMqtt } from './mqtt-client.js';
 
 /** The shortest `interval`: a poll opens a connection, and a broker is not to be asked more often. */
 export const MIN_INTERVAL_MS = 1000;
@@ -48,6 +49,7 @@ async function collect(ctx: TriggerContext, props: MqttBatchProps): Promise<Mqtt
     ack();
     if (props.maxRecords !== undefined && messages.length >= props.maxRecords) full = true;
   };
+  const { connect } = await loadMqtt();
   const client = connect({
     ...connection.options,
     // MQTT 5 only; QoS 2 is refused with MQTT 3 at save (check.ts).

@@ -9,6 +9,7 @@ import { mqttRealtimeExamples } from './realtime.examples.js';
 import { redact } from './redact.js';
 import { decodePayload } from './serde.js';
 import { openLiveSession, type MessageHandler } from './session.js';
+import { loadMqtt } from './mqtt-client.js';
 
 /**
  * What one message does: decoded as `serdeType`, started through `emit`, acknowledged once its
@@ -67,6 +68,7 @@ export const mqttRealtime = defineTrigger({
       connection,
       { topics: topicList(props.topic), qos: props.qos ?? 1 },
       messageHandler(ctx, props, emit, connection.secrets),
+      await loadMqtt(),
     );
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= session.close());

@@ -1,5 +1,6 @@
 import type { TriggerContext } from '@sluice/core';
-import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import type { MqttModule } from './mqtt-client.js';
 import { backoffMs } from './backoff.js';
 import { mqttErrors } from './errors.js';
 import { redact } from './redact.js';
@@ -33,7 +34,7 @@ export interface SubscriptionSpec {
  * A broker that is down or goes away is retried with a growing backoff; every failure is one
  * warning through `ctx.logger`, with the password redacted. Never throws after it returns.
  */
-export function openLiveSession(ctx: TriggerContext, connection: ResolvedConnection, spec: SubscriptionSpec, handle: MessageHandler): LiveSession {
+export function openLiveSession(ctx: TriggerContext, connection: ResolvedConnection, spec: SubscriptionSpec, handle: MessageHandler, mqtt: MqttModule): LiveSession {
   const { address, options, secrets } = connection;
   const v5 = options.protocolVersion === 5;
   let closed = false;
@@ -57,7 +58,7 @@ export function openLiveSession(ctx: TriggerContext, connection: ResolvedConnect
     else client.stream.destroy();
   };
 
-  const client = connect({
+  const client = mqtt.connect({
     ...options,
     // MQTT.js asks this only for MQTT 5; QoS 2 is refused with MQTT 3 at save (check.ts).
     customHandleAcks: (_topic, _message, packet, done) => {

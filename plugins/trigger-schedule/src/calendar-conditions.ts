@@ -1,4 +1,5 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 import { Dynamic, EXPRESSION_CONDITION_TYPES, Type, type Static } from '@sluice/core';
 import { daysInMonth, offsetSeconds, wallClock, type WallClock } from './calendar.js';
 
@@ -85,12 +86,19 @@ function offsetTimeSeconds(text: string, fallbackOffset: number): number {
   return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0) - offset;
 }
 
+// The holiday library carries every country's calendar: about half a second to load, which every
+// server start paid for a condition few flows use. Loaded (synchronously, its CommonJS build) on
+// the first PublicHoliday condition instead.
+let holidaysClass: typeof Holidays | undefined;
+const HolidaysClass = (): typeof Holidays => (holidaysClass ??= createRequire(import.meta.url)('date-holidays') as typeof Holidays);
+
 const holidayCalendars = new Map<string, Holidays>();
 function isPublicHoliday(day: WallClock, country: string, subDivision: string | undefined): boolean {
   const key = `${country.toUpperCase()}-${subDivision ?? ''}`;
   let calendar = holidayCalendars.get(key);
   if (!calendar) {
-    calendar = subDivision ? new Holidays(country.toUpperCase(), subDivision) : new Holidays(country.toUpperCase());
+    const Calendar = HolidaysClass();
+    calendar = subDivision ? new Calendar(country.toUpperCase(), subDivision) : new Calendar(country.toUpperCase());
     holidayCalendars.set(key, calendar);
   }
   const wanted = `${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
@@ -99,7 +107,7 @@ function isPublicHoliday(day: WallClock, country: string, subDivision: string | 
 
 /** True when a country (and subdivision) is one the holiday library knows. */
 export function knownHolidayRegion(country: string, subDivision?: string): boolean {
-  const all = new Holidays();
+  const all = new (HolidaysClass())();
   const code = country.toUpperCase();
   if (!Object.hasOwn(all.getCountries() ?? {}, code)) return false;
   return subDivision === undefined || Object.hasOwn(all.getStates(code) ?? {}, subDivision.toUpperCase());
