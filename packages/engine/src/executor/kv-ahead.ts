@@ -12,7 +12,16 @@ export type KvValues = ReadonlyMap<string, KvValue | null>;
 // Rounds of reading ahead: a key computed from another kv() value needs a second one.
 const MAX_ROUNDS = 4;
 const idOf = (namespace: string, key: string): string => JSON.stringify([namespace, key]);
-const mentionsKv = (value: unknown): boolean => JSON.stringify(value ?? null).includes('kv(');
+// Asked for every task run, twice; a task's templates do not change, so each task is read once.
+const mentions = new WeakMap<FlowTask, boolean>();
+const mentionsKv = (task: FlowTask): boolean => {
+  let found = mentions.get(task);
+  if (found === undefined) {
+    found = JSON.stringify([task.props, task.runIf ?? null]).includes('kv(');
+    mentions.set(task, found);
+  }
+  return found;
+};
 
 /**
  * The `kv()` function of a render, over values read ahead (rendering is synchronous, the store
@@ -45,7 +54,7 @@ export function kvFunction(defaultNamespace: string, values: KvValues | undefine
  * kv() cost nothing.
  */
 export async function withKvAhead(scope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun): Promise<TaskRunScope> {
-  if (!mentionsKv(task.props) && !mentionsKv(task.runIf)) return scope;
+  if (!mentionsKv(task)) return scope;
   const variables = runVariables(scope.flow, execution, task, taskRun);
   const values = new Map<string, KvValue | null>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
