@@ -1,8 +1,9 @@
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { PluginLogger, StartDecision } from '@sluice/core';
 import type { AmqpMessageVariables } from './amqp.schema.js';
 import { retryDelayMs } from './backoff.js';
 import { redact, type AmqpTarget } from './connection.js';
+import { loadAmqp } from './amqp-module.js';
 import { amqpErrors } from './errors.js';
 import { decodeMessage, type SerdeType } from './message.js';
 
@@ -122,6 +123,7 @@ export function startConsumer(options: ConsumerOptions): () => Promise<void> {
     session = current;
     void (async () => {
       try {
+        const amqp = await loadAmqp();
         const connection = await amqp.connect(
           { ...target.connect, heartbeat: HEARTBEAT_S },
           { timeout: CONNECT_TIMEOUT_MS, clientProperties: { connection_name: options.connectionName } },

@@ -1,10 +1,11 @@
 import { defineTrigger, parseDuration, type PropsProblem, type TriggerContext } from '@sluice/core';
-import { AckPolicy, DeliverPolicy, connect, type ConsumerConfig } from 'nats';
+import type { ConsumerConfig } from 'nats';
 import { NatsBatchProps, NatsBatchVariables, type NatsCursor } from './batch.schema.js';
 import { natsBatchExamples } from './batch.examples.js';
 import { checkNats } from './check.js';
 import { natsErrors } from './errors.js';
 import { messageVariables, type NatsMessage } from './message.js';
+import { ackPolicy, deliverPolicy, loadNats } from './nats-module.js';
 import { resolveNats, startPolicy } from './options.js';
 import { redact } from './redact.js';
 
@@ -20,7 +21,7 @@ function isCursor(value: unknown): value is NatsCursor {
  * else where `deliverPolicy` says.
  */
 export function startOptions(props: NatsBatchProps, stream: string, cursor: unknown): Partial<ConsumerConfig> {
-  if (isCursor(cursor) && cursor.stream === stream) return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: cursor.lastSequence + 1 };
+  if (isCursor(cursor) && cursor.stream === stream) return { deliver_policy: deliverPolicy('StartSequence'), opt_start_seq: cursor.lastSequence + 1 };
   return startPolicy(props);
 }
 
@@ -46,9 +47,10 @@ const POLL_GRACE_MS = 5000;
  * cursor is the position), until `maxRecords`, the fetch window, or a fetch that gets nothing.
  */
 async function fetchBatch(ctx: TriggerContext, props: NatsBatchProps, cursor: unknown): Promise<{ messages: NatsMessage[]; cursor: NatsCursor }> {
-  const resolved = resolveNats(props);
+  const nats = await loadNats();
+  const resolved = resolveNats(props, nats);
   const fail = (error: unknown) => natsErrors.NATS_CONNECTION_FAILED(resolved.display, redact(error instanceof Error ? error.message : String(error), resolved.secrets), 0);
-  const nc = await connect(resolved.options).catch((error: unknown) => {
+  const nc = await nats.connect(resolved.options).catch((error: unknown) => {
     throw fail(error);
   });
   let guard: ReturnType<typeof setTimeout> | undefined;
@@ -58,7 +60,7 @@ async function fetchBatch(ctx: TriggerContext, props: NatsBatchProps, cursor: un
     // Read before the consumer starts: with `New` and no message, the next poll starts here.
     const lastBefore = (await jsm.streams.info(stream)).state.last_seq;
     const created = await jsm.consumers.add(stream, {
-      ack_policy: AckPolicy.None,
+      ack_policy: ackPolicy('None'),
       filter_subject: props.subject,
       inactive_threshold: INACTIVE_THRESHOLD_NS,
       ...startOptions(props, stream, cursor),

@@ -1,7 +1,8 @@
 import type { TriggerContext } from '@sluice/core';
-import { connect, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
+import type { JetStreamManager, JsMsg, NatsConnection } from 'nats';
 import { backoffMs, sleep } from './backoff.js';
 import { natsErrors } from './errors.js';
+import { loadNats } from './nats-module.js';
 import { consumerConfig, consumerName, type NatsProps, type ResolvedNats } from './options.js';
 import { redact } from './redact.js';
 
@@ -54,7 +55,7 @@ export function startConsumer(ctx: TriggerContext, props: NatsProps, resolved: R
   };
 
   const runOnce = async (): Promise<boolean> => {
-    const nc = await connect(resolved.options);
+    const nc = await (await loadNats()).connect(resolved.options);
     connection = nc;
     if (stopper.signal.aborted) return false;
     void watchStatus(nc);

@@ -1,5 +1,6 @@
 import type { TriggerIds } from '@sluice/core';
-import { AckPolicy, DeliverPolicy, credsAuthenticator, type ConnectionOptions, type ConsumerConfig } from 'nats';
+import type { ConnectionOptions, ConsumerConfig, DeliverPolicy } from 'nats';
+import { ackPolicy, deliverPolicy, type NatsModule } from './nats-module.js';
 import { parseNatsUrl } from './server.js';
 
 /** The connection and consumer props, as the host renders them. */
@@ -29,7 +30,7 @@ export interface ResolvedNats {
  * nats.js options for the props. The first connection is made by the caller's loop, with its
  * own backoff; once connected, nats.js reconnects by itself, without limit.
  */
-export function resolveNats(props: NatsProps): ResolvedNats {
+export function resolveNats(props: NatsProps, nats: Pick<NatsModule, 'credsAuthenticator'>): ResolvedNats {
   const address = parseNatsUrl(props.url);
   const user = props.username ?? address.user;
   const pass = props.password ?? address.pass;
@@ -43,7 +44,7 @@ export function resolveNats(props: NatsProps): ResolvedNats {
     ...(user === undefined ? {} : { user }),
     ...(pass === undefined ? {} : { pass }),
     ...(token === undefined ? {} : { token }),
-    ...(props.creds === undefined ? {} : { authenticator: credsAuthenticator(new TextEncoder().encode(props.creds)) }),
+    ...(props.creds === undefined ? {} : { authenticator: nats.credsAuthenticator(new TextEncoder().encode(props.creds)) }),
     ...(address.tls ? { tls: {} } : {}),
   };
   const secrets = [pass, token, props.creds].filter((s): s is string => s !== undefined && s !== '');
@@ -51,12 +52,12 @@ export function resolveNats(props: NatsProps): ResolvedNats {
 }
 
 const POLICIES = {
-  All: DeliverPolicy.All,
-  Last: DeliverPolicy.Last,
-  New: DeliverPolicy.New,
-  ByStartSequence: DeliverPolicy.StartSequence,
-  ByStartTime: DeliverPolicy.StartTime,
-  LastPerSubject: DeliverPolicy.LastPerSubject,
+  All: deliverPolicy('All'),
+  Last: deliverPolicy('Last'),
+  New: deliverPolicy('New'),
+  ByStartSequence: deliverPolicy('StartSequence'),
+  ByStartTime: deliverPolicy('StartTime'),
+  LastPerSubject: deliverPolicy('LastPerSubject'),
 } as const;
 
 /** JetStream names may not hold `.`, `*`, `>` or white space. */
@@ -87,7 +88,7 @@ export function startPolicy(props: Pick<NatsProps, 'deliverPolicy' | 'since'>): 
 export function consumerConfig(props: NatsProps, name: string): Partial<ConsumerConfig> {
   return {
     durable_name: name,
-    ack_policy: AckPolicy.Explicit,
+    ack_policy: ackPolicy('Explicit'),
     ack_wait: ACK_WAIT_MS * 1_000_000,
     max_ack_pending: props.batchSize ?? 10,
     filter_subject: props.subject,

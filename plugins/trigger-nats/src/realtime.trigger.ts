@@ -4,6 +4,7 @@ import { checkNats } from './check.js';
 import { startConsumer, type JsMessageHandler } from './consumer.js';
 import { natsErrors } from './errors.js';
 import { messageVariables, type NatsMessage } from './message.js';
+import { loadNats } from './nats-module.js';
 import { ACK_WAIT_MS, resolveNats } from './options.js';
 import { NatsMessageVariables, NatsRealtimeProps } from './realtime.schema.js';
 import { natsRealtimeExamples } from './realtime.examples.js';
@@ -64,7 +65,7 @@ export const natsRealtime = defineTrigger({
   examples: natsRealtimeExamples,
   check: checkNats,
   async listen(ctx, props, emit) {
-    const resolved = resolveNats(props);
+    const resolved = resolveNats(props, await loadNats());
     const consumer = startConsumer(ctx, props, resolved, jsMessageHandler(ctx, emit, resolved.secrets));
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= consumer.close());

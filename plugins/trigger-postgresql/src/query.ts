@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { redact, type PgTarget } from './connection.js';
 import { postgresErrors } from './errors.js';
 import { jsonRow, rowTypes, type Row } from './rows.js';
+import { loadPg } from './pg-module.js';
 import { bindParameters } from './sql.js';
 
 /** One poll's statements and their parameters, rendered. */
@@ -17,7 +17,8 @@ export interface PollQuery {
  * the query on the server. Throws `PG_QUERY_FAILED` naming the database, never the password.
  */
 export async function runQuery(target: PgTarget, query: PollQuery, signal: AbortSignal): Promise<Row[]> {
-  const client = new pg.Client({ ...target.config, types: rowTypes });
+  const pg = await loadPg();
+  const client = new pg.Client({ ...target.config, types: rowTypes(pg.types) });
   // A connection that dies between queries emits 'error'; the awaited query reports it.
   client.on('error', () => undefined);
   const abort = () => void client.end().catch(() => undefined);

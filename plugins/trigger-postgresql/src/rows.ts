@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 
 /** One row as Kestra outputs it: column name to a JSON value. */
 export type Row = Record<string, unknown>;
@@ -13,18 +13,19 @@ const TIMESTAMPTZ = 1184;
 
 /**
  * How values are read: dates and timestamps stay as the server wrote them in the session's zone
- * (`timeZoneId`), made ISO-8601; big integers and decimals become numbers when no digit is lost.
+ * (`timeZoneId`), made ISO-8601; big integers and decimals become numbers when no digit is lost;
+ * other types as `pg` (the loaded module, passed in: see `loadPg`) reads them.
  */
-export const rowTypes = {
+export const rowTypes = (types: typeof pg.types) => ({
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8) return (text: string) => (Number.isSafeInteger(Number(text)) ? Number(text) : text);
     if (oid === NUMERIC) return (text: string) => (/^-?\d{1,15}(\.\d+)?$/.test(text) && text.replace(/[-.]/g, '').replace(/^0+/, '').length <= 15 ? Number(text) : text);
     if (oid === DATE) return (text: string) => text;
     if (oid === TIMESTAMP) return (text: string) => text.replace(' ', 'T');
     if (oid === TIMESTAMPTZ) return isoWithOffset;
-    return pg.types.getTypeParser(oid, format);
+    return types.getTypeParser(oid, format);
   },
-};
+});
 
 /** `2024-07-01 08:00:00+02` as `2024-07-01T08:00:00+02:00`. */
 function isoWithOffset(text: string): string {
