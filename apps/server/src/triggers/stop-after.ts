@@ -16,8 +16,12 @@ export function stopAfterHook(s: Pick<ServerContext, 'runtime' | 'logger' | 'api
     name: 'stop-after',
     async run(execution) {
       if (execution.trigger?.id === undefined) return;
-      const flow = await s.runtime.flows.get({ tenantId: execution.tenantId, namespace: execution.namespace, id: execution.flowId });
-      const target = stopAfterTarget(flow, execution);
+      const key = { tenantId: execution.tenantId, namespace: execution.namespace, id: execution.flowId };
+      // The revision that started the execution is cached by every runtime, so the usual end (no
+      // stopAfter listing its state) costs no store read. Only then is the latest revision read,
+      // so a stopAfter removed since is not applied.
+      if (!stopAfterTarget(await s.runtime.flows.getRevision(key, execution.flowRevision), execution)) return;
+      const target = stopAfterTarget(await s.runtime.flows.get(key), execution);
       if (!target) return;
       if ((await s.runtime.triggers.get(target))?.disabled === true) return;
       await s.runtime.triggers.setDisabled(target, true);
