@@ -33,6 +33,14 @@ const examplesResolveWorkspace: Plugin = {
   },
 };
 
+// The e2e files that fault Redis (stop it with SIGSTOP, kill or restart it) or measure how the
+// server behaves against a deadline run alone, after everything else: another file's servers
+// sharing the two CPUs would move what they measure. Every other e2e file starts its own servers
+// on free ports with their own key prefixes and data folders, and mostly waits on them (ticks of
+// a schedule, a restart), so two run at once.
+const e2eAlone = ['e2e/redis-faults.test.ts', 'e2e/redis-outage.test.ts', 'e2e/reliability-outage.test.ts', 'e2e/reliability-shutdown.test.ts'];
+const e2eTimeouts = { testTimeout: 60_000, hookTimeout: 60_000 };
+
 export default defineConfig({
   plugins: [examplesResolveWorkspace],
   resolve: { conditions },
@@ -45,17 +53,19 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'plugins/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/**/*.test.{js,ts}', 'scripts/**/*.test.mjs'],
           testTimeout: 20_000,
+          // Vitest's default on two CPUs is one worker; the unit files wait on Redis and SQLite
+          // as much as they compute.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
-        test: {
-          name: 'e2e',
-          include: ['e2e/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          fileParallelism: false,
-        },
+        test: { name: 'e2e', include: ['e2e/**/*.test.ts'], exclude: e2eAlone, ...e2eTimeouts, maxWorkers: 2, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e-alone', include: e2eAlone, ...e2eTimeouts, fileParallelism: false },
       },
     ],
   },
