@@ -54,9 +54,10 @@ describe('internal storage through the server', () => {
     const res = await api(server.url, `/api/v1/main/executions/${NS}/fetch?wait=true`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ base }),
     });
-    const execution = (await res.json()) as ExecutionJson & { taskRunList: { taskId: string; outputs?: Record<string, unknown> }[] };
+    const execution = (await res.json()) as ExecutionJson;
     expect(execution.state.current).toBe('SUCCESS');
-    const outputs = execution.taskRunList.find((r) => r.taskId === 'extract')?.outputs ?? {};
+    const runs = (execution.taskRunList ?? []) as { taskId: string; outputs?: Record<string, unknown> }[];
+    const outputs = runs.find((r) => r.taskId === 'extract')?.outputs ?? {};
     expect(outputs).toMatchObject({ code: 200, length: CSV.length });
     const uri = String(outputs.uri);
     expect(uri).toMatch(new RegExp(`^kestra:///e2e/storage/fetch/executions/${execution.id}/tasks/extract/\\w+/orders\\.csv$`));
