@@ -1,4 +1,4 @@
-import type { PluginRegistry, Runtime, SecretProvider } from '@sluice/engine';
+import type { FileStorage, PluginRegistry, Runtime, SecretProvider } from '@sluice/engine';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.schema.js';
 import type { FlowFiles } from './flows/flow-files.js';
@@ -11,6 +11,8 @@ import type { ApiDisabled } from './triggers/api-disabled.js';
 export interface ServerContext {
   readonly config: Config;
   readonly runtime: Runtime;
+  /** Internal storage: files of executions, in `SLUICE_STORAGE_DIR`. */
+  readonly storage: FileStorage;
   readonly registry: PluginRegistry;
   readonly secrets: SecretProvider;
   readonly flowIndex: FlowIndex;

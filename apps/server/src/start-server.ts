@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envSecrets, envSecretValues } from '@sluice/engine';
+import { createLocalStorage, envSecrets, envSecretValues } from '@sluice/engine';
 import { configuredCredentials, generatedCredentials, type Credentials } from './auth/credentials.js';
 import type { Config } from './config/config.schema.js';
 import { loadConfig, publicUrl } from './config/load-config.js';
@@ -26,6 +26,7 @@ import { applyHeapGrowth } from './runtime/heap-growth.js';
 import { selectRuntime, type Role } from './runtime/select-runtime.js';
 import type { ServerContext } from './server-context.js';
 import { startWorker, type Worker } from './worker/worker.js';
+import { startStorageSweep } from './worker/storage-sweep.js';
 import { startFlowTriggers, type FlowTriggers } from './flow-triggers/flow-triggers.js';
 import { stopAfterHook } from './triggers/stop-after.js';
 
@@ -123,8 +124,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Read once: listing process.env enumerates it through C++ (about 30 µs), which on every API
   // answer cost a tenth of a webhook's CPU. Nothing in Sluice changes the environment after start.
   const secretValues = envSecretValues(env);
+  const storage = createLocalStorage(resolve(config.SLUICE_STORAGE_DIR ?? join(config.SLUICE_DATA_DIR, 'storage')));
   const context: ServerContext = {
-    config, runtime, registry, secrets: envSecrets(env), secretValues: () => secretValues, flowIndex, logger, metrics,
+    config, runtime, storage, registry, secrets: envSecrets(env), secretValues: () => secretValues, flowIndex, logger, metrics,
     baseUrl: publicUrl(config, config.PORT), shuttingDown: false, ...(flowFiles ? { flowFiles } : {}), ...(readOnlyFlows ? { readOnlyFlows } : {}),
   };
 
@@ -176,10 +178,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger.info({ address: config.HOST, port: managementPort }, `management port listening on http://${config.HOST}:${managementPort} (/metrics, no credentials; /health/live, /health/ready)`);
   }
   let flowTriggers: FlowTriggers | undefined;
+  let storageSweep: { close(): void } | undefined;
   if (options.role !== 'webserver') {
     // Flow triggers fire where executions end: in the workers, after the end is stored.
     flowTriggers = await startFlowTriggers(context);
     worker = startWorker(context, { afterEnd: [flowTriggers, stopAfterHook(context)] });
+    storageSweep = startStorageSweep(context);
     context.workerHealthy = () => worker?.healthy() ?? false;
     logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, `worker consuming executions, concurrency ${config.SLUICE_WORKER_CONCURRENCY}`);
   }
@@ -224,6 +228,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       server?.closeAllConnections();
       await flowIndex.close();
       await flowTriggers?.close();
+      storageSweep?.close();
       context.apiDisabled?.close();
       await runtime.close();
       logger.info({ ms: Date.now() - startedAt }, `stopped in ${Date.now() - startedAt} ms`);

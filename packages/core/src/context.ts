@@ -123,6 +123,71 @@ export interface KvAccess {
 }
 
 /**
+ * What {@link TaskStorage.put} accepts: bytes or text (UTF-8), or a stream of chunks, such as a
+ * Node `Readable` or a fetch response's `body`, which is written as it arrives and never held in
+ * memory whole.
+ * @public
+ */
+export type FileContent = Uint8Array | string | AsyncIterable<Uint8Array>;
+
+/**
+ * Options of {@link TaskStorage.put}.
+ * @public
+ */
+export interface PutFileOptions {
+  /**
+   * The most bytes to write. A longer content rejects with `STORAGE_FILE_TOO_LARGE` and leaves no
+   * file behind. The host's own limit applies when absent.
+   */
+  readonly maxBytes?: number;
+}
+
+/**
+ * A file in internal storage, as {@link TaskStorage.put} wrote it or {@link TaskStorage.stat}
+ * found it.
+ * @public
+ */
+export interface StoredFile {
+  /**
+   * Its address, Kestra's: `kestra:///<namespace as folders>/<flow>/executions/<execution>/tasks/<task>/<task run>/<name>`.
+   * Put it in an output; later tasks read the file with `{{ read(outputs.<taskId>.uri) }}`, and
+   * the API serves it to users.
+   */
+  readonly uri: string;
+  /** Its size in bytes. */
+  readonly size: number;
+}
+
+/**
+ * Internal storage as a task sees it: files of its own execution (Kestra's `runContext.storage()`).
+ * Files are kept outside the execution's record, so a large download never travels inside it: a
+ * task returns the file's `uri` as an output. They are deleted with their execution (by the API or
+ * by retention). The host keeps them in a folder (`SLUICE_STORAGE_DIR`) that workers on several
+ * machines may share.
+ *
+ * Errors are coded: `STORAGE_INVALID_NAME` (a name with `/`, `\`, NUL, or `.`/`..`),
+ * `STORAGE_INVALID_URI` (not a `kestra:///` URI), `STORAGE_FOREIGN_URI` (a file of another
+ * execution), `STORAGE_FILE_NOT_FOUND`, `STORAGE_FILE_TOO_LARGE`.
+ * @public
+ */
+export interface TaskStorage {
+  /**
+   * Writes a file of this task run under `name` (one path segment, such as `orders.csv`),
+   * streaming `content`, and resolves with its URI and size once the whole file is stored. A file
+   * of the same name in the same task run is replaced (a retried attempt writes it again). Readers
+   * never see a half-written file.
+   */
+  put(name: string, content: FileContent, options?: PutFileOptions): Promise<StoredFile>;
+  /**
+   * Opens a file of this execution (any of its task runs) by its `kestra:///` URI and streams its
+   * bytes. Rejects with `STORAGE_FILE_NOT_FOUND` when there is none.
+   */
+  get(uri: string): Promise<AsyncIterable<Uint8Array>>;
+  /** The size of a file of this execution, or undefined when there is none. */
+  stat(uri: string): Promise<StoredFile | undefined>;
+}
+
+/**
  * The context a task's `run` receives. It is all a task may know of the host: never a Koa
  * context, a BullMQ job or a Redis client.
  * @public
@@ -132,6 +197,8 @@ export interface TaskContext extends BaseContext {
   readonly ids: TaskRunIds;
   /** The tenant's key-value store. */
   readonly kv: KvAccess;
+  /** Files of this execution in internal storage: where a task puts what is too large for an output. */
+  readonly storage: TaskStorage;
 }
 
 /**

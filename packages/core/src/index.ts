@@ -20,7 +20,7 @@ export {
   type ErrorTemplate,
 } from './errors.js';
 export { LOG_LEVELS, isLevelEnabled, pluginLoggerFrom, type LogLevel, type PluginLogger } from './log.js';
-export type { FlowIds, TaskRunIds, TriggerIds, BaseContext, TaskContext, TriggerContext, KvAccess, KvSetOptions, KvValue } from './context.js';
+export type { FlowIds, TaskRunIds, TriggerIds, BaseContext, TaskContext, TriggerContext, KvAccess, KvSetOptions, KvValue, TaskStorage, FileContent, PutFileOptions, StoredFile } from './context.js';
 export type { PluginExample, ExampleRequest, ExampleExpectation } from './example.js';
 export { Type, Dynamic, renderedBy, DYNAMIC_KEYWORD, type DynamicOptions, type RenderedBy } from './schema.js';
 export type { Static, TSchema, TObject, TProperties, TString, TUnion, TLiteral } from './schema.js';

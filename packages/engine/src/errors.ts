@@ -71,6 +71,22 @@ export const engineErrors = defineErrorCatalog({
   KV_NOT_READ_AHEAD: (key: string) => `kv('${key}'): the key depends on other kv() values more deeply than the host reads ahead; read it with a kv.Get task first`,
   KV_INVALID_TTL: (ttlMs: number) => `a key-value TTL must be a positive number of milliseconds, got ${ttlMs}`,
 
+  // Internal storage (files of executions) and the template functions that read the execution's data.
+  /** A file name that is not one plain path segment. */
+  STORAGE_INVALID_NAME: (name: string, why: string) => `'${name}' is not a valid file name in internal storage: ${why}`,
+  STORAGE_INVALID_URI: (uri: string, why: string) => `'${uri}' is not an internal storage URI: ${why}`,
+  /** A URI of another execution, or of namespace files, which Sluice does not serve. */
+  STORAGE_FOREIGN_URI: (uri: string, executionId: string) =>
+    `'${uri}' is not a file of execution '${executionId}': only the execution's own files can be read (namespace files and other executions' files are not available in Sluice)`,
+  STORAGE_FILE_NOT_FOUND: (uri: string) => `no file in internal storage at '${uri}' (it may have been deleted with its execution)`,
+  STORAGE_FILE_TOO_LARGE: (what: string, limit: number) => `${what} is larger than ${limit} bytes`,
+  STORAGE_UNAVAILABLE: (what: string) => `internal storage is unavailable: ${what}`,
+  /** read() met a URI the host did not read before the render (built from values only known while rendering). */
+  READ_NOT_READ_AHEAD: (uri: string) => `read('${uri}'): the URI depends on values the host could not know before rendering; pass it from an output such as outputs.<taskId>.uri`,
+  READ_TOO_MANY_FILES: (taskId: string, limit: number) => `read(): the templates of task '${taskId}' read more than ${limit} files`,
+  /** read() of a file that is not UTF-8 text. */
+  READ_NOT_TEXT: (uri: string) => `read('${uri}'): the file is not UTF-8 text`,
+
   // Runtimes.
   RUNTIME_UNAVAILABLE: (what: string) => `the store is unavailable: ${what}`,
   RUNTIME_DUPLICATE_EXECUTION: (id: string) => `execution '${id}' already exists`,

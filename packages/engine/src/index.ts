@@ -21,3 +21,4 @@ export * from './support/index.js';
 export { createKvAccess, KV_MAX_VALUE_BYTES } from './kv/kv-access.js';
 export * from './flow-trigger/index.js';
 export * from './triggers/index.js';
+export * from './storage/index.js';

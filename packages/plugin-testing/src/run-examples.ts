@@ -1,5 +1,6 @@
 import type { PluginExample, PluginPackage, StartDecision } from '@sluice/core';
 import {
+  createMemoryStorage,
   createExecution,
   createExecutor,
   dispatchWebhook,
@@ -152,6 +153,7 @@ async function runOne(name: string, example: PluginExample, types: readonly stri
     await runtime.executions.create(started.execution);
     const executor = createExecutor({
       runtime,
+      storage: createMemoryStorage(),
       registry: deps.registry,
       secrets: deps.secrets,
       ...(deps.options.now === undefined ? {} : { now: deps.options.now }),

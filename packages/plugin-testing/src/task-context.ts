@@ -1,5 +1,5 @@
-import type { KvAccess, TaskContext, TaskRunIds } from '@sluice/core';
-import { createKvAccess } from '@sluice/engine';
+import type { KvAccess, TaskContext, TaskRunIds, TaskStorage } from '@sluice/core';
+import { createKvAccess, createMemoryStorage, createTaskStorage } from '@sluice/engine';
 import { createGuard, createKvStore } from '@sluice/runtime-memory/in-process';
 import { createBaseContext, type MockContextControls, type MockContextOptions } from './base-context.js';
 
@@ -15,6 +15,11 @@ export interface TaskContextOptions extends MockContextOptions {
    * of keys and sizes, when omitted. Pass one from {@link createTestKv} to share it between calls.
    */
   readonly kv?: KvAccess;
+  /**
+   * Internal storage `ctx.storage` writes to and reads from; a fresh one in memory for this task
+   * run, with the host's checks of names and URIs, when omitted.
+   */
+  readonly storage?: TaskStorage;
 }
 
 /**
@@ -48,7 +53,7 @@ const DEFAULT_TASK_IDS: TaskRunIds = {
  * Makes a task context for calling a task's `run` directly. Logs are recorded in `ctx.logs`,
  * `secret()` reads `options.secrets`, `render()` and `test()` use the engine's expression
  * language with `options.variables` (plus `flow`, `task` and `execution` built from the ids
- * unless you pass your own), `ctx.kv` is a key-value store in memory, and `ctx.abort()` fires
+ * unless you pass your own), `ctx.kv` is a key-value store in memory, `ctx.storage` internal storage in memory, and `ctx.abort()` fires
  * `ctx.signal`.
  *
  * @example
@@ -69,5 +74,6 @@ export function createTaskContext(options: TaskContextOptions = {}): MockTaskCon
     taskrun: { id: ids.taskRunId, attemptsCount: Math.max(0, ids.attempt - 1) },
     ...options.variables,
   };
-  return Object.assign(createBaseContext({ ...options, variables }), { ids, kv: options.kv ?? createTestKv() });
+  const storage = options.storage ?? createTaskStorage(createMemoryStorage(), ids);
+  return Object.assign(createBaseContext({ ...options, variables }), { ids, kv: options.kv ?? createTestKv(), storage });
 }

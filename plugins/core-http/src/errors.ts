@@ -22,9 +22,13 @@ export const httpErrors = defineErrorCatalog({
     `The response body from ${where} is larger than ${limit} bytes (options.maxContentLength); use a smaller response`,
   /** The response body is not UTF-8 text, which the Request task's `body` output must be. */
   HTTP_BODY_NOT_TEXT: (where: string) => `The response body from ${where} is not valid UTF-8 text; the Request task only returns text bodies`,
-  /** A form value points at internal storage (`kestra://`), which this host does not have. */
+  /** A form value points at a file of internal storage (`kestra://`), which the Request task does not send yet. */
   HTTP_STORAGE_UNSUPPORTED: (field: string) =>
-    `formData.${field} refers to a file in internal storage (kestra://...), which Sluice does not have yet`,
+    `formData.${field} refers to a file in internal storage (kestra://...), which the Request task does not send yet`,
+  /** Download: the response had no body and `failOnEmptyResponse` was not turned off. */
+  HTTP_EMPTY_RESPONSE: (where: string) => `No response from server: ${where} answered with an empty body; set failOnEmptyResponse: false to accept an empty file`,
+  /** Download: fewer (or more) bytes arrived than the response's Content-Length announced. */
+  HTTP_BODY_INCOMPLETE: (where: string, got: number, expected: number) => `Invalid size from ${where}: got ${got} bytes, expected ${expected} (Content-Length)`,
   /** A prop combination the task cannot honour. */
   HTTP_INVALID_PROPS: (message: string) => message,
 });

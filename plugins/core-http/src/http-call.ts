@@ -82,12 +82,18 @@ function idleTimer(ms: number, controller: AbortController, reason: () => Error)
 
 const NO_BODY_STATUS = new Set([204, 205, 304]);
 
+/** What a response's body handler gets: the body, a way to say data arrived, and where it came from. */
+export interface BodyReader<T> {
+  (body: ReadableStream<Uint8Array>, answer: { readonly status: number; readonly headers: Record<string, string[]>; readonly touch: () => void; readonly where: string }): Promise<T>;
+}
+
 /**
- * Makes the request with Node's fetch and reads the whole body as UTF-8 text, within the
- * limits: the connect and idle timeouts, the body size (the declared Content-Length first, then
- * the bytes as they arrive, so an endless body stops at the limit), and the task's signal.
+ * Makes the request with Node's fetch and hands the body to `readBody` within the limits: the
+ * connect and idle timeouts (`touch` pushes the idle one back), the declared Content-Length
+ * against `maxBytes`, and the task's signal. A failure while the body is read is reported as the
+ * limit or signal that caused it. The body is absent for HEAD, 204, 205 and 304.
  */
-export async function callHttp(call: HttpCall): Promise<HttpAnswer> {
+export async function exchange<T>(call: HttpCall, readBody: BodyReader<T>): Promise<{ status: number; headers: Record<string, string[]>; body?: T }> {
   const where = describeUrl(call.url);
   const limits = new AbortController();
   const signal = AbortSignal.any([call.signal, limits.signal]);
@@ -130,13 +136,42 @@ export async function callHttp(call: HttpCall): Promise<HttpAnswer> {
       await response.body.cancel().catch(() => undefined);
       throw httpErrors.HTTP_BODY_TOO_LARGE(where, call.maxBytes);
     }
-    const body = await readText(response.body, call.maxBytes, () => idle.touch(), where).catch((error: unknown) => {
+    const stream = response.body;
+    const body = await readBody(stream, { status: response.status, headers, touch: () => idle.touch(), where }).catch(async (error: unknown) => {
+      await stream.cancel().catch(() => undefined);
       throw failure(error);
     });
     return { status: response.status, headers, body };
   } finally {
     idle.stop();
     clearTimeout(connect);
+  }
+}
+
+/** Makes the request and reads the whole body as UTF-8 text, at most `maxBytes` (an endless body stops at the limit). */
+export async function callHttp(call: HttpCall): Promise<HttpAnswer> {
+  return exchange(call, (body, { touch, where }) => readText(body, call.maxBytes, touch, where));
+}
+
+/**
+ * The body's chunks as they arrive, each one pushing the idle timeout back, failing with
+ * `HTTP_BODY_TOO_LARGE` past `maxBytes`: what a download streams to storage.
+ */
+export async function* limitedChunks(stream: ReadableStream<Uint8Array>, maxBytes: number, touch: () => void, where: string): AsyncIterable<Uint8Array> {
+  const reader = stream.getReader();
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      touch();
+      size += value.byteLength;
+      if (size > maxBytes) throw httpErrors.HTTP_BODY_TOO_LARGE(where, maxBytes);
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
   }
 }
 

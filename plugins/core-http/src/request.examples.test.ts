@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExamples } from '@sluice/plugin-testing';
-import plugin from './index.js';
+import { request } from './index.js';
 import { startTestServer } from '../test/test-server.js';
 // The examples log what they received; a relative import keeps the plugin's package.json free
 // of a dependency only its tests need.
@@ -14,7 +14,7 @@ afterAll(() => server.close());
 
 describe('Request task examples', () => {
   it('all run through the engine against a local server and produce the expected logs', async () => {
-    const results = await runExamples(plugin, {
+    const results = await runExamples(request, {
       packages: [logPlugin],
       inputs: { base_url: server.url },
       secrets: { API_TOKEN: 't0ken-for-tests' },

@@ -37,6 +37,15 @@ export async function startTestServer(extra: Readonly<Record<string, Handler>> =
       const ok = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') && form.get('username') === 'emilys';
       json(res, ok ? 200 : 400, { username: form.get('username') });
     },
+    // The Download examples' files.
+    'GET /csv/orders.csv': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end('order_id,customer_name,total\n1,Kestra,10\n2,Sluice,20\n');
+    },
+    'GET /reports/today': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '0' });
+      res.end();
+    },
     ...extra,
   };
   const server: Server = createServer((req, res) => {

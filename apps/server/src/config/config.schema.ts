@@ -25,6 +25,7 @@ export const ConfigSchema = Type.Object(
     SLUICE_UI_DIR: Type.Optional(Type.String({ description: 'Folder of the built web UI (its index.html) served at /ui/. Defaults to the dist folder of the @sluice/ui package (apps/ui/dist in a clone).' })),
     SLUICE_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000, description: 'A client must send its whole request (headers and body) within this time, or the connection is dropped.' }),
     SLUICE_DATA_DIR: Type.String({ default: '.sluice', description: 'Folder for local state: the SQLite database (`sluice.db` and its `-wal`) and the generated password hash.' }),
+    SLUICE_STORAGE_DIR: Type.Optional(Type.String({ description: 'Folder of internal storage: files tasks write (what `http.Download` fetches, what `read()` reads), one folder per execution, deleted with it. Defaults to `storage` inside SLUICE_DATA_DIR. Workers on several machines share files by pointing at one shared folder (NFS, SMB, a mounted volume).' })),
     SLUICE_FLOWS_DIR: Type.Optional(Type.String({ description: 'Folder of flow YAML files loaded at start and reloaded when they change.' })),
     SLUICE_PLUGINS_DIR: Type.Optional(Type.String({ description: 'Folder of third-party plugin packages to load.' })),
     SLUICE_PLUGINS: Type.Optional(Type.String({ description: 'Comma-separated plugin package names to load besides the bundled ones.' })),

@@ -10,6 +10,7 @@ import { ownOrigin } from './browser-requests.js';
 import { errorsMiddleware } from './errors.middleware.js';
 import { problem } from './problem.js';
 import { executionRoutes } from './routes/executions.routes.js';
+import { executionFileRoutes } from './routes/execution-files.routes.js';
 import { flowRoutes } from './routes/flows.routes.js';
 import { triggerRoutes } from './routes/triggers.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -40,7 +41,7 @@ export function createApp(s: ServerContext, options: AppOptions): Koa {
     secureCookies: publicUrl?.startsWith('https://') ?? false,
   };
   const { router, publicRouter } = createApiRouter(
-    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
+    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionFileRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
     healthRoutes(s),
   );
   app.use(async (ctx, next) => {

@@ -24,7 +24,7 @@ export interface WorkerOptions {
  */
 export function startWorker(s: ServerContext, options: WorkerOptions = {}): Worker {
   const afterEnd = options.afterEnd ?? [];
-  const executor = createExecutor({ runtime: s.runtime, registry: s.registry, secrets: s.secrets });
+  const executor = createExecutor({ runtime: s.runtime, storage: s.storage, registry: s.registry, secrets: s.secrets });
   const concurrency = s.config.SLUICE_WORKER_CONCURRENCY;
   const check = createConsumptionCheck({
     queue: s.runtime.queue,

@@ -84,6 +84,8 @@ export const latestExecutions = (flows: readonly { namespace: string; id: string
   request<(Execution | null)[]>(`${API}/executions/latest`, { method: 'POST', json: flows });
 export const logs = (executionId: string) => request<LogEntry[]>(`${API}/logs/${seg(executionId)}`);
 export const logsDownloadUrl = (executionId: string) => `${API}/logs/${seg(executionId)}/download`;
+/** A file of the execution in internal storage (an output such as Download's `uri`), as a download. */
+export const executionFileUrl = (executionId: string, uri: string) => `${API}/executions/${seg(executionId)}/file?path=${encodeURIComponent(uri)}`;
 
 export const plugins = () => request<PluginSummary[]>(`${API}/plugins`);
 export const plugin = (type: string) => request<PluginDetail>(`${API}/plugins/${seg(type)}`);

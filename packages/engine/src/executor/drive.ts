@@ -7,6 +7,7 @@ import { decide, type Action } from './decide.js';
 import { runIndex, type RunIndex, type TaskIndex } from './flow-tree.js';
 import { planFlowable } from './plan-flowable.js';
 import { withKvAhead } from './kv-ahead.js';
+import { withReadAhead } from './read-ahead.js';
 import { retryFor } from './retry-policy.js';
 import { runAttempt } from './run-attempt.js';
 import { skipByRunIf, type TaskRunChange, type TaskRunScope } from './run-task.js';
@@ -182,7 +183,7 @@ async function apply(options: DriveOptions, action: Exclude<Action, { kind: 'end
   const definition = scope.registry.task(task.type)?.definition;
   const flowable = definition !== undefined && isFlowableTask(definition);
   // What runIf and a flowable's plan read of the key-value store, read now.
-  const taskScope = action.kind === 'start' || flowable ? await withKvAhead(scope, execution, task, taskRun) : scope;
+  const taskScope = action.kind === 'start' || flowable ? await withReadAhead(await withKvAhead(scope, execution, task, taskRun), execution, task, taskRun) : scope;
   if (action.kind === 'start') {
     const skipped = skipByRunIf(taskScope, execution, task, taskRun);
     if (skipped) {

@@ -4,7 +4,7 @@ import type { FlowRevision } from '../flow/flow.types.js';
 import type { Execution, ExecutionEvent, LogEntry } from '../model/execution.js';
 import { isTerminated, withState, type StateType } from '../model/state.js';
 import type { PluginRegistry } from '../plugins/index.js';
-import type { Runtime } from '../ports/ports.js';
+import type { FileStorage, Runtime } from '../ports/ports.js';
 import { createSecretReader, type SecretProvider, type SecretReader } from '../secrets/index.js';
 import { drive } from './drive.js';
 import { taskIndex } from './flow-tree.js';
@@ -18,6 +18,11 @@ import { createKvAccess } from '../kv/kv-access.js';
 export interface ExecutorDeps {
   /** The stores, the queue (where an execution waiting for a retry is queued again for its date), and the key-value store. */
   readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'>;
+  /**
+   * Internal storage: where tasks put files (`ctx.storage`) and `read()` reads them. Without it,
+   * a task that touches files fails with `STORAGE_UNAVAILABLE`.
+   */
+  readonly storage?: FileStorage;
   readonly registry: PluginRegistry;
   readonly secrets: SecretProvider;
   /** The clock; injectable for tests. */
@@ -139,6 +144,8 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     flow, registry: deps.registry, secrets, now, jobSignal: signal,
     appendLogs: (entries) => runtime.logs.append(entries),
     kv: createKvAccess(runtime.kv, execution.tenantId, now),
+    ...(deps.storage === undefined ? {} : { storage: deps.storage }),
+    errorLogs: () => errorLinesSoFar(runtime.logs, executionId, () => unsavedLogs),
   };
   const driven = await drive({
     scope, flow, tasks: taskIndex(flow, deps.registry),
@@ -166,6 +173,20 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     return finish('FAILED', undefined, [logLine(error instanceof Error ? error.message : String(error))]);
   }
   return finish(state, outputs);
+}
+
+/**
+ * The execution's ERROR lines: those stored and those staged for the next save (a task that just
+ * failed, when an errors branch's runIf or flowable renders before that save). Taken before the
+ * read and compared by date, task run and message, so a save in between counts no line twice.
+ */
+async function errorLinesSoFar(logs: Runtime['logs'], executionId: string, staged: () => readonly LogEntry[]): Promise<readonly LogEntry[]> {
+  const pending = staged().filter((line) => line.level === 'ERROR');
+  const stored = await logs.list(executionId, { minLevel: 'ERROR' });
+  if (pending.length === 0) return stored;
+  const keyOf = (line: LogEntry): string => JSON.stringify([line.timestamp, line.taskRunId ?? null, line.message]);
+  const seen = new Set(stored.map(keyOf));
+  return [...stored, ...pending.filter((line) => !seen.has(keyOf(line)))];
 }
 
 // SECRET inputs are secrets too: mask their values in every line the run stores.

@@ -5,6 +5,7 @@ import type { Execution, TaskRun } from '../model/execution.js';
 import { validateOutput } from '../plugins/index.js';
 import { callWithSignal } from './call-plugin.js';
 import { withKvAhead } from './kv-ahead.js';
+import { withReadAhead } from './read-ahead.js';
 import { attemptEnd, type AttemptOutcome, type RetryPolicy } from './retry-policy.js';
 import { loggerOf, messageOf, prepareCall, type TaskRunChange, type TaskRunScope } from './run-task.js';
 import { endTaskRun, retryTaskRun } from './task-runs.js';
@@ -27,7 +28,8 @@ export async function runAttempt(scope: TaskRunScope, execution: Execution, task
   let outputs: Readonly<Record<string, unknown>> = {};
   try {
     // Read now, at the attempt: a kv() value may have changed since the task run was planned.
-    const call = prepareCall(await withKvAhead(scope, execution, task, taskRun), execution, task, taskRun, logger);
+    const ahead = await withReadAhead(await withKvAhead(scope, execution, task, taskRun), execution, task, taskRun);
+    const call = prepareCall(ahead, execution, task, taskRun, logger);
     const definition = call.entry.definition;
     if (isFlowableTask(definition)) throw engineErrors.TASK_UNKNOWN_TYPE(task.id, task.type);
     const output = await callWithSignal({

@@ -8,6 +8,9 @@ import { prepareProps, type PluginRegistry, type RegisteredTask } from '../plugi
 import type { SecretReader } from '../secrets/index.js';
 import { failedState } from './final-state.js';
 import { kvFunction, type KvValues } from './kv-ahead.js';
+import { readFunction, type ReadAhead } from './read-ahead.js';
+import type { FileStorage } from '../ports/ports.js';
+import { createTaskStorage } from '../storage/index.js';
 import { runVariables } from './run-variables.js';
 import { createTaskLogger, minLevelOf, type TaskLogger } from './task-logger.js';
 import { endTaskRun } from './task-runs.js';
@@ -27,6 +30,12 @@ export interface TaskRunScope {
   readonly kv: KvAccess;
   /** The `kv()` values read ahead for the task being rendered (see kv-ahead.ts). */
   readonly kvValues?: KvValues;
+  /** Internal storage, for `ctx.storage` and `read()`; calls fail with `STORAGE_UNAVAILABLE` without one. */
+  readonly storage?: FileStorage;
+  /** The execution's ERROR log lines as stored now, for `errorLogs()`. */
+  readonly errorLogs?: () => Promise<readonly LogEntry[]>;
+  /** What `read()` and `errorLogs()` return for the task being rendered (see read-ahead.ts). */
+  readonly readAhead?: ReadAhead;
 }
 
 /** A task run ended (or, for a flowable, started with its plan) and the log lines to store with it. */
@@ -39,7 +48,10 @@ export const messageOf = (error: unknown): string => (error instanceof Error ? e
 
 /** The expression functions of a run: secrets (read and remembered for masking) and the clock. */
 export function functionsOf(scope: TaskRunScope): ExpressionFunctions {
-  return { secret: (name) => scope.secrets.read(name), now: scope.now, kv: kvFunction(scope.flow.namespace, scope.kvValues) };
+  return {
+    secret: (name) => scope.secrets.read(name), now: scope.now, kv: kvFunction(scope.flow.namespace, scope.kvValues),
+    read: readFunction(scope.readAhead), errorLogs: () => scope.readAhead?.errorLogs ?? [],
+  };
 }
 
 /** One ERROR line about `taskRun`, masked. */
@@ -116,6 +128,9 @@ export function prepareCall(scope: TaskRunScope, execution: Execution, task: Flo
       signal,
       secret: (name) => scope.secrets.read(name),
       kv: scope.kv,
+      storage: createTaskStorage(scope.storage, {
+        tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id, taskId: task.id, taskRunId: taskRun.id,
+      }),
       render,
       test: (template, extra) => isTruthy(render(template, extra)),
     }),

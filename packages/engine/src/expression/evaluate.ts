@@ -46,6 +46,11 @@ export class EvalContext implements CallContext {
     return { expression: this.source.slice(0, 200), line: this.pos?.line ?? 1, column: this.pos?.column ?? 1 };
   }
 
+  variable(name: string): unknown {
+    const found = Object.hasOwn(this.variables, name) ? Object.getOwnPropertyDescriptor(this.variables, name) : undefined;
+    return found !== undefined && 'value' in found ? found.value : undefined;
+  }
+
   step(amount = 1): void {
     this.steps += amount;
     if (this.steps > LIMITS.steps) this.limit(`more than ${LIMITS.steps} evaluation steps`);

@@ -1,9 +1,10 @@
 /**
  * The functions a template may call by name. `render()` and `renderOnce()` evaluate a value as
  * a template; functions-render.ts says how they are kept from turning data into code that
- * reads secrets. `kv()` reads the key-value store through the host (see the executor's
- * kv-ahead.ts). `read()` is absent: Sluice has no internal storage yet, so a template naming it
- * is refused as calling an unknown function.
+ * reads secrets. `kv()` reads the key-value store, `read()` internal storage and `errorLogs()`
+ * the execution's logs, all through the host, which reads them before the render (see the
+ * executor's kv-ahead.ts and read-ahead.ts). `currentEachOutput()` is Kestra's helper inside a
+ * ForEach.
  */
 import { randomUUID } from 'node:crypto';
 import { coreErrors } from '@sluice/core';
@@ -42,6 +43,48 @@ function kv(args: Readonly<Record<string, unknown>>, ctx: CallContext): unknown 
   return ctx.functions.kv(key, namespace ?? undefined, errorOnMissing ?? true);
 }
 
+function read(path: unknown, ctx: CallContext): string {
+  if (typeof path !== 'string') return ctx.fail(`read needs a kestra:/// URI, not ${typeName(path)}`);
+  if (!ctx.functions.read) return ctx.fail('read() reads files of the execution in task properties and conditions only, not here');
+  const text = ctx.functions.read(path);
+  ctx.charge(text.length);
+  return text;
+}
+
+function errorLogs(ctx: CallContext): readonly unknown[] {
+  if (!ctx.functions.errorLogs) return ctx.fail('errorLogs() reads the execution\'s logs in task properties and conditions only, not here');
+  const lines = ctx.functions.errorLogs();
+  ctx.charge(lines.length);
+  return lines;
+}
+
+const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Kestra's `currentEachOutput(outputs.t)`: inside a ForEach, the outputs of task `t` for the
+ * iteration this task run belongs to. `outputs.t` is keyed by loop value, one level per
+ * enclosing loop; the values of the ancestors (`parents`, outermost first) and the task run's own
+ * (`taskrun.value`) pick the entry. Null when the task run has no value of its own.
+ */
+function currentEachOutput(outputs: unknown, ctx: CallContext): unknown {
+  if (!isMap(outputs)) return ctx.fail(`currentEachOutput expects outputs of a task (a map), not ${typeName(outputs)}`);
+  let node: Record<string, unknown> = outputs;
+  const parents = ctx.variable('parents');
+  if (Array.isArray(parents)) {
+    for (const parent of [...parents].reverse()) {
+      const value = isMap(parent) && isMap(parent.taskrun) ? parent.taskrun.value : undefined;
+      if (value === undefined || value === null) continue;
+      const next = Object.hasOwn(node, String(value)) ? node[String(value)] : undefined;
+      if (!isMap(next)) return ctx.fail('currentEachOutput found no outputs for the current task run\'s path of loop values');
+      node = next;
+    }
+  }
+  const taskrun = ctx.variable('taskrun');
+  const value = isMap(taskrun) ? taskrun.value : undefined;
+  if (value === undefined || value === null) return null;
+  return Object.hasOwn(node, String(value)) ? node[String(value)] : null;
+}
+
 /** `max`/`min` over their arguments, or over a single list argument. */
 function extreme(values: readonly unknown[], sign: 1 | -1, ctx: CallContext): unknown {
   const items = values.length === 1 && Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
@@ -65,6 +108,9 @@ export const FUNCTIONS = table<FunctionDef>({
   },
   secret: { params: ['key'], required: 1, call: (args, _rest, ctx) => secret(args.key, ctx) },
   kv: { params: ['key', 'namespace', 'errorOnMissing'], required: 1, call: (args, _rest, ctx) => kv(args, ctx) },
+  read: { params: ['path'], required: 1, call: (args, _rest, ctx) => read(args.path, ctx) },
+  errorLogs: { params: [], call: (_args, _rest, ctx) => errorLogs(ctx) },
+  currentEachOutput: { params: ['outputs'], required: 1, call: (args, _rest, ctx) => currentEachOutput(args.outputs, ctx) },
   fromJson,
   json: fromJson,
   uuid: { params: [], call: () => randomUUID() },

@@ -22,6 +22,11 @@ export interface CallContext {
   where(): { readonly expression: string; readonly line: number; readonly column: number };
   /** The host's injected functions (clock, secrets). */
   readonly functions: ExpressionFunctions;
+  /**
+   * A variable the render was given (not one a `{% set %}` made), or undefined: for the functions
+   * Kestra defines over the loop's context (`currentEachOutput` reads `taskrun` and `parents`).
+   */
+  variable(name: string): unknown;
 }
 
 export interface FilterDef {

@@ -12,6 +12,13 @@ export interface ExpressionFunctions {
    * outputs): a template calling it there fails with a clear error.
    */
   kv?(key: string, namespace: string | undefined, errorOnMissing: boolean): unknown;
+  /**
+   * `read(uri)`: the text of a file of the execution's internal storage, read ahead of the render
+   * (see the executor's read-ahead.ts). Absent where no execution's files are at hand.
+   */
+  read?(uri: string): string;
+  /** `errorLogs()`: the execution's ERROR log lines so far, read ahead of the render. Absent outside a task run. */
+  errorLogs?(): readonly unknown[];
 }
 
 export interface RenderOptions {

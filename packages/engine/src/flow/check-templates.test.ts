@@ -9,12 +9,19 @@ const problems = (tasks: string) => {
 };
 
 describe('templates compiled at save', () => {
-  it("refuse a function Sluice does not have, such as read(), at the string's place", () => {
-    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('my_file') }}"\n`)).toEqual([
-      { code: 'EXPRESSION_SYNTAX', path: 'tasks[0].message', line: 6, column: 14, message: expect.stringContaining("unknown function 'read'") },
+  it("refuse a function Sluice does not have, such as fileExists(), at the string's place", () => {
+    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ fileExists('my_file') }}"\n`)).toEqual([
+      { code: 'EXPRESSION_SYNTAX', path: 'tasks[0].message', line: 6, column: 14, message: expect.stringContaining("unknown function 'fileExists'") },
     ]);
     // kv() is one it has.
     expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ kv('my_key', errorOnMissing=false) }}"\n`)).toEqual([]);
+  });
+
+  it("refuse read() of a namespace file, which Sluice does not have, and accept read() of the execution's files", () => {
+    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('data/orders.csv') | length }}"\n`)).toEqual([
+      { code: 'FLOW_UNSUPPORTED', path: 'tasks[0].message', line: 6, column: 14, message: expect.stringContaining("read('data/orders.csv') reads a namespace file") },
+    ]);
+    expect(problems(`  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read(outputs.dl.uri) }} {{ errorLogs() | length }} {{ currentEachOutput(outputs.t) }}"\n`)).toEqual([]);
   });
 
   it('refuse a syntax error inside a list, a nested Dynamic field and a runIf', () => {
@@ -25,7 +32,7 @@ describe('templates compiled at save', () => {
     type: dev.sluice.test.Request
     uri: https://example.com
     inputs:
-      body: "{{ read('x') }}"
+      body: "{{ fileSize('x') }}"
       raw: "{% if %}"
   - id: maybe
     type: io.kestra.plugin.core.log.Log

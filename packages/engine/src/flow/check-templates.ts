@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { isSluiceError, renderedBy } from '@sluice/core';
+import { engineErrors } from '../errors.js';
 import { compileTemplate } from '../expression/compile.js';
 import type { PathSegment } from '../plugins/value-errors.js';
 import { isMapping, type Reporter } from './report.js';
@@ -10,11 +11,35 @@ const MAX_DEPTH = 64;
 
 type Json = Record<string, unknown>;
 
-/** Compiles one template, reporting a syntax error (an unknown function such as `kv()`, a typo) at its place. */
+/**
+ * The literal paths of `read()` calls in a compiled template that name no file of the execution
+ * (`read('data/file.csv')`, a namespace file in Kestra): Sluice has no namespace files, so such a
+ * call is known to fail before any run. Computed paths are checked when they are read.
+ */
+function namespaceFileReads(node: unknown, found: string[] = [], depth = 0): string[] {
+  if (depth > 400 || typeof node !== 'object' || node === null) return found;
+  if (Array.isArray(node)) {
+    for (const item of node) namespaceFileReads(item, found, depth + 1);
+    return found;
+  }
+  const record = node as Record<string, unknown>;
+  if (record.kind === 'call' && record.name === 'read') {
+    const first = (record.args as readonly (readonly [string, { kind: string; value?: unknown }])[])[0]?.[1];
+    if (first?.kind === 'literal' && typeof first.value === 'string' && !first.value.startsWith('kestra:///')) found.push(first.value);
+  }
+  for (const [key, value] of Object.entries(record)) if (key !== 'def' && key !== 'pos') namespaceFileReads(value, found, depth + 1);
+  return found;
+}
+
+/** Compiles one template, reporting a syntax error (an unknown function, a typo) or a read() Sluice cannot serve at its place. */
 function compileAt(reporter: Reporter, text: string, at: readonly PathSegment[]): void {
   if (!MARKUP.test(text)) return;
   try {
-    compileTemplate(text);
+    const compiled = compileTemplate(text);
+    for (const path of namespaceFileReads(compiled.nodes)) {
+      reporter.add(engineErrors.codes.FLOW_UNSUPPORTED, at,
+        `read('${path.slice(0, 200)}') reads a namespace file, which Sluice does not have: read() reads the execution's own files, by their kestra:/// URI (such as outputs.<taskId>.uri)`);
+    }
   } catch (error) {
     if (!isSluiceError(error)) throw error;
     reporter.add(error.code, at, error.message);

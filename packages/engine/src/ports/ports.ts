@@ -478,3 +478,59 @@ export interface Runtime {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * One file of internal storage: an execution's, at a path relative to the execution's folder
+ * (`tasks/<task>/<task run>/<name>`). Each segment of `path` is a plain name (no `/`, `\`, NUL,
+ * `.` or `..`); the engine checks them and every implementation checks them again.
+ */
+export interface FileKey {
+  readonly tenantId: string;
+  readonly executionId: string;
+  /** Segments below the execution's folder. */
+  readonly path: readonly string[];
+}
+
+/** An execution that holds files, as {@link FileStorage.executions} lists it. */
+export interface FilesOwner {
+  readonly tenantId: string;
+  readonly executionId: string;
+}
+
+/** What {@link FileStorage.stat} knows of a file. */
+export interface FileStat {
+  /** Bytes. */
+  readonly size: number;
+  /** When it was written, in epoch ms. */
+  readonly modifiedAt: number;
+}
+
+/**
+ * Internal storage: files of executions (what `http.Download` writes, what `read()` reads), kept
+ * outside the execution's record so large content never travels in it.
+ *
+ * A port of its own, not a member of {@link Runtime}: where files live is chosen apart from where
+ * executions live (a folder shared by every worker, whichever runtime holds the executions; an
+ * object store later), one implementation serves every runtime, and files are keyed by execution,
+ * so deleting an execution's files is one call. `@sluice/engine` has a folder implementation
+ * (`createLocalStorage`) and one in memory for tests (`createMemoryStorage`).
+ *
+ * Writes are whole-file: a reader never sees a file half written, and a write that fails leaves
+ * nothing. Every method may reject with `STORAGE_UNAVAILABLE` when the storage cannot be reached.
+ */
+export interface FileStorage {
+  /**
+   * Writes `content` under `key` as it arrives (never buffered whole), replacing any file there.
+   * Past `maxBytes` it stops, stores nothing and rejects with `STORAGE_FILE_TOO_LARGE`.
+   * Resolves with the bytes written.
+   */
+  put(key: FileKey, content: AsyncIterable<Uint8Array>, options: { readonly maxBytes: number }): Promise<number>;
+  /** The file's bytes as a stream, or undefined when there is none. */
+  get(key: FileKey): Promise<AsyncIterable<Uint8Array> | undefined>;
+  /** The file's size and date, or undefined when there is none. */
+  stat(key: FileKey): Promise<FileStat | undefined>;
+  /** Deletes every file of an execution; false when it had none. */
+  deleteExecution(owner: FilesOwner): Promise<boolean>;
+  /** Every execution that holds files, in no particular order: what a sweep of orphans walks. */
+  executions(): AsyncIterable<FilesOwner>;
+}

@@ -101,6 +101,10 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
           if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
           return problem(ctx, 409, `execution '${id}' changed while it was being deleted; nothing was deleted, try again`, undefined, serverErrors.codes.EXECUTION_NOT_ENDED);
         }
+        // Its files go with it; if that fails, the orphan sweep deletes them later.
+        await s.storage.deleteExecution({ tenantId: execution.tenantId, executionId: id }).catch((error: unknown) => {
+          s.logger.warn({ err: error, executionId: id }, 'the files of a deleted execution could not be deleted now; the storage sweep will');
+        });
         ctx.status = 204;
       },
     },
