@@ -1,2 +1,3 @@
 export { createExecutor, type Executor, type ExecutorDeps } from './executor.js';
 export { guessFinalState, failedState } from './final-state.js';
+export { resumeExecution, type ResumeInput, type ResumeResult } from './resume.js';
