@@ -10,6 +10,7 @@ import { ownOrigin } from './browser-requests.js';
 import { errorsMiddleware } from './errors.middleware.js';
 import { problem } from './problem.js';
 import { executionRoutes } from './routes/executions.routes.js';
+import { executionResumeRoutes } from './routes/execution-resume.routes.js';
 import { flowRoutes } from './routes/flows.routes.js';
 import { triggerRoutes } from './routes/triggers.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -39,8 +40,9 @@ export function createApp(s: ServerContext, options: AppOptions): Koa {
     ownOrigin: (ctx) => ownOrigin(publicUrl, ctx.host, ctx.protocol),
     secureCookies: publicUrl?.startsWith('https://') ?? false,
   };
+  // The resume route before executionRoutes: `/executions/{id}/resume` would match its `/executions/:namespace/:id`.
   const { router, publicRouter } = createApiRouter(
-    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
+    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionResumeRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
     healthRoutes(s),
   );
   app.use(async (ctx, next) => {
