@@ -122,6 +122,33 @@ export function describeWaits(ctx: ContractContext): void {
       expect(stateOf(done, 'log')).toBeUndefined();
     });
 
+    it('Kestra\'s each-parallel-pause: three timed pauses at once in an EachParallel, each then runs its own tasks', async () => {
+      const { runtime } = ctx;
+      worker(ctx, runtime);
+      const tasks = [
+        '  - id: each',
+        '    type: io.kestra.plugin.core.flow.EachParallel',
+        '    value: ["toto", "tata", "titi"]',
+        '    tasks:',
+        '      - id: pause',
+        '        type: io.kestra.plugin.core.flow.Pause',
+        '        delay: PT0.2S',
+        '        tasks:',
+        '          - id: log',
+        '            type: io.kestra.plugin.core.log.Log',
+        '            message: "{{ taskrun.value }}"',
+        log('last', 'last'),
+      ].join('\n');
+      const id = await start(ctx, runtime, flow('each_parallel_pause', tasks));
+      const done = await until(ctx, runtime, id, ended);
+      expect(done.state.current).toBe('SUCCESS');
+      expect(done.taskRunList).toHaveLength(8);
+      const pauses = done.taskRunList.filter((r) => r.taskId === 'pause');
+      expect(pauses.map((r) => r.value).sort()).toEqual(['tata', 'titi', 'toto']);
+      expect(pauses.every((r) => r.state.current === 'SUCCESS' && r.state.histories.filter((h) => h.state === 'PAUSED').length === 1)).toBe(true);
+      expect(done.taskRunList.filter((r) => r.taskId === 'log').every((r) => r.state.current === 'SUCCESS')).toBe(true);
+    });
+
     it('a Pause resumed through the API: onResume inputs validated, kept as outputs; the stale wake is cancelled', async () => {
       const { runtime } = ctx;
       worker(ctx, runtime);
