@@ -14,6 +14,8 @@ export const serverErrors = defineErrorCatalog({
   FLOW_REVISION_CONFLICT: (message: string) => message,
   /** A delete of an execution that has not ended (409). */
   EXECUTION_NOT_ENDED: (message: string) => message,
+  /** A resume of an execution that no Pause task holds paused (409). */
+  EXECUTION_NOT_PAUSED: (message: string) => message,
   /** No built web UI where the server looks for it (503). */
   UI_NOT_BUILT: (dir: string) => `the web UI is not built: no index.html in ${dir}. Run \`pnpm build\` in the repository (or set SLUICE_UI_DIR to a folder holding a built UI)`,
   /** The HTTP server could not bind (the port is taken, or not ours to take): said plainly, not as a stack. */

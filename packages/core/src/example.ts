@@ -47,4 +47,9 @@ export interface PluginExample {
   readonly request?: ExampleRequest;
   /** What the run must produce. */
   readonly expect?: ExampleExpectation;
+  /**
+   * For a flow that pauses until resumed (Kestra's Pause): resume it, as
+   * `POST /executions/{id}/resume` would, with these `onResume` inputs.
+   */
+  readonly resume?: { readonly inputs?: Readonly<Record<string, unknown>> };
 }

@@ -120,6 +120,43 @@ export interface FlowablePlan<O = Readonly<Record<string, unknown>>> {
   readonly allowFailure?: boolean;
   /** The task's outputs, validated against `output` and stored when the task run ends. */
   readonly outputs?: O;
+  /**
+   * Wait before the branches run (Kestra's Pause and Sleep). Only a task declared with
+   * `waits: true` may return one. The host stores the wait with the task run and lets go of the
+   * worker: the execution is queued again for the wait's end (a delayed job), so a waiting
+   * execution holds no worker slot and survives a restart. See {@link FlowableWait}.
+   */
+  readonly wait?: FlowableWait;
+}
+
+/**
+ * How a waiting flowable task waits: for a duration, until it is resumed through the API, or
+ * both (whichever comes first). The task's `timeout` (its envelope) bounds a wait too: when it
+ * comes first, the task fails (WARNING under `allowFailure`), as Kestra's Pause does.
+ * @public
+ */
+export interface FlowableWait {
+  /** How long to wait, in milliseconds, from the start of the task run; absent: until resumed (or the timeout). */
+  readonly durationMs?: number;
+  /**
+   * The state the task takes when `durationMs` has passed: `SUCCESS` (the default) runs the
+   * branches and goes on; `WARNING` does too and ends the task in WARNING at least; `FAILED`
+   * runs no branch and fails the task (its `errors` run); `CANCELLED` cancels the execution.
+   */
+  readonly onDuration?: 'SUCCESS' | 'WARNING' | 'FAILED' | 'CANCELLED';
+  /**
+   * True for a pause: the execution shows PAUSED while it waits, and the API's
+   * `POST /executions/{id}/resume` ends the wait early (in SUCCESS), with the inputs declared by
+   * `inputs`. False (the default): the execution stays RUNNING, and only time ends it.
+   */
+  readonly pause?: boolean;
+  /**
+   * With `pause`: the inputs a resume takes (Kestra's `onResume`), as flow input declarations
+   * (`id`, `type`, `required`, `defaults`, ...). The host validates a resume's values like flow
+   * inputs (a required one missing, or a value of the wrong type, refuses the resume) and stores
+   * them as the task's output `onResume`.
+   */
+  readonly inputs?: readonly Readonly<Record<string, unknown>>[];
 }
 
 /**
@@ -162,6 +199,11 @@ export interface FlowableTaskDefinition<P extends TObject = TObject, O extends T
    * fields may hold templates. Return one problem per mistake, none when all is well.
    */
   check?(props: Static<P>): readonly PropsProblem[];
+  /**
+   * True when `plan` may return a {@link FlowablePlan.wait}. Such a task accepts the envelope's
+   * `timeout`, which bounds its wait; other flowable tasks refuse `timeout` at save.
+   */
+  readonly waits?: boolean;
 }
 
 /**

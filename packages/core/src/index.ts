@@ -37,6 +37,7 @@ export {
   type PropsProblem,
   type FlowableBranch,
   type FlowablePlan,
+  type FlowableWait,
   type FlowableTaskDefinition,
   type FlowableTask,
   type AnyFlowableTask,

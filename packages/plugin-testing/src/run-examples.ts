@@ -8,6 +8,8 @@ import {
   prepareTrigger,
   runnableTriggersOf,
   fireSchedule,
+  isTerminated,
+  resumeExecution,
   parseFlow,
   schedulesOf,
   type Execution,
@@ -158,7 +160,7 @@ async function runOne(name: string, example: PluginExample, types: readonly stri
       secrets: deps.secrets,
       ...(deps.options.now === undefined ? {} : { now: deps.options.now }),
     });
-    const execution = await withTimeout(executor, started.execution.id, deps.options.timeoutMs ?? 10_000);
+    const execution = await runToEnd(runtime, executor, example, started.execution.id, deps.options.timeoutMs ?? 10_000);
     const logs = await runtime.logs.list(execution.id);
     checkExecution(example, execution, logs, failures);
     return done({ execution, logs, ...(started.status === undefined ? {} : { status: started.status }) });
@@ -326,6 +328,36 @@ function checkExecution(example: PluginExample, execution: Execution, logs: read
   // The log is what explains a wrong state or a missing line, so show it with the failure.
   if (failures.length > 0 && logs.length > 0) {
     failures.push(`the execution logged:\n${logs.map((line) => `        ${line.level} ${line.taskId ?? '-'}: ${line.message}`).join('\n')}`);
+  }
+}
+
+/**
+ * Runs the execution until it ends: a wait with a date (a Sleep, a timed Pause, a retry) is run
+ * again once due, as the queue's delayed job would; a pause without one is resumed with the
+ * example's `resume` inputs, as the API would.
+ */
+async function runToEnd(
+  runtime: ReturnType<typeof createMemoryRuntime>, executor: ReturnType<typeof createExecutor>, example: PluginExample, id: string, timeoutMs: number,
+): Promise<Execution> {
+  const deadline = Date.now() + timeoutMs;
+  let resumed = false;
+  for (;;) {
+    const execution = await withTimeout(executor, id, Math.max(1, deadline - Date.now()));
+    if (isTerminated(execution.state.current)) return execution;
+    const dates = execution.taskRunList.flatMap((run) => [run.wait?.until, run.retryAt]).filter((d): d is string => d !== undefined).map(Date.parse);
+    if (dates.length > 0) {
+      const left = Math.min(...dates) - Date.now();
+      if (Date.now() + left > deadline) throw new Error(`the execution waits past the example's time limit (${timeoutMs} ms)`);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, left)));
+      continue;
+    }
+    if (execution.state.current !== 'PAUSED' || example.resume === undefined || resumed) {
+      throw new Error(`the execution is ${execution.state.current} and nothing will wake it; an example that pauses until resumed needs \`resume\``);
+    }
+    const result = resumeExecution({ execution, ...(example.resume.inputs === undefined ? {} : { inputs: example.resume.inputs }) });
+    if (!result.ok) throw new Error(`resume refused: ${result.reason === 'invalid' ? result.errors.map((e) => `${e.path} ${e.message}`).join('; ') : result.message}`);
+    await runtime.executions.save(result.execution, { expected: execution });
+    resumed = true;
   }
 }
 

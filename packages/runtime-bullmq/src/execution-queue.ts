@@ -58,6 +58,22 @@ export class BullmqExecutionQueue implements ExecutionQueue {
     });
   }
 
+  async cancel(executionId: string, { at }: { readonly at: Date }): Promise<boolean> {
+    checkJobId(executionId);
+    return this.store.run('cancel delayed job', async () => {
+      const queue = await this.bullQueue();
+      // Removed only while delayed: BullMQ refuses to remove a job a worker holds (locked).
+      const job = await withDeadline(queue.getJob(delayedJobId(executionId, at.getTime())), this.deadlineMs(), 'cancel');
+      if (!job || !(await job.isDelayed())) return false;
+      try {
+        await withDeadline(job.remove(), this.deadlineMs(), 'cancel');
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
   /**
    * Runs `first`, which sends commands on the request connection without waiting, then sends
    * the add of `executionId`'s job (carrying `executionJson` when it is given and at most

@@ -26,6 +26,7 @@ import { describeScheduleClock } from './schedules.contract.js';
 import { describeSessionRepository } from './sessions.contract.js';
 import { describeSubmit } from './submit.contract.js';
 import { describeTriggerStateRepository } from './trigger-states.contract.js';
+import { describeWaits } from './waits.contract.js';
 
 export { aFlowRevision, aFlowToSave, aLogEntry, anExecution, uniqueTenant, type FlowToSave } from './builders.js';
 export type { ContractContext, RuntimeContractOptions } from './harness.js';
@@ -83,6 +84,7 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeExecutionEvents(ctx);
     describeScheduleClock(ctx);
     describeFlowTree(ctx);
+    describeWaits(ctx);
     describeSessionRepository(ctx);
     describeKvRepository(ctx);
     describeTriggerStateRepository(ctx);

@@ -204,6 +204,21 @@ export function describeExecutionQueue(ctx: ContractContext): void {
       expect(calls.filter((c) => c === id)).toEqual([id]);
     });
 
+    it('cancels a job queued for a date before it is due; another date of the same execution still runs', async () => {
+      const id = newId();
+      const [stale, kept] = [new Date(Date.now() + 300), new Date(Date.now() + 100)];
+      const { calls, handler } = recorder([id]);
+      ctx.consume(ctx.runtime, handler);
+      await ctx.runtime.queue.enqueue(id, { at: stale });
+      await ctx.runtime.queue.enqueue(id, { at: kept });
+      expect(await ctx.runtime.queue.cancel(id, { at: stale })).toBe(true);
+      expect(await ctx.runtime.queue.cancel(id, { at: stale })).toBe(false);
+      expect(await ctx.runtime.queue.cancel(newId(), { at: stale })).toBe(false);
+      await vi.waitFor(() => expect(calls).toEqual([id]), wait());
+      await sleep(Math.max(ctx.options.quietMs, stale.getTime() - Date.now() + ctx.options.quietMs));
+      expect(calls).toEqual([id]);
+    });
+
     // A durable runtime keeps a job queued for a date like any other: another instance on the
     // same store (or the next start of the same file: see the SQLite runtime's restart tests) runs it.
     if (ctx.options.sharedStore) it('delivers a job queued for a date on one instance to a consumer of another', async () => {

@@ -5,6 +5,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface DelayedJobs {
   /** Arms the job of `executionId` due at `at` (epoch ms); false when that job is armed already. */
   add(executionId: string, at: number): boolean;
+  /** Disarms the job of `executionId` due at `at`; false when it was not armed (it never was, or it came due). */
+  remove(executionId: string, at: number): boolean;
   /** Disarms every job (the runtime is closing; a durable store keeps them). */
   clear(): void;
 }
@@ -32,6 +34,14 @@ export function createDelayedJobs(onDue: (executionId: string, at: number) => vo
       const key = `${executionId}@${at}`;
       if (timers.has(key)) return false;
       arm(key, executionId, at);
+      return true;
+    },
+    remove(executionId, at) {
+      const key = `${executionId}@${at}`;
+      const timer = timers.get(key);
+      if (timer === undefined) return false;
+      clearTimeout(timer);
+      timers.delete(key);
       return true;
     },
     clear() {

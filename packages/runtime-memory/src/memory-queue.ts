@@ -30,6 +30,10 @@ export function createMemoryQueue(guard: Guard, options: MemoryQueueOptions = {}
       if (enqueueOptions?.at === undefined) pool.admit(executionId);
       else delayed.add(executionId, enqueueOptions.at.getTime());
     },
+    async cancel(executionId, { at }) {
+      guard.check();
+      return delayed.remove(executionId, at.getTime());
+    },
     consume: pool.consume,
     counts: pool.counts,
     closeAll: (graceMs) => {

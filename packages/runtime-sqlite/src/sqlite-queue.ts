@@ -120,6 +120,14 @@ export function createSqliteQueue(db: Database, writes: GroupCommit, guard: Guar
       await writes.write(() => insertStmt.run(executionId));
       pool.admit(executionId);
     },
+    async cancel(executionId, { at }) {
+      guard.check();
+      const due = at.getTime();
+      // The row goes with the timer; a job whose timer fired has moved into `queue` already.
+      if (!delayedJobs.remove(executionId, due)) return false;
+      await writes.write(() => deleteDelayedStmt.run(executionId, due));
+      return true;
+    },
     consume: pool.consume,
     async counts() {
       // Both read now, in the same turn: the pool counts synchronously before it resolves.

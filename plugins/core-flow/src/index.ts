@@ -1,7 +1,7 @@
 /**
  * `@sluice/plugin-core-flow`: Kestra's flowable tasks, which run other tasks:
  * `io.kestra.plugin.core.flow.Sequential`, `Parallel`, `If`, `Switch`, `ForEach` (and its older
- * forms `EachSequential`, `EachParallel`), `AllowFailure` and `Dag`.
+ * forms `EachSequential`, `EachParallel`), `AllowFailure` and `Dag`; and the waits `Pause` and `Sleep`, which hold no worker while they wait.
  *
  * @packageDocumentation
  */
@@ -11,6 +11,8 @@ import { dag } from './dag.task.js';
 import { eachParallel, eachSequential, forEach } from './for-each.task.js';
 import { ifTask } from './if.task.js';
 import { parallel } from './parallel.task.js';
+import { pause } from './pause.task.js';
+import { sleep } from './sleep.task.js';
 import { sequential } from './sequential.task.js';
 import { switchTask } from './switch.task.js';
 
@@ -21,6 +23,8 @@ export { switchTask, SwitchProps, SwitchOutput } from './switch.task.js';
 export { forEach, ForEachProps, eachSequential, EachSequentialProps, eachParallel, EachParallelProps } from './for-each.task.js';
 export { allowFailure, AllowFailureProps } from './allow-failure.task.js';
 export { dag, DagProps } from './dag.task.js';
+export { pause, PauseProps, PauseOutput, ResumeInput } from './pause.task.js';
+export { sleep, SleepProps } from './sleep.task.js';
 export { flowErrors, MAX_FOREACH_VALUES } from './errors.js';
 
-export default definePluginPackage({ tasks: [sequential, parallel, ifTask, switchTask, forEach, eachSequential, eachParallel, allowFailure, dag] });
+export default definePluginPackage({ tasks: [sequential, parallel, ifTask, switchTask, forEach, eachSequential, eachParallel, allowFailure, dag, pause, sleep] });

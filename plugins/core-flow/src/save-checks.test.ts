@@ -56,4 +56,48 @@ ${deps.map(([id, on]) => `      - task:\n          id: ${id}\n          type: io
     ]);
     expect(problems(dag([['a', []], ['b', ['a']]]))).toEqual([]);
   });
+
+  it('Pause and Sleep take a timeout (it bounds the wait); other flowables still refuse it; Pause refuses two names of one field, duplicate onResume ids and unknown props', () => {
+    expect(problems(`  - id: pause
+    type: io.kestra.plugin.core.flow.Pause
+    timeout: PT1H
+    pauseDuration: PT1M
+    delay: PT2M
+  - id: approve
+    type: io.kestra.core.tasks.flows.Pause
+    onResume:
+      - id: ok
+        type: BOOLEAN
+      - id: ok
+        type: STRING
+    onPause:
+      id: hello
+      type: io.kestra.plugin.core.log.Log
+      message: hi
+  - id: nap
+    type: io.kestra.plugin.core.flow.Sleep
+    timeout: PT1S
+    duration: soon
+  - id: seq
+    type: io.kestra.plugin.core.flow.Sequential
+    timeout: PT1S
+    tasks:
+      - id: a
+        type: io.kestra.plugin.core.log.Log
+        message: a
+`)).toEqual([
+      "8:12 FLOW_INVALID_PROPS tasks[0].delay: 'pauseDuration' and 'delay' are two names of one field; keep one",
+      "16:5 FLOW_INVALID_PROPS tasks[1].onPause: unknown property 'onPause'",
+      expect.stringMatching(/^23:15 FLOW_INVALID_PROPS tasks\[2\]\.duration: /),
+      expect.stringMatching(/^26:5 FLOW_UNSUPPORTED tasks\[3\]\.timeout: timeout is not supported on a flowable task/),
+    ]);
+    expect(problems(`  - id: approve
+    type: io.kestra.plugin.core.flow.Pause
+    onResume:
+      - id: ok
+        type: BOOLEAN
+      - id: ok
+        type: STRING
+`)).toEqual(['9:13 FLOW_INVALID_PROPS tasks[0].onResume[1].id: Duplicate input with name [ok]']);
+  });
 });

@@ -11,6 +11,7 @@ import { errorsMiddleware } from './errors.middleware.js';
 import { problem } from './problem.js';
 import { executionRoutes } from './routes/executions.routes.js';
 import { executionFileRoutes } from './routes/execution-files.routes.js';
+import { executionResumeRoutes } from './routes/execution-resume.routes.js';
 import { flowRoutes } from './routes/flows.routes.js';
 import { triggerRoutes } from './routes/triggers.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -40,8 +41,9 @@ export function createApp(s: ServerContext, options: AppOptions): Koa {
     ownOrigin: (ctx) => ownOrigin(publicUrl, ctx.host, ctx.protocol),
     secureCookies: publicUrl?.startsWith('https://') ?? false,
   };
+  // The file and resume routes before executionRoutes: `/executions/{id}/resume` would match its `/executions/:namespace/:id`.
   const { router, publicRouter } = createApiRouter(
-    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionFileRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
+    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionFileRoutes(s), ...executionResumeRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
     healthRoutes(s),
   );
   app.use(async (ctx, next) => {

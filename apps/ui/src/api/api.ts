@@ -78,6 +78,9 @@ export function searchExecutions(filter: ExecutionFilter): Promise<Page<Executio
 export const getExecution = (id: string) => request<Execution>(`${API}/executions/${seg(id)}`);
 /** Deletes an ended execution and its logs (409 while it runs). */
 export const deleteExecution = (id: string) => request<void>(`${API}/executions/${seg(id)}`, { method: 'DELETE' });
+/** Resumes an execution a Pause task paused, with its onResume inputs (204; 409 when not paused; 422 naming a bad input). */
+export const resumeExecution = (id: string, inputs: Record<string, unknown>) =>
+  request<void>(`${API}/executions/${seg(id)}/resume`, { method: 'POST', json: inputs });
 export const runFlow = (namespace: string, id: string, inputs: Record<string, unknown>) =>
   request<Execution>(`${API}/executions/${seg(namespace, id)}`, { method: 'POST', json: inputs });
 export const latestExecutions = (flows: readonly { namespace: string; id: string }[]) =>

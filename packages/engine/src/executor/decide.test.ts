@@ -43,6 +43,7 @@ const show = (actions: readonly Action[]) => actions.map((a) => {
   if (a.kind === 'resume') return `resume ${a.taskRun.taskId}`;
   if (a.kind === 'retry') return `retry ${a.taskRun.taskId} at ${a.at.toISOString()}`;
   if (a.kind === 'end') return `end ${a.taskRun.taskId} ${a.state}`;
+  if (a.kind === 'wait') return `wait ${a.taskRun.taskId}${a.at === undefined ? '' : ` until ${a.at.toISOString()}`}`;
   return `execution ${a.state}`;
 });
 

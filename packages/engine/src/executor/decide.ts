@@ -22,6 +22,11 @@ export type Action =
    * clock; until then the run holds its branch, so neither its siblings nor `errors` start).
    */
   | { readonly kind: 'retry'; readonly task: FlowTask; readonly taskRun: TaskRun; readonly at: Date }
+  /**
+   * A task run waiting (Pause, Sleep: see waits.ts) until `at`, or until resumed when `at` is
+   * absent. Like a retry, it holds its branch; the caller ends the wait once `at` has come.
+   */
+  | { readonly kind: 'wait'; readonly task: FlowTask; readonly taskRun: TaskRun; readonly at?: Date }
   /** A flowable task run whose children (and errors, finally) all ended: end it in `state`. */
   | { readonly kind: 'end'; readonly task: FlowTask; readonly taskRun: TaskRun; readonly state: StateType }
   /** Every top-level task, errors and finally ended: end the execution in `state`. */
@@ -55,6 +60,8 @@ interface Container {
   readonly concurrency: number;
   readonly errors: readonly FlowTask[];
   readonly finally: readonly FlowTask[];
+  /** The state the flowable's own wait ended in (see `TaskRunPlan.own`), counted with its children's. */
+  readonly own?: StateType;
 }
 
 type BranchState =
@@ -94,8 +101,11 @@ export function flowableEndState(task: FlowTask, plan: TaskRunPlan, children: St
 }
 
 function walk(input: DecisionInput, level: Container, actions: Action[]): StateType | undefined {
-  const results = level.branches.map((branch) => walkBranch(input, level.runId, branch.tasks, branch.value ?? level.value, actions));
-  const states = results.flatMap((result) => result.states);
+  // A wait that ended FAILED is a failure of the level itself: no branch starts, its errors run.
+  const results: BranchState[] = level.own !== undefined && stopsExecution(level.own)
+    ? [{ status: 'failed', states: [] }]
+    : level.branches.map((branch) => walkBranch(input, level.runId, branch.tasks, branch.value ?? level.value, actions));
+  const states = [...(level.own === undefined ? [] : [level.own]), ...results.flatMap((result) => result.states)];
   const finallyStarted = level.finally.some((task) => input.runs.find(level.runId, task.id, level.value) !== undefined);
   if (!finallyStarted) {
     const failed = results.some((result) => result.status === 'failed');
@@ -165,6 +175,8 @@ function visitUnfinished(input: DecisionInput, task: FlowTask, run: TaskRun, act
   if (run.state.current === 'RETRYING') {
     // A run stored RETRYING without its date (written by hand) is retried at once.
     actions.push({ kind: 'retry', task, taskRun: run, at: new Date(run.retryAt ?? 0) });
+  } else if (run.wait) {
+    actions.push({ kind: 'wait', task, taskRun: run, ...(run.wait.until === undefined ? {} : { at: new Date(run.wait.until) }) });
   } else if (run.plan) {
     const ended = walk(input, containerOf(input, task, run, run.plan), actions);
     if (ended !== undefined) actions.push({ kind: 'end', task, taskRun: run, state: flowableEndState(task, run.plan, ended) });
@@ -186,5 +198,6 @@ function containerOf(input: DecisionInput, task: FlowTask, run: TaskRun, plan: T
     concurrency: plan.concurrency,
     errors: task.errors ?? [],
     finally: task.finally ?? [],
+    ...(plan.own === undefined ? {} : { own: plan.own }),
   };
 }

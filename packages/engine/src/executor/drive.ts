@@ -12,6 +12,7 @@ import { retryFor } from './retry-policy.js';
 import { runAttempt } from './run-attempt.js';
 import { skipByRunIf, type TaskRunChange, type TaskRunScope } from './run-task.js';
 import { endTaskRun, newTaskRun, startAttempt } from './task-runs.js';
+import { endWait } from './waits.js';
 
 /** What {@link drive} needs: the run's scope, and the executor's unit of work. */
 export interface DriveOptions {
@@ -26,8 +27,14 @@ export interface DriveOptions {
   readonly save: () => Promise<void>;
 }
 
-/** How {@link drive} stopped: the tree ended in `state`, or it waits for a retry due at `until`. */
-export type DriveResult = { readonly kind: 'ended'; readonly state: StateType } | { readonly kind: 'waiting'; readonly until: Date };
+/**
+ * How {@link drive} stopped: the tree ended in `state`, or it waits (for a retry, a Sleep, a
+ * Pause) until `until`, or until resumed when `until` is absent; `state` is what the execution
+ * shows meanwhile (PAUSED for a pause, RETRYING for retries alone, else RUNNING).
+ */
+export type DriveResult =
+  | { readonly kind: 'ended'; readonly state: StateType }
+  | { readonly kind: 'waiting'; readonly until?: Date; readonly state: StateType };
 
 interface Settled {
   readonly id: string;
@@ -128,6 +135,8 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
     const toRun: { task: FlowTask; taskRun: TaskRun }[] = [];
     let changed = false;
     let wakeAt: Date | undefined;
+    const waiting = new Set<StateType>();
+    let cancelled = false;
     for (const action of actions) {
       if (action.kind === 'end-execution') {
         if (inFlight.size === 0) return { kind: 'ended', state: action.state };
@@ -135,11 +144,30 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
       }
       if (action.kind === 'retry' && action.at.getTime() > scope.now().getTime()) {
         if (wakeAt === undefined || action.at < wakeAt) wakeAt = action.at;
+        waiting.add('RETRYING');
+        continue;
+      }
+      if (action.kind === 'wait') {
+        const due = waitDue(action, scope.now());
+        if (due === undefined) {
+          if (action.at !== undefined && (wakeAt === undefined || action.at < wakeAt)) wakeAt = action.at;
+          waiting.add(action.taskRun.wait?.pause ? 'PAUSED' : 'RUNNING');
+          continue;
+        }
+        changed = true;
+        options.stage(due);
+        if (due.taskRun.state.current === 'CANCELLED') cancelled = true;
         continue;
       }
       changed = true;
       const started = await apply(options, action);
       if (started) toRun.push(started);
+    }
+    if (cancelled) {
+      // Kestra's Pause `behavior: CANCEL`: the execution ends CANCELLED at once; attempts still
+      // running in other branches finish first, and what they did is kept.
+      for (const settled of await Promise.all(inFlight.values())) if (settled.change) options.stage(settled.change);
+      return { kind: 'ended', state: 'CANCELLED' };
     }
     if (toRun.length > 0) {
       await options.save();
@@ -148,9 +176,10 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
     }
     if (changed) continue;
     if (inFlight.size === 0) {
-      if (wakeAt !== undefined) {
+      if (waiting.size > 0) {
         await options.save();
-        return { kind: 'waiting', until: wakeAt };
+        const state = waiting.has('PAUSED') ? 'PAUSED' : waiting.has('RUNNING') ? 'RUNNING' : 'RETRYING';
+        return { kind: 'waiting', ...(wakeAt === undefined ? {} : { until: wakeAt }), state };
       }
       // decide() always finds work or an end; reaching this is a bug, never a reason to spin.
       throw new Error(`executor: no progress possible for execution ${options.execution().id}`);
@@ -169,8 +198,15 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   }
 }
 
+/** The end of a wait whose date has come, or undefined while it has not (or it waits for a resume). */
+function waitDue(action: Extract<Action, { kind: 'wait' }>, now: Date): TaskRunChange | undefined {
+  const wait = action.taskRun.wait;
+  if (!wait || action.at === undefined || action.at.getTime() > now.getTime()) return undefined;
+  return { taskRun: endWait(action.taskRun, { state: wait.onUntil, date: now }), logs: [] };
+}
+
 /** Applies one action; returns the runnable attempt to launch once its start is saved. */
-async function apply(options: DriveOptions, action: Exclude<Action, { kind: 'end-execution' }>): Promise<{ task: FlowTask; taskRun: TaskRun } | undefined> {
+async function apply(options: DriveOptions, action: Exclude<Action, { kind: 'end-execution' | 'wait' }>): Promise<{ task: FlowTask; taskRun: TaskRun } | undefined> {
   const { scope } = options;
   const now = scope.now();
   if (action.kind === 'end') {

@@ -8,6 +8,7 @@ import type { FileStorage, Runtime } from '../ports/ports.js';
 import { createSecretReader, type SecretProvider, type SecretReader } from '../secrets/index.js';
 import { drive } from './drive.js';
 import { taskIndex } from './flow-tree.js';
+import { nextWake } from './wake.js';
 import { renderFlowOutputs } from './flow-outputs.js';
 import type { TaskRunScope } from './run-task.js';
 import { runVariables } from './run-variables.js';
@@ -69,7 +70,35 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
   const loaded = await deps.runtime.executions.get(executionId);
   if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
   if (isTerminated(loaded.state.current)) return loaded;
-  return execute(deps, now, loaded, signal, undefined);
+  const waiting = await stillWaiting(deps, loaded, now());
+  if (waiting) return waiting;
+  if (!WOKEN.has(loaded.state.current)) return execute(deps, now, loaded, signal, undefined);
+  // A waiting execution can be woken by two jobs at once (its date came as the resume route
+  // queued it): the first save is conditional, and the one refused lets the other run it.
+  try {
+    return await execute(deps, now, loaded, signal, loaded);
+  } catch (error) {
+    if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+    return (await deps.runtime.executions.get(executionId)) ?? loaded;
+  }
+}
+
+// States of a waiting execution (see waits.ts), and RESTARTED: one the resume route woke.
+const WOKEN: ReadonlySet<StateType> = new Set(['PAUSED', 'RETRYING', 'RESTARTED']);
+
+/**
+ * `loaded` when nothing in it is due yet (a delayed job delivered early, or a late one of a pause
+ * resumed meanwhile that paused again): it is queued again for its date, and nothing is saved.
+ */
+async function stillWaiting(deps: ExecutorDeps, loaded: Execution, date: Date): Promise<Execution | undefined> {
+  if (loaded.state.current !== 'PAUSED' && loaded.state.current !== 'RETRYING') return undefined;
+  const key = { tenantId: loaded.tenantId, namespace: loaded.namespace, id: loaded.flowId };
+  const flow = await deps.runtime.flows.getRevision(key, loaded.flowRevision);
+  if (!flow) return undefined;
+  const next = nextWake(flow, taskIndex(flow, deps.registry), loaded, date);
+  if (next === 'now') return undefined;
+  if (next !== undefined) await deps.runtime.queue.enqueue(loaded.id, { at: next });
+  return loaded;
 }
 
 /**
@@ -154,11 +183,15 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     save: () => save(),
   });
   if (driven.kind === 'waiting') {
-    // Stored RETRYING first, then queued: a crash in between leaves this job to be delivered
-    // again, which finds the execution waiting and queues it again (the same date, one job).
-    stage({ ...execution, state: withState(execution.state, 'RETRYING', now()) });
-    await save(undefined, 'RETRYING');
-    await runtime.queue.enqueue(executionId, { at: driven.until });
+    // Stored waiting first (RETRYING, PAUSED, or RUNNING through a Sleep), then queued for the
+    // date: a crash in between leaves this job to be delivered again, which finds the execution
+    // waiting and queues it again (the same date, one job). A pause without a date is woken by
+    // the resume route, which queues it.
+    if (execution.state.current !== driven.state) {
+      stage({ ...execution, state: withState(execution.state, driven.state, now()) });
+      await save(undefined, driven.state);
+    }
+    if (driven.until !== undefined) await runtime.queue.enqueue(executionId, { at: driven.until });
     return execution;
   }
   const state = driven.state;

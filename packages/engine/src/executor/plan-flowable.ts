@@ -7,6 +7,7 @@ import { withState } from '../model/state.js';
 import { validateOutput } from '../plugins/index.js';
 import { loggerOf, messageOf, prepareCall, stateOnError, type TaskRunChange, type TaskRunScope } from './run-task.js';
 import { endTaskRun } from './task-runs.js';
+import { waitRecord } from './waits.js';
 
 /**
  * Most task runs one execution may hold. Every task run lives in the execution's record, which
@@ -90,7 +91,12 @@ export function planFlowable(scope: TaskRunScope, execution: Execution, task: Fl
     if (execution.taskRunList.length + 1 + slots > MAX_TASK_RUNS) {
       throw engineErrors.EXECUTION_TOO_MANY_TASK_RUNS(task.id, execution.taskRunList.length + 1 + slots, MAX_TASK_RUNS);
     }
-    return done({ ...taskRun, plan: record, outputs });
+    if (plan.wait === undefined) return done({ ...taskRun, plan: record, outputs });
+    // A waiting task (Pause, Sleep): stored with its wait; a pause shows PAUSED, as in Kestra.
+    const endsTask = record.branches.length === 0 && (task.errors ?? []).length === 0 && (task.finally ?? []).length === 0;
+    const wait = waitRecord(task, definition, plan.wait, now, endsTask);
+    const state = wait.pause ? withState(taskRun.state, 'PAUSED', now) : taskRun.state;
+    return done({ ...taskRun, state, plan: record, outputs, wait });
   } catch (error) {
     logger.error(messageOf(error));
     return done(endTaskRun(taskRun, stateOnError(task), {}, scope.now()));

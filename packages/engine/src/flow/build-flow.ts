@@ -65,7 +65,8 @@ function trigger(raw: Json, registry: PluginRegistry): FlowTrigger {
 
 const INPUT_KEYS = new Set(Object.keys(Input.properties).filter((key) => key !== 'dependsOn'));
 
-function input(raw: Json): FlowInput {
+/** A flow input declaration as written (also a Pause's `onResume` item), built as the engine holds it. */
+export function input(raw: Json): FlowInput {
   const item = withoutNulls(raw, []);
   return {
     id: item.id as string,

@@ -106,7 +106,7 @@ export function checkTask(registry: PluginRegistry, reporter: Reporter, raw: unk
   const entry = resolveType(registry, reporter, item, at, 'task');
   const ids: SeenId[] = typeof item.id === 'string' ? [{ id: item.id, segments: [...at, 'id'] }] : [];
   if (entry && isFlowableTask(entry.definition)) {
-    ids.push(...checkFlowable(registry, reporter, item, entry.definition.props, props, at));
+    ids.push(...checkFlowable(registry, reporter, item, entry.definition.props, props, at, entry.definition.waits === true));
     const own = splitProps(props, FLOWABLE_ENVELOPE_KEYS);
     const before = reporter.problems.length;
     checkProps(reporter, entry, own, at);
@@ -125,13 +125,15 @@ export function checkTask(registry: PluginRegistry, reporter: Reporter, raw: unk
 // ids join the flow-wide uniqueness check.
 function checkFlowable(
   registry: PluginRegistry, reporter: Reporter, item: Record<string, unknown>, schema: TSchema, props: Record<string, unknown>, at: readonly PathSegment[],
+  waits = false,
 ): SeenId[] {
   const ids: SeenId[] = [];
   const checkOne = (child: unknown, childAt: readonly PathSegment[]) => {
     ids.push(...checkTask(registry, reporter, child, childAt));
     return child;
   };
-  if (item.timeout !== undefined) reporter.add(FLOW_UNSUPPORTED, [...at, 'timeout'], UNSUPPORTED.flowableTimeout, 'key');
+  // A waiting task (Pause, Sleep) takes a timeout: it bounds the wait.
+  if (item.timeout !== undefined && !waits) reporter.add(FLOW_UNSUPPORTED, [...at, 'timeout'], UNSUPPORTED.flowableTimeout, 'key');
   for (const key of FLOWABLE_ENVELOPE_KEYS) {
     const list = props[key];
     if (list === undefined) continue;

@@ -47,6 +47,25 @@ export interface TaskRun {
    * its last attempt failed (a `random` retry draws it). Internal, like `plan`.
    */
   readonly retryAt?: string;
+  /**
+   * While a waiting flowable task (Pause, Sleep) waits: how and until when. Removed when the wait
+   * ends (by time or by a resume). Internal, like `plan`.
+   */
+  readonly wait?: TaskRunWait;
+}
+
+/** A task run's pending wait (see `FlowableWait` in `@sluice/core`). */
+export interface TaskRunWait {
+  /** When the wait ends on its own (ISO-8601); absent: only a resume ends it. */
+  readonly until?: string;
+  /** The state the task takes at `until` (its duration's outcome, or its timeout's failure). */
+  readonly onUntil: StateType;
+  /** A pause: the execution shows PAUSED, and the API may resume it. */
+  readonly pause: boolean;
+  /** True when the task has nothing to run after its wait (no branch, errors or finally): the wait's end ends it. */
+  readonly endsTask: boolean;
+  /** The input declarations a resume takes (Kestra's `onResume`), as written. */
+  readonly inputs?: readonly Readonly<Record<string, unknown>>[];
 }
 
 /** One branch of a {@link TaskRunPlan}: child task ids run in order, with their `value`. */
@@ -65,6 +84,11 @@ export interface TaskRunPlan {
   readonly concurrency: number;
   /** A failure of the children ends the flowable in WARNING rather than FAILED. */
   readonly allowFailure: boolean;
+  /**
+   * The state the flowable's own wait ended in (a Pause that timed out: FAILED; one resumed:
+   * SUCCESS), counted with its children's: FAILED runs no branch, only its errors and finally.
+   */
+  readonly own?: StateType;
 }
 
 export interface ExecutionMetadata {

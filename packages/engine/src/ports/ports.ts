@@ -178,6 +178,13 @@ export interface ExecutionQueue {
    * jobs not yet due are not counted as `waiting` by {@link ExecutionQueue.counts}.
    */
   enqueue(executionId: string, options?: EnqueueOptions): Promise<void>;
+  /**
+   * Removes the job of `executionId` queued for `at` (by {@link ExecutionQueue.enqueue} with
+   * `{ at }`) if it has not started: a wake that became stale, such as the end of a pause that
+   * was resumed before it. Resolves true when it removed one; false when there was none, or it
+   * is running or done (the executor finds nothing due then, and does nothing).
+   */
+  cancel(executionId: string, options: { readonly at: Date }): Promise<boolean>;
   /** Starts consuming with at most `concurrency` executions at once. */
   consume(handler: ExecutionHandler, options: { readonly concurrency: number }): QueueConsumer;
   /** Jobs waiting and running, for metrics and readiness. */

@@ -1,0 +1,31 @@
+import type { PluginExample } from '@sluice/core';
+
+/** Flows that show the Sleep task; `examples.test.ts` runs each one. */
+export const sleepExamples: readonly PluginExample[] = [
+  {
+    title: 'Wait a moment between two tasks',
+    flow: `id: sleep_between
+namespace: company.team
+
+tasks:
+  - id: before
+    type: io.kestra.plugin.core.log.Log
+    message: "calling the API again in a moment"
+
+  - id: wait
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT0.2S
+
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: "waited {{ outputs.wait | length }} outputs later"
+`,
+    expect: {
+      logs: [
+        { level: 'INFO', message: 'calling the API again in a moment' },
+        { level: 'INFO', message: 'Waiting for PT0.2S' },
+        { level: 'INFO', message: 'waited 0 outputs later' },
+      ],
+    },
+  },
+];
