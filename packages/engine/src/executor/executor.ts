@@ -13,11 +13,13 @@ import type { TaskRunScope } from './run-task.js';
 import { runVariables } from './run-variables.js';
 import { withTaskRun } from './task-runs.js';
 import { createKvAccess } from '../kv/kv-access.js';
+import { killedExecution } from '../execution/kill-execution.js';
+import { listenForKill } from './kill-listener.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
   /** The stores, the queue (where an execution waiting for a retry is queued again for its date), and the key-value store. */
-  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'>;
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events'>>;
   readonly registry: PluginRegistry;
   readonly secrets: SecretProvider;
   /** The clock; injectable for tests. */
@@ -51,27 +53,46 @@ export function createExecutor(deps: ExecutorDeps): Executor {
 }
 
 async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, queued?: Execution): Promise<Execution> {
-  // Starting from the queued execution saves the read, one store round trip per execution. Only
-  // the first save can fail this way, and it comes before any plugin runs, so starting again
-  // repeats nothing but expression rendering.
-  if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
-    try {
-      return await execute(deps, now, queued, signal, queued);
-    } catch (error) {
-      if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+  // Listening before reading: a kill stored after the read is heard (see kill-listener.ts).
+  const kill = await listenForKill(deps.runtime.events, executionId);
+  try {
+    // Starting from the queued execution saves the read, one store round trip per execution. Only
+    // the first save can fail this way, and it comes before any plugin runs, so starting again
+    // repeats nothing but expression rendering.
+    if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
+      try {
+        return await execute(deps, now, queued, signal, queued, kill.signal);
+      } catch (error) {
+        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+      }
     }
+    // The first save is conditional on the execution read, too: a control of the API (a kill)
+    // stored in between is then read again rather than overwritten.
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await deps.runtime.executions.get(executionId);
+      if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
+      if (isTerminated(loaded.state.current)) return loaded;
+      try {
+        return await execute(deps, now, loaded, signal, loaded, kill.signal);
+      } catch (error) {
+        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED') || attempt >= MAX_CHANGED_READS) throw error;
+      }
+    }
+  } finally {
+    await kill.close();
   }
-  const loaded = await deps.runtime.executions.get(executionId);
-  if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
-  if (isTerminated(loaded.state.current)) return loaded;
-  return execute(deps, now, loaded, signal, undefined);
 }
+
+/** Reads of an execution changed under the executor before the job is left to be delivered again. */
+const MAX_CHANGED_READS = 5;
 
 /**
  * Runs `loaded` to its end. With `expected`, the first save is conditional on the store still
  * holding that execution, and rejects with `RUNTIME_EXECUTION_CHANGED` otherwise.
  */
-async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, signal: AbortSignal, expected: Execution | undefined): Promise<Execution> {
+async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, jobSignal: AbortSignal, expected: Execution | undefined, killSignal: AbortSignal): Promise<Execution> {
+  // A kill aborts the running plugins as a worker's shutdown does; the run then ends KILLED.
+  const signal = AbortSignal.any([jobSignal, killSignal]);
   const { runtime } = deps;
   const executionId = loaded.id;
 
@@ -124,6 +145,14 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     return execution;
   };
 
+  const killed = async (): Promise<Execution> => {
+    stage(killedExecution(execution, now()));
+    await save('KILLED');
+    return execution;
+  };
+  // Killed while it waited, or while no worker held it: ended without running anything.
+  if (execution.state.current === 'KILLING' || killSignal.aborted) return killed();
+
   const key = { tenantId: execution.tenantId, namespace: execution.namespace, id: execution.flowId };
   const flow = await runtime.flows.getRevision(key, execution.flowRevision);
   if (!flow) {
@@ -140,12 +169,21 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     appendLogs: (entries) => runtime.logs.append(entries),
     kv: createKvAccess(runtime.kv, execution.tenantId, now),
   };
-  const driven = await drive({
-    scope, flow, tasks: taskIndex(flow, deps.registry),
-    execution: () => execution,
-    stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
-    save: () => save(),
-  });
+  let driven;
+  try {
+    driven = await drive({
+      scope, flow, tasks: taskIndex(flow, deps.registry),
+      execution: () => execution,
+      stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
+      save: () => save(),
+    });
+  } catch (error) {
+    // drive stopped the way it stops for a shutdown, having saved what ended: a kill ends here.
+    if (killSignal.aborted && !jobSignal.aborted) return killed();
+    throw error;
+  }
+  // Killed as the last task ended: the kill was answered 202, so it wins.
+  if (killSignal.aborted) return killed();
   if (driven.kind === 'waiting') {
     // Stored RETRYING first, then queued: a crash in between leaves this job to be delivered
     // again, which finds the execution waiting and queues it again (the same date, one job).
