@@ -9,6 +9,7 @@ import { authenticate, type Auth } from './auth.middleware.js';
 import { ownOrigin } from './browser-requests.js';
 import { errorsMiddleware } from './errors.middleware.js';
 import { problem } from './problem.js';
+import { executionControlRoutes } from './routes/execution-control.routes.js';
 import { executionRoutes } from './routes/executions.routes.js';
 import { flowRoutes } from './routes/flows.routes.js';
 import { triggerRoutes } from './routes/triggers.routes.js';
@@ -40,7 +41,7 @@ export function createApp(s: ServerContext, options: AppOptions): Koa {
     secureCookies: publicUrl?.startsWith('https://') ?? false,
   };
   const { router, publicRouter } = createApiRouter(
-    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
+    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionControlRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
     healthRoutes(s),
   );
   app.use(async (ctx, next) => {
