@@ -78,6 +78,13 @@ export function searchExecutions(filter: ExecutionFilter): Promise<Page<Executio
 export const getExecution = (id: string) => request<Execution>(`${API}/executions/${seg(id)}`);
 /** Deletes an ended execution and its logs (409 while it runs). */
 export const deleteExecution = (id: string) => request<void>(`${API}/executions/${seg(id)}`, { method: 'DELETE' });
+/** Kills a running execution (202; 409 once it has ended). */
+export const killExecution = (id: string) => request<void>(`${API}/executions/${seg(id, 'kill')}`, { method: 'DELETE' });
+/** Runs a FAILED, KILLED or WARNING execution again from its failed task runs: the same execution. */
+export const restartExecution = (id: string) => request<Execution>(`${API}/executions/${seg(id, 'restart')}`, { method: 'POST' });
+/** A new execution replaying an ended one, from the start or from one task run. */
+export const replayExecution = (id: string, taskRunId?: string) =>
+  request<Execution>(`${API}/executions/${seg(id, 'replay')}${taskRunId ? `?${new URLSearchParams({ taskRunId })}` : ''}`, { method: 'POST' });
 export const runFlow = (namespace: string, id: string, inputs: Record<string, unknown>) =>
   request<Execution>(`${API}/executions/${seg(namespace, id)}`, { method: 'POST', json: inputs });
 export const latestExecutions = (flows: readonly { namespace: string; id: string }[]) =>
