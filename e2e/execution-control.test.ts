@@ -13,6 +13,7 @@ const NS = 'e2e.control';
 const flows = {
   slow: `id: slow\nnamespace: ${NS}\ntasks:\n  - id: wait\n    type: io.sluice.test.Sleep\n    ms: 60000\n  - id: after\n    type: io.kestra.plugin.core.log.Log\n    message: never\n`,
   broken: `id: broken\nnamespace: ${NS}\ntasks:\n  - id: boom\n    type: io.sluice.test.Fail\n    message: boom\n`,
+  waiting: `id: waiting\nnamespace: ${NS}\ntasks:\n  - id: flaky\n    type: io.sluice.test.Fail\n    message: not yet\n    retry: { type: constant, interval: PT1H, maxAttempt: 3 }\n`,
   fine: `id: fine\nnamespace: ${NS}\ntasks:\n  - id: one\n    type: io.kestra.plugin.core.log.Log\n    message: one\n  - id: two\n    type: io.kestra.plugin.core.log.Log\n    message: two\n`,
 };
 
@@ -57,6 +58,15 @@ describe.each(RUNTIMES)('execution control on the $name runtime', ({ make }) => 
     expect(again).toMatchObject({ code: 'EXECUTION_ENDED', state: 'KILLED' });
     await problemOf(await control('DELETE', '0000000000000000000000/kill'), 404);
     await problemOf(await control('DELETE', `${id}/kill?isOnKillCascade=maybe`), 400);
+  });
+
+  it('kill: an execution waiting for a retry an hour away ends KILLED at once, without another attempt', async () => {
+    const { id } = await start('waiting');
+    await eventually(async () => ((await getExecution(server.url, id)).state.current === 'RETRYING' ? true : undefined), 10_000);
+    expect((await control('DELETE', `${id}/kill`)).status).toBe(202);
+    const ended = (await waitForEnd(server.url, id)) as Run;
+    expect(ended.state.current).toBe('KILLED');
+    expect(ended.taskRunList.map((r) => `${r.taskId} ${r.state.current} ${(r.attempts ?? []).map((a) => a.state.current).join(',')}`)).toEqual(['flaky KILLED FAILED']);
   });
 
   it('restart: the same execution runs its failed task again as a new attempt; 409 for a SUCCESS one', async () => {
