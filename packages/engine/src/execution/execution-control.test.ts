@@ -132,7 +132,11 @@ errors:
     await runtime.executions.save(restarted.execution, { expected: failed });
 
     const before = sayRuns.filter((r) => r.startsWith(execution.id)).length;
+    const heard: string[] = [];
+    await runtime.events.subscribe(execution.id, (event) => heard.push(event.state));
     const ended = await run(execution.id);
+    // Followers hear it run again.
+    await expect.poll(() => heard).toEqual(['RUNNING', 'SUCCESS']);
     expect(ended.state.current).toBe('SUCCESS');
     expect(ended.state.histories.map((h) => h.state)).toEqual(['CREATED', 'RUNNING', 'FAILED', 'RESTARTED', 'RUNNING', 'SUCCESS']);
     expect(states(ended)).toEqual(['first SUCCESS', 'group SUCCESS', 'fine SUCCESS', 'flaky SUCCESS', 'last SUCCESS']);

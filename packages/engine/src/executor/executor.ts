@@ -106,7 +106,8 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
   let unsaved = false;
   let unsavedLogs: readonly LogEntry[] = [];
   // An execution resumed after a retry's wait was announced RUNNING by its first job.
-  let announced = loaded.state.histories.some((h) => h.state === 'RUNNING');
+  // A restarted one is announced RUNNING again, as it runs again.
+  let announced = ranSinceRestart(loaded);
   const stage = (next: Execution, logs: readonly LogEntry[] = []): void => {
     execution = next;
     unsaved = true;
@@ -120,7 +121,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     const announce: ExecutionEvent[] = [];
     // RUNNING is announced with the first save that holds it, even one that also ends the
     // execution (a flow whose tasks are all disabled): listeners always hear it before the end.
-    if (!announced && execution.state.histories.some((h) => h.state === 'RUNNING')) {
+    if (!announced && ranSinceRestart(execution)) {
       announced = true;
       announce.push({ executionId, state: 'RUNNING', terminated: false });
     }
@@ -204,6 +205,17 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     return finish('FAILED', undefined, [logLine(error instanceof Error ? error.message : String(error))]);
   }
   return finish(state, outputs);
+}
+
+/** True when the execution went RUNNING since it was last RESTARTED (or ever, if never restarted). */
+function ranSinceRestart(execution: Execution): boolean {
+  const { histories } = execution.state;
+  for (let i = histories.length - 1; i >= 0; i--) {
+    const state = histories[i]?.state;
+    if (state === 'RUNNING') return true;
+    if (state === 'RESTARTED') return false;
+  }
+  return false;
 }
 
 // SECRET inputs are secrets too: mask their values in every line the run stores.
