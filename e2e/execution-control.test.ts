@@ -17,7 +17,7 @@ const flows = {
   fine: `id: fine\nnamespace: ${NS}\ntasks:\n  - id: one\n    type: io.kestra.plugin.core.log.Log\n    message: one\n  - id: two\n    type: io.kestra.plugin.core.log.Log\n    message: two\n`,
 };
 
-type Run = ExecutionJson & { originalId?: string; taskRunList: { id: string; taskId: string; state: { current: string }; attempts?: { state: { current: string } }[] }[] };
+type Run = Omit<ExecutionJson, 'taskRunList'> & { originalId?: string; taskRunList: { id: string; taskId: string; state: { current: string }; attempts?: { state: { current: string } }[] }[] };
 
 describe.each(RUNTIMES)('execution control on the $name runtime', ({ make }) => {
   let server: ServerProcess;
