@@ -16,6 +16,12 @@ export const serverErrors = defineErrorCatalog({
   EXECUTION_NOT_ENDED: (message: string) => message,
   /** A resume of an execution that no Pause task holds paused (409). */
   EXECUTION_NOT_PAUSED: (message: string) => message,
+  /** A kill of an execution that has already ended (409). */
+  EXECUTION_ENDED: (message: string) => message,
+  /** A restart of an execution whose state is not FAILED, KILLED or WARNING (409), or with no failed task run (422). */
+  EXECUTION_NOT_RESTARTABLE: (message: string) => message,
+  /** An execution that changed under a control (kill, restart, replay) every time it was read (409): try again. */
+  EXECUTION_CHANGED: (message: string) => message,
   /** No built web UI where the server looks for it (503). */
   UI_NOT_BUILT: (dir: string) => `the web UI is not built: no index.html in ${dir}. Run \`pnpm build\` in the repository (or set SLUICE_UI_DIR to a folder holding a built UI)`,
   /** The HTTP server could not bind (the port is taken, or not ours to take): said plainly, not as a stack. */

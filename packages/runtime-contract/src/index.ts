@@ -15,6 +15,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueueConsumer, Runtime } from '@sluice/engine';
 import { describeExecutionEvents } from './events.contract.js';
+import { describeExecutionControl } from './execution-control.contract.js';
 import { describeExecutionRepository } from './executions.contract.js';
 import { describeFlowRepository } from './flows.contract.js';
 import { describeFlowTree } from './flow-tree.contract.js';
@@ -85,6 +86,7 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeScheduleClock(ctx);
     describeFlowTree(ctx);
     describeWaits(ctx);
+    describeExecutionControl(ctx);
     describeSessionRepository(ctx);
     describeKvRepository(ctx);
     describeTriggerStateRepository(ctx);

@@ -9,6 +9,7 @@ import { authenticate, type Auth } from './auth.middleware.js';
 import { ownOrigin } from './browser-requests.js';
 import { errorsMiddleware } from './errors.middleware.js';
 import { problem } from './problem.js';
+import { executionControlRoutes } from './routes/execution-control.routes.js';
 import { executionRoutes } from './routes/executions.routes.js';
 import { executionFileRoutes } from './routes/execution-files.routes.js';
 import { executionResumeRoutes } from './routes/execution-resume.routes.js';
@@ -43,7 +44,7 @@ export function createApp(s: ServerContext, options: AppOptions): Koa {
   };
   // The file and resume routes before executionRoutes: `/executions/{id}/resume` would match its `/executions/:namespace/:id`.
   const { router, publicRouter } = createApiRouter(
-    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionFileRoutes(s), ...executionResumeRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
+    [...webhookRoutes(s), ...sessionRoutes(auth), ...flowRoutes(s), ...webhookTestRoutes(s), ...executionFileRoutes(s), ...executionResumeRoutes(s), ...executionControlRoutes(s), ...executionRoutes(s), ...logRoutes(s), ...pluginRoutes(s), ...triggerRoutes(s)],
     healthRoutes(s),
   );
   app.use(async (ctx, next) => {

@@ -81,6 +81,13 @@ export const deleteExecution = (id: string) => request<void>(`${API}/executions/
 /** Resumes an execution a Pause task paused, with its onResume inputs (204; 409 when not paused; 422 naming a bad input). */
 export const resumeExecution = (id: string, inputs: Record<string, unknown>) =>
   request<void>(`${API}/executions/${seg(id)}/resume`, { method: 'POST', json: inputs });
+/** Kills a running execution (202; 409 once it has ended). */
+export const killExecution = (id: string) => request<void>(`${API}/executions/${seg(id, 'kill')}`, { method: 'DELETE' });
+/** Runs a FAILED, KILLED or WARNING execution again from its failed task runs: the same execution. */
+export const restartExecution = (id: string) => request<Execution>(`${API}/executions/${seg(id, 'restart')}`, { method: 'POST' });
+/** A new execution replaying an ended one, from the start or from one task run. */
+export const replayExecution = (id: string, taskRunId?: string) =>
+  request<Execution>(`${API}/executions/${seg(id, 'replay')}${taskRunId ? `?${new URLSearchParams({ taskRunId })}` : ''}`, { method: 'POST' });
 export const runFlow = (namespace: string, id: string, inputs: Record<string, unknown>) =>
   request<Execution>(`${API}/executions/${seg(namespace, id)}`, { method: 'POST', json: inputs });
 export const latestExecutions = (flows: readonly { namespace: string; id: string }[]) =>

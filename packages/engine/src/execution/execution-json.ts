@@ -54,6 +54,7 @@ export function executionToJson(execution: Execution, options: { readonly baseUr
     variables: execution.variables,
     state: stateToJson(execution.state),
     trigger: triggerJson(execution.trigger),
+    originalId: execution.originalId,
     deleted: false,
     metadata: execution.metadata,
     url: options.baseUrl === undefined ? undefined : executionUrl(execution, options.baseUrl),

@@ -14,11 +14,13 @@ import type { TaskRunScope } from './run-task.js';
 import { runVariables } from './run-variables.js';
 import { withTaskRun } from './task-runs.js';
 import { createKvAccess } from '../kv/kv-access.js';
+import { killedExecution } from '../execution/kill-execution.js';
+import { listenForKill } from './kill-listener.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
   /** The stores, the queue (where an execution waiting for a retry is queued again for its date), and the key-value store. */
-  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'>;
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events'>>;
   /**
    * Internal storage: where tasks put files (`ctx.storage`) and `read()` reads them. Without it,
    * a task that touches files fails with `STORAGE_UNAVAILABLE`.
@@ -57,29 +59,39 @@ export function createExecutor(deps: ExecutorDeps): Executor {
 }
 
 async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, queued?: Execution): Promise<Execution> {
-  // Starting from the queued execution saves the read, one store round trip per execution. Only
-  // the first save can fail this way, and it comes before any plugin runs, so starting again
-  // repeats nothing but expression rendering.
-  if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
-    try {
-      return await execute(deps, now, queued, signal, queued);
-    } catch (error) {
-      if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
-    }
-  }
-  const loaded = await deps.runtime.executions.get(executionId);
-  if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
-  if (isTerminated(loaded.state.current)) return loaded;
-  const waiting = await stillWaiting(deps, loaded, now());
-  if (waiting) return waiting;
-  if (!WOKEN.has(loaded.state.current)) return execute(deps, now, loaded, signal, undefined);
-  // A waiting execution can be woken by two jobs at once (its date came as the resume route
-  // queued it): the first save is conditional, and the one refused lets the other run it.
+  // Listening before reading: a kill stored after the read is heard (see kill-listener.ts).
+  const kill = await listenForKill(deps.runtime.events, executionId);
   try {
-    return await execute(deps, now, loaded, signal, loaded);
-  } catch (error) {
-    if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
-    return (await deps.runtime.executions.get(executionId)) ?? loaded;
+    // Starting from the queued execution saves the read, one store round trip per execution. Only
+    // the first save can fail this way, and it comes before any plugin runs, so starting again
+    // repeats nothing but expression rendering.
+    if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
+      try {
+        return await execute(deps, now, queued, signal, queued, kill.signal);
+      } catch (error) {
+        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+      }
+    }
+    // The first save is conditional on the execution read, too: a control of the API (a kill)
+    // stored in between is then read again rather than overwritten.
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await deps.runtime.executions.get(executionId);
+      if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
+      if (isTerminated(loaded.state.current)) return loaded;
+      const waiting = await stillWaiting(deps, loaded, now());
+      if (waiting) return waiting;
+      try {
+        return await execute(deps, now, loaded, signal, loaded, kill.signal);
+      } catch (error) {
+        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+        // A waiting execution can be woken by two jobs at once (its date came as the resume
+        // route queued it): the one whose first save was refused leaves it to the other.
+        if (WOKEN.has(loaded.state.current)) return (await deps.runtime.executions.get(executionId)) ?? loaded;
+        if (attempt >= MAX_CHANGED_READS) throw error;
+      }
+    }
+  } finally {
+    await kill.close();
   }
 }
 
@@ -101,11 +113,16 @@ async function stillWaiting(deps: ExecutorDeps, loaded: Execution, date: Date): 
   return loaded;
 }
 
+/** Reads of an execution changed under the executor before the job is left to be delivered again. */
+const MAX_CHANGED_READS = 5;
+
 /**
  * Runs `loaded` to its end. With `expected`, the first save is conditional on the store still
  * holding that execution, and rejects with `RUNTIME_EXECUTION_CHANGED` otherwise.
  */
-async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, signal: AbortSignal, expected: Execution | undefined): Promise<Execution> {
+async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, jobSignal: AbortSignal, expected: Execution | undefined, killSignal: AbortSignal): Promise<Execution> {
+  // A kill aborts the running plugins as a worker's shutdown does; the run then ends KILLED.
+  const signal = AbortSignal.any([jobSignal, killSignal]);
   const { runtime } = deps;
   const executionId = loaded.id;
 
@@ -119,7 +136,8 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
   let unsaved = false;
   let unsavedLogs: readonly LogEntry[] = [];
   // An execution resumed after a retry's wait was announced RUNNING by its first job.
-  let announced = loaded.state.histories.some((h) => h.state === 'RUNNING');
+  // A restarted one is announced RUNNING again, as it runs again.
+  let announced = ranSinceRestart(loaded);
   const stage = (next: Execution, logs: readonly LogEntry[] = []): void => {
     execution = next;
     unsaved = true;
@@ -133,7 +151,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     const announce: ExecutionEvent[] = [];
     // RUNNING is announced with the first save that holds it, even one that also ends the
     // execution (a flow whose tasks are all disabled): listeners always hear it before the end.
-    if (!announced && execution.state.histories.some((h) => h.state === 'RUNNING')) {
+    if (!announced && ranSinceRestart(execution)) {
       announced = true;
       announce.push({ executionId, state: 'RUNNING', terminated: false });
     }
@@ -158,6 +176,14 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     return execution;
   };
 
+  const killed = async (): Promise<Execution> => {
+    stage(killedExecution(execution, now()));
+    await save('KILLED');
+    return execution;
+  };
+  // Killed while it waited, or while no worker held it: ended without running anything.
+  if (execution.state.current === 'KILLING' || killSignal.aborted) return killed();
+
   const key = { tenantId: execution.tenantId, namespace: execution.namespace, id: execution.flowId };
   const flow = await runtime.flows.getRevision(key, execution.flowRevision);
   if (!flow) {
@@ -176,12 +202,21 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, s
     ...(deps.storage === undefined ? {} : { storage: deps.storage }),
     errorLogs: () => errorLinesSoFar(runtime.logs, executionId, () => unsavedLogs),
   };
-  const driven = await drive({
-    scope, flow, tasks: taskIndex(flow, deps.registry),
-    execution: () => execution,
-    stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
-    save: () => save(),
-  });
+  let driven;
+  try {
+    driven = await drive({
+      scope, flow, tasks: taskIndex(flow, deps.registry),
+      execution: () => execution,
+      stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
+      save: () => save(),
+    });
+  } catch (error) {
+    // drive stopped the way it stops for a shutdown, having saved what ended: a kill ends here.
+    if (killSignal.aborted && !jobSignal.aborted) return killed();
+    throw error;
+  }
+  // Killed as the last task ended: the kill was answered 202, so it wins.
+  if (killSignal.aborted) return killed();
   if (driven.kind === 'waiting') {
     // Stored waiting first (RETRYING, PAUSED, or RUNNING through a Sleep), then queued for the
     // date: a crash in between leaves this job to be delivered again, which finds the execution
@@ -220,6 +255,17 @@ async function errorLinesSoFar(logs: Runtime['logs'], executionId: string, stage
   const keyOf = (line: LogEntry): string => JSON.stringify([line.timestamp, line.taskRunId ?? null, line.message]);
   const seen = new Set(stored.map(keyOf));
   return [...stored, ...pending.filter((line) => !seen.has(keyOf(line)))];
+}
+
+/** True when the execution went RUNNING since it was last RESTARTED (or ever, if never restarted). */
+function ranSinceRestart(execution: Execution): boolean {
+  const { histories } = execution.state;
+  for (let i = histories.length - 1; i >= 0; i--) {
+    const state = histories[i]?.state;
+    if (state === 'RUNNING') return true;
+    if (state === 'RESTARTED') return false;
+  }
+  return false;
 }
 
 // SECRET inputs are secrets too: mask their values in every line the run stores.

@@ -2,3 +2,4 @@ export { createExecutor, type Executor, type ExecutorDeps } from './executor.js'
 export { guessFinalState, failedState } from './final-state.js';
 export { resumeExecution, type ResumeInput, type ResumeResult } from './resume.js';
 export { resumePaused, type ResumePausedResult } from './resume-paused.js';
+export { taskIndex, type TaskIndex } from './flow-tree.js';

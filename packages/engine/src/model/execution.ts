@@ -112,6 +112,8 @@ export interface Execution {
   readonly state: State;
   readonly trigger?: ExecutionTrigger;
   readonly metadata: ExecutionMetadata;
+  /** The execution a replay was made from (the first of its line), as Kestra's `originalId`. */
+  readonly originalId?: string;
 }
 
 /** One log line of an execution. Field names follow Kestra's LogEntry JSON. */
