@@ -1,5 +1,6 @@
-import type { TriggerKey, TriggerState, TriggerStateRepository, TriggerStateUpdate } from '@sluice/engine';
-import { inTriggerNamespace } from '@sluice/engine';
+import type { StoredTriggerWindow, TriggerKey, TriggerState, TriggerStateRepository, TriggerStateUpdate } from '@sluice/engine';
+import { applyWindowEntry, inTriggerNamespace } from '@sluice/engine';
+import { unavailable } from './connection.js';
 import type { RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
 import { LuaScript } from './scripts.js';
@@ -49,11 +50,26 @@ redis.call('ZADD', KEYS[2], 0, ARGV[3])
 return redis.call('HGETALL', KEYS[1])
 `);
 
-/** Forgets a trigger. KEYS: trigger hash, tenant index. ARGV: member. Returns 1 when there was a state. */
+/** Forgets a trigger. KEYS: trigger hash, tenant index, window. ARGV: member. Returns 1 when there was a state. */
 const deleteScript = new LuaScript(`
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[3])
 return redis.call('DEL', KEYS[1])
 `);
+
+/**
+ * Compare-and-set of a window. KEYS: window. ARGV: the value read ('' when there was none), the
+ * new value. Returns 1 when set, 0 (and changes nothing) when another process wrote in between.
+ */
+const windowCasScript = new LuaScript(`
+local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+`);
+
+/** Compare-and-set attempts before a record gives up (each lost attempt means another process recorded meanwhile). */
+const WINDOW_ATTEMPTS = 50;
 
 /** The state a hash's fields hold (a flat HGETALL reply or ioredis's record), or undefined for none. */
 function fromHash(key: TriggerKey, raw: readonly string[] | Record<string, string> | null): TriggerState | undefined {
@@ -144,7 +160,21 @@ export function createTriggerStateRepository(store: RedisStore, keys: Keys, now:
       return states;
     },
     async delete(key) {
-      return (await store.run('delete trigger state', (client) => deleteScript.run(client, ids(key), [keys.triggerMember(key)]))) === 1;
+      return (await store.run('delete trigger state', (client) => deleteScript.run(client, [...ids(key), keys.triggerWindow(key)], [keys.triggerMember(key)]))) === 1;
+    },
+    // The window's rules are applied here (applyWindowEntry, shared with the other runtimes),
+    // then written only if no other process wrote the window since it was read: a lost race is
+    // read and applied again, so concurrent records are serialised and one of them completes it.
+    async recordWindow(key, executionId, entry) {
+      const windowKey = keys.triggerWindow(key);
+      for (let attempt = 0; attempt < WINDOW_ATTEMPTS; attempt++) {
+        const raw = await store.run('read trigger window', (client) => client.get(windowKey));
+        const outcome = applyWindowEntry(raw === null ? undefined : (JSON.parse(raw) as StoredTriggerWindow), executionId, entry);
+        if (!outcome.changed) return { fired: outcome.fired };
+        const set = await store.run('record trigger window', (client) => windowCasScript.run(client, [windowKey], [raw ?? '', JSON.stringify(outcome.window)]));
+        if (set === 1) return { fired: outcome.fired };
+      }
+      throw unavailable('record trigger window', `it kept changing under ${WINDOW_ATTEMPTS} attempts to record execution ${executionId}`);
     },
   };
 }

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { TriggerKey } from '@sluice/engine';
+import type { TriggerWindowEntry } from '@sluice/core';
 import { sleep, type ContractContext } from './harness.js';
 import { uniqueTenant } from './builders.js';
 
 const aKey = (overrides: Partial<TriggerKey> = {}): TriggerKey => ({
   tenantId: uniqueTenant(), namespace: 'company.team', flowId: 'orders', triggerId: 'poll', ...overrides,
+});
+
+const windowEntry = (met: string[], at: number, overrides: Partial<TriggerWindowEntry> = {}): TriggerWindowEntry => ({
+  id: 'both', conditions: ['condition_1', 'condition_2'], met, at, bounds: { start: 0, end: 10_000 }, resetOnSuccess: true, ...overrides,
 });
 
 /** TriggerStateRepository: leases taken once, renewed, expired and taken over; fenced writes; the API's flag. */
@@ -109,6 +114,32 @@ export function describeTriggerStateRepository(ctx: ContractContext): void {
       const runtimes = [ctx.runtime, ...others];
       const results = await Promise.all(runtimes.flatMap((runtime, i) => [0, 1].map((j) => runtime.triggers.acquire(key, `h${i}-${j}`, 60_000))));
       expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+    });
+
+    it('records a window: fires when its conditions are all met, once per execution that completes it, and answers a repeat alike', async () => {
+      const key = aKey({ triggerId: 'after_both' });
+      const t = ctx.runtime.triggers;
+      expect(await t.recordWindow(key, 'a1', windowEntry(['condition_1'], 10))).toEqual({ fired: false });
+      expect(await t.recordWindow(key, 'b1', windowEntry(['condition_2'], 20))).toEqual({ fired: true });
+      // A redelivered record changes nothing: it fires again only for the host to find its execution stored.
+      expect(await t.recordWindow(key, 'b1', windowEntry(['condition_2'], 20))).toEqual({ fired: true });
+      expect(await t.recordWindow(key, 'a1', windowEntry(['condition_1'], 10))).toEqual({ fired: false });
+      // Reset on success: it takes both again.
+      expect(await t.recordWindow(key, 'b2', windowEntry(['condition_2'], 30))).toEqual({ fired: false });
+      // A later window starts over; deleting the trigger forgets the window.
+      expect(await t.recordWindow(key, 'a2', windowEntry(['condition_1'], 10_010, { bounds: { start: 10_000, end: 20_000 } }))).toEqual({ fired: false });
+      await t.setDisabled(key, false);
+      await t.delete(key);
+      expect(await t.recordWindow(key, 'b3', windowEntry(['condition_2'], 10_020, { bounds: { start: 10_000, end: 20_000 } }))).toEqual({ fired: false });
+    });
+
+    it('fires a window exactly once when many executions complete it at the same moment', async () => {
+      const key = aKey({ triggerId: 'race' });
+      const others = ctx.options.sharedStore ? await Promise.all([ctx.another(), ctx.another()]) : [ctx.runtime, ctx.runtime];
+      const runtimes = [ctx.runtime, ...others];
+      await ctx.runtime.triggers.recordWindow(key, 'a', windowEntry(['condition_1'], 10));
+      const outcomes = await Promise.all(runtimes.flatMap((runtime, i) => [0, 1].map((j) => runtime.triggers.recordWindow(key, `b${i}-${j}`, windowEntry(['condition_2'], 20)))));
+      expect(outcomes.filter((o) => o.fired)).toHaveLength(1);
     });
 
     it('shares state between instances on one store: a lease taken on one is refused on the other', async () => {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { applyTriggerUpdate, emptyTriggerState, inTriggerNamespace, leaseFree, withLease, withoutLease, type TriggerKey, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
+import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, withLease, withoutLease, type StoredTriggerWindow, type TriggerKey, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
 import type { Guard } from '@sluice/runtime-memory/in-process';
 import type { GroupCommit } from './group-commit.js';
 import { reading } from './guard.js';
@@ -13,6 +13,9 @@ export function createTriggerStateRepository(db: Database, writes: GroupCommit, 
   const getStmt = db.prepare('SELECT json FROM trigger_states WHERE tenant_id = ? AND namespace = ? AND flow_id = ? AND trigger_id = ?').pluck();
   const putStmt = db.prepare('INSERT INTO trigger_states (tenant_id, namespace, flow_id, trigger_id, json) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET json = excluded.json');
   const deleteStmt = db.prepare('DELETE FROM trigger_states WHERE tenant_id = ? AND namespace = ? AND flow_id = ? AND trigger_id = ?');
+  const getWindowStmt = db.prepare('SELECT json FROM trigger_windows WHERE tenant_id = ? AND namespace = ? AND flow_id = ? AND trigger_id = ?').pluck();
+  const putWindowStmt = db.prepare('INSERT INTO trigger_windows (tenant_id, namespace, flow_id, trigger_id, json) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET json = excluded.json');
+  const deleteWindowStmt = db.prepare('DELETE FROM trigger_windows WHERE tenant_id = ? AND namespace = ? AND flow_id = ? AND trigger_id = ?');
   const listStmt = db.prepare('SELECT json FROM trigger_states WHERE tenant_id = ? ORDER BY namespace, flow_id, trigger_id').pluck();
 
   const parts = (key: TriggerKey): [string, string, string, string] => [key.tenantId, key.namespace, key.flowId, key.triggerId];
@@ -74,7 +77,19 @@ export function createTriggerStateRepository(db: Database, writes: GroupCommit, 
     },
     async delete(key) {
       guard.check();
-      return writes.write(() => deleteStmt.run(...parts(key)).changes > 0);
+      return writes.write(() => {
+        deleteWindowStmt.run(...parts(key));
+        return deleteStmt.run(...parts(key)).changes > 0;
+      });
+    },
+    async recordWindow(key, executionId, entry) {
+      guard.check();
+      return writes.write(() => {
+        const json = getWindowStmt.get(...parts(key)) as string | undefined;
+        const outcome = applyWindowEntry(json === undefined ? undefined : (JSON.parse(json) as StoredTriggerWindow), executionId, entry);
+        if (outcome.changed) putWindowStmt.run(...parts(key), JSON.stringify(outcome.window));
+        return { fired: outcome.fired };
+      });
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Execution, ExecutionEvent, LogEntry } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
 import type { FlowRevision } from '../flow/flow.types.js';
-import type { LogLevel } from '@sluice/core';
+import type { LogLevel, TriggerWindowEntry } from '@sluice/core';
 
 /**
  * The ports: what the engine needs from a runtime. `@sluice/runtime-bullmq` implements them on
@@ -436,8 +436,16 @@ export interface TriggerStateRepository {
   get(key: TriggerKey): Promise<TriggerState | undefined>;
   /** The states of a tenant, optionally of one namespace (prefix) or one flow, in key order. */
   list(tenantId: string, filter?: { readonly namespace?: string; readonly flowId?: string }): Promise<readonly TriggerState[]>;
-  /** Forgets a trigger's state (its flow or trigger was deleted); false when there was none. */
+  /** Forgets a trigger's state and its window (its flow or trigger was deleted); false when there was no state. */
   delete(key: TriggerKey): Promise<boolean>;
+  /**
+   * Records that execution `executionId` meets `entry.met` in the trigger's window (a Flow
+   * trigger's `preconditions`), and says whether this record completed it: one atomic step per
+   * trigger across processes (the rules are `applyWindowEntry`'s), so of two executions
+   * that complete a window at once exactly one fires. Recording the same execution again
+   * changes nothing and answers as the first time. Needs no lease: any worker records.
+   */
+  recordWindow(key: TriggerKey, executionId: string, entry: TriggerWindowEntry): Promise<{ readonly fired: boolean }>;
 }
 
 /** One runtime: every port, and how to stop it. */

@@ -4,3 +4,4 @@ export {
   type PreparedTrigger, type RunnableMode, type RunnableTrigger, type StartOrigin, type TriggerStart,
 } from './runnable.js';
 export { stopAfterTarget } from './stop-after.js';
+export { applyWindowEntry, WINDOW_SEEN_LIMIT, type StoredTriggerWindow, type WindowRecordOutcome } from './trigger-window.js';
