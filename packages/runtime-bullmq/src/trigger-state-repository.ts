@@ -1,4 +1,4 @@
-import type { StoredTriggerWindow, TriggerKey, TriggerState, TriggerStateRepository, TriggerStateUpdate } from '@sluice/engine';
+import type { StoredTriggerWindow, TriggerDisabledBy, TriggerKey, TriggerState, TriggerStateRepository, TriggerStateUpdate } from '@sluice/engine';
 import { applyWindowEntry, inTriggerNamespace } from '@sluice/engine';
 import { unavailable } from './connection.js';
 import type { RedisStore } from './connection.js';
@@ -29,23 +29,28 @@ return 1
 
 /**
  * A holder's fenced write. KEYS: trigger hash. ARGV: holder, now, executions to add, errors to
- * add, n fields to delete, those n names, then field/value pairs to set. Returns 1, or 0 (and
- * changes nothing) when the holder no longer holds the lease.
+ * add, rejected to add, n fields to delete, those n names, then field/value pairs to set.
+ * Returns 1, or 0 (and changes nothing) when the holder no longer holds the lease.
  */
 const updateScript = new LuaScript(`
 if redis.call('HGET', KEYS[1], 'holder') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[2])
 if tonumber(ARGV[3]) ~= 0 then redis.call('HINCRBY', KEYS[1], 'executions', ARGV[3]) end
 if tonumber(ARGV[4]) ~= 0 then redis.call('HINCRBY', KEYS[1], 'errors', ARGV[4]) end
-local n = tonumber(ARGV[5])
-for i = 6, 5 + n do redis.call('HDEL', KEYS[1], ARGV[i]) end
-for i = 6 + n, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if tonumber(ARGV[5]) ~= 0 then redis.call('HINCRBY', KEYS[1], 'rejected', ARGV[5]) end
+local n = tonumber(ARGV[6])
+for i = 7, 6 + n do redis.call('HDEL', KEYS[1], ARGV[i]) end
+for i = 7 + n, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `);
 
-/** Sets the API's flag. KEYS: trigger hash, tenant index. ARGV: '1' or '0', now, member. Returns the hash. */
+/**
+ * Sets the API's flag. KEYS: trigger hash, tenant index. ARGV: '1' or '0', now, member, who
+ * disabled it as JSON ('' for nobody: the field is removed). Returns the hash.
+ */
 const disableScript = new LuaScript(`
 redis.call('HSET', KEYS[1], 'disabled', ARGV[1], 'updatedAt', ARGV[2])
+if ARGV[4] == '' then redis.call('HDEL', KEYS[1], 'disabledBy') else redis.call('HSET', KEYS[1], 'disabledBy', ARGV[4]) end
 redis.call('ZADD', KEYS[2], 0, ARGV[3])
 return redis.call('HGETALL', KEYS[1])
 `);
@@ -90,7 +95,9 @@ function fromHash(key: TriggerKey, raw: readonly string[] | Record<string, strin
     ...(fields.lastError !== undefined ? { lastError: JSON.parse(fields.lastError) as TriggerState['lastError'] & object } : {}),
     executions: num('executions') ?? 0,
     errors: num('errors') ?? 0,
+    rejected: num('rejected') ?? 0,
     disabled: fields.disabled === '1',
+    ...(fields.disabledBy !== undefined ? { disabledBy: JSON.parse(fields.disabledBy) as TriggerDisabledBy } : {}),
     updatedAt: num('updatedAt') ?? 0,
   };
 }
@@ -109,7 +116,7 @@ function updateArgs(update: TriggerStateUpdate): (string | number)[] {
   if (update.lastExecutionId !== undefined) set.push('lastExecutionId', update.lastExecutionId);
   if (update.lastError === null) removed.push('lastError');
   else if (update.lastError !== undefined) set.push('lastError', JSON.stringify({ message: update.lastError.message, at: update.lastError.at }));
-  return [update.addExecutions ?? 0, update.addErrors ?? 0, removed.length, ...removed, ...set];
+  return [update.addExecutions ?? 0, update.addErrors ?? 0, update.addRejected ?? 0, removed.length, ...removed, ...set];
 }
 
 /**
@@ -132,8 +139,9 @@ export function createTriggerStateRepository(store: RedisStore, keys: Keys, now:
       const args = [holder, now(), ...updateArgs(update)];
       return (await store.run('update trigger state', (client) => updateScript.run(client, [keys.trigger(key)], args))) === 1;
     },
-    async setDisabled(key, disabled) {
-      const raw = await store.run('disable trigger', (client) => disableScript.run(client, ids(key), [disabled ? '1' : '0', now(), keys.triggerMember(key)]));
+    async setDisabled(key, disabled, by) {
+      const who = disabled && by ? JSON.stringify(by) : '';
+      const raw = await store.run('disable trigger', (client) => disableScript.run(client, ids(key), [disabled ? '1' : '0', now(), keys.triggerMember(key), who]));
       return fromHash(key, raw as string[]) as TriggerState;
     },
     async get(key) {

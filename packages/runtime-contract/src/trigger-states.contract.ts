@@ -18,7 +18,7 @@ export function describeTriggerStateRepository(ctx: ContractContext): void {
     it('gives a free lease to the first holder and refuses a second while it is live', async () => {
       const key = aKey();
       const taken = await ctx.runtime.triggers.acquire(key, 'a', 60_000);
-      expect(taken).toMatchObject({ key, holder: 'a', executions: 0, errors: 0, disabled: false });
+      expect(taken).toMatchObject({ key, holder: 'a', executions: 0, errors: 0, rejected: 0, disabled: false });
       expect(taken?.leaseUntil).toBeGreaterThan(Date.now());
       expect(await ctx.runtime.triggers.acquire(key, 'b', 60_000)).toBeUndefined();
       expect((await ctx.runtime.triggers.get(key))?.holder).toBe('a');
@@ -57,9 +57,10 @@ export function describeTriggerStateRepository(ctx: ContractContext): void {
       await ctx.runtime.triggers.update(key, 'a', {
         cursor, lastEvaluatedAt: 1000, nextPollAt: 2000, lastExecutionId: 'x1', lastError: { message: 'down', at: 1500 }, addExecutions: 3, addErrors: 1,
       });
-      await ctx.runtime.triggers.update(key, 'a', { addExecutions: 1, addErrors: 2 });
+      await ctx.runtime.triggers.update(key, 'a', { addExecutions: 1, addErrors: 2, addRejected: 2 });
+      await ctx.runtime.triggers.update(key, 'a', { addRejected: 1 });
       expect(await ctx.runtime.triggers.get(key)).toMatchObject({
-        cursor, lastEvaluatedAt: 1000, nextPollAt: 2000, lastExecutionId: 'x1', lastError: { message: 'down', at: 1500 }, executions: 4, errors: 3,
+        cursor, lastEvaluatedAt: 1000, nextPollAt: 2000, lastExecutionId: 'x1', lastError: { message: 'down', at: 1500 }, executions: 4, errors: 3, rejected: 3,
       });
       await ctx.runtime.triggers.update(key, 'a', { lastError: null, cursor: 'plain' });
       const state = await ctx.runtime.triggers.get(key);
@@ -87,6 +88,19 @@ export function describeTriggerStateRepository(ctx: ContractContext): void {
       expect(await ctx.runtime.triggers.get(held)).toMatchObject({ holder: 'a', cursor: 7, disabled: true });
       expect((await ctx.runtime.triggers.acquire(held, 'a', 60_000))?.disabled).toBe(true);
       expect((await ctx.runtime.triggers.setDisabled(held, false)).disabled).toBe(false);
+    });
+
+    it('keeps who disabled a trigger while it is disabled, and forgets it when enabled', async () => {
+      const key = aKey();
+      const by = { kind: 'stopAfter', executionId: 'e1', state: 'FAILED', at: 1234 } as const;
+      expect(await ctx.runtime.triggers.setDisabled(key, true, by)).toMatchObject({ disabled: true, disabledBy: by, rejected: 0 });
+      expect((await ctx.runtime.triggers.get(key))?.disabledBy).toEqual(by);
+      await ctx.runtime.triggers.setDisabled(key, true, { kind: 'api', user: 'ada', at: 2000 });
+      expect((await ctx.runtime.triggers.get(key))?.disabledBy).toEqual({ kind: 'api', user: 'ada', at: 2000 });
+      const enabled = await ctx.runtime.triggers.setDisabled(key, false, { kind: 'api', at: 3000 });
+      expect(enabled.disabled).toBe(false);
+      expect(enabled.disabledBy).toBeUndefined();
+      expect((await ctx.runtime.triggers.get(key))?.disabledBy).toBeUndefined();
     });
 
     it('lists a tenant\'s states by namespace prefix and flow, and deletes one', async () => {

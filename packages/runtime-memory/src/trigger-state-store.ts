@@ -1,4 +1,4 @@
-import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, triggerKeyString, withLease, withoutLease, type StoredTriggerWindow, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
+import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, withDisabled, triggerKeyString, withLease, withoutLease, type StoredTriggerWindow, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
 import type { Guard } from './guard.js';
 
 /** Trigger state and leases in process: one process, so a lease only orders its own runners. */
@@ -33,11 +33,11 @@ export function createTriggerStateStore(guard: Guard, now: () => number = Date.n
       states.set(k, applyTriggerUpdate(state, structuredClone(update), now()));
       return true;
     },
-    async setDisabled(key, disabled) {
+    async setDisabled(key, disabled, by) {
       guard.check();
       const at = now();
       const k = triggerKeyString(key);
-      const next = { ...(states.get(k) ?? emptyTriggerState(key, at)), disabled, updatedAt: at };
+      const next = withDisabled(states.get(k) ?? emptyTriggerState(key, at), disabled, by, at);
       states.set(k, next);
       return structuredClone(next);
     },

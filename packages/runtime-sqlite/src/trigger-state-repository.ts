@@ -1,8 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, withLease, withoutLease, type StoredTriggerWindow, type TriggerKey, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
+import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, withDisabled, withLease, withoutLease, type StoredTriggerWindow, type TriggerKey, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
 import type { Guard } from '@sluice/runtime-memory/in-process';
 import type { GroupCommit } from './group-commit.js';
 import { reading } from './guard.js';
+
+/** A stored state; rows written before `rejected` existed count none. */
+const parseState = (json: string): TriggerState => ({ rejected: 0, ...(JSON.parse(json) as Omit<TriggerState, 'rejected'>) });
 
 /**
  * Trigger state and leases, one row per trigger holding its state as JSON. Every change reads
@@ -21,7 +24,7 @@ export function createTriggerStateRepository(db: Database, writes: GroupCommit, 
   const parts = (key: TriggerKey): [string, string, string, string] => [key.tenantId, key.namespace, key.flowId, key.triggerId];
   const read = (key: TriggerKey): TriggerState | undefined => {
     const json = getStmt.get(...parts(key)) as string | undefined;
-    return json === undefined ? undefined : (JSON.parse(json) as TriggerState);
+    return json === undefined ? undefined : parseState(json);
   };
   const put = (state: TriggerState): void => {
     putStmt.run(...parts(state.key), JSON.stringify(state));
@@ -57,11 +60,11 @@ export function createTriggerStateRepository(db: Database, writes: GroupCommit, 
         return true;
       });
     },
-    async setDisabled(key, disabled) {
+    async setDisabled(key, disabled, by) {
       guard.check();
       return writes.write(() => {
         const at = now();
-        const next = { ...(read(key) ?? emptyTriggerState(key, at)), disabled, updatedAt: at };
+        const next = withDisabled(read(key) ?? emptyTriggerState(key, at), disabled, by, at);
         put(next);
         return next;
       });
@@ -72,7 +75,7 @@ export function createTriggerStateRepository(db: Database, writes: GroupCommit, 
     async list(tenantId, filter = {}) {
       const rows = reading(guard, 'list trigger states', () => listStmt.all(tenantId) as string[]);
       return rows
-        .map((json) => JSON.parse(json) as TriggerState)
+        .map(parseState)
         .filter((s) => inTriggerNamespace(s.key.namespace, filter.namespace) && (filter.flowId === undefined || s.key.flowId === filter.flowId));
     },
     async delete(key) {

@@ -391,10 +391,27 @@ export interface TriggerState {
   readonly executions: number;
   /** Errors met (polls that failed, listeners that stopped), across processes. */
   readonly errors: number;
-  /** Disabled through the API (not the YAML): the host does not run it, whatever the flow says. */
+  /** Events the trigger received but could not turn into an execution (`ctx.reject`: a message that does not decode), across processes. */
+  readonly rejected: number;
+  /** Disabled through the API or by `stopAfter` (not the YAML): the host does not run it, whatever the flow says. */
   readonly disabled: boolean;
+  /** Who disabled it, while `disabled`: a person through the API, or `stopAfter`. */
+  readonly disabledBy?: TriggerDisabledBy;
   /** Epoch ms of the last write. */
   readonly updatedAt: number;
+}
+
+/** Who disabled a trigger, and why. */
+export interface TriggerDisabledBy {
+  /** `api`: a person, through the trigger API (or the UI); `stopAfter`: an execution it started ended in a state its `stopAfter` lists. */
+  readonly kind: 'api' | 'stopAfter';
+  /** For `stopAfter`: the execution whose end stopped it, and that end's state. */
+  readonly executionId?: string;
+  readonly state?: string;
+  /** For `api`: the user who did it, when known. */
+  readonly user?: string;
+  /** When, in epoch ms. */
+  readonly at: number;
 }
 
 /** A change of a trigger's state by its lease holder; absent fields stay as they are. */
@@ -410,6 +427,8 @@ export interface TriggerStateUpdate {
   readonly addExecutions?: number;
   /** Added to `errors`. */
   readonly addErrors?: number;
+  /** Added to `rejected`. */
+  readonly addRejected?: number;
 }
 
 /**
@@ -431,8 +450,11 @@ export interface TriggerStateRepository {
   release(key: TriggerKey, holder: string): Promise<boolean>;
   /** Applies `update` if `holder` still holds the lease (even expired, when no one took it over); false otherwise, and nothing changes. */
   update(key: TriggerKey, holder: string, update: TriggerStateUpdate): Promise<boolean>;
-  /** Sets the API's `disabled` flag (a missing row is created); the lease is left to its holder, who sees it when it renews. */
-  setDisabled(key: TriggerKey, disabled: boolean): Promise<TriggerState>;
+  /**
+   * Sets the API's `disabled` flag (a missing row is created), with who disabled it (`by`, kept
+   * while disabled, cleared when enabled); the lease is left to its holder, who sees it when it renews.
+   */
+  setDisabled(key: TriggerKey, disabled: boolean, by?: TriggerDisabledBy): Promise<TriggerState>;
   get(key: TriggerKey): Promise<TriggerState | undefined>;
   /** The states of a tenant, optionally of one namespace (prefix) or one flow, in key order. */
   list(tenantId: string, filter?: { readonly namespace?: string; readonly flowId?: string }): Promise<readonly TriggerState[]>;
