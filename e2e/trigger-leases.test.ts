@@ -115,7 +115,7 @@ describe('poll triggers over one Redis, two processes', () => {
     const put = (disabled: boolean) => call(server.url, '/triggers/e2e.triggers/poll-c/file', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ disabled }) });
     const off = await put(true);
     expect(off.status).toBe(200);
-    expect(await off.json()).toMatchObject({ triggerId: 'file', disabled: true, apiDisabled: true, sourceDisabled: false });
+    expect(await off.json()).toMatchObject({ triggerId: 'file', disabled: true, apiDisabled: true, sourceDisabled: false, disabledBy: { kind: 'api', user: expect.any(String) } });
     await eventually(async () => ((await trigger(server.url, 'poll-c')).workerId === undefined ? true : undefined), 10_000, 100);
     await save(server.url, flow('poll-c', file, 'polls a file, edited'), 'poll-c');
     write(file, 3, 6);
