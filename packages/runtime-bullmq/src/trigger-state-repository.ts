@@ -55,6 +55,19 @@ redis.call('ZADD', KEYS[2], 0, ARGV[3])
 return redis.call('HGETALL', KEYS[1])
 `);
 
+/**
+ * Notes executions a webhook started. KEYS: trigger hash, tenant index. ARGV: count, execution
+ * id, at, now, member. The last execution is replaced only by a newer one.
+ */
+const noteStartsScript = new LuaScript(`
+redis.call('HINCRBY', KEYS[1], 'executions', ARGV[1])
+local last = tonumber(redis.call('HGET', KEYS[1], 'lastEvaluatedAt') or '-1')
+if tonumber(ARGV[3]) >= last then redis.call('HSET', KEYS[1], 'lastExecutionId', ARGV[2], 'lastEvaluatedAt', ARGV[3]) end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[4])
+redis.call('ZADD', KEYS[2], 0, ARGV[5])
+return 1
+`);
+
 /** Forgets a trigger. KEYS: trigger hash, tenant index, window. ARGV: member. Returns 1 when there was a state. */
 const deleteScript = new LuaScript(`
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -143,6 +156,9 @@ export function createTriggerStateRepository(store: RedisStore, keys: Keys, now:
       const who = disabled && by ? JSON.stringify(by) : '';
       const raw = await store.run('disable trigger', (client) => disableScript.run(client, ids(key), [disabled ? '1' : '0', now(), keys.triggerMember(key), who]));
       return fromHash(key, raw as string[]) as TriggerState;
+    },
+    async noteStarts(key, note) {
+      await store.run('note trigger starts', (client) => noteStartsScript.run(client, ids(key), [note.count, note.lastExecutionId, note.at, now(), keys.triggerMember(key)]));
     },
     async get(key) {
       return fromHash(key, await store.run('read trigger state', (client) => client.hgetall(keys.trigger(key))));

@@ -90,6 +90,16 @@ export function describeTriggerStateRepository(ctx: ContractContext): void {
       expect((await ctx.runtime.triggers.setDisabled(held, false)).disabled).toBe(false);
     });
 
+    it('notes executions a webhook started: counts add up, and the newest is kept whatever order the notes land in', async () => {
+      const key = aKey({ triggerId: 'hook' });
+      await ctx.runtime.triggers.noteStarts(key, { count: 3, lastExecutionId: 'e3', at: 3000 });
+      await ctx.runtime.triggers.noteStarts(key, { count: 2, lastExecutionId: 'e1', at: 1000 }); // another process's older batch
+      expect(await ctx.runtime.triggers.get(key)).toMatchObject({ key, executions: 5, lastExecutionId: 'e3', lastEvaluatedAt: 3000, disabled: false });
+      await ctx.runtime.triggers.noteStarts(key, { count: 1, lastExecutionId: 'e4', at: 4000 });
+      expect(await ctx.runtime.triggers.get(key)).toMatchObject({ executions: 6, lastExecutionId: 'e4', lastEvaluatedAt: 4000 });
+      expect((await ctx.runtime.triggers.list(key.tenantId)).map((s) => s.key)).toEqual([key]);
+    });
+
     it('keeps who disabled a trigger while it is disabled, and forgets it when enabled', async () => {
       const key = aKey();
       const by = { kind: 'stopAfter', executionId: 'e1', state: 'FAILED', at: 1234 } as const;

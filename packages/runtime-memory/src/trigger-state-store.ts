@@ -1,4 +1,4 @@
-import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, withDisabled, triggerKeyString, withLease, withoutLease, type StoredTriggerWindow, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
+import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, withDisabled, withStarts, triggerKeyString, withLease, withoutLease, type StoredTriggerWindow, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
 import type { Guard } from './guard.js';
 
 /** Trigger state and leases in process: one process, so a lease only orders its own runners. */
@@ -40,6 +40,12 @@ export function createTriggerStateStore(guard: Guard, now: () => number = Date.n
       const next = withDisabled(states.get(k) ?? emptyTriggerState(key, at), disabled, by, at);
       states.set(k, next);
       return structuredClone(next);
+    },
+    async noteStarts(key, note) {
+      guard.check();
+      const at = now();
+      const k = triggerKeyString(key);
+      states.set(k, withStarts(states.get(k) ?? emptyTriggerState(key, at), note, at));
     },
     async get(key) {
       guard.check();

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, withDisabled, withLease, withoutLease, type StoredTriggerWindow, type TriggerKey, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
+import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, withDisabled, withStarts, withLease, withoutLease, type StoredTriggerWindow, type TriggerKey, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
 import type { Guard } from '@sluice/runtime-memory/in-process';
 import type { GroupCommit } from './group-commit.js';
 import { reading } from './guard.js';
@@ -67,6 +67,13 @@ export function createTriggerStateRepository(db: Database, writes: GroupCommit, 
         const next = withDisabled(read(key) ?? emptyTriggerState(key, at), disabled, by, at);
         put(next);
         return next;
+      });
+    },
+    async noteStarts(key, note) {
+      guard.check();
+      await writes.write(() => {
+        const at = now();
+        put(withStarts(read(key) ?? emptyTriggerState(key, at), note, at));
       });
     },
     async get(key) {

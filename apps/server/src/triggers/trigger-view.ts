@@ -27,7 +27,7 @@ export interface TriggerView {
   readonly workerId?: string;
   /** Until when that process holds it unless it renews its lease (ISO 8601). */
   readonly leaseUntil?: string;
-  /** The last poll, or the last message received (ISO 8601). */
+  /** The last poll, the last message received, or the last webhook request that started an execution (ISO 8601). */
   readonly date?: string;
   /** The next poll, or for a schedule its next tick (ISO 8601). */
   readonly nextExecutionDate?: string;
@@ -35,7 +35,7 @@ export interface TriggerView {
   readonly executionId?: string;
   /** The last error, until it runs well again. */
   readonly lastError?: { readonly message: string; readonly date: string };
-  /** Executions it started and errors it met (poll and listen). */
+  /** Executions it started (poll, listen and webhook; a webhook's about a second late) and errors it met (poll and listen). */
   readonly executions: number;
   readonly errors: number;
   /** Events it received but could not turn into an execution: messages that do not decode (poll and listen). */

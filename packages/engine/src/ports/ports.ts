@@ -379,7 +379,7 @@ export interface TriggerState {
   readonly leaseUntil?: number;
   /** The plugin's cursor (poll mode), as JSON; absent before the first poll stored one. */
   readonly cursor?: unknown;
-  /** The last poll, or the last message received (listen mode), in epoch ms. */
+  /** The last poll, the last message received (listen mode), or the newest noted webhook start, in epoch ms. */
   readonly lastEvaluatedAt?: number;
   /** When the next poll is due, in epoch ms (poll mode). */
   readonly nextPollAt?: number;
@@ -399,6 +399,14 @@ export interface TriggerState {
   readonly disabledBy?: TriggerDisabledBy;
   /** Epoch ms of the last write. */
   readonly updatedAt: number;
+}
+
+/** Executions a trigger without a lease started since the last note: how many, and the newest. */
+export interface TriggerStartsNote {
+  readonly count: number;
+  readonly lastExecutionId: string;
+  /** When the newest was started, in epoch ms. */
+  readonly at: number;
 }
 
 /** Who disabled a trigger, and why. */
@@ -458,6 +466,13 @@ export interface TriggerStateRepository {
   get(key: TriggerKey): Promise<TriggerState | undefined>;
   /** The states of a tenant, optionally of one namespace (prefix) or one flow, in key order. */
   list(tenantId: string, filter?: { readonly namespace?: string; readonly flowId?: string }): Promise<readonly TriggerState[]>;
+  /**
+   * Records executions that a trigger running under no lease (a webhook) started, as the host
+   * batches them off the request path: adds `count` to `executions`, and keeps `lastExecutionId`
+   * and `lastEvaluatedAt` of the newest `at`, so a batch from another process that lands late
+   * leaves a newer one in place. A missing row is created.
+   */
+  noteStarts(key: TriggerKey, note: TriggerStartsNote): Promise<void>;
   /** Forgets a trigger's state and its window (its flow or trigger was deleted); false when there was no state. */
   delete(key: TriggerKey): Promise<boolean>;
   /**

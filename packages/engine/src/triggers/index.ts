@@ -1,4 +1,4 @@
-export { applyTriggerUpdate, emptyTriggerState, inTriggerNamespace, leaseFree, triggerKeyString, withDisabled, withLease, withoutLease } from './trigger-state.js';
+export { applyTriggerUpdate, emptyTriggerState, inTriggerNamespace, leaseFree, triggerKeyString, withDisabled, withLease, withStarts, withoutLease } from './trigger-state.js';
 export {
   backoffMs, executionOfStart, pollDelayMs, prepareTrigger, runnableTriggersOf, triggerExecutionId, triggerKeyOf,
   type PreparedTrigger, type RunnableMode, type RunnableTrigger, type StartOrigin, type TriggerStart,

@@ -1,4 +1,4 @@
-import type { TriggerDisabledBy, TriggerKey, TriggerState, TriggerStateUpdate } from '../ports/ports.js';
+import type { TriggerDisabledBy, TriggerKey, TriggerStartsNote, TriggerState, TriggerStateUpdate } from '../ports/ports.js';
 
 /**
  * The pure rules of {@link TriggerStateRepository}, shared by the runtimes that keep a trigger's
@@ -40,6 +40,18 @@ export function applyTriggerUpdate(state: TriggerState, update: TriggerStateUpda
   // States stored before `rejected` existed have none.
   next.rejected = (state.rejected ?? 0) + (update.addRejected ?? 0);
   return next;
+}
+
+/** `state` with a note of started executions applied (newest wins for the last one). */
+export function withStarts(state: TriggerState, note: TriggerStartsNote, now: number): TriggerState {
+  const newer = state.lastEvaluatedAt === undefined || note.at >= state.lastEvaluatedAt;
+  return {
+    ...state,
+    rejected: state.rejected ?? 0,
+    executions: state.executions + note.count,
+    ...(newer ? { lastExecutionId: note.lastExecutionId, lastEvaluatedAt: note.at } : {}),
+    updatedAt: now,
+  };
 }
 
 /** `state` with the API's flag set: `by` kept while disabled, dropped when enabled. */
