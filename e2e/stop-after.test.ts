@@ -37,7 +37,7 @@ describe.each(RUNTIMES)('stopAfter on the $name runtime', ({ make }) => {
     await runtime.cleanup();
   });
 
-  const trigger = async () => (await (await api(server.url, `/api/v1/main/triggers/${NS}/fragile/hook`)).json()) as { disabled: boolean; apiDisabled: boolean; sourceDisabled: boolean };
+  const trigger = async () => (await (await api(server.url, `/api/v1/main/triggers/${NS}/fragile/hook`)).json()) as { disabled: boolean; apiDisabled: boolean; sourceDisabled: boolean; disabledBy?: unknown };
   const call = async (ok: boolean): Promise<Response> => postJson(server.url, NS, 'fragile', KEY, { ok });
 
   it('keeps the trigger on after a success, disables it after a FAILED end, and the API turns it on again', async () => {
@@ -48,11 +48,13 @@ describe.each(RUNTIMES)('stopAfter on the $name runtime', ({ make }) => {
 
     const failing = await call(false);
     expect(failing.status).toBe(200);
-    expect((await waitForEnd(server.url, ((await failing.json()) as ExecutionJson).id, 15_000)).state.current).toBe('FAILED');
+    const failed = ((await failing.json()) as ExecutionJson).id;
+    expect((await waitForEnd(server.url, failed, 15_000)).state.current).toBe('FAILED');
     // The worker sets the flag after the end is stored: wait for it, bounded.
     const deadline = Date.now() + 10_000;
     while (!(await trigger()).disabled && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await trigger()).toMatchObject({ disabled: true, apiDisabled: true, sourceDisabled: false });
+    // Who stopped it, so the UI tells stopAfter from a person's pause.
+    expect(await trigger()).toMatchObject({ disabled: true, apiDisabled: true, sourceDisabled: false, disabledBy: { kind: 'stopAfter', executionId: failed, state: 'FAILED' } });
     // The webhook route of the process that ran the execution knows at once (standalone here).
     expect((await call(true)).status).toBe(404);
     const source = ((await (await api(server.url, `/api/v1/main/flows/${NS}/fragile`)).json()) as { source: string }).source;

@@ -115,7 +115,7 @@ describe('poll triggers over one Redis, two processes', () => {
     const put = (disabled: boolean) => call(server.url, '/triggers/e2e.triggers/poll-c/file', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ disabled }) });
     const off = await put(true);
     expect(off.status).toBe(200);
-    expect(await off.json()).toMatchObject({ triggerId: 'file', disabled: true, apiDisabled: true, sourceDisabled: false });
+    expect(await off.json()).toMatchObject({ triggerId: 'file', disabled: true, apiDisabled: true, sourceDisabled: false, disabledBy: { kind: 'api', user: expect.any(String) } });
     await eventually(async () => ((await trigger(server.url, 'poll-c')).workerId === undefined ? true : undefined), 10_000, 100);
     await save(server.url, flow('poll-c', file, 'polls a file, edited'), 'poll-c');
     write(file, 3, 6);
@@ -153,8 +153,14 @@ triggers:
     expect(await (await put(true)).json()).toMatchObject({ triggerId: 'hook', mode: 'webhook', disabled: true, apiDisabled: true });
     expect((await hook()).status).toBe(404);
     expect((await put(false)).status).toBe(200);
-    expect((await hook()).status).toBe(200);
-    const listed = (await (await call(server.url, '/triggers/e2e.triggers/hooked')).json()) as { results: TriggerJson[] };
-    expect(listed.results).toMatchObject([{ triggerId: 'hook', mode: 'webhook', disabled: false }]);
+    const last = await hook();
+    expect(last.status).toBe(200);
+    const { id } = (await last.json()) as { id: string };
+    // The webhook's last execution and count reach its state in a batch, off the request path.
+    const listed = await eventually(async () => {
+      const body = (await (await call(server.url, '/triggers/e2e.triggers/hooked')).json()) as { results: TriggerJson[] };
+      return body.results[0]?.executionId === id ? body : undefined;
+    }, 10_000, 100);
+    expect(listed.results).toMatchObject([{ triggerId: 'hook', mode: 'webhook', disabled: false, executionId: id, executions: 2 }]);
   });
 });

@@ -10,6 +10,7 @@ export interface Metrics {
   readonly executionsFinished: Counter<'state'>;
   readonly executionDuration: Histogram;
   readonly triggerErrors: Counter<'mode' | 'kind'>;
+  readonly triggerRejected: Counter<'namespace' | 'flow' | 'trigger'>;
 }
 
 export function createMetrics(): Metrics {
@@ -22,6 +23,11 @@ export function createMetrics(): Metrics {
     executionsCreated: new Counter({ name: 'sluice_executions_created_total', help: 'Executions created, by trigger type (no flow names: a scraper need not learn them).', labelNames: ['trigger'], registers: [registry] }),
     executionsFinished: new Counter({ name: 'sluice_executions_finished_total', help: 'Executions finished by this process, by final state.', labelNames: ['state'], registers: [registry] }),
     triggerErrors: new Counter({ name: 'sluice_trigger_errors_total', help: 'Errors of poll and listen triggers run by this process: `failure` (a poll or listener that failed), `invalid` (an event its flow refused).', labelNames: ['mode', 'kind'], registers: [registry] }),
+    triggerRejected: new Counter({
+      name: 'sluice_trigger_rejected_total',
+      help: 'Events poll and listen triggers run by this process received but could not turn into an execution (`ctx.reject`: a message that does not decode), by flow and trigger.',
+      labelNames: ['namespace', 'flow', 'trigger'], registers: [registry],
+    }),
     executionDuration: new Histogram({ name: 'sluice_execution_duration_seconds', help: 'Execution run time in the worker.', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120], registers: [registry] }),
   };
 }

@@ -6,6 +6,7 @@ import type { FlowIndex } from './flows/flow-index.js';
 import type { ReadOnlyFlows } from './flows/read-only-flows.js';
 import type { Metrics } from './metrics.js';
 import type { ApiDisabled } from './triggers/api-disabled.js';
+import type { WebhookStarts } from './triggers/webhook-starts.js';
 
 /** What the HTTP layer and the worker share: built once at start by `start-server.ts`. */
 export interface ServerContext {
@@ -30,6 +31,8 @@ export interface ServerContext {
   readonly secretValues: () => readonly string[];
   /** Triggers disabled through the API, for the webhook route (webservers and standalone). */
   apiDisabled?: ApiDisabled;
+  /** The webhook route's started executions, written to the trigger states in batches. */
+  webhookStarts?: WebhookStarts;
   /** For readiness: true while this process's worker (if any) consumes the queue. */
   workerHealthy?: () => boolean;
 }

@@ -21,6 +21,7 @@ import { createMetrics } from './metrics.js';
 import { startSchedules, type Schedules } from './schedule/schedules.js';
 import { startTriggerRunners, type TriggerRunners } from './triggers/trigger-runners.js';
 import { startApiDisabled } from './triggers/api-disabled.js';
+import { startWebhookStarts } from './triggers/webhook-starts.js';
 import { loadServerPlugins } from './plugins/load-server-plugins.js';
 import { applyHeapGrowth } from './runtime/heap-growth.js';
 import { selectRuntime, type Role } from './runtime/select-runtime.js';
@@ -33,6 +34,8 @@ import { stopAfterHook } from './triggers/stop-after.js';
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** How soon a webserver sees a webhook trigger disabled through another webserver's trigger API. */
 const API_DISABLED_REFRESH_MS = 2000;
+/** How often the webhook route's started executions are written to their triggers' states (one write per trigger). */
+const WEBHOOK_STARTS_FLUSH_MS = 1000;
 
 /**
  * The part of the grace kept for closing connections after the drain: a second at most, a
@@ -137,6 +140,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   if (serves) {
     context.apiDisabled = await startApiDisabled(runtime, { tenants: ['main'], refreshMs: API_DISABLED_REFRESH_MS });
+    context.webhookStarts = startWebhookStarts(runtime, logger.child({ component: 'webhook-starts' }), WEBHOOK_STARTS_FLUSH_MS);
     if (options.examples) {
       const dir = join(packageRoot, 'examples', 'flows');
       const { loaded, failed } = await loadFlowsDir(context, dir, logger);
@@ -230,6 +234,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await flowTriggers?.close();
       storageSweep?.close();
       context.apiDisabled?.close();
+      await context.webhookStarts?.close().catch(() => undefined);
       await runtime.close();
       logger.info({ ms: Date.now() - startedAt }, `stopped in ${Date.now() - startedAt} ms`);
     })());

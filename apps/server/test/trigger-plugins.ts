@@ -11,7 +11,7 @@ export interface TestSource {
   /** Every poll, with the tag of the registry that made it and the cursor it got. */
   readonly polls: { tag: string; cursor: unknown }[];
   /** Listen side: the emitter of the running listener, if any. */
-  listener?: { emit: (start: StartDecision) => Promise<void>; fail: (error: unknown) => void; warn: (message: string) => void; signal: AbortSignal; tag: string };
+  listener?: { emit: (start: StartDecision) => Promise<void>; fail: (error: unknown) => void; warn: (message: string) => void; reject: (reason: string) => void; signal: AbortSignal; tag: string };
   readonly listens: string[];
   stops: number;
   /** Ids acknowledged after their emit resolved. */
@@ -41,13 +41,15 @@ export function testTriggerRegistry(tag: string): PluginRegistry {
   const poll = defineTrigger({
     mode: 'poll', type: 'io.sluice.test.Poll', title: 'Test poll', description: 'Polls an in-process source.', props, variables, examples: [example],
     interval: (p) => p.intervalMs ?? 50,
-    async poll(_ctx, p, cursor) {
+    async poll(ctx, p, cursor) {
       const source = sources.get(p.source) as TestSource;
       source.polls.push({ tag, cursor });
       if (source.failWith) throw new Error(source.failWith);
       const from = typeof cursor === 'number' ? cursor : 0;
       const slice = source.events.slice(from, from + (p.batch ?? 1000));
-      const starts = slice.map((e): StartDecision<{ id: string; n: number }> => ({ kind: 'start', variables: e, ...(p.keyed === false ? {} : { key: e.id }) }));
+      // An event with a negative number stands for a message that does not decode.
+      for (const e of slice) if (e.n < 0) ctx.reject(`event ${e.id} does not decode`);
+      const starts = slice.filter((e) => e.n >= 0).map((e): StartDecision<{ id: string; n: number }> => ({ kind: 'start', variables: e, ...(p.keyed === false ? {} : { key: e.id }) }));
       return { starts, cursor: from + slice.length };
     },
   });
@@ -62,7 +64,7 @@ export function testTriggerRegistry(tag: string): PluginRegistry {
           await emit(start as StartDecision<{ id: string; n: number }>);
           source.acked.push((start.variables as { id: string }).id);
         },
-        fail: (error: unknown) => fail?.(error), warn: (message: string) => ctx.logger.warn(message), signal: ctx.signal, tag,
+        fail: (error: unknown) => fail?.(error), warn: (message: string) => ctx.logger.warn(message), reject: (reason: string) => ctx.reject(reason), signal: ctx.signal, tag,
       };
       return async () => {
         source.stops++;

@@ -208,4 +208,13 @@ export interface TaskContext extends BaseContext {
 export interface TriggerContext extends BaseContext {
   /** The ids of the flow and trigger being evaluated. */
   readonly ids: TriggerIds;
+  /**
+   * Reports an event the trigger received but cannot turn into an execution, and drops it (a
+   * message whose payload does not decode). The host logs `reason` once at ERROR, secrets
+   * masked, and for poll and listen triggers counts it: the `/metrics` counter
+   * `sluice_trigger_rejected_total{namespace,flow,trigger}` and the trigger state's `rejected`
+   * count in the trigger API. Acknowledge such a message to its source (delivered again it would
+   * be rejected again). Keep the payload itself out of `reason`.
+   */
+  reject(reason: string): void;
 }

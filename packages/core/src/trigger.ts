@@ -303,6 +303,51 @@ export interface EndedExecution {
 }
 
 /**
+ * One ending execution's part in a window of conditions that several executions may meet
+ * together (Kestra's Flow-trigger `preconditions` with several `flows`/`where` entries).
+ * @public
+ */
+export interface TriggerWindowEntry {
+  /** The window's id (Kestra's `preconditions.id`); a stored window of another id is started afresh. */
+  readonly id: string;
+  /** Every condition of the window, by a stable key (Kestra's `condition_1`, `condition_2_<whereId>`). */
+  readonly conditions: readonly string[];
+  /** The keys this execution meets: at least one. */
+  readonly met: readonly string[];
+  /** When the execution counts, in epoch ms (its end date): the window it falls in is the one it joins. */
+  readonly at: number;
+  /**
+   * The window `at` falls in: fixed bounds, `start` included and `end` excluded (a stored window
+   * of other bounds is replaced when `at` is past it, and an `at` before it is not counted), or
+   * a sliding length: the conditions must all be met within `slidingMs` of one another.
+   */
+  readonly bounds: { readonly start: number; readonly end: number } | { readonly slidingMs: number };
+  /** True: once the window fires its results are cleared, so firing again takes every condition again. False: it fires for every later execution that meets one, until the window ends. */
+  readonly resetOnSuccess: boolean;
+}
+
+/**
+ * The execution meets some of the trigger's windowed conditions: the host records `window` in
+ * its store, atomically across processes, and starts `start` only when this record completes
+ * the window. Recording the same execution again (a redelivered job) changes nothing and gives
+ * the same answer, so a window fires exactly once for the execution that completed it.
+ * @public
+ */
+export interface WindowDecision<V = unknown> {
+  /** Discriminant. */
+  readonly kind: 'window';
+  readonly window: TriggerWindowEntry;
+  /** What starts when this execution completes the window. */
+  readonly start: StartDecision<V>;
+}
+
+/**
+ * What a `flow` trigger decides for one ended execution.
+ * @public
+ */
+export type FlowEndDecision<V = unknown> = StartDecision<V> | SkipDecision | WindowDecision<V>;
+
+/**
  * A trigger that starts its flow when executions of other flows end (Kestra's
  * `io.kestra.plugin.core.trigger.Flow`). The host calls {@link FlowEndTrigger.match} once per
  * ended execution of any other flow of the same tenant, after that end is stored; it derives
@@ -316,9 +361,10 @@ export interface FlowEndTrigger<P extends TObject, V extends TSchema> extends Tr
   /**
    * Decides whether `ended` starts this flow, and with which variables and inputs. Must be pure:
    * the host may ask again for the same end (a redelivered job), and must get the same answer.
-   * A throw is logged and counts as a skip.
+   * A throw is logged and counts as a skip. A {@link WindowDecision} starts the flow only once
+   * the host's store says this execution completed the window.
    */
-  match(ctx: TriggerContext, props: Static<P>, ended: EndedExecution): Promise<StartDecision<Static<V>> | SkipDecision> | StartDecision<Static<V>> | SkipDecision;
+  match(ctx: TriggerContext, props: Static<P>, ended: EndedExecution): Promise<FlowEndDecision<Static<V>>> | FlowEndDecision<Static<V>>;
 }
 
 /**

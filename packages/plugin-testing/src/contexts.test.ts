@@ -87,4 +87,11 @@ describe('createTriggerContext', () => {
     expect(ctx.logs).toEqual([{ level: 'DEBUG', message: 'd' }]);
     expect(ctx.signal.aborted).toBe(true);
   });
+
+  it('records what the trigger rejects, and logs it at ERROR as the host does', () => {
+    const ctx = createTriggerContext();
+    ctx.reject('payload is not JSON');
+    expect(ctx.rejected).toEqual(['payload is not JSON']);
+    expect(ctx.logs).toEqual([{ level: 'ERROR', message: 'payload is not JSON' }]);
+  });
 });

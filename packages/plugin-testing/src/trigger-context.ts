@@ -14,7 +14,10 @@ export interface TriggerContextOptions extends MockContextOptions {
  * A {@link TriggerContext} for unit tests, with what a test needs to look inside.
  * @public
  */
-export type MockTriggerContext = TriggerContext & MockContextControls;
+export type MockTriggerContext = TriggerContext & MockContextControls & {
+  /** The reasons passed to `ctx.reject`, in order (each is also logged at ERROR, as the host does). */
+  readonly rejected: string[];
+};
 
 const DEFAULT_TRIGGER_IDS: TriggerIds = {
   tenantId: 'main',
@@ -44,5 +47,14 @@ export function createTriggerContext(options: TriggerContextOptions = {}): MockT
     trigger: { id: ids.triggerId },
     ...options.variables,
   };
-  return Object.assign(createBaseContext({ ...options, variables }), { ids });
+  const base = createBaseContext({ ...options, variables });
+  const rejected: string[] = [];
+  return Object.assign(base, {
+    ids,
+    rejected,
+    reject(reason: string) {
+      base.logger.error(reason);
+      rejected.push(reason);
+    },
+  });
 }

@@ -47,6 +47,8 @@ export interface Keys {
   triggerIndex(tenantId: string): string;
   /** Member of {@link triggerIndex} for a trigger. */
   triggerMember(key: TriggerKey): string;
+  /** String: a Flow trigger's window of preconditions, as JSON, changed by compare-and-set (same hash tag as {@link trigger}). */
+  triggerWindow(key: TriggerKey): string;
 }
 
 const enc = encodeURIComponent;
@@ -73,5 +75,6 @@ export function createKeys(prefix: string): Keys {
     trigger: (key) => `${prefix}:trigger:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.flowId)}:${enc(key.triggerId)}`,
     triggerIndex: (tenantId) => `${prefix}:triggers:{${enc(tenantId)}}`,
     triggerMember: (key) => JSON.stringify([key.namespace, key.flowId, key.triggerId]),
+    triggerWindow: (key) => `${prefix}:trigger-window:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.flowId)}:${enc(key.triggerId)}`,
   };
 }

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { TriggerKey } from '@sluice/engine';
+import type { TriggerWindowEntry } from '@sluice/core';
 import { sleep, type ContractContext } from './harness.js';
 import { uniqueTenant } from './builders.js';
 
 const aKey = (overrides: Partial<TriggerKey> = {}): TriggerKey => ({
   tenantId: uniqueTenant(), namespace: 'company.team', flowId: 'orders', triggerId: 'poll', ...overrides,
+});
+
+const windowEntry = (met: string[], at: number, overrides: Partial<TriggerWindowEntry> = {}): TriggerWindowEntry => ({
+  id: 'both', conditions: ['condition_1', 'condition_2'], met, at, bounds: { start: 0, end: 10_000 }, resetOnSuccess: true, ...overrides,
 });
 
 /** TriggerStateRepository: leases taken once, renewed, expired and taken over; fenced writes; the API's flag. */
@@ -13,7 +18,7 @@ export function describeTriggerStateRepository(ctx: ContractContext): void {
     it('gives a free lease to the first holder and refuses a second while it is live', async () => {
       const key = aKey();
       const taken = await ctx.runtime.triggers.acquire(key, 'a', 60_000);
-      expect(taken).toMatchObject({ key, holder: 'a', executions: 0, errors: 0, disabled: false });
+      expect(taken).toMatchObject({ key, holder: 'a', executions: 0, errors: 0, rejected: 0, disabled: false });
       expect(taken?.leaseUntil).toBeGreaterThan(Date.now());
       expect(await ctx.runtime.triggers.acquire(key, 'b', 60_000)).toBeUndefined();
       expect((await ctx.runtime.triggers.get(key))?.holder).toBe('a');
@@ -52,9 +57,10 @@ export function describeTriggerStateRepository(ctx: ContractContext): void {
       await ctx.runtime.triggers.update(key, 'a', {
         cursor, lastEvaluatedAt: 1000, nextPollAt: 2000, lastExecutionId: 'x1', lastError: { message: 'down', at: 1500 }, addExecutions: 3, addErrors: 1,
       });
-      await ctx.runtime.triggers.update(key, 'a', { addExecutions: 1, addErrors: 2 });
+      await ctx.runtime.triggers.update(key, 'a', { addExecutions: 1, addErrors: 2, addRejected: 2 });
+      await ctx.runtime.triggers.update(key, 'a', { addRejected: 1 });
       expect(await ctx.runtime.triggers.get(key)).toMatchObject({
-        cursor, lastEvaluatedAt: 1000, nextPollAt: 2000, lastExecutionId: 'x1', lastError: { message: 'down', at: 1500 }, executions: 4, errors: 3,
+        cursor, lastEvaluatedAt: 1000, nextPollAt: 2000, lastExecutionId: 'x1', lastError: { message: 'down', at: 1500 }, executions: 4, errors: 3, rejected: 3,
       });
       await ctx.runtime.triggers.update(key, 'a', { lastError: null, cursor: 'plain' });
       const state = await ctx.runtime.triggers.get(key);
@@ -84,6 +90,29 @@ export function describeTriggerStateRepository(ctx: ContractContext): void {
       expect((await ctx.runtime.triggers.setDisabled(held, false)).disabled).toBe(false);
     });
 
+    it('notes executions a webhook started: counts add up, and the newest is kept whatever order the notes land in', async () => {
+      const key = aKey({ triggerId: 'hook' });
+      await ctx.runtime.triggers.noteStarts(key, { count: 3, lastExecutionId: 'e3', at: 3000 });
+      await ctx.runtime.triggers.noteStarts(key, { count: 2, lastExecutionId: 'e1', at: 1000 }); // another process's older batch
+      expect(await ctx.runtime.triggers.get(key)).toMatchObject({ key, executions: 5, lastExecutionId: 'e3', lastEvaluatedAt: 3000, disabled: false });
+      await ctx.runtime.triggers.noteStarts(key, { count: 1, lastExecutionId: 'e4', at: 4000 });
+      expect(await ctx.runtime.triggers.get(key)).toMatchObject({ executions: 6, lastExecutionId: 'e4', lastEvaluatedAt: 4000 });
+      expect((await ctx.runtime.triggers.list(key.tenantId)).map((s) => s.key)).toEqual([key]);
+    });
+
+    it('keeps who disabled a trigger while it is disabled, and forgets it when enabled', async () => {
+      const key = aKey();
+      const by = { kind: 'stopAfter', executionId: 'e1', state: 'FAILED', at: 1234 } as const;
+      expect(await ctx.runtime.triggers.setDisabled(key, true, by)).toMatchObject({ disabled: true, disabledBy: by, rejected: 0 });
+      expect((await ctx.runtime.triggers.get(key))?.disabledBy).toEqual(by);
+      await ctx.runtime.triggers.setDisabled(key, true, { kind: 'api', user: 'ada', at: 2000 });
+      expect((await ctx.runtime.triggers.get(key))?.disabledBy).toEqual({ kind: 'api', user: 'ada', at: 2000 });
+      const enabled = await ctx.runtime.triggers.setDisabled(key, false, { kind: 'api', at: 3000 });
+      expect(enabled.disabled).toBe(false);
+      expect(enabled.disabledBy).toBeUndefined();
+      expect((await ctx.runtime.triggers.get(key))?.disabledBy).toBeUndefined();
+    });
+
     it('lists a tenant\'s states by namespace prefix and flow, and deletes one', async () => {
       const tenantId = uniqueTenant();
       const keys = [
@@ -109,6 +138,32 @@ export function describeTriggerStateRepository(ctx: ContractContext): void {
       const runtimes = [ctx.runtime, ...others];
       const results = await Promise.all(runtimes.flatMap((runtime, i) => [0, 1].map((j) => runtime.triggers.acquire(key, `h${i}-${j}`, 60_000))));
       expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+    });
+
+    it('records a window: fires when its conditions are all met, once per execution that completes it, and answers a repeat alike', async () => {
+      const key = aKey({ triggerId: 'after_both' });
+      const t = ctx.runtime.triggers;
+      expect(await t.recordWindow(key, 'a1', windowEntry(['condition_1'], 10))).toEqual({ fired: false });
+      expect(await t.recordWindow(key, 'b1', windowEntry(['condition_2'], 20))).toEqual({ fired: true });
+      // A redelivered record changes nothing: it fires again only for the host to find its execution stored.
+      expect(await t.recordWindow(key, 'b1', windowEntry(['condition_2'], 20))).toEqual({ fired: true });
+      expect(await t.recordWindow(key, 'a1', windowEntry(['condition_1'], 10))).toEqual({ fired: false });
+      // Reset on success: it takes both again.
+      expect(await t.recordWindow(key, 'b2', windowEntry(['condition_2'], 30))).toEqual({ fired: false });
+      // A later window starts over; deleting the trigger forgets the window.
+      expect(await t.recordWindow(key, 'a2', windowEntry(['condition_1'], 10_010, { bounds: { start: 10_000, end: 20_000 } }))).toEqual({ fired: false });
+      await t.setDisabled(key, false);
+      await t.delete(key);
+      expect(await t.recordWindow(key, 'b3', windowEntry(['condition_2'], 10_020, { bounds: { start: 10_000, end: 20_000 } }))).toEqual({ fired: false });
+    });
+
+    it('fires a window exactly once when many executions complete it at the same moment', async () => {
+      const key = aKey({ triggerId: 'race' });
+      const others = ctx.options.sharedStore ? await Promise.all([ctx.another(), ctx.another()]) : [ctx.runtime, ctx.runtime];
+      const runtimes = [ctx.runtime, ...others];
+      await ctx.runtime.triggers.recordWindow(key, 'a', windowEntry(['condition_1'], 10));
+      const outcomes = await Promise.all(runtimes.flatMap((runtime, i) => [0, 1].map((j) => runtime.triggers.recordWindow(key, `b${i}-${j}`, windowEntry(['condition_2'], 20)))));
+      expect(outcomes.filter((o) => o.fired)).toHaveLength(1);
     });
 
     it('shares state between instances on one store: a lease taken on one is refused on the other', async () => {

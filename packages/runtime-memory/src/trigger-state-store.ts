@@ -1,9 +1,10 @@
-import { applyTriggerUpdate, emptyTriggerState, inTriggerNamespace, leaseFree, triggerKeyString, withLease, withoutLease, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
+import { applyTriggerUpdate, applyWindowEntry, emptyTriggerState, inTriggerNamespace, leaseFree, withDisabled, withStarts, triggerKeyString, withLease, withoutLease, type StoredTriggerWindow, type TriggerState, type TriggerStateRepository } from '@sluice/engine';
 import type { Guard } from './guard.js';
 
 /** Trigger state and leases in process: one process, so a lease only orders its own runners. */
 export function createTriggerStateStore(guard: Guard, now: () => number = Date.now): TriggerStateRepository {
   const states = new Map<string, TriggerState>();
+  const windows = new Map<string, StoredTriggerWindow>();
   const copy = (state: TriggerState | undefined): TriggerState | undefined => (state ? structuredClone(state) : undefined);
   return {
     async acquire(key, holder, ttlMs) {
@@ -32,13 +33,19 @@ export function createTriggerStateStore(guard: Guard, now: () => number = Date.n
       states.set(k, applyTriggerUpdate(state, structuredClone(update), now()));
       return true;
     },
-    async setDisabled(key, disabled) {
+    async setDisabled(key, disabled, by) {
       guard.check();
       const at = now();
       const k = triggerKeyString(key);
-      const next = { ...(states.get(k) ?? emptyTriggerState(key, at)), disabled, updatedAt: at };
+      const next = withDisabled(states.get(k) ?? emptyTriggerState(key, at), disabled, by, at);
       states.set(k, next);
       return structuredClone(next);
+    },
+    async noteStarts(key, note) {
+      guard.check();
+      const at = now();
+      const k = triggerKeyString(key);
+      states.set(k, withStarts(states.get(k) ?? emptyTriggerState(key, at), note, at));
     },
     async get(key) {
       guard.check();
@@ -53,7 +60,15 @@ export function createTriggerStateStore(guard: Guard, now: () => number = Date.n
     },
     async delete(key) {
       guard.check();
+      windows.delete(triggerKeyString(key));
       return states.delete(triggerKeyString(key));
+    },
+    async recordWindow(key, executionId, entry) {
+      guard.check();
+      const k = triggerKeyString(key);
+      const outcome = applyWindowEntry(windows.get(k), executionId, structuredClone(entry));
+      if (outcome.changed) windows.set(k, outcome.window);
+      return { fired: outcome.fired };
     },
   };
 }

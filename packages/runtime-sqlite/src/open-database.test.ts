@@ -46,9 +46,9 @@ describe('opening the SQLite database', () => {
     await first.executions.create(execution);
     await first.close();
     // What version 1 was: no sessions table, no key-value table, no table of jobs queued for a
-    // date, no trigger states.
+    // date, no trigger states, no trigger windows.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
-    db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed; DROP TABLE trigger_states');
+    db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed; DROP TABLE trigger_states; DROP TABLE trigger_windows');
     db.pragma('user_version = 1');
     db.close();
     const second = createSqliteRuntime({ dir });
@@ -62,6 +62,8 @@ describe('opening the SQLite database', () => {
       await second.queue.enqueue(execution.id, { at: new Date(Date.now() + 60_000) });
       const trigger = { tenantId: 'main', namespace: 'n', flowId: 'f', triggerId: 't' };
       expect((await second.triggers.setDisabled(trigger, true)).disabled).toBe(true);
+      const entry = { id: 'w', conditions: ['a'], met: ['a'], at: 1, bounds: { start: 0, end: 10 }, resetOnSuccess: true };
+      expect(await second.triggers.recordWindow(trigger, 'e', entry)).toEqual({ fired: true });
     } finally {
       await second.close();
     }

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
  * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
  * Add a step to {@link MIGRATIONS} and bump it for every change.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * Step `i` takes the file from version `i` to `i + 1`. JSON columns hold the port values as the
@@ -54,6 +54,13 @@ const MIGRATIONS: readonly string[] = [
   // 5: poll and listen triggers' state and leases, and the API's disabled flag of any trigger.
   `
   CREATE TABLE trigger_states (
+    tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, flow_id TEXT NOT NULL, trigger_id TEXT NOT NULL, json TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, namespace, flow_id, trigger_id)
+  ) WITHOUT ROWID;
+  `,
+  // 6: Flow triggers' windows of preconditions (what several executions met so far).
+  `
+  CREATE TABLE trigger_windows (
     tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, flow_id TEXT NOT NULL, trigger_id TEXT NOT NULL, json TEXT NOT NULL,
     PRIMARY KEY (tenant_id, namespace, flow_id, trigger_id)
   ) WITHOUT ROWID;

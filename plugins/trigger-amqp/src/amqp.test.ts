@@ -128,6 +128,7 @@ describe('AMQP RealtimeTrigger on the real RabbitMQ', () => {
       expect.stringMatching(/^message 'bad-1' of queue '\S+' is not valid JSON \(.+\); rejected without requeue/),
       expect.stringMatching(/^message 'bad-2' of queue '\S+' is not valid JSON \(the body is not UTF-8 text\); rejected without requeue/),
     ]);
+    expect(ctx.rejected).toEqual(errors);
     await stop();
     expect(await rabbit.ready(queue)).toBe(0);
   });

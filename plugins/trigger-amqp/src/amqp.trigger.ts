@@ -32,6 +32,7 @@ export const amqpRealtimeTrigger = defineTrigger({
       prefetch: props.prefetch ?? DEFAULT_PREFETCH,
       serde: props.serdeType ?? 'STRING',
       logger: ctx.logger,
+      reject: (reason) => ctx.reject(reason),
       emit,
     });
     if (ctx.signal.aborted) await stop();

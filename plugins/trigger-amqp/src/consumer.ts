@@ -17,6 +17,8 @@ export interface ConsumerOptions {
   readonly prefetch: number;
   readonly serde: SerdeType;
   readonly logger: PluginLogger;
+  /** The host's `ctx.reject`: a message that does not decode is reported (logged and counted) through it. */
+  readonly reject: (reason: string) => void;
   readonly emit: (start: StartDecision<AmqpMessageVariables>) => Promise<void>;
 }
 
@@ -109,7 +111,7 @@ export function startConsumer(options: ConsumerOptions): () => Promise<void> {
     }
     const decoded = decodeMessage(message, options.serde);
     if (!decoded.ok) {
-      logger.error(amqpErrors.AMQP_DECODE_FAILED(queue, options.serde, decoded.reason, message.properties.messageId as string | undefined).message);
+      options.reject(amqpErrors.AMQP_DECODE_FAILED(queue, options.serde, decoded.reason, message.properties.messageId as string | undefined).message);
       // Requeueing would bring it back forever; the queue's dead-letter exchange, if any, keeps it.
       onChannel(current, (channel) => channel.nack(message, false, false));
       return;

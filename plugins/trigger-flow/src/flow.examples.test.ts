@@ -31,26 +31,33 @@ describe('Flow trigger flows at save', () => {
     for (const example of plugin.triggers[0]?.examples ?? []) expect(problems(example.flow), example.title).toEqual([]);
   });
 
-  it('refuses several preconditions entries (a multi-execution window) at their line', () => {
-    const found = problems(withTrigger(`    preconditions:
-      id: both
+  it('saves several preconditions entries with a time window and resetOnSuccess, and refuses them without an id, at its line', () => {
+    const both = (id: string) => withTrigger(`    preconditions:
+${id}      resetOnSuccess: false
+      timeWindow:
+        type: SLIDING_WINDOW
+        window: PT1H
       flows:
         - namespace: company.team
           flowId: a
         - namespace: company.team
           flowId: b
-`));
+`);
+    expect(problems(both('      id: both\n'))).toEqual([]);
+    const found = problems(both(''));
     expect(found).toHaveLength(1);
     expect(found[0]?.line).toBe(11);
-    expect(found[0]?.message).toMatch(/2 flows\/where entries wait for several executions/);
+    expect(found[0]?.message).toMatch(/2 flows\/where entries .* `id`/);
   });
 
-  it('refuses a time window, resetOnSuccess false, and a filter missing its value', () => {
+  it('refuses time window fields that do not fit its type, a daily window that never opens, and a filter missing its value', () => {
     const found = problems(withTrigger(`    preconditions:
-      resetOnSuccess: false
+      id: p
       timeWindow:
-        type: DURATION_WINDOW
+        type: DAILY_TIME_WINDOW
         window: PT1H
+        startTime: "09:00"
+        endTime: "06:00"
       where:
         - id: w
           filters:
@@ -58,10 +65,23 @@ describe('Flow trigger flows at save', () => {
               type: EQUAL_TO
 `));
     expect(found.map((p) => p.path).sort()).toEqual([
-      'triggers[0].preconditions.resetOnSuccess',
-      'triggers[0].preconditions.timeWindow',
+      'triggers[0].preconditions.timeWindow.endTime',
+      'triggers[0].preconditions.timeWindow.window',
       'triggers[0].preconditions.where[0].filters[0].value',
     ]);
+    const deadline = problems(withTrigger(`    preconditions:
+      timeWindow:
+        type: DAILY_TIME_DEADLINE
+      flows:
+        - namespace: company.team
+`));
+    expect(deadline.map((p) => [p.path, p.message])).toEqual([['triggers[0].preconditions.timeWindow', 'a DAILY_TIME_DEADLINE needs `deadline`']]);
+    expect(problems(withTrigger(`    preconditions:
+      timeWindow:
+        window: 1 hour
+      flows:
+        - namespace: company.team
+`))).toHaveLength(1);
   });
 
   it('refuses states it never sees (PAUSED) and conditions it does not evaluate (MultipleCondition)', () => {

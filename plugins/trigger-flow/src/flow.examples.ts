@@ -112,4 +112,76 @@ triggers:
               values: [SUCCESS, WARNING]
 `,
   },
+  {
+    // Kestra's core/src/test/resources/flows/valids/flow-trigger-preconditions-flow-listen.yaml, with the Log task.
+    title: 'Run once two upstream flows have both succeeded today, whichever ends first (a window of preconditions)',
+    flow: `id: flow-trigger-preconditions-flow-listen
+namespace: io.kestra.tests.trigger.preconditions
+
+tasks:
+  - id: only
+    type: io.kestra.plugin.core.log.Log
+    message: "flow-a and flow-b both ended; the last was {{ trigger.flowId }} ({{ trigger.executionId }})"
+
+triggers:
+  - id: flow
+    type: io.kestra.plugin.core.trigger.Flow
+    preconditions:
+      id: flow
+      flows:
+        - namespace: io.kestra.tests.trigger.preconditions
+          flowId: flow-trigger-preconditions-flow-a
+          states: [SUCCESS, WARNING, FAILED]
+        - namespace: io.kestra.tests.trigger.preconditions
+          flowId: flow-trigger-preconditions-flow-b
+          states: [SUCCESS]
+      where:
+        - id: flow1
+          filters:
+            - field: NAMESPACE
+              type: STARTS_WITH
+              value: io.kestra.tests.trigger
+            - field: FLOW_ID
+              type: EQUAL_TO
+              value: flow-trigger-preconditions-flow-a
+            - field: EXPRESSION
+              type: IS_TRUE
+              value: "{{ labels.some == 'label' }}"
+        - id: flow2
+          filters:
+            - field: NAMESPACE
+              type: ENDS_WITH
+              value: trigger.preconditions
+            - field: FLOW_ID
+              type: EQUAL_TO
+              value: flow-trigger-preconditions-flow-b
+`,
+  },
+  {
+    title: 'Run when the morning loads have all succeeded between 06:00 and 09:00 UTC, every time they do',
+    flow: `id: morning_report
+namespace: company.reports
+
+tasks:
+  - id: report
+    type: io.kestra.plugin.core.log.Log
+    message: "orders and stock loaded; {{ trigger.flowId }} was last"
+
+triggers:
+  - id: after_loads
+    type: io.kestra.plugin.core.trigger.Flow
+    preconditions:
+      id: morning_loads
+      resetOnSuccess: false
+      timeWindow:
+        type: DAILY_TIME_WINDOW
+        startTime: "06:00"
+        endTime: "09:00"
+      flows:
+        - namespace: company.loads
+          flowId: orders
+        - namespace: company.loads
+          flowId: stock
+`,
+  },
 ];

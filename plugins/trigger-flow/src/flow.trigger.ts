@@ -17,8 +17,8 @@ export const flowTrigger = defineTrigger({
     'Starts an execution each time an execution of another flow ends and passes `states`, `conditions` and `preconditions`: exactly one per ' +
     'ending execution and trigger, whatever the number of workers and across worker crashes. The execution gets the ending execution as ' +
     '`trigger.executionId`, `trigger.namespace`, `trigger.flowId`, `trigger.flowRevision`, `trigger.state` and `trigger.outputs` (its flow outputs). ' +
-    'A flow never triggers itself. `preconditions` holds one `flows` or one `where` entry: several entries wait for several executions within a ' +
-    'time window, which is refused at save.',
+    'A flow never triggers itself. `preconditions` with several `flows`/`where` entries wait until each is met by an execution that ends within ' +
+    'their `timeWindow` (the executions may differ), and start the flow once, for the execution that met the last one, whatever the number of workers.',
   props: FlowTriggerProps,
   variables: FlowTriggerVariables,
   examples: flowTriggerExamples,

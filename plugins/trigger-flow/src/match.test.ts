@@ -93,3 +93,51 @@ describe('matchEnded', () => {
     expect(decision.kind).toBe('skip');
   });
 });
+
+describe('matchEnded with a window of preconditions', () => {
+  const pre = (over: Partial<NonNullable<FlowTriggerProps['preconditions']>> = {}): FlowTriggerProps => ({
+    preconditions: {
+      id: 'both',
+      flows: [{ namespace: 'prod.sales', flowId: 'load' }, { namespace: 'prod.sales', flowId: 'stock' }],
+      where: [{ id: 'team', filters: [{ field: 'EXPRESSION', type: 'IS_TRUE', value: "{{ labels.team == 'data' }}" }] }],
+      ...over,
+    },
+  });
+  const day = Date.parse('2024-01-01T00:00:00.000Z');
+
+  it("gives the host the end's part in the window, under Kestra's keys, in the UTC day its end falls in", () => {
+    expect(decide(pre())).toEqual({
+      kind: 'window',
+      window: { id: 'both', conditions: ['condition_1', 'condition_2', 'condition_3_team'], met: ['condition_1', 'condition_3_team'], at: day + 1000, bounds: { start: day, end: day + 86_400_000 }, resetOnSuccess: true },
+      start: { kind: 'start', variables: expect.objectContaining({ executionId: 'abc', flowId: 'load' }) },
+    });
+    expect(decide(pre(), { flowId: 'other', labels: [] })).toMatchObject({ kind: 'skip' });
+  });
+
+  it('bounds each window type as documented', () => {
+    const at = (endDate: string, timeWindow: NonNullable<FlowTriggerProps['preconditions']>['timeWindow'], resetOnSuccess?: boolean) => {
+      const decision = decide(pre({ timeWindow, ...(resetOnSuccess !== undefined ? { resetOnSuccess } : {}) }), { endDate });
+      return decision.kind === 'window' ? decision.window.bounds : decision.kind;
+    };
+    const t = (time: string) => Date.parse(`2024-01-01T${time}Z`);
+    expect(at('2024-01-01T14:30:00Z', { window: 'PT6H' })).toEqual({ start: t('12:00:00'), end: t('18:00:00') });
+    expect(at('2024-01-01T14:30:00Z', { window: 'PT6H', windowAdvance: 'PT3H' })).toEqual({ start: t('09:00:00'), end: t('15:00:00') });
+    expect(at('2024-01-01T02:00:00Z', { window: 'P1D', windowAdvance: 'PT6H' })).toEqual({ start: t('06:00:00') - 86_400_000, end: t('06:00:00') });
+    expect(at('2024-01-01T14:30:00Z', { type: 'SLIDING_WINDOW', window: 'PT1H' })).toEqual({ slidingMs: 3_600_000 });
+    expect(at('2024-01-01T07:00:00Z', { type: 'DAILY_TIME_WINDOW', startTime: '06:00', endTime: '09:00:30' })).toEqual({ start: t('06:00:00'), end: t('09:00:30') });
+    expect(at('2024-01-01T10:00:00Z', { type: 'DAILY_TIME_WINDOW', startTime: '06:00', endTime: '09:00' })).toBe('skip');
+    expect(at('2024-01-01T08:59:59Z', { type: 'DAILY_TIME_DEADLINE', deadline: '09:00' })).toEqual({ start: t('00:00:00'), end: t('09:00:00') });
+    expect(at('2024-01-01T09:00:00Z', { type: 'DAILY_TIME_DEADLINE', deadline: '09:00' })).toBe('skip');
+  });
+
+  it('with one entry, starts at once within the window and skips outside it, with no store to ask', () => {
+    const one = (endDate: string) => decide({ preconditions: { flows: [{ namespace: 'prod.sales' }], timeWindow: { type: 'DAILY_TIME_DEADLINE', deadline: '09:00' } } }, { endDate }).kind;
+    expect(one('2024-01-01T08:00:00Z')).toBe('start');
+    expect(one('2024-01-01T10:00:00Z')).toBe('skip');
+  });
+
+  it('passes resetOnSuccess on, and counts nothing when states or conditions do not pass', () => {
+    expect(decide(pre({ resetOnSuccess: false }))).toMatchObject({ kind: 'window', window: { resetOnSuccess: false } });
+    expect(decide({ ...pre(), states: ['FAILED'] }).kind).toBe('skip');
+  });
+});

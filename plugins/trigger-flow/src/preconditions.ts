@@ -2,6 +2,7 @@ import { Dynamic, Type, type PropsProblem, type Static } from '@sluice/core';
 import { Labels as LabelsSchema } from './labels.js';
 import { endStates } from './states.js';
 import { flowTriggerErrors } from './errors.js';
+import { checkTimeWindow, TimeWindow } from './time-window.js';
 
 const FILTER_TYPES = ['EQUAL_TO', 'NOT_EQUAL_TO', 'IN', 'NOT_IN', 'IS_TRUE', 'IS_FALSE', 'IS_NULL', 'IS_NOT_NULL', 'STARTS_WITH', 'ENDS_WITH', 'REGEX', 'CONTAINS'] as const;
 const ONE_VALUE = new Set(['EQUAL_TO', 'NOT_EQUAL_TO', 'STARTS_WITH', 'ENDS_WITH', 'REGEX', 'CONTAINS']);
@@ -24,33 +25,26 @@ export const Filter = Type.Object(
 );
 export type Filter = Static<typeof Filter>;
 
-/** Kestra's `preconditions`, as far as one ending execution decides them. */
+/** Kestra's `preconditions`: upstream flows and filters, met by one execution or by several within a time window. */
 export const Preconditions = Type.Object(
   {
-    id: Type.Optional(Type.String({ minLength: 1, description: 'An id for the preconditions (Kestra keys its windows by it).' })),
-    resetOnSuccess: Type.Optional(Type.Boolean({ default: true, description: 'Kestra\'s window reset after each firing. Only `true` is supported: every matching execution fires.' })),
-    timeWindow: Type.Optional(Type.Object(
-      {
-        type: Type.Optional(Type.String({ description: 'The window type (`DURATION_WINDOW`, `SLIDING_WINDOW`, `DAILY_TIME_WINDOW`, `DAILY_TIME_DEADLINE`).' })),
-        window: Type.Optional(Type.String({ description: 'The window length, ISO-8601.' })),
-        windowAdvance: Type.Optional(Type.String({ description: 'The window shift, ISO-8601.' })),
-        deadline: Type.Optional(Type.String({ description: 'The deadline of `DAILY_TIME_DEADLINE`.' })),
-        startTime: Type.Optional(Type.String({ description: 'The start of `DAILY_TIME_WINDOW`.' })),
-        endTime: Type.Optional(Type.String({ description: 'The end of `DAILY_TIME_WINDOW`.' })),
-      },
-      { additionalProperties: false, description: 'Kestra\'s time window, in which several executions must end. Refused at save: Sluice fires on one execution at a time.' },
-    )),
+    id: Type.Optional(Type.String({ pattern: '^[a-zA-Z0-9][a-zA-Z0-9_-]*$', description: 'An id for the preconditions; the window is stored under it. Required with several `flows`/`where` entries.' })),
+    resetOnSuccess: Type.Optional(Type.Boolean({
+      default: true,
+      description: 'After the preconditions fire, start over: every entry must be met again, within the window, to fire again. `false`: once all were met, every later execution that meets one entry fires again, until the window ends.',
+    })),
+    timeWindow: Type.Optional(TimeWindow),
     flows: Type.Optional(Type.Array(
       Type.Object(
         {
           namespace: Type.String({ minLength: 1, description: 'The namespace of the upstream flow.' }),
           flowId: Type.Optional(Type.String({ minLength: 1, description: 'The upstream flow; any flow of the namespace when absent.' })),
-          states: Type.Optional(endStates('The states the upstream execution must end in. Default `SUCCESS`, as in Kestra.')),
+          states: Type.Optional(endStates('The states the upstream execution must end in. Default `SUCCESS`.')),
           labels: Type.Optional(LabelsSchema),
         },
         { additionalProperties: false, description: 'An upstream flow.' },
       ),
-      { description: 'The upstream flow whose executions start this flow. One entry: several wait for a window, which is refused.' },
+      { description: 'Upstream flows: each entry must be met by an execution that ends within the window (one execution may meet several).' },
     )),
     where: Type.Optional(Type.Array(
       Type.Object(
@@ -61,24 +55,28 @@ export const Preconditions = Type.Object(
         },
         { additionalProperties: false, description: 'A group of filters on the ending execution.' },
       ),
-      { description: 'Filters on the ending execution. One entry: several wait for a window, which is refused.' },
+      { description: 'Filter groups on ending executions: like `flows`, each must be met within the window.' },
     )),
   },
-  { additionalProperties: false, description: 'Kestra\'s preconditions on the ending execution: one `flows` or one `where` entry.' },
+  {
+    additionalProperties: false,
+    description:
+      'Kestra\'s preconditions: every `flows` and `where` entry must be met by an execution that ends within `timeWindow` (the executions may differ). ' +
+      'The trigger fires for the execution that meets the last one. With one entry, it fires for every execution that meets it within the window.',
+  },
 );
 export type Preconditions = Static<typeof Preconditions>;
 
 /**
- * What the preconditions ask that Sluice does not run, at their paths: several entries (Kestra
- * waits for all of them within a time window, possibly met by different executions), a time
- * window, `resetOnSuccess: false`; and filters missing the value their comparison needs.
+ * What the preconditions ask that cannot be honoured, at their paths: several entries without
+ * an `id` (the window is kept under it), a time window whose fields do not fit its type, and
+ * filters missing the value their comparison needs.
  */
 export function checkPreconditions(pre: Preconditions): PropsProblem[] {
   const problems: PropsProblem[] = [];
   const entries = (pre.flows?.length ?? 0) + (pre.where?.length ?? 0);
-  if (entries > 1) problems.push({ path: ['preconditions'], message: flowTriggerErrors.FLOW_TRIGGER_MULTI_EXECUTION_WINDOW(entries).message });
-  if (pre.timeWindow !== undefined) problems.push({ path: ['preconditions', 'timeWindow'], message: flowTriggerErrors.FLOW_TRIGGER_UNSUPPORTED_WINDOW('timeWindow').message });
-  if (pre.resetOnSuccess === false) problems.push({ path: ['preconditions', 'resetOnSuccess'], message: flowTriggerErrors.FLOW_TRIGGER_UNSUPPORTED_WINDOW('resetOnSuccess: false').message });
+  if (entries > 1 && pre.id === undefined) problems.push({ path: ['preconditions'], message: flowTriggerErrors.FLOW_TRIGGER_WINDOW_WITHOUT_ID(entries).message });
+  if (pre.timeWindow !== undefined) problems.push(...checkTimeWindow(pre.timeWindow, ['preconditions', 'timeWindow']));
   (pre.where ?? []).forEach((group, g) => group.filters.forEach((filter, f) => {
     const at = ['preconditions', 'where', g, 'filters', f];
     if (filter.field === 'EXPRESSION' && !EXPRESSION_TYPES.has(filter.type)) problems.push({ path: [...at, 'type'], message: `an EXPRESSION filter takes ${[...EXPRESSION_TYPES].join(', ')}, not ${filter.type}` });

@@ -42,6 +42,8 @@ describe('MQTT Trigger: poll', () => {
     const result = await mqttBatch.poll(ctx, { ...props, maxRecords: 1 }, null);
     expect(result.starts[0]?.variables).toMatchObject({ messagesCount: 1, messages: [{ payload: { ok: 1 } }] });
     expect(ctx.logs.filter((l) => l.level === 'ERROR')).toHaveLength(1);
+    // Reported through the host's hook, which counts it on /metrics and in the trigger's state.
+    expect(ctx.rejected).toHaveLength(1);
   });
 
   it('fails the poll with a coded error, without the password, when the broker refuses the connection', async () => {

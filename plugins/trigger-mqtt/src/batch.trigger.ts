@@ -44,7 +44,7 @@ async function collect(ctx: TriggerContext, props: MqttBatchProps): Promise<Mqtt
   const take = (packet: IPublishPacket, ack: () => void): void => {
     if (full) return;
     const decoded = decodePayload(packet.payload as Uint8Array, serdeType);
-    if (!decoded.ok) ctx.logger.error(mqttErrors.MQTT_DECODE_FAILED(packet.topic, serdeType, decoded.reason).message);
+    if (!decoded.ok) ctx.reject(mqttErrors.MQTT_DECODE_FAILED(packet.topic, serdeType, decoded.reason).message);
     else messages.push(messageVariables(packet, decoded.value));
     ack();
     if (props.maxRecords !== undefined && messages.length >= props.maxRecords) full = true;

@@ -86,6 +86,7 @@ describe('MQTT RealtimeTrigger: listen', () => {
       const errors = ctx.logs.filter((line) => line.level === 'ERROR');
       expect(errors).toHaveLength(1);
       expect(errors[0]?.message).toMatch(new RegExp(`^message on topic '${topic}' skipped: its payload is not JSON`));
+      expect(ctx.rejected).toEqual([errors[0]?.message]);
     } finally {
       await stop();
     }

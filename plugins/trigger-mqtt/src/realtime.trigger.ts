@@ -26,7 +26,7 @@ export function messageHandler(
   return async (packet: IPublishPacket) => {
     const decoded = decodePayload(packet.payload as Uint8Array, serdeType);
     if (!decoded.ok) {
-      ctx.logger.error(mqttErrors.MQTT_DECODE_FAILED(packet.topic, serdeType, decoded.reason).message);
+      ctx.reject(mqttErrors.MQTT_DECODE_FAILED(packet.topic, serdeType, decoded.reason).message);
       return true;
     }
     try {

@@ -81,7 +81,7 @@ async function fetchBatch(ctx: TriggerContext, props: NatsBatchProps, cursor: un
         got += 1;
         last = message.info.streamSequence;
         const variables = messageVariables(message);
-        if (variables === undefined) ctx.logger.error(natsErrors.NATS_DECODE_FAILED(message.subject, message.info.streamSequence).message);
+        if (variables === undefined) ctx.reject(natsErrors.NATS_DECODE_FAILED(message.subject, message.info.streamSequence).message);
         else messages.push(variables);
       }
       if (got === 0) break;

@@ -166,6 +166,7 @@ describe('NATS RealtimeTrigger: listen', () => {
       const errors = ctx.logs.filter((l) => l.level === 'ERROR');
       expect(errors).toHaveLength(1);
       expect(errors[0]?.message).toMatch(/^message \d+ on subject '.*' skipped: its data is not UTF-8 text$/);
+      expect(ctx.rejected).toEqual([errors[0]?.message]);
     } finally {
       await stop();
     }

@@ -28,7 +28,7 @@ export function jsMessageHandler(
   return async (message: JsMsg) => {
     const variables = messageVariables(message);
     if (variables === undefined) {
-      ctx.logger.error(natsErrors.NATS_DECODE_FAILED(message.subject, message.info.streamSequence).message);
+      ctx.reject(natsErrors.NATS_DECODE_FAILED(message.subject, message.info.streamSequence).message);
       message.term();
       return;
     }

@@ -28,9 +28,12 @@ export interface FlowTriggerOptions {
  * ending execution costs a look at those flows only, never a listing of every flow. For each of
  * their triggers the plugin's `match` decides; a start is stored with the id derived from the
  * ended execution, the flow and the trigger, so a hook run again (a redelivered job, another
- * worker) finds it stored (`RUNTIME_DUPLICATE_EXECUTION`) and starts nothing more. A store
- * failure rejects, so the job is delivered again; a plugin failure or inputs the flow refuses
- * are logged and not retried, since they would fail again.
+ * worker) finds it stored (`RUNTIME_DUPLICATE_EXECUTION`) and starts nothing more. A trigger
+ * whose preconditions several executions meet together records each end's part in its window
+ * (`TriggerStateRepository.recordWindow`, atomic across workers) and starts the flow for the end
+ * that completes it, with the id derived from that end, so it fires once. A store failure
+ * rejects, so the job is delivered again; a plugin failure or inputs the flow refuses are logged
+ * and not retried, since they would fail again.
  */
 export async function startFlowTriggers(s: ServerContext, options: FlowTriggerOptions = {}): Promise<FlowTriggers> {
   const log = s.logger.child({ component: 'flow-triggers' });
@@ -53,6 +56,20 @@ export async function startFlowTriggers(s: ServerContext, options: FlowTriggerOp
       case 'invalid':
         log.warn({ ...where, errors: firing.errors.map((e) => e.path) }, `flow trigger '${triggerId}' of ${where.flow} started nothing for execution ${ended.id}: ${firing.errors.map((e) => e.path || e.message).join(', ')} invalid`);
         return;
+      case 'window': {
+        // Recorded for every end that meets part of the window; started only by the one that
+        // completes it. A repeated record answers alike, so a redelivered end finds its start stored.
+        const key = { tenantId: flow.tenantId, namespace: flow.namespace, flowId: flow.id, triggerId };
+        const { fired } = await s.runtime.triggers.recordWindow(key, ended.id, firing.window);
+        if (!fired) {
+          log.debug({ ...where, met: firing.window.met }, `execution ${ended.id} met ${firing.window.met.join(', ')} of the window '${firing.window.id}' of ${where.flow}`);
+          return;
+        }
+        if (await submitOnce(s, firing.execution, 'flow')) {
+          log.info({ ...where, executionId: firing.execution.id }, `execution ${ended.id} of ${ended.namespace}.${ended.flowId} completed the window '${firing.window.id}': started ${where.flow} as ${firing.execution.id}`);
+        }
+        return;
+      }
       case 'start': {
         const { execution } = firing;
         // False when an earlier run of this hook for the same end started it.

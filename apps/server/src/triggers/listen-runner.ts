@@ -2,7 +2,7 @@ import { pluginLoggerFrom, type ListenTrigger, type StartDecision, type TObject,
 import { backoffMs, prepareTrigger, type TriggerStateUpdate } from '@sluice/engine';
 import { serverErrors } from '../errors.js';
 import { pluginLogger } from '../logging/plugin-logger.js';
-import { FailureLog, Slots, describeFailure, pause, storeStart, type RunnerDeps } from './runner-support.js';
+import { FailureLog, Slots, countRejected, describeFailure, pause, storeStart, type RunnerDeps } from './runner-support.js';
 
 /** How long the host waits for a listener's stop function before going on without it. */
 export const STOP_TIMEOUT_MS = 5000;
@@ -60,7 +60,12 @@ export async function runListen(deps: RunnerDeps, options: ListenOptions, signal
     let stop: (() => Promise<void>) | undefined;
     try {
       const flow = await s.runtime.flows.get({ tenantId: key.tenantId, namespace: key.namespace, id: key.flowId });
-      const prepared = prepareTrigger({ flow, triggerId: key.triggerId, registry: s.registry, secrets: s.secrets, logger, signal: attempt.signal });
+      // A rejected message (logged at ERROR by ctx.reject, so also the last error) is counted at once.
+      const onReject = () => {
+        countRejected(deps);
+        void write({ addRejected: 1 }).catch(() => undefined);
+      };
+      const prepared = prepareTrigger({ flow, triggerId: key.triggerId, registry: s.registry, secrets: s.secrets, logger, signal: attempt.signal, onReject });
       if (!prepared.ok) {
         // The flow changed under us; the runners' next pass stops this one.
         deps.log.debug({ reason: prepared.reason }, 'listen trigger not started');

@@ -1,7 +1,7 @@
 import type { PollTrigger, TObject, TSchema } from '@sluice/core';
 import { backoffMs, pollDelayMs, prepareTrigger, type TriggerState, type TriggerStateUpdate } from '@sluice/engine';
 import { pluginLogger } from '../logging/plugin-logger.js';
-import { FailureLog, describeFailure, pause, storeStart, type RunnerDeps } from './runner-support.js';
+import { FailureLog, countRejected, describeFailure, pause, storeStart, type RunnerDeps } from './runner-support.js';
 
 /** A poll that takes longer than this is given up (and counts as a failure), as Kestra's worker timeout. */
 export const POLL_TIMEOUT_MS = 10 * 60_000;
@@ -23,6 +23,17 @@ export async function runPoll(deps: RunnerDeps, initial: TriggerState, signal: A
   let cursor = initial.cursor;
   let nextPollAt = initial.nextPollAt;
   let failed = 0;
+  // Events the plugin rejected during a poll: added to the state with the poll's own write.
+  let rejected = 0;
+  const onReject = () => {
+    countRejected(deps);
+    rejected++;
+  };
+  const takeRejected = (): TriggerStateUpdate => {
+    const add = rejected;
+    rejected = 0;
+    return add > 0 ? { addRejected: add } : {};
+  };
   const write = async (update: TriggerStateUpdate): Promise<boolean> => {
     if (await s.runtime.triggers.update(key, holder, update)) return true;
     deps.onLeaseLost();
@@ -35,7 +46,7 @@ export async function runPoll(deps: RunnerDeps, initial: TriggerState, signal: A
     const startedAt = Date.now();
     try {
       const flow = await s.runtime.flows.get({ tenantId: key.tenantId, namespace: key.namespace, id: key.flowId });
-      const prepared = prepareTrigger({ flow, triggerId: key.triggerId, registry: s.registry, secrets: s.secrets, logger: pluginLogger(deps.log), signal });
+      const prepared = prepareTrigger({ flow, triggerId: key.triggerId, registry: s.registry, secrets: s.secrets, logger: pluginLogger(deps.log), signal, onReject });
       // The flow changed under us; the runners' next pass stops this one.
       if (!prepared.ok) {
         deps.log.debug({ reason: prepared.reason }, 'poll trigger not polled');
@@ -62,7 +73,7 @@ export async function runPoll(deps: RunnerDeps, initial: TriggerState, signal: A
       const stored = answer.cursor === undefined ? undefined : (JSON.parse(JSON.stringify(answer.cursor)) as unknown);
       const ok = await write({
         cursor: stored, lastEvaluatedAt: now, nextPollAt: now + interval, addExecutions: started,
-        ...(lastExecutionId ? { lastExecutionId } : {}), ...failures.succeeded(),
+        ...(lastExecutionId ? { lastExecutionId } : {}), ...failures.succeeded(), ...takeRejected(),
       });
       if (!ok) return;
       cursor = stored;
@@ -75,7 +86,7 @@ export async function runPoll(deps: RunnerDeps, initial: TriggerState, signal: A
       const now = Date.now();
       nextPollAt = now + backoffMs(failed, deps.backoff.baseMs, deps.backoff.maxMs);
       // The store may be what failed: the state is written when it answers, else the backoff goes on.
-      const ok = await write({ ...failures.failed(describeFailure(s, error), now), lastEvaluatedAt: now, nextPollAt }).catch(() => true);
+      const ok = await write({ ...failures.failed(describeFailure(s, error), now), lastEvaluatedAt: now, nextPollAt, ...takeRejected() }).catch(() => true);
       if (!ok) return;
     }
   }

@@ -99,6 +99,11 @@ export async function storeStart(deps: RunnerDeps, prepared: Extract<PreparedTri
   return { kind: 'stored', executionId: execution.id, fresh: true };
 }
 
+/** Counts one event the trigger's plugin rejected (`ctx.reject`) on `/metrics`; the runner adds it to the trigger's state. */
+export function countRejected(deps: Pick<RunnerDeps, 's' | 'key'>): void {
+  deps.s.metrics.triggerRejected.inc({ namespace: deps.key.namespace, flow: deps.key.flowId, trigger: deps.key.triggerId });
+}
+
 /** A counting semaphore: at most `size` holders, the others wait in order. */
 export class Slots {
   private used = 0;

@@ -24,7 +24,7 @@ export function stopAfterHook(s: Pick<ServerContext, 'runtime' | 'logger' | 'api
       const target = stopAfterTarget(await s.runtime.flows.get(key), execution);
       if (!target) return;
       if ((await s.runtime.triggers.get(target))?.disabled === true) return;
-      await s.runtime.triggers.setDisabled(target, true);
+      await s.runtime.triggers.setDisabled(target, true, { kind: 'stopAfter', executionId: execution.id, state: execution.state.current, at: Date.now() });
       // This process's webhook route at once; other webservers at their next refresh.
       s.apiDisabled?.set(target, true);
       log.info(

@@ -224,6 +224,26 @@ describe.each(RUNTIMES)('trigger runners on the $name runtime', ({ store }) => {
     expect(state?.executions).toBe(1);
   });
 
+  it('counts what poll and listen triggers reject (ctx.reject) in their state and on /metrics, by flow and trigger, and goes on', async () => {
+    fresh();
+    const [polledName, heardName] = [uniq('rejects'), uniq('rejects')];
+    const polled = testSource(polledName);
+    polled.events.push({ id: 'ok1', n: 1 }, { id: 'bad1', n: -1 }, { id: 'ok2', n: 2 });
+    const heard = testSource(heardName);
+    const a = await processOf('a');
+    await save(a.runtime, triggerFlow('polled', 'Poll', polledName));
+    await save(a.runtime, triggerFlow('heard', 'Listen', heardName));
+    await vi.waitFor(async () => expect(await a.runtime.triggers.get(key('polled'))).toMatchObject({ executions: 2, rejected: 1 }), wait);
+    await vi.waitFor(() => expect(heard.listener).toBeDefined(), wait);
+    heard.listener!.reject('message 7 does not decode');
+    heard.listener!.reject('message 8 does not decode');
+    await heard.listener!.emit({ kind: 'start', variables: { id: 'fine', n: 1 }, key: 'fine' });
+    await vi.waitFor(async () => expect(await a.runtime.triggers.get(key('heard'))).toMatchObject({ executions: 1, rejected: 2 }), wait);
+    const text = await a.s.metrics.registry.metrics();
+    expect(text).toContain('sluice_trigger_rejected_total{namespace="company.team",flow="polled",trigger="t"} 1');
+    expect(text).toContain('sluice_trigger_rejected_total{namespace="company.team",flow="heard",trigger="t"} 2');
+  });
+
   it('restarts a failed listener with backoff and its last error, and stops it cleanly on a flow update and when disabled in YAML or through the state', async () => {
     fresh();
     const name = uniq('relisten');

@@ -1,4 +1,4 @@
-import type { FlowRevision, TriggerState } from '@sluice/engine';
+import type { FlowRevision, TriggerDisabledBy, TriggerState } from '@sluice/engine';
 import { scheduleViewsOf, type ScheduleView } from '../schedule/schedule-view.js';
 import type { ServerContext } from '../server-context.js';
 
@@ -27,7 +27,7 @@ export interface TriggerView {
   readonly workerId?: string;
   /** Until when that process holds it unless it renews its lease (ISO 8601). */
   readonly leaseUntil?: string;
-  /** The last poll, or the last message received (ISO 8601). */
+  /** The last poll, the last message received, or the last webhook request that started an execution (ISO 8601). */
   readonly date?: string;
   /** The next poll, or for a schedule its next tick (ISO 8601). */
   readonly nextExecutionDate?: string;
@@ -35,9 +35,13 @@ export interface TriggerView {
   readonly executionId?: string;
   /** The last error, until it runs well again. */
   readonly lastError?: { readonly message: string; readonly date: string };
-  /** Executions it started and errors it met (poll and listen). */
+  /** Executions it started (poll, listen and webhook; a webhook's about a second late) and errors it met (poll and listen). */
   readonly executions: number;
   readonly errors: number;
+  /** Events it received but could not turn into an execution: messages that do not decode (poll and listen). */
+  readonly undecodable: number;
+  /** Who disabled it, while disabled through the API or by `stopAfter`: `api` (a person) or `stopAfter`, with the user or the execution. */
+  readonly disabledBy?: { readonly kind: 'api' | 'stopAfter'; readonly user?: string; readonly executionId?: string; readonly state?: string; readonly date: string };
   /** When its state last changed (ISO 8601). */
   readonly updatedDate?: string;
   /** Schedule triggers: the schedule view (next ticks, last tick and its execution). */
@@ -45,6 +49,11 @@ export interface TriggerView {
 }
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+function disabledByView(by: TriggerDisabledBy): NonNullable<TriggerView['disabledBy']> {
+  const { at, ...rest } = by;
+  return { ...rest, date: new Date(at).toISOString() };
+}
 
 /** The views of every trigger of `flow`, from its source, the trigger states and the schedule clock. */
 export async function triggerViewsOf(s: ServerContext, flow: FlowRevision, states?: ReadonlyMap<string, TriggerState>): Promise<TriggerView[]> {
@@ -76,6 +85,8 @@ export async function triggerViewsOf(s: ServerContext, flow: FlowRevision, state
       ...(state?.lastError ? { lastError: { message: state.lastError.message, date: new Date(state.lastError.at).toISOString() } } : {}),
       executions: state?.executions ?? 0,
       errors: state?.errors ?? 0,
+      undecodable: state?.rejected ?? 0,
+      ...(apiDisabled && state?.disabledBy ? { disabledBy: disabledByView(state.disabledBy) } : {}),
       ...(state ? { updatedDate: iso(state.updatedAt) } : {}),
       ...(schedule ? { schedule } : {}),
     };

@@ -132,6 +132,10 @@ export interface TriggerStateInfo {
   readonly lastError?: { readonly message: string; readonly date?: string };
   readonly executions: number;
   readonly errors: number;
+  /** Messages it received but could not decode (poll and listen). */
+  readonly undecodable?: number;
+  /** Who paused it, while paused: a person through the API (`user`), or `stopAfter` (the execution whose end stopped it). */
+  readonly disabledBy?: { readonly kind: 'api' | 'stopAfter'; readonly user?: string; readonly executionId?: string; readonly state?: string; readonly date: string };
   readonly updatedDate?: string;
 }
 

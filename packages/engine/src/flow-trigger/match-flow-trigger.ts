@@ -1,4 +1,4 @@
-import type { EndedExecution, FlowEndTrigger, TObject, TSchema } from '@sluice/core';
+import type { EndedExecution, FlowEndTrigger, TObject, TriggerWindowEntry, TSchema } from '@sluice/core';
 import type { FlowRevision } from '../flow/flow.types.js';
 import { outputsAndTasks } from '../executor/run-variables.js';
 import { derivedId } from '../model/ids.js';
@@ -55,8 +55,12 @@ export interface MatchFlowTriggerInput extends TriggerFiringInput {
   readonly ended: Execution;
 }
 
-/** What an end means for one Flow trigger; only `start` makes an execution, which the host stores and queues. */
-export type FlowTriggerFiring = TriggerFiring;
+/**
+ * What an end means for one Flow trigger. `start` makes an execution, which the host stores and
+ * queues; `window` makes one too, which the host stores only when recording `window` in the
+ * trigger's window (`TriggerStateRepository.recordWindow`) says this end completed it.
+ */
+export type FlowTriggerFiring = TriggerFiring | { readonly kind: 'window'; readonly window: TriggerWindowEntry; readonly execution: Execution };
 
 /**
  * Decides what an ended execution starts through one Flow trigger, like `fireSchedule` does for
@@ -85,9 +89,10 @@ export async function matchFlowTrigger(input: MatchFlowTriggerInput): Promise<Fl
   if (decision.kind === 'skip') return { kind: 'skip', reason: decision.reason };
 
   const flowKey = { tenantId: flow.tenantId, namespace: flow.namespace, id: flow.id };
-  return executionFromDecision({
-    flow, trigger: { id: trigger.id, type: entry.type }, decision, from: 'trigger',
+  const made = executionFromDecision({
+    flow, trigger: { id: trigger.id, type: entry.type }, decision: decision.kind === 'window' ? decision.start : decision, from: 'trigger',
     id: flowTriggerExecutionId(ended.id, flowKey, trigger.id),
     ...(input.now ? { now: input.now } : {}),
   });
+  return decision.kind === 'window' && made.kind === 'start' ? { kind: 'window', window: decision.window, execution: made.execution } : made;
 }

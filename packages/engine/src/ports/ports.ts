@@ -1,7 +1,7 @@
 import type { Execution, ExecutionEvent, LogEntry } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
 import type { FlowRevision } from '../flow/flow.types.js';
-import type { LogLevel } from '@sluice/core';
+import type { LogLevel, TriggerWindowEntry } from '@sluice/core';
 
 /**
  * The ports: what the engine needs from a runtime. `@sluice/runtime-bullmq` implements them on
@@ -386,7 +386,7 @@ export interface TriggerState {
   readonly leaseUntil?: number;
   /** The plugin's cursor (poll mode), as JSON; absent before the first poll stored one. */
   readonly cursor?: unknown;
-  /** The last poll, or the last message received (listen mode), in epoch ms. */
+  /** The last poll, the last message received (listen mode), or the newest noted webhook start, in epoch ms. */
   readonly lastEvaluatedAt?: number;
   /** When the next poll is due, in epoch ms (poll mode). */
   readonly nextPollAt?: number;
@@ -398,10 +398,35 @@ export interface TriggerState {
   readonly executions: number;
   /** Errors met (polls that failed, listeners that stopped), across processes. */
   readonly errors: number;
-  /** Disabled through the API (not the YAML): the host does not run it, whatever the flow says. */
+  /** Events the trigger received but could not turn into an execution (`ctx.reject`: a message that does not decode), across processes. */
+  readonly rejected: number;
+  /** Disabled through the API or by `stopAfter` (not the YAML): the host does not run it, whatever the flow says. */
   readonly disabled: boolean;
+  /** Who disabled it, while `disabled`: a person through the API, or `stopAfter`. */
+  readonly disabledBy?: TriggerDisabledBy;
   /** Epoch ms of the last write. */
   readonly updatedAt: number;
+}
+
+/** Executions a trigger without a lease started since the last note: how many, and the newest. */
+export interface TriggerStartsNote {
+  readonly count: number;
+  readonly lastExecutionId: string;
+  /** When the newest was started, in epoch ms. */
+  readonly at: number;
+}
+
+/** Who disabled a trigger, and why. */
+export interface TriggerDisabledBy {
+  /** `api`: a person, through the trigger API (or the UI); `stopAfter`: an execution it started ended in a state its `stopAfter` lists. */
+  readonly kind: 'api' | 'stopAfter';
+  /** For `stopAfter`: the execution whose end stopped it, and that end's state. */
+  readonly executionId?: string;
+  readonly state?: string;
+  /** For `api`: the user who did it, when known. */
+  readonly user?: string;
+  /** When, in epoch ms. */
+  readonly at: number;
 }
 
 /** A change of a trigger's state by its lease holder; absent fields stay as they are. */
@@ -417,6 +442,8 @@ export interface TriggerStateUpdate {
   readonly addExecutions?: number;
   /** Added to `errors`. */
   readonly addErrors?: number;
+  /** Added to `rejected`. */
+  readonly addRejected?: number;
 }
 
 /**
@@ -438,13 +465,31 @@ export interface TriggerStateRepository {
   release(key: TriggerKey, holder: string): Promise<boolean>;
   /** Applies `update` if `holder` still holds the lease (even expired, when no one took it over); false otherwise, and nothing changes. */
   update(key: TriggerKey, holder: string, update: TriggerStateUpdate): Promise<boolean>;
-  /** Sets the API's `disabled` flag (a missing row is created); the lease is left to its holder, who sees it when it renews. */
-  setDisabled(key: TriggerKey, disabled: boolean): Promise<TriggerState>;
+  /**
+   * Sets the API's `disabled` flag (a missing row is created), with who disabled it (`by`, kept
+   * while disabled, cleared when enabled); the lease is left to its holder, who sees it when it renews.
+   */
+  setDisabled(key: TriggerKey, disabled: boolean, by?: TriggerDisabledBy): Promise<TriggerState>;
   get(key: TriggerKey): Promise<TriggerState | undefined>;
   /** The states of a tenant, optionally of one namespace (prefix) or one flow, in key order. */
   list(tenantId: string, filter?: { readonly namespace?: string; readonly flowId?: string }): Promise<readonly TriggerState[]>;
-  /** Forgets a trigger's state (its flow or trigger was deleted); false when there was none. */
+  /**
+   * Records executions that a trigger running under no lease (a webhook) started, as the host
+   * batches them off the request path: adds `count` to `executions`, and keeps `lastExecutionId`
+   * and `lastEvaluatedAt` of the newest `at`, so a batch from another process that lands late
+   * leaves a newer one in place. A missing row is created.
+   */
+  noteStarts(key: TriggerKey, note: TriggerStartsNote): Promise<void>;
+  /** Forgets a trigger's state and its window (its flow or trigger was deleted); false when there was no state. */
   delete(key: TriggerKey): Promise<boolean>;
+  /**
+   * Records that execution `executionId` meets `entry.met` in the trigger's window (a Flow
+   * trigger's `preconditions`), and says whether this record completed it: one atomic step per
+   * trigger across processes (the rules are `applyWindowEntry`'s), so of two executions
+   * that complete a window at once exactly one fires. Recording the same execution again
+   * changes nothing and answers as the first time. Needs no lease: any worker records.
+   */
+  recordWindow(key: TriggerKey, executionId: string, entry: TriggerWindowEntry): Promise<{ readonly fired: boolean }>;
 }
 
 /** One runtime: every port, and how to stop it. */

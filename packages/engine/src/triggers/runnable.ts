@@ -81,6 +81,8 @@ export function prepareTrigger(input: {
   readonly secrets: SecretProvider;
   readonly logger: PluginLogger;
   readonly signal: AbortSignal;
+  /** Called for each event the plugin rejects (`ctx.reject`), after it was logged. */
+  readonly onReject?: (reason: string) => void;
 }): PreparedTrigger {
   const { flow } = input;
   if (!flow || flow.deleted) return { ok: false, reason: 'the flow no longer exists' };
@@ -91,7 +93,7 @@ export function prepareTrigger(input: {
   const entry = input.registry.trigger(trigger.type);
   const mode = entry?.definition.mode;
   if (!entry || (mode !== 'poll' && mode !== 'listen')) return { ok: false, reason: `trigger '${trigger.id}' is neither a poll nor a listen trigger` };
-  const prepared = triggerScope({ flow, trigger, entry, secrets: input.secrets, logger: input.logger, signal: input.signal });
+  const prepared = triggerScope({ flow, trigger, entry, secrets: input.secrets, logger: input.logger, signal: input.signal, ...(input.onReject ? { onReject: input.onReject } : {}) });
   if (!prepared.ok) return { ok: false, reason: `its properties are invalid (${prepared.errors.map((e) => e.path || e.message).join(', ')})` };
   return {
     ok: true, flow, trigger, type: entry.type,

@@ -32,6 +32,8 @@ export function triggerScope(input: {
   readonly now?: Date;
   readonly signal?: AbortSignal;
   readonly masked?: readonly string[];
+  /** Counts an event the plugin rejected (`ctx.reject`), after it was logged; poll and listen runners pass it. */
+  readonly onReject?: (reason: string) => void;
 }): { ok: true; scope: TriggerScope } | { ok: false; errors: readonly { path: string; message: string }[] } {
   const { flow, trigger, entry } = input;
   const secrets = createSecretReader(input.secrets);
@@ -54,9 +56,14 @@ export function triggerScope(input: {
   // Most triggers never look at their signal; an AbortController is among the costlier objects
   // Node makes, so it is made on first read.
   let signal = input.signal;
+  const logger = maskedLogger(input.logger, (text) => maskSecrets(text, [...secrets.values(), ...(input.masked ?? [])]));
   const ctx: TriggerContext = {
     ids: { tenantId: flow.tenantId, namespace: flow.namespace, flowId: flow.id, flowRevision: flow.revision, triggerId: trigger.id },
-    logger: maskedLogger(input.logger, (text) => maskSecrets(text, [...secrets.values(), ...(input.masked ?? [])])),
+    logger,
+    reject: (reason) => {
+      logger.error(reason);
+      input.onReject?.(reason);
+    },
     get signal() {
       signal ??= new AbortController().signal;
       return signal;

@@ -1,4 +1,4 @@
-import type { TriggerKey, TriggerState, TriggerStateUpdate } from '../ports/ports.js';
+import type { TriggerDisabledBy, TriggerKey, TriggerStartsNote, TriggerState, TriggerStateUpdate } from '../ports/ports.js';
 
 /**
  * The pure rules of {@link TriggerStateRepository}, shared by the runtimes that keep a trigger's
@@ -7,7 +7,7 @@ import type { TriggerKey, TriggerState, TriggerStateUpdate } from '../ports/port
 
 /** A trigger's state before anything happened to it. */
 export function emptyTriggerState(key: TriggerKey, now: number): TriggerState {
-  return { key: { ...key }, executions: 0, errors: 0, disabled: false, updatedAt: now };
+  return { key: { ...key }, executions: 0, errors: 0, rejected: 0, disabled: false, updatedAt: now };
 }
 
 /** True when `holder` may take the lease: free, expired, or already its own. */
@@ -37,7 +37,27 @@ export function applyTriggerUpdate(state: TriggerState, update: TriggerStateUpda
   else if (update.lastError !== undefined) next.lastError = { message: update.lastError.message, at: update.lastError.at };
   next.executions = state.executions + (update.addExecutions ?? 0);
   next.errors = state.errors + (update.addErrors ?? 0);
+  // States stored before `rejected` existed have none.
+  next.rejected = (state.rejected ?? 0) + (update.addRejected ?? 0);
   return next;
+}
+
+/** `state` with a note of started executions applied (newest wins for the last one). */
+export function withStarts(state: TriggerState, note: TriggerStartsNote, now: number): TriggerState {
+  const newer = state.lastEvaluatedAt === undefined || note.at >= state.lastEvaluatedAt;
+  return {
+    ...state,
+    rejected: state.rejected ?? 0,
+    executions: state.executions + note.count,
+    ...(newer ? { lastExecutionId: note.lastExecutionId, lastEvaluatedAt: note.at } : {}),
+    updatedAt: now,
+  };
+}
+
+/** `state` with the API's flag set: `by` kept while disabled, dropped when enabled. */
+export function withDisabled(state: TriggerState, disabled: boolean, by: TriggerDisabledBy | undefined, now: number): TriggerState {
+  const { disabledBy: _was, ...rest } = state;
+  return { ...rest, rejected: state.rejected ?? 0, disabled, ...(disabled && by ? { disabledBy: { ...by } } : {}), updatedAt: now };
 }
 
 /** One string per trigger, ordered like the key's parts, for maps and sorting. */

@@ -1,6 +1,7 @@
 import { inTriggerNamespace, triggerKeyOf, type FlowRevision, type TriggerState } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
+import type { Authenticated } from '../auth.middleware.js';
 import { triggerViewsOf, type TriggerView } from '../../triggers/trigger-view.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
 import { paging } from '../paging.js';
@@ -83,7 +84,9 @@ export function triggerRoutes(s: ServerContext): RouteSpec[] {
         const disabled = await readDisabled(ctx);
         if (disabled === undefined) return;
         const key = triggerKeyOf(found.flow, found.view.triggerId);
-        await s.runtime.triggers.setDisabled(key, disabled);
+        // Who did it, so the UI tells "paused by a person" from "stopped by stopAfter".
+        const username = (ctx.state.auth as Partial<Authenticated> | undefined)?.username;
+        await s.runtime.triggers.setDisabled(key, disabled, { kind: 'api', ...(username ? { user: username } : {}), at: Date.now() });
         s.apiDisabled?.set(key, disabled);
         ctx.body = (await triggerViewsOf(s, found.flow)).find((v) => v.triggerId === found.view.triggerId);
       },

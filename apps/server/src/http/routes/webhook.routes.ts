@@ -140,6 +140,8 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
     throw error;
   }
   s.metrics.executionsCreated.inc({ trigger: execution.trigger?.type ?? 'unknown' });
+  // The trigger's last execution and count, batched off the request path (no store round trip here).
+  if (execution.trigger) s.webhookStarts?.record({ tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, triggerId: execution.trigger.id }, execution.id);
   if (!ended || !response) {
     ctx.body = webhookResponseJson(await masked(s, execution), s.baseUrl);
     return;
