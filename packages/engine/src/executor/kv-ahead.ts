@@ -11,6 +11,22 @@ export type KvValues = ReadonlyMap<string, KvValue | null>;
 
 // Rounds of reading ahead: a key computed from another kv() value needs a second one.
 const MAX_ROUNDS = 4;
+/**
+ * Renders a task's props and runIf only to learn what their functions ask for (the functions
+ * record it); what fails is left for the real render to report.
+ */
+export function dryRender(task: FlowTask, variables: Readonly<Record<string, unknown>>, functions: ExpressionFunctions): void {
+  const dry = (work: () => unknown) => {
+    try {
+      work();
+    } catch {
+      // The real render reports it.
+    }
+  };
+  dry(() => renderDeep(task.props, variables, { functions }));
+  if (task.runIf !== undefined) dry(() => renderTemplate(task.runIf as string, variables, { functions }));
+}
+
 const idOf = (namespace: string, key: string): string => JSON.stringify([namespace, key]);
 // Asked for every task run, twice; a task's templates do not change, so each task is read once.
 const mentions = new WeakMap<FlowTask, boolean>();
@@ -60,15 +76,7 @@ export async function withKvAhead(scope: TaskRunScope, execution: Execution, tas
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const asked = new Set<string>();
     const functions: ExpressionFunctions = { secret: (name) => scope.secrets.read(name), now: scope.now, kv: kvFunction(execution.namespace, values, asked) };
-    const dry = (work: () => unknown) => {
-      try {
-        work();
-      } catch {
-        // The real render reports it.
-      }
-    };
-    dry(() => renderDeep(task.props, variables, { functions }));
-    if (task.runIf !== undefined) dry(() => renderTemplate(task.runIf as string, variables, { functions }));
+    dryRender(task, variables, functions);
     const missing = [...asked].filter((id) => !values.has(id));
     if (missing.length === 0) break;
     await Promise.all(missing.map(async (id) => {

@@ -1,9 +1,9 @@
 import { engineErrors } from '../errors.js';
-import { renderDeep, renderTemplate, type ExpressionFunctions } from '../expression/index.js';
+import type { ExpressionFunctions } from '../expression/index.js';
 import type { FlowTask } from '../flow/flow.types.js';
 import type { Execution, LogEntry, TaskRun } from '../model/execution.js';
 import { readText } from '../storage/index.js';
-import { kvFunction } from './kv-ahead.js';
+import { dryRender, kvFunction } from './kv-ahead.js';
 import { runVariables } from './run-variables.js';
 import type { TaskRunScope } from './run-task.js';
 
@@ -82,15 +82,7 @@ export async function withReadAhead(scope: TaskRunScope, execution: Execution, t
         secret: (name) => scope.secrets.read(name), now: scope.now, kv: kvFunction(execution.namespace, scope.kvValues),
         read: readFunction({ files }, asked), errorLogs: () => errorLogs ?? [],
       };
-      const dry = (work: () => unknown) => {
-        try {
-          work();
-        } catch {
-          // The real render reports it.
-        }
-      };
-      dry(() => renderDeep(task.props, variables, { functions }));
-      if (task.runIf !== undefined) dry(() => renderTemplate(task.runIf as string, variables, { functions }));
+      dryRender(task, variables, functions);
       const missing = [...asked].filter((uri) => !files.has(uri));
       if (missing.length === 0) break;
       for (const uri of missing) {

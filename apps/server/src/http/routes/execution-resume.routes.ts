@@ -1,10 +1,10 @@
-import { MAX_JSON_DEPTH, nestedDeeperThan, parseJson } from '@sluice/core';
 import { isId, resumePaused } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import type { RouteSpec } from '../api-router.js';
 import { problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
+import { jsonObjectOrProblem } from '../read-body.js';
 import { serverErrors } from '../../errors.js';
 
 /**
@@ -62,16 +62,6 @@ async function readResumeInputs(ctx: Context, limit: number): Promise<Record<str
   const text = Buffer.from(bytes).toString('utf8');
   if (text.trim() === '') return {};
   if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-  if (ctx.is('application/json')) {
-    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return `the body is nested deeper than ${MAX_JSON_DEPTH} levels`;
-    let parsed: unknown;
-    try {
-      parsed = parseJson(text);
-    } catch (error) {
-      return `the body is not valid JSON: ${(error as Error).message}`;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'the onResume inputs must be a JSON object of values by input id';
-    return parsed as Record<string, unknown>;
-  }
+  if (ctx.is('application/json')) return jsonObjectOrProblem(text, 'the onResume inputs');
   return null;
 }

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { isSluiceError, MAX_JSON_DEPTH, nestedDeeperThan, parseJson, stringifyJson } from '@sluice/core';
+import { isSluiceError, stringifyJson } from '@sluice/core';
 import { STATE_TYPES, createExecution, executionToJson, isId, isTerminated, maskExecution, type Execution, type StateType } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
@@ -9,6 +9,7 @@ import { paging } from '../paging.js';
 import { problem } from '../problem.js';
 import { serverErrors } from '../../errors.js';
 import { readRawBody } from '../raw-body.js';
+import { jsonObjectOrProblem } from '../read-body.js';
 import { storeAndQueue, storeDeadlines } from '../store-and-queue.js';
 import { waitForEnd } from '../wait-for-end.js';
 
@@ -205,18 +206,7 @@ async function latestOf(s: ServerContext, namespace: string, flowId: string): Pr
 async function readInputs(ctx: Context, limit: number): Promise<Record<string, unknown> | string | null> {
   const text = Buffer.from(await readRawBody(ctx.req, limit)).toString('utf8');
   if (text.trim() === '') return {};
-  if (ctx.is('application/json')) {
-    // As webhook bodies: nesting bounded before parsing, integers past 2^53 kept exact.
-    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return `the body is nested deeper than ${MAX_JSON_DEPTH} levels`;
-    let parsed: unknown;
-    try {
-      parsed = parseJson(text);
-    } catch (error) {
-      return `the body is not valid JSON: ${(error as Error).message}`;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'the inputs must be a JSON object of input values by name';
-    return parsed as Record<string, unknown>;
-  }
+  if (ctx.is('application/json')) return jsonObjectOrProblem(text, 'the inputs');
   if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   return null;
 }
