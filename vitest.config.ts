@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vitest/config';
+import { configDefaults, defineConfig, type Plugin } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through the `@sluice/source`
 // export condition, so unit tests never need a build. The e2e project runs the built
@@ -61,7 +61,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['e2e/**/*.test.ts'], exclude: e2eAlone, ...e2eTimeouts, maxWorkers: 2, sequence: { groupOrder: 1 } },
+        test: { name: 'e2e', include: ['e2e/**/*.test.ts'], exclude: [...configDefaults.exclude, ...e2eAlone], ...e2eTimeouts, maxWorkers: 2, sequence: { groupOrder: 1 } },
       },
       {
         extends: true,
