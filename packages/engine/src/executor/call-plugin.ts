@@ -33,9 +33,17 @@ export async function callWithSignal(options: CallOptions): Promise<unknown> {
   if (options.jobSignal.aborted) forward();
   else options.jobSignal.addEventListener('abort', forward, { once: true });
   const timedOut = () => controller.abort(engineErrors.TASK_TIMEOUT(options.taskId, options.timeout ?? ''));
-  const remaining = timeoutMs === undefined ? undefined : timeoutMs - (options.startedAt === undefined ? 0 : performance.now() - options.startedAt);
-  if (remaining !== undefined && remaining <= 0) timedOut();
-  const timer = remaining === undefined || remaining <= 0 ? undefined : setTimeout(timedOut, remaining);
+  const deadline = timeoutMs === undefined ? undefined : (options.startedAt ?? performance.now()) + timeoutMs;
+  // Node counts a timer from the event loop's cached time, which a busy loop leaves behind, and in
+  // whole milliseconds: a timer can fire a few ms before its delay has passed. A task is never
+  // aborted before its timeout, so an early timer is armed again for what is left.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = (): void => {
+    const left = deadline! - performance.now();
+    if (left <= 0) timedOut();
+    else timer = setTimeout(check, Math.ceil(left));
+  };
+  if (deadline !== undefined) check();
   const aborted = new Promise<never>((_, reject) => {
     const fail = () => reject(controller.signal.reason);
     if (controller.signal.aborted) fail();
