@@ -5,7 +5,7 @@ import { taskIndex } from '../executor/flow-tree.js';
 import { createExecutor } from '../executor/index.js';
 import { parseFlow } from '../flow/index.js';
 import type { FlowRevision } from '../flow/flow.types.js';
-import type { Execution } from '../model/execution.js';
+import type { Execution, TaskRun } from '../model/execution.js';
 import type { Runtime } from '../ports/ports.js';
 import { mapSecrets } from '../secrets/index.js';
 import { createExecution, killRequest, killedExecution, replayExecution, restartExecution } from './index.js';
@@ -47,6 +47,11 @@ describe('kill', () => {
     const running = killRequest({ ...base, state: { current: 'RUNNING', histories: [] } }, now);
     expect(running).toMatchObject({ kind: 'killing', held: true, execution: { state: { current: 'KILLING' } } });
     expect(killRequest({ ...base, state: { current: 'RETRYING', histories: [] } }, now)).toMatchObject({ kind: 'killing', held: false });
+    // RUNNING through a Sleep: its only unfinished task run waits for a delayed job, no worker holds it.
+    const sleeping = { id: 'r1', taskId: 'nap', state: { current: 'RUNNING', histories: [] }, wait: { until: now.toISOString(), onUntil: 'SUCCESS', pause: false, endsTask: true } } as unknown as TaskRun;
+    expect(killRequest({ ...base, taskRunList: [sleeping], state: { current: 'RUNNING', histories: [] } }, now)).toMatchObject({ kind: 'killing', held: false });
+    const { wait: _wait, ...working } = sleeping;
+    expect(killRequest({ ...base, taskRunList: [working as TaskRun], state: { current: 'RUNNING', histories: [] } }, now)).toMatchObject({ kind: 'killing', held: true });
     const ended = killedExecution(base, now);
     expect(ended.state.histories.map((h) => h.state)).toEqual(['CREATED', 'KILLING', 'KILLED']);
   });

@@ -8,9 +8,19 @@ export type KillRequest =
   /**
    * Store `execution` (KILLING) in place of the one read, then announce KILLING. `held`: a worker
    * runs it now (RUNNING, or already KILLING), and ends it when it hears the announcement; not
-   * held: it waits (queued, RETRYING, PAUSED), so it must also be queued for a worker to end it.
+   * held: it waits (queued, RETRYING, PAUSED, or RUNNING through a Sleep), so it must also be
+   * queued for a worker to end it.
    */
   | { readonly kind: 'killing'; readonly execution: Execution; readonly held: boolean };
+
+/**
+ * True when every unfinished task run (flowable parents aside) waits for its date, as a Sleep
+ * does: the execution stays RUNNING, but no worker holds it until its delayed job comes.
+ */
+function onlyWaits(execution: Execution): boolean {
+  const open = execution.taskRunList.filter((run) => !isTerminated(run.state.current) && (run.plan === undefined || run.wait !== undefined));
+  return open.length > 0 && open.every((run) => run.wait !== undefined);
+}
 
 /**
  * Kestra's kill, decided from the execution alone: a terminated execution cannot be killed; any
@@ -20,7 +30,7 @@ export type KillRequest =
 export function killRequest(execution: Execution, now: Date): KillRequest {
   const current = execution.state.current;
   if (isTerminated(current)) return { kind: 'terminated' };
-  const held = current === 'RUNNING' || current === 'KILLING';
+  const held = (current === 'RUNNING' || current === 'KILLING') && !onlyWaits(execution);
   return { kind: 'killing', execution: { ...execution, state: withState(execution.state, 'KILLING', now) }, held };
 }
 
