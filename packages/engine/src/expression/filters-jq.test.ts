@@ -1,18 +1,8 @@
 /** The jq filter: Kestra's results (a list), jq's own language, and its bounds. */
-import { isSluiceError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { evaluateExpression, renderTemplate } from './index.js';
 import { JQ_LIMITS } from './jq-runner.js';
-
-const codeOf = (work: () => unknown): { code: string; message: string } => {
-  try {
-    work();
-  } catch (error) {
-    if (isSluiceError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected an error');
-};
+import { sluiceFailure } from '../../test/fixtures/sluice-failure.js';
 
 describe('jq filter', () => {
   const vars = { body: { items: [{ id: 1, tags: ['a'] }, { id: 2, tags: [] }], n: null }, text: '{"a": {"b": [10, 20]}}' };
@@ -27,7 +17,7 @@ describe('jq filter', () => {
 
   it('reads a string input as JSON text, like a response body', () => {
     expect(renderTemplate("{{ text | jq('.a.b[1]') | first }}", vars)).toBe('20');
-    expect(codeOf(() => renderTemplate("{{ 'not json' | jq('.') }}", vars))).toMatchObject({ code: 'EXPRESSION_EVALUATION', message: expect.stringContaining('not JSON') });
+    expect(sluiceFailure(() => renderTemplate("{{ 'not json' | jq('.') }}", vars))).toMatchObject({ code: 'EXPRESSION_EVALUATION', message: expect.stringContaining('not JSON') });
   });
 
   it("prints Kestra's list when a loop value holding JSON text is filtered, as its each-object flow expects", () => {
@@ -41,14 +31,14 @@ describe('jq filter', () => {
   });
 
   it('reports an invalid filter with jq\'s message, at the template position', () => {
-    const failure = codeOf(() => renderTemplate("x {{ body | jq('.items[') }}", vars));
+    const failure = sluiceFailure(() => renderTemplate("x {{ body | jq('.items[') }}", vars));
     expect(failure.code).toBe('EXPRESSION_EVALUATION');
     expect(failure.message).toContain('invalid jq filter: jq: error: syntax error');
     expect(failure.message).toContain('at line 1, column');
   });
 
   it('reports a run-time failure without the data jq quotes', () => {
-    const failure = codeOf(() => evaluateExpression("data | jq('.password[]')", { data: { password: 's3cret-value' } }));
+    const failure = sluiceFailure(() => evaluateExpression("data | jq('.password[]')", { data: { password: 's3cret-value' } }));
     expect(failure.code).toBe('EXPRESSION_EVALUATION');
     expect(failure.message).toContain('jq failed: Cannot iterate over string');
     expect(failure.message).not.toContain('s3cret');
@@ -59,7 +49,7 @@ describe('jq filter', () => {
     try {
       const keys = evaluateExpression("{} | jq('env | keys') | first", {}) as string[];
       expect(keys).not.toContain('SECRET_JQ_PROBE');
-      expect(codeOf(() => evaluateExpression('{} | jq(\'include "etc/passwd"; .\')', {})).message).toContain('module not found');
+      expect(sluiceFailure(() => evaluateExpression('{} | jq(\'include "etc/passwd"; .\')', {})).message).toContain('module not found');
     } finally {
       delete process.env.SECRET_JQ_PROBE;
     }
@@ -67,7 +57,7 @@ describe('jq filter', () => {
 
   it('stops a filter that never ends with EXPRESSION_LIMIT, and the next call works', () => {
     const started = Date.now();
-    const failure = codeOf(() => evaluateExpression("{} | jq('def f: f; f')", {}));
+    const failure = sluiceFailure(() => evaluateExpression("{} | jq('def f: f; f')", {}));
     expect(failure.code).toBe('EXPRESSION_LIMIT');
     expect(failure.message).toContain(`jq ran longer than ${JQ_LIMITS.timeoutMs} ms`);
     // Not a timed assertion of speed: the bound must hold, whatever the machine.
@@ -76,6 +66,6 @@ describe('jq filter', () => {
   });
 
   it('is a filter only: a jq() function is unknown', () => {
-    expect(codeOf(() => renderTemplate("{{ jq('.') }}", {})).code).toBe('EXPRESSION_SYNTAX');
+    expect(sluiceFailure(() => renderTemplate("{{ jq('.') }}", {})).code).toBe('EXPRESSION_SYNTAX');
   });
 });

@@ -1,17 +1,7 @@
 /** The functions over the execution's data: read(), errorLogs(), currentEachOutput(). */
-import { isSluiceError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { renderTemplate } from './index.js';
-
-const failure = (work: () => unknown): { code: string; message: string } => {
-  try {
-    work();
-  } catch (error) {
-    if (isSluiceError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected an error');
-};
+import { sluiceFailure } from '../../test/fixtures/sluice-failure.js';
 
 describe('currentEachOutput()', () => {
   const outputs = {
@@ -30,12 +20,12 @@ describe('currentEachOutput()', () => {
   it('is null outside an iteration or for a value with no outputs, and fails on a path of loop values with none', () => {
     expect(renderTemplate('{{ currentEachOutput(outputs.single) ?? "none" }}', { outputs, taskrun: { id: 'r' } })).toBe('none');
     expect(renderTemplate('{{ currentEachOutput(outputs.single) ?? "none" }}', { outputs, taskrun: { value: 'c' } })).toBe('none');
-    expect(failure(() => renderTemplate('{{ currentEachOutput(outputs.nested) }}', { outputs, taskrun: { value: '1' }, parents: [{ taskrun: { value: 'z' } }] })).message)
+    expect(sluiceFailure(() => renderTemplate('{{ currentEachOutput(outputs.nested) }}', { outputs, taskrun: { value: '1' }, parents: [{ taskrun: { value: 'z' } }] })).message)
       .toContain("currentEachOutput found no outputs for the current task run's path of loop values");
   });
 
   it('needs the outputs of a task, a map', () => {
-    const found = failure(() => renderTemplate("{{ currentEachOutput('text') }}", { taskrun: { value: 'a' } }));
+    const found = sluiceFailure(() => renderTemplate("{{ currentEachOutput('text') }}", { taskrun: { value: 'a' } }));
     expect(found).toEqual({ code: 'EXPRESSION_EVALUATION', message: expect.stringContaining('currentEachOutput expects outputs of a task (a map), not string') });
     // A `{% set %}` variable named like the loop's context does not steer it: only the render's own variables do.
     expect(renderTemplate("{% set taskrun = {'value': 'a'} %}{{ currentEachOutput(outputs.single).value }}", { outputs, taskrun: { value: 'b' } })).toBe('B');
@@ -54,8 +44,8 @@ describe('errorLogs() and read()', () => {
   });
 
   it('fail clearly where the host reads no execution data (a trigger, flow outputs), and on a path that is not text', () => {
-    expect(failure(() => renderTemplate('{{ errorLogs() }}', {})).message).toContain('errorLogs() reads the execution\'s logs in task properties and conditions only');
-    expect(failure(() => renderTemplate("{{ read('kestra:///x') }}", {})).message).toContain('read() reads files of the execution in task properties and conditions only');
-    expect(failure(() => renderTemplate('{{ read(42) }}', {}, { functions: { read: () => '' } })).message).toContain('read needs a kestra:/// URI, not number');
+    expect(sluiceFailure(() => renderTemplate('{{ errorLogs() }}', {})).message).toContain('errorLogs() reads the execution\'s logs in task properties and conditions only');
+    expect(sluiceFailure(() => renderTemplate("{{ read('kestra:///x') }}", {})).message).toContain('read() reads files of the execution in task properties and conditions only');
+    expect(sluiceFailure(() => renderTemplate('{{ read(42) }}', {}, { functions: { read: () => '' } })).message).toContain('read needs a kestra:/// URI, not number');
   });
 });

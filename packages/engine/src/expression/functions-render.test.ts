@@ -1,18 +1,8 @@
 /** render() and renderOnce(): Kestra's way to render a variable that holds a template, and its bounds. */
-import { isSluiceError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { renderTemplate } from './index.js';
 import { RENDER_LIMITS } from './functions-render.js';
-
-const failure = (work: () => unknown): { code: string; message: string } => {
-  try {
-    work();
-  } catch (error) {
-    if (isSluiceError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected an error');
-};
+import { sluiceFailure } from '../../test/fixtures/sluice-failure.js';
 
 const secrets = { functions: { secret: (name: string): string => (name === 'TOKEN' ? 's3cr3t-token' : `no-${name}`) } };
 
@@ -50,31 +40,31 @@ describe('render()', () => {
 
   it('renders data, but never lets data read a secret', () => {
     expect(renderTemplate('{{ render(trigger.body.sum) }}', variables)).toBe('42');
-    const refused = failure(() => renderTemplate('{{ render(trigger.body.text) }}', variables, secrets));
+    const refused = sluiceFailure(() => renderTemplate('{{ render(trigger.body.text) }}', variables, secrets));
     expect(refused.code).toBe('EXPRESSION_EVALUATION');
     expect(refused.message).toContain('secret() cannot be used in a template that render() made from data');
     expect(refused.message).not.toContain('s3cr3t');
   });
 
   it('sees the global variables only, not loop or set variables, as Kestra', () => {
-    expect(failure(() => renderTemplate("{% set x = 1 %}{{ render('{{ x }}') }}", variables)).code).toBe('EXPRESSION_UNDEFINED');
+    expect(sluiceFailure(() => renderTemplate("{% set x = 1 %}{{ render('{{ x }}') }}", variables)).code).toBe('EXPRESSION_UNDEFINED');
   });
 
   it('refuses a value that is not a string, and a recursive flag that is not a boolean', () => {
-    expect(failure(() => renderTemplate('{{ render(inputs) }}', variables)).message).toContain('render() needs a string, not map');
-    expect(failure(() => renderTemplate("{{ render(vars.greeting, 'yes') }}", variables)).message).toContain('true or false');
+    expect(sluiceFailure(() => renderTemplate('{{ render(inputs) }}', variables)).message).toContain('render() needs a string, not map');
+    expect(sluiceFailure(() => renderTemplate("{{ render(vars.greeting, 'yes') }}", variables)).message).toContain('true or false');
   });
 
   it('is bounded: a template that renders itself stops at the nesting limit', () => {
-    expect(failure(() => renderTemplate('{{ render(vars.self) }}', variables))).toMatchObject({
+    expect(sluiceFailure(() => renderTemplate('{{ render(vars.self) }}', variables))).toMatchObject({
       code: 'EXPRESSION_LIMIT',
       message: expect.stringContaining(`render() nested deeper than ${RENDER_LIMITS.depth}`),
     });
-    expect(failure(() => renderTemplate('{{ render(trigger.body.loop) }}', variables)).code).toBe('EXPRESSION_LIMIT');
+    expect(sluiceFailure(() => renderTemplate('{{ render(trigger.body.loop) }}', variables)).code).toBe('EXPRESSION_LIMIT');
   });
 
   it('shares the loop budget of the render that called it', () => {
     const looping = { vars: { loop: '{% for i in range(1, 60000) %}.{% endfor %}' } };
-    expect(failure(() => renderTemplate('{{ render(vars.loop) }}{{ render(vars.loop) }}', looping)).message).toContain('loop iterations');
+    expect(sluiceFailure(() => renderTemplate('{{ render(vars.loop) }}{{ render(vars.loop) }}', looping)).message).toContain('loop iterations');
   });
 });
