@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSluiceError } from '@sluice/core';
 import { createTaskContext } from '@sluice/plugin-testing';
 import { download, type DownloadProps } from './index.js';
-import { startTestServer } from '../test/test-server.js';
+import { endlessBody, startTestServer } from '../test/test-server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
@@ -20,15 +20,7 @@ beforeAll(async () => {
       res.end('x'.repeat(4096));
     },
     // No Content-Length: only counting the bytes as they stream can stop it.
-    'GET /endless': (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      const chunk = 'y'.repeat(16 * 1024);
-      const write = () => {
-        while (!res.destroyed && res.write(chunk));
-        if (!res.destroyed) res.once('drain', write);
-      };
-      write();
-    },
+    'GET /endless': endlessBody('application/octet-stream'),
     'GET /empty': (_req, res) => {
       res.writeHead(200, { 'content-length': '0' });
       res.end();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSluiceError } from '@sluice/core';
 import { createTaskContext } from '@sluice/plugin-testing';
 import { httpErrors, request, type RequestProps } from './index.js';
-import { startTestServer } from '../test/test-server.js';
+import { endlessBody, startTestServer } from '../test/test-server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
@@ -35,15 +35,7 @@ beforeAll(async () => {
       res.end('x'.repeat(2048));
     },
     // No Content-Length: the body streams on until the client stops reading.
-    'GET /endless': (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      const chunk = 'y'.repeat(16 * 1024);
-      const write = () => {
-        while (!res.destroyed && res.write(chunk));
-        if (!res.destroyed) res.once('drain', write);
-      };
-      write();
-    },
+    'GET /endless': endlessBody('text/plain'),
     'GET /binary': (_req, res) => res.end(Buffer.from([0xff, 0xfe, 0x00, 0xc3])),
     // Headers at once, then silence: only the idle timeout can end it.
     'GET /stall-body': (_req, res) => {

@@ -11,6 +11,19 @@ export interface SeenRequest {
 
 type Handler = (request: SeenRequest, response: ServerResponse) => void;
 
+/** Answers a body with no Content-Length that never ends: only the client's size limit stops it. */
+export function endlessBody(contentType: string): Handler {
+  return (_req, res) => {
+    res.writeHead(200, { 'content-type': contentType });
+    const chunk = 'y'.repeat(16 * 1024);
+    const write = () => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', write);
+    };
+    write();
+  };
+}
+
 /**
  * A local HTTP server on 127.0.0.1 and a free port, for the tests: it answers the routes the
  * examples use like the public test API they name, and each test can add its own. Every request
