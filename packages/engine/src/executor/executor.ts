@@ -16,11 +16,12 @@ import { withTaskRun } from './task-runs.js';
 import { createKvAccess } from '../kv/kv-access.js';
 import { killedExecution } from '../execution/kill-execution.js';
 import { listenForKill } from './kill-listener.js';
+import { admit, releaseIfEnded } from './concurrency.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
   /** The stores, the queue (where an execution waiting for a retry is queued again for its date), and the key-value store. */
-  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events'>>;
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events' | 'concurrency'>>;
   /**
    * Internal storage: where tasks put files (`ctx.storage`) and `read()` reads them. Without it,
    * a task that touches files fails with `STORAGE_UNAVAILABLE`.
@@ -55,7 +56,9 @@ export interface Executor {
 /** The executor over `deps`. */
 export function createExecutor(deps: ExecutorDeps): Executor {
   const now = deps.now ?? (() => new Date());
-  return { run: (executionId, signal, queued) => runExecution(deps, now, executionId, signal, queued) };
+  // An ended execution gives its flow `concurrency` slot back, also when found ended (a job
+  // delivered again after a crash between the end's save and the release).
+  return { run: async (executionId, signal, queued) => releaseIfEnded(deps.runtime, await runExecution(deps, now, executionId, signal, queued)) };
 }
 
 async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, queued?: Execution): Promise<Execution> {
@@ -96,7 +99,8 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
 }
 
 // States of a waiting execution (see waits.ts), and RESTARTED: one the resume route woke.
-const WOKEN: ReadonlySet<StateType> = new Set(['PAUSED', 'RETRYING', 'RESTARTED']);
+// QUEUED too: its promotion's job and a late delivery of its first job may both hold it.
+const WOKEN: ReadonlySet<StateType> = new Set(['PAUSED', 'RETRYING', 'RESTARTED', 'QUEUED']);
 
 /**
  * `loaded` when nothing in it is due yet (a delayed job delivered early, or a late one of a pause
@@ -192,6 +196,17 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     return finish('FAILED', undefined, [logLine(error.message)]);
   }
   rememberSecretInputs(flow, execution, secrets);
+
+  // The flow's `concurrency`: a slot before it starts, else it waits QUEUED or ends (concurrency.ts).
+  const admission = await admit(runtime, flow, execution, now());
+  if (admission.kind === 'ended') return finish(admission.state, undefined, admission.logs);
+  if (admission.kind === 'queued') {
+    if (admission.execution !== undefined) {
+      stage(admission.execution, admission.logs);
+      await save(undefined, 'QUEUED');
+    }
+    return execution;
+  }
 
   if (execution.state.current !== 'RUNNING') stage({ ...execution, state: withState(execution.state, 'RUNNING', now()) });
 
