@@ -131,3 +131,33 @@ describe.each(setups)('flow concurrency, $name', ({ make, roles }) => {
     expect(problem.errors?.map((e) => `${e.line}:${e.column} ${e.path}`)).toEqual(['4:10 concurrency.limit', '5:3 concurrency.maximum']);
   });
 });
+
+describe('flow concurrency across a worker killed with SIGKILL (BullMQ)', () => {
+  const processes: ServerProcess[] = [];
+  let runtime: RuntimeSetup | undefined;
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map((p) => p.stop('SIGKILL')));
+    await runtime?.cleanup();
+    runtime = undefined;
+  });
+
+  it('the slot of the execution whose worker died is neither lost nor doubled: it ends, then the QUEUED one runs', async () => {
+    runtime = bullmqRuntime('concurrency-kill');
+    const env = { ...runtime.env, SLUICE_PLUGINS_DIR: pluginsDir, SLUICE_WORKER_CONCURRENCY: '4', SLUICE_WORKER_LOCK_MS: '2000' };
+    const web = await startServer(['server', 'webserver'], env);
+    processes.push(web);
+    const doomed = await startServer(['worker'], env);
+    processes.push(doomed);
+    await createFlow(web.url, flow('survivor', 'QUEUE', 1500));
+    const first = await start(web.url, 'survivor');
+    await inState(web.url, first, 'RUNNING');
+    const second = await start(web.url, 'survivor');
+    await inState(web.url, second, 'QUEUED');
+    await doomed.stop('SIGKILL');
+    processes.push(await startServer(['worker'], env));
+    const ran = (await Promise.all([first, second].map((id) => waitForEnd(web.url, id, 40_000)))) as Run[];
+    expect(ran.map((e) => e.state.current)).toEqual(['SUCCESS', 'SUCCESS']);
+    expectOneAtATime(ran);
+    expect(states(ran[1] as Run).slice(0, 3)).toEqual(['CREATED', 'QUEUED', 'RUNNING']);
+  });
+});
