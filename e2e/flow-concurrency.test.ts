@@ -20,7 +20,7 @@ tasks:
     ms: ${ms}
 `;
 
-type Run = ExecutionJson & { taskRunList?: { taskId: string; state: { current: string; histories: { state: string; date: string }[] } }[] };
+type Run = Omit<ExecutionJson, 'taskRunList'> & { taskRunList?: { taskId: string; state: { current: string; histories: { state: string; date: string }[] } }[] };
 
 async function start(base: string, flowId: string): Promise<string> {
   const res = await api(base, `/api/v1/main/executions/${NS}/${flowId}`, { method: 'POST' });

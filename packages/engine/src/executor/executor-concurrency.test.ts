@@ -7,7 +7,7 @@ import type { Execution } from '../model/execution.js';
 import { newState } from '../model/state.js';
 import type { ConcurrencyLimits, EnqueueOptions, Runtime } from '../ports/ports.js';
 import { mapSecrets } from '../secrets/index.js';
-import { admissionOf, needsSlot } from './concurrency.js';
+import { admissionOf, needsSlot, releaseIfEnded } from './concurrency.js';
 import { createExecutor } from './index.js';
 
 // The executor's side of flow `concurrency`, run job by job as a worker would, with the queue
@@ -123,6 +123,24 @@ describe('executor: flow concurrency', () => {
     expect((await s.run(second)).state.current).toBe('SUCCESS');
   });
 
+  it('a delete of an ended execution whose release was lost frees its slot (what the delete route calls)', async () => {
+    let failRelease = true;
+    const s = await setup(flowSource(1), {
+      concurrency: (c) => ({ ...c, release: async (flow, id) => (failRelease ? Promise.reject(new Error('worker died')) : c.release(flow, id)) }),
+    });
+    const first = await s.start();
+    const second = await s.start();
+    await holdSlot(s, first);
+    await s.run(second);
+    await expect(s.run(first)).rejects.toThrow('worker died');
+    const ended = (await s.runtime.executions.get(first)) as Execution;
+    expect(await s.runtime.executions.delete(first, { expected: ended })).toBe(true);
+    failRelease = false;
+    await releaseIfEnded(s.runtime, ended);
+    expect(await s.slots()).toEqual({ running: [second], queued: [] });
+    expect(s.queued).toEqual([second]);
+  });
+
   it('a crash between the promotion and the queueing of its job: the release delivered again queues it', async () => {
     let failEnqueue = true;
     const s = await setup(flowSource(1), {
@@ -213,10 +231,10 @@ describe('executor: flow concurrency', () => {
 });
 
 describe('admissionOf and needsSlot', () => {
-  const execution = (state: 'CREATED' | 'QUEUED' | 'RUNNING' | 'RESTARTED' | 'PAUSED'): Execution => ({
-    ...createExecution({ flow: { ...(parseFlow(flowSource(2), treeRegistry) as { flow: never }).flow, revision: 1, source: '', updated: '', deleted: false } }),
-    state: newState(state, new Date(0)),
-  });
+  const parsed = parseFlow(flowSource(2), treeRegistry);
+  if (!parsed.ok) throw new Error('the flow does not parse');
+  const flow = { ...parsed.flow, revision: 1, source: '', updated: '', deleted: false };
+  const execution = (state: 'CREATED' | 'QUEUED' | 'RUNNING' | 'RESTARTED' | 'PAUSED'): Execution => ({ ...createExecution({ flow }), state: newState(state, new Date(0)) });
   const now = new Date(1000);
 
   it('asks for a slot before a start, in line, or on a restart; not while it runs or waits', () => {
