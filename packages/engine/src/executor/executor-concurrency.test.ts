@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRuntime } from '../../../runtime-memory/src/index.js';
 import { treeRegistry } from '../../test/fixtures/tree-plugins.js';
-import { createExecution } from '../execution/index.js';
+import { createExecution, restartExecution } from '../execution/index.js';
 import { parseFlow } from '../flow/index.js';
 import type { Execution } from '../model/execution.js';
 import { newState } from '../model/state.js';
 import type { ConcurrencyLimits, EnqueueOptions, Runtime } from '../ports/ports.js';
 import { mapSecrets } from '../secrets/index.js';
 import { admissionOf, needsSlot, releaseIfEnded } from './concurrency.js';
-import { createExecutor } from './index.js';
+import { createExecutor, taskIndex } from './index.js';
 
 // The executor's side of flow `concurrency`, run job by job as a worker would, with the queue
 // recorded instead of consumed, and crashes injected between the steps that must survive them.
@@ -211,6 +211,27 @@ describe('executor: flow concurrency', () => {
     expect(await s.slots()).toEqual({ running: [old, newer], queued: [] });
     const third = await s.start();
     expect((await s.run(third)).state.current).toBe('SUCCESS');
+  });
+
+  it('a restart after the end asks for a slot anew: it waits QUEUED while another holds it, then runs again', async () => {
+    const s = await setup(flowSource(1).replace('type: test.Say\n    text: hello', 'type: test.Boom\n    message: boom'));
+    const failed = await s.run(await s.start());
+    expect(failed.state.current).toBe('FAILED');
+    expect(await s.slots()).toEqual({ running: [], queued: [] });
+    const holder = await s.start();
+    await holdSlot(s, holder);
+    const key = { namespace: 'company.team', id: 'limited', tenantId: 'main' };
+    const flow = (await s.runtime.flows.get(key)) as NonNullable<Awaited<ReturnType<Runtime['flows']['get']>>>;
+    const restarted = restartExecution(failed, { ...flow, tasks: taskIndex(flow, treeRegistry) }, new Date());
+    if (!restarted.ok) throw new Error(restarted.message);
+    await s.runtime.executions.save(restarted.execution);
+    const waiting = await s.run(failed.id);
+    expect(states(waiting).slice(-2)).toEqual(['RESTARTED', 'QUEUED']);
+    await s.run(holder);
+    expect(s.queued).toEqual([failed.id]);
+    const again = await s.run(failed.id);
+    expect(states(again).slice(-4)).toEqual(['RESTARTED', 'QUEUED', 'RUNNING', 'FAILED']);
+    expect(await s.slots()).toEqual({ running: [], queued: [] });
   });
 
   it('a flow without concurrency never asks for a slot', async () => {
