@@ -108,9 +108,9 @@ export async function releaseSlot(deps: SlotDeps, execution: Execution): Promise
  * when not given). Called by the executor with every execution it returns ended, including one
  * it found ended (a job delivered again after a crash between the end's save and the release).
  */
-export async function releaseIfEnded(deps: SlotDeps & { readonly flows: Pick<FlowRepository, 'getRevision'> }, execution: Execution, flow?: Pick<FlowRevision, 'concurrency'>): Promise<Execution> {
+export async function releaseIfEnded(deps: SlotDeps & { readonly flows: Pick<FlowRepository, 'getRevision'> }, execution: Execution, flow?: Pick<FlowRevision, 'concurrency' | 'revision'>): Promise<Execution> {
   if (!isTerminated(execution.state.current)) return execution;
-  const revision = flow ?? (await deps.flows.getRevision(flowKeyOf(execution), execution.flowRevision));
+  const revision = flow?.revision === execution.flowRevision ? flow : await deps.flows.getRevision(flowKeyOf(execution), execution.flowRevision);
   if (revision?.concurrency !== undefined) await releaseSlot(deps, execution);
   return execution;
 }
