@@ -20,6 +20,20 @@ tasks:
     ms: ${ms}
 `;
 
+/** A flow whose executions wait at a Pause first (holding their slot, no worker) until resumed. */
+const gated = (id: string, behavior: string) => `id: ${id}
+namespace: ${NS}
+concurrency:
+  limit: 1
+  behavior: ${behavior}
+tasks:
+  - id: gate
+    type: io.kestra.plugin.core.flow.Pause
+  - id: work
+    type: io.sluice.test.Sleep
+    ms: 50
+`;
+
 type Run = Omit<ExecutionJson, 'taskRunList'> & { taskRunList?: { taskId: string; state: { current: string; histories: { state: string; date: string }[] } }[] };
 
 async function start(base: string, flowId: string): Promise<string> {
@@ -73,7 +87,7 @@ describe.each(setups)('flow concurrency, $name', ({ make, roles }) => {
 
   it('limit 1: a burst never has two executions running at once, and every one ends SUCCESS', async () => {
     const base = await servers();
-    await createFlow(base, flow('burst', 'QUEUE', 300));
+    await createFlow(base, flow('burst', 'QUEUE', 500));
     const ids = await Promise.all(Array.from({ length: 6 }, () => start(base, 'burst')));
     const ended = (await Promise.all(ids.map((id) => waitForEnd(base, id, 30_000)))) as Run[];
     expect(ended.map((e) => e.state.current)).toEqual(ids.map(() => 'SUCCESS'));
@@ -85,9 +99,9 @@ describe.each(setups)('flow concurrency, $name', ({ make, roles }) => {
 
   it('QUEUE starts the waiting ones oldest first; a kill of a QUEUED one ends it KILLED and the next one runs', async () => {
     const base = await servers();
-    await createFlow(base, flow('ordered', 'QUEUE', 800));
+    await createFlow(base, gated('ordered', 'QUEUE'));
     const first = await start(base, 'ordered');
-    await inState(base, first, 'RUNNING');
+    await inState(base, first, 'PAUSED');
     const waiting: string[] = [];
     for (let i = 0; i < 3; i++) {
       const id = await start(base, 'ordered');
@@ -96,26 +110,33 @@ describe.each(setups)('flow concurrency, $name', ({ make, roles }) => {
     }
     const [second, killed, third] = waiting as [string, string, string];
     expect((await api(base, `/api/v1/main/executions/${killed}/kill`, { method: 'DELETE' })).status).toBe(202);
-    const gone = await waitForEnd(base, killed, 20_000);
-    expect(states(gone)).toEqual(['CREATED', 'QUEUED', 'KILLING', 'KILLED']);
-    const ran = (await Promise.all([first, second, third].map((id) => waitForEnd(base, id, 30_000)))) as Run[];
+    expect(states(await waitForEnd(base, killed, 20_000))).toEqual(['CREATED', 'QUEUED', 'KILLING', 'KILLED']);
+    // Each resumed one ends, then the oldest still in line takes the slot; the one after it waits.
+    for (const [id, next, after] of [[first, second, third], [second, third, undefined]] as const) {
+      expect((await api(base, `/api/v1/main/executions/${id}/resume`, { method: 'POST' })).status).toBe(204);
+      expect((await waitForEnd(base, id, 20_000)).state.current).toBe('SUCCESS');
+      await inState(base, next, 'PAUSED');
+      if (after !== undefined) expect((await getExecution(base, after)).state.current).toBe('QUEUED');
+    }
+    expect((await api(base, `/api/v1/main/executions/${third}/resume`, { method: 'POST' })).status).toBe(204);
+    const ran = (await Promise.all([first, second, third].map((id) => waitForEnd(base, id, 20_000)))) as Run[];
     expect(ran.map((e) => e.state.current)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
-    const starts = ran.map((e) => span(e)[0]);
-    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    for (const e of ran.slice(1)) expect(states(e).slice(0, 4)).toEqual(['CREATED', 'QUEUED', 'RUNNING', 'PAUSED']);
     expectOneAtATime(ran);
   });
 
-  it('CANCEL ends one more CANCELLED, FAIL ends it FAILED with an ERROR line; the running one ends SUCCESS', async () => {
+  it('CANCEL ends one more CANCELLED, FAIL ends it FAILED with an ERROR line; the one holding the slot goes on', async () => {
     const base = await servers();
     for (const behavior of ['CANCEL', 'FAIL']) {
       const id = `refuse_${behavior.toLowerCase()}`;
-      await createFlow(base, flow(id, behavior, 1500));
+      await createFlow(base, gated(id, behavior));
       const holder = await start(base, id);
-      await inState(base, holder, 'RUNNING');
+      await inState(base, holder, 'PAUSED');
       const refused = await waitForEnd(base, await start(base, id), 20_000);
       expect(states(refused)).toEqual(['CREATED', behavior === 'CANCEL' ? 'CANCELLED' : 'FAILED']);
       const logs = (await (await api(base, `/api/v1/main/logs/${refused.id}?minLevel=ERROR`)).json()) as { message: string }[];
       expect(logs.map((l) => l.message)).toEqual(behavior === 'FAIL' ? ['Flow is FAILED due to concurrency limit exceeded, 1 running(s), limit 1'] : []);
+      expect((await api(base, `/api/v1/main/executions/${holder}/resume`, { method: 'POST' })).status).toBe(204);
       expect((await waitForEnd(base, holder, 20_000)).state.current).toBe('SUCCESS');
     }
   });
@@ -148,7 +169,7 @@ describe('flow concurrency across a worker killed with SIGKILL (BullMQ)', () => 
     processes.push(web);
     const doomed = await startServer(['worker'], env);
     processes.push(doomed);
-    await createFlow(web.url, flow('survivor', 'QUEUE', 1500));
+    await createFlow(web.url, flow('survivor', 'QUEUE', 3000));
     const first = await start(web.url, 'survivor');
     await inState(web.url, first, 'RUNNING');
     const second = await start(web.url, 'survivor');

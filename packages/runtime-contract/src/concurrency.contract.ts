@@ -24,7 +24,7 @@ concurrency:
 tasks:
   - id: nap
     type: io.kestra.plugin.core.flow.Sleep
-    duration: PT0.3S
+    duration: PT0.5S
 `;
 const pauseFlow = (behavior: string) => `id: paused
 namespace: company.limits
