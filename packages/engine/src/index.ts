@@ -22,3 +22,4 @@ export { createKvAccess, KV_MAX_VALUE_BYTES } from './kv/kv-access.js';
 export * from './flow-trigger/index.js';
 export * from './triggers/index.js';
 export * from './storage/index.js';
+export * from './concurrency/index.js';

@@ -49,6 +49,13 @@ export interface Keys {
   triggerMember(key: TriggerKey): string;
   /** String: a Flow trigger's window of preconditions, as JSON, changed by compare-and-set (same hash tag as {@link trigger}). */
   triggerWindow(key: TriggerKey): string;
+  /**
+   * The four keys of a flow's `concurrency` slots, under one hash tag per flow (one script touches
+   * them together): `running` hash (execution id → '' once its job confirmed the slot, else the
+   * epoch ms it joined the line), `line` sorted set (execution ids scored by arrival), `entries`
+   * hash (execution id in line → `<limit>:<epoch ms>`), `seq` counter (the arrival scores).
+   */
+  concurrency(flow: FlowKey): readonly [running: string, line: string, entries: string, seq: string];
 }
 
 const enc = encodeURIComponent;
@@ -75,6 +82,10 @@ export function createKeys(prefix: string): Keys {
     trigger: (key) => `${prefix}:trigger:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.flowId)}:${enc(key.triggerId)}`,
     triggerIndex: (tenantId) => `${prefix}:triggers:{${enc(tenantId)}}`,
     triggerMember: (key) => JSON.stringify([key.namespace, key.flowId, key.triggerId]),
+    concurrency: (flow) => {
+      const base = `${prefix}:concurrency:{${enc(flow.tenantId)}:${enc(flow.namespace)}:${enc(flow.id)}}`;
+      return [`${base}:running`, `${base}:line`, `${base}:entries`, `${base}:seq`];
+    },
     triggerWindow: (key) => `${prefix}:trigger-window:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.flowId)}:${enc(key.triggerId)}`,
   };
 }

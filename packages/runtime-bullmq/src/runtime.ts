@@ -15,6 +15,7 @@ import { watchRedisSettings } from './redis-settings.js';
 import { createSessionRepository } from './session-repository.js';
 import { createKvRepository } from './kv-repository.js';
 import { createTriggerStateRepository } from './trigger-state-repository.js';
+import { createConcurrencyLimits } from './concurrency-limits.js';
 
 /**
  * The engine's ports on BullMQ and Redis (name `bullmq`, durable).
@@ -63,6 +64,7 @@ export async function createBullmqRuntime(options: BullmqRuntimeOptions): Promis
     sessions: createSessionRepository(store, keys),
     kv: createKvRepository(store, keys),
     triggers: createTriggerStateRepository(store, keys),
+    concurrency: createConcurrencyLimits(store, keys),
     async submit(execution) {
       // The create's commands leave before the job's, in the same write (see enqueueAfter). The
       // execution's JSON is made once, for the store and for the job, which carries it so the

@@ -14,6 +14,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueueConsumer, Runtime } from '@sluice/engine';
+import { describeConcurrencyLimits } from './concurrency.contract.js';
 import { describeExecutionEvents } from './events.contract.js';
 import { describeExecutionControl } from './execution-control.contract.js';
 import { describeExecutionRepository } from './executions.contract.js';
@@ -90,5 +91,6 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeSessionRepository(ctx);
     describeKvRepository(ctx);
     describeTriggerStateRepository(ctx);
+    describeConcurrencyLimits(ctx);
   });
 }

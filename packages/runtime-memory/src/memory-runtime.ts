@@ -10,6 +10,7 @@ import { createMemorySchedules, type MemorySchedulesOptions } from './memory-sch
 import { createSessionStore } from './session-store.js';
 import { createKvStore } from './kv-store.js';
 import { createTriggerStateStore } from './trigger-state-store.js';
+import { createConcurrencyStore } from './concurrency-store.js';
 
 /** Options of {@link createMemoryRuntime}. */
 export interface MemoryRuntimeOptions {
@@ -70,6 +71,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): Runtime
     sessions: createSessionStore(guard),
     kv: createKvStore(guard),
     triggers: createTriggerStateStore(guard),
+    concurrency: createConcurrencyStore(guard),
     async submit(execution) {
       try {
         await executions.create(execution);

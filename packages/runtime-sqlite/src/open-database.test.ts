@@ -46,9 +46,9 @@ describe('opening the SQLite database', () => {
     await first.executions.create(execution);
     await first.close();
     // What version 1 was: no sessions table, no key-value table, no table of jobs queued for a
-    // date, no trigger states, no trigger windows.
+    // date, no trigger states, no trigger windows, no concurrency slots.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
-    db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed; DROP TABLE trigger_states; DROP TABLE trigger_windows');
+    db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed; DROP TABLE trigger_states; DROP TABLE trigger_windows; DROP TABLE concurrency_slots; DROP TABLE concurrency_queue');
     db.pragma('user_version = 1');
     db.close();
     const second = createSqliteRuntime({ dir });
@@ -64,6 +64,9 @@ describe('opening the SQLite database', () => {
       expect((await second.triggers.setDisabled(trigger, true)).disabled).toBe(true);
       const entry = { id: 'w', conditions: ['a'], met: ['a'], at: 1, bounds: { start: 0, end: 10 }, resetOnSuccess: true };
       expect(await second.triggers.recordWindow(trigger, 'e', entry)).toEqual({ fired: true });
+      const flow = { tenantId: 'main', namespace: 'n', id: 'f' };
+      expect((await second.concurrency.acquire(flow, 'e', { limit: 1, queue: true, at: 1 })).outcome).toBe('running');
+      expect(await second.concurrency.slots(flow)).toEqual({ running: ['e'], queued: [] });
     } finally {
       await second.close();
     }

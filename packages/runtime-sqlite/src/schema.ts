@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
  * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
  * Add a step to {@link MIGRATIONS} and bump it for every change.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /**
  * Step `i` takes the file from version `i` to `i + 1`. JSON columns hold the port values as the
@@ -64,6 +64,22 @@ const MIGRATIONS: readonly string[] = [
     tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, flow_id TEXT NOT NULL, trigger_id TEXT NOT NULL, json TEXT NOT NULL,
     PRIMARY KEY (tenant_id, namespace, flow_id, trigger_id)
   ) WITHOUT ROWID;
+  `,
+  // 7: flow concurrency. A row per execution holding a slot (promoted_at: when it joined the line,
+  // for a promotion its own job has not confirmed yet; NULL once confirmed), and the line, in
+  // arrival order (seq), each entry with the limit of the revision it asked under.
+  `
+  CREATE TABLE concurrency_slots (
+    tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, flow_id TEXT NOT NULL, execution_id TEXT NOT NULL, promoted_at INTEGER,
+    PRIMARY KEY (tenant_id, namespace, flow_id, execution_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE concurrency_queue (
+    seq INTEGER PRIMARY KEY,
+    tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, flow_id TEXT NOT NULL, execution_id TEXT NOT NULL,
+    lim INTEGER NOT NULL, queued_at INTEGER NOT NULL,
+    UNIQUE (tenant_id, namespace, flow_id, execution_id)
+  );
+  CREATE INDEX concurrency_queue_order ON concurrency_queue (tenant_id, namespace, flow_id, seq);
   `,
 ];
 

@@ -11,6 +11,7 @@ import { openDatabase } from './open-database.js';
 import { createSessionRepository } from './session-repository.js';
 import { createKvRepository } from './kv-repository.js';
 import { createTriggerStateRepository } from './trigger-state-repository.js';
+import { createConcurrencyRepository } from './concurrency-repository.js';
 import { startRetention, type RetentionOptions } from './retention.js';
 import { createSqliteQueue } from './sqlite-queue.js';
 import { createSqliteSchedules } from './sqlite-schedules.js';
@@ -110,6 +111,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
     sessions,
     kv,
     triggers: createTriggerStateRepository(db, writes, guard),
+    concurrency: createConcurrencyRepository(db, writes, guard),
     sweep: () => sweeper.sweep(),
     async submit(execution) {
       guard.check();

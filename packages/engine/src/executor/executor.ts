@@ -16,11 +16,12 @@ import { withTaskRun } from './task-runs.js';
 import { createKvAccess } from '../kv/kv-access.js';
 import { killedExecution } from '../execution/kill-execution.js';
 import { listenForKill } from './kill-listener.js';
+import { admit, releaseIfEnded } from './concurrency.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
   /** The stores, the queue (where an execution waiting for a retry is queued again for its date), and the key-value store. */
-  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events'>>;
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events' | 'concurrency'>>;
   /**
    * Internal storage: where tasks put files (`ctx.storage`) and `read()` reads them. Without it,
    * a task that touches files fails with `STORAGE_UNAVAILABLE`.
@@ -55,10 +56,22 @@ export interface Executor {
 /** The executor over `deps`. */
 export function createExecutor(deps: ExecutorDeps): Executor {
   const now = deps.now ?? (() => new Date());
-  return { run: (executionId, signal, queued) => runExecution(deps, now, executionId, signal, queued) };
+  // An ended execution gives its flow `concurrency` slot back, also when found ended (a job
+  // delivered again after a crash between the end's save and the release).
+  return {
+    async run(executionId, signal, queued) {
+      const seen: SeenFlow = {};
+      return releaseIfEnded(deps.runtime, await runExecution(deps, now, executionId, signal, queued, seen), seen.flow);
+    },
+  };
 }
 
-async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, queued?: Execution): Promise<Execution> {
+/** The flow revision a run loaded, so the release after its end need not read it again. */
+interface SeenFlow {
+  flow?: FlowRevision;
+}
+
+async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, queued: Execution | undefined, seen: SeenFlow): Promise<Execution> {
   // Listening before reading: a kill stored after the read is heard (see kill-listener.ts).
   const kill = await listenForKill(deps.runtime.events, executionId);
   try {
@@ -67,7 +80,7 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
     // repeats nothing but expression rendering.
     if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
       try {
-        return await execute(deps, now, queued, signal, queued, kill.signal);
+        return await execute(deps, now, queued, signal, queued, kill.signal, seen);
       } catch (error) {
         if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
       }
@@ -81,7 +94,7 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
       const waiting = await stillWaiting(deps, loaded, now());
       if (waiting) return waiting;
       try {
-        return await execute(deps, now, loaded, signal, loaded, kill.signal);
+        return await execute(deps, now, loaded, signal, loaded, kill.signal, seen);
       } catch (error) {
         if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
         // A waiting execution can be woken by two jobs at once (its date came as the resume
@@ -96,7 +109,8 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
 }
 
 // States of a waiting execution (see waits.ts), and RESTARTED: one the resume route woke.
-const WOKEN: ReadonlySet<StateType> = new Set(['PAUSED', 'RETRYING', 'RESTARTED']);
+// QUEUED too: its promotion's job and a late delivery of its first job may both hold it.
+const WOKEN: ReadonlySet<StateType> = new Set(['PAUSED', 'RETRYING', 'RESTARTED', 'QUEUED']);
 
 /**
  * `loaded` when nothing in it is due yet (a delayed job delivered early, or a late one of a pause
@@ -120,7 +134,7 @@ const MAX_CHANGED_READS = 5;
  * Runs `loaded` to its end. With `expected`, the first save is conditional on the store still
  * holding that execution, and rejects with `RUNTIME_EXECUTION_CHANGED` otherwise.
  */
-async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, jobSignal: AbortSignal, expected: Execution | undefined, killSignal: AbortSignal): Promise<Execution> {
+async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, jobSignal: AbortSignal, expected: Execution | undefined, killSignal: AbortSignal, seen: SeenFlow): Promise<Execution> {
   // A kill aborts the running plugins as a worker's shutdown does; the run then ends KILLED.
   const signal = AbortSignal.any([jobSignal, killSignal]);
   const { runtime } = deps;
@@ -192,6 +206,18 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     return finish('FAILED', undefined, [logLine(error.message)]);
   }
   rememberSecretInputs(flow, execution, secrets);
+  seen.flow = flow;
+
+  // The flow's `concurrency`: a slot before it starts, else it waits QUEUED or ends (concurrency.ts).
+  const admission = await admit(runtime, flow, execution, now());
+  if (admission.kind === 'ended') return finish(admission.state, undefined, admission.logs);
+  if (admission.kind === 'queued') {
+    if (admission.execution !== undefined) {
+      stage(admission.execution, admission.logs);
+      await save(undefined, 'QUEUED');
+    }
+    return execution;
+  }
 
   if (execution.state.current !== 'RUNNING') stage({ ...execution, state: withState(execution.state, 'RUNNING', now()) });
 

@@ -3,7 +3,7 @@ import type { PluginRegistry } from '../plugins/types.js';
 import { REQUIRED_KEYS } from './check-flow.js';
 import { splitProps } from './check-items.js';
 import { FLOW_EXTRA, Input, TASK_ENVELOPE_KEYS, TRIGGER_ENVELOPE_KEYS } from './envelope.js';
-import type { Flow, FlowInput, FlowOutput, FlowTask, FlowTrigger } from './flow.types.js';
+import type { Flow, FlowConcurrency, FlowInput, FlowOutput, FlowTask, FlowTrigger } from './flow.types.js';
 import { toLabels } from './labels.js';
 import { withoutNulls } from './report.js';
 import { FLOWABLE_ENVELOPE_KEYS, mapTasks } from './task-lists.js';
@@ -85,6 +85,13 @@ function output(raw: Json): FlowOutput {
   return { id: item.id as string, type: item.type as string, value: item.value, ...optional('description', str(item.description)) };
 }
 
+// Checked by the envelope's schema: a mapping with an integer limit of at least 1 and a known behavior.
+function concurrency(value: unknown): FlowConcurrency | undefined {
+  if (value === undefined || value === null) return undefined;
+  const { limit, behavior } = value as { limit: number; behavior?: FlowConcurrency['behavior'] };
+  return { limit, behavior: behavior ?? 'QUEUE' };
+}
+
 /** Builds the engine's {@link Flow} from a value {@link checkFlow} found no problem in. */
 export function buildFlow(value: Json, registry: PluginRegistry, tenantId: string): Flow {
   const flow = withoutNulls(value, REQUIRED_KEYS);
@@ -102,6 +109,7 @@ export function buildFlow(value: Json, registry: PluginRegistry, tenantId: strin
     ...optional('finally', flow.finally === undefined ? undefined : list(flow.finally).map((t) => task(t, registry))),
     triggers: list(flow.triggers).map((t) => trigger(t, registry)),
     disabled: flow.disabled === true,
+    ...optional('concurrency', concurrency(flow.concurrency)),
     extra: Object.fromEntries(Object.entries(flow).filter(([key]) => key in FLOW_EXTRA)),
   };
 }

@@ -33,13 +33,27 @@ describe('the flow envelope', () => {
     ]);
   });
 
-  it('refuses concurrency, which nothing enforces yet, once and at its key', () => {
-    expect(check(`${head}concurrency:\n  limit: 1\n  behavior: QUEUE\ntasks:\n${log('a')}`)).toEqual([
-      '3:1 FLOW_UNSUPPORTED concurrency: concurrency is not supported yet: Sluice does not limit how many executions of a flow run at once; remove concurrency',
-    ]);
+  it('accepts concurrency with a limit and a behavior, QUEUE by default', () => {
+    const queued = parseFlow(`${head}concurrency:\n  limit: 2\ntasks:\n${log('a')}`, registry);
+    expect(queued.ok && queued.flow.concurrency).toEqual({ limit: 2, behavior: 'QUEUE' });
+    const failing = parseFlow(`${head}concurrency:\n  limit: 1\n  behavior: FAIL\ntasks:\n${log('a')}`, registry);
+    expect(failing.ok && failing.flow.concurrency).toEqual({ limit: 1, behavior: 'FAIL' });
+    const none = parseFlow(`${head}tasks:\n${log('a')}`, registry);
+    expect(none.ok && none.flow.concurrency).toBeUndefined();
+  });
+
+  it('refuses a concurrency without a positive integer limit, with another behavior or an unknown key, at the offending node', () => {
     expect(check(`${head}concurrency:\n  limit: 0\n  behaviour: QUEUE\ntasks:\n${log('a')}`)).toEqual([
-      '3:1 FLOW_UNSUPPORTED concurrency: concurrency is not supported yet: Sluice does not limit how many executions of a flow run at once; remove concurrency',
+      '4:10 FLOW_SCHEMA concurrency.limit: must be greater than or equal to 1',
+      "5:3 FLOW_SCHEMA concurrency.behaviour: unknown property 'behaviour'",
     ]);
+    expect(check(`${head}concurrency:\n  maximum: 1\n  behavior: SKIP\ntasks:\n${log('a')}`)).toEqual([
+      "4:3 FLOW_SCHEMA concurrency.limit: missing required property 'limit'",
+      "4:3 FLOW_SCHEMA concurrency.maximum: unknown property 'maximum'",
+      '5:13 FLOW_SCHEMA concurrency.behavior: must be one of QUEUE, CANCEL, FAIL, got the string "SKIP"',
+    ]);
+    expect(check(`${head}concurrency:\n  limit: 1.5\ntasks:\n${log('a')}`)).toEqual(['4:10 FLOW_SCHEMA concurrency.limit: must be an integer, got number 1.5']);
+    expect(check(`${head}concurrency: 3\ntasks:\n${log('a')}`)).toEqual(['3:14 FLOW_SCHEMA concurrency: must be a mapping, got number 3']);
   });
 });
 

@@ -13,8 +13,6 @@ const { FLOW_SCHEMA, FLOW_DUPLICATE_ID, FLOW_UNSUPPORTED } = engineErrors.codes;
 // Flow-level keys Kestra has that Sluice does not act on yet: refused, never accepted and ignored.
 const UNSUPPORTED_FLOW_KEYS: Readonly<Record<string, string>> = {
   afterExecution: 'afterExecution is not supported yet; run the tasks in finally, which runs before the execution ends',
-  // Accepted and ignored until now: a limit nobody enforced let every execution run at once.
-  concurrency: 'concurrency is not supported yet: Sluice does not limit how many executions of a flow run at once; remove concurrency',
 };
 const FlowCheck = TypeCompiler.Compile(FlowEnvelope);
 const InputCheck = TypeCompiler.Compile(Input);

@@ -143,10 +143,10 @@ export const FLOW_EXTRA: Readonly<Record<string, TSchema>> = {
   afterExecution: taskList('Tasks run once the execution has ended.'),
   concurrency: Type.Object(
     {
-      limit: Type.Integer({ minimum: 1, description: 'Most executions running at once.' }),
-      behavior: Type.Optional(literals(['QUEUE', 'CANCEL', 'FAIL'], 'What happens to one more.')),
+      limit: Type.Integer({ minimum: 1, description: 'Most executions of the flow started and not ended at once, counted across every worker.' }),
+      behavior: Type.Optional(literals(['QUEUE', 'CANCEL', 'FAIL'], 'What happens to one more: QUEUE (default) waits QUEUED for a slot, oldest first; CANCEL ends it CANCELLED; FAIL ends it FAILED.')),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, description: 'How many executions of the flow may run at once.' },
   ),
   pluginDefaults: Type.Array(PluginDefault, { description: 'Values given to every task or trigger of a type, or of every type under a prefix.' }),
   taskDefaults: Type.Array(PluginDefault, { description: 'The name of pluginDefaults before Kestra 0.18; applied the same way.' }),

@@ -73,6 +73,14 @@ export interface FlowOutput {
   readonly description?: string;
 }
 
+/** Kestra's flow `concurrency`: how many executions of the flow may run at once, and what happens to one more. */
+export interface FlowConcurrency {
+  /** At least 1. */
+  readonly limit: number;
+  /** QUEUE (Kestra's default): it waits QUEUED for a slot; CANCEL: it ends CANCELLED; FAIL: it ends FAILED. */
+  readonly behavior: 'QUEUE' | 'CANCEL' | 'FAIL';
+}
+
 /** A parsed, validated flow. */
 export interface Flow {
   readonly tenantId: string;
@@ -90,6 +98,8 @@ export interface Flow {
   readonly finally?: readonly FlowTask[];
   readonly triggers: readonly FlowTrigger[];
   readonly disabled: boolean;
+  /** At most this many executions started and not ended at once (see executor/concurrency.ts). */
+  readonly concurrency?: FlowConcurrency;
   /** Top-level keys the engine keeps but does not act on yet (`errors`, `finally`, `concurrency`, ...). */
   readonly extra: Readonly<Record<string, unknown>>;
 }

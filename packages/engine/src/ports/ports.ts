@@ -492,6 +492,74 @@ export interface TriggerStateRepository {
   recordWindow(key: TriggerKey, executionId: string, entry: TriggerWindowEntry): Promise<{ readonly fired: boolean }>;
 }
 
+/** What {@link ConcurrencyLimits.acquire} asks for: a slot of a flow, under the limit of the execution's revision. */
+export interface SlotRequest {
+  /** The flow's `concurrency.limit` in the execution's revision (at least 1). */
+  readonly limit: number;
+  /** `concurrency.behavior` QUEUE: wait in line when no slot is free; otherwise be refused. */
+  readonly queue: boolean;
+  /** Epoch ms of the request; kept with a queued entry, it dates the job that starts it once promoted. */
+  readonly at: number;
+}
+
+/** A queued execution promoted to a slot whose own job has not run yet: it must be queued (again) to start. */
+export interface PromotedSlot {
+  readonly executionId: string;
+  /** Epoch ms it was queued at: the date of the job that starts it, so queueing it twice runs it once. */
+  readonly queuedAt: number;
+}
+
+/** The answer of {@link ConcurrencyLimits.acquire}. */
+export interface SlotAdmission {
+  /** `running`: it holds a slot; `queued`: it waits in line; `refused`: no slot, and it may not wait. */
+  readonly outcome: 'running' | 'queued' | 'refused';
+  /** Slots held when it asked, itself excluded: what the log line of a queued or refused one says. */
+  readonly running: number;
+  /** Every execution holding a slot that its own job has not confirmed yet (see {@link PromotedSlot}). */
+  readonly promoted: readonly PromotedSlot[];
+}
+
+/** The answer of {@link ConcurrencyLimits.release}. */
+export interface SlotRelease {
+  /** True when the execution held a slot or waited in line, and no longer does. */
+  readonly released: boolean;
+  /** Every execution holding a slot that its own job has not confirmed yet (see {@link PromotedSlot}). */
+  readonly promoted: readonly PromotedSlot[];
+}
+
+/** The slots and the line of one flow, for tests and inspection. */
+export interface FlowSlots {
+  /** Executions holding a slot, in no particular order. */
+  readonly running: readonly string[];
+  /** Executions waiting, oldest first. */
+  readonly queued: readonly string[];
+}
+
+/**
+ * Kestra's flow `concurrency`: at most `limit` executions of a flow hold a slot at once, counted
+ * across every process on the store, and the others wait in line (QUEUE) or are refused. Each
+ * call is one atomic step per flow, and idempotent per execution id, because the executor is at
+ * least once: asking again for a slot held, or a place in line, answers as before; releasing
+ * twice releases once. A slot freed goes to the oldest execution in line, at once (it is counted
+ * as held from then on), but that execution's job is queued by the caller: until its own
+ * `acquire` confirms it, every answer lists it in `promoted`, so a caller that crashed before
+ * queueing it is repaired by the next call on the flow (or by the redelivered job that released).
+ * An entry in line keeps the limit it asked under: it is promoted when fewer than its limit
+ * hold a slot, and never ahead of an older one.
+ */
+export interface ConcurrencyLimits {
+  /**
+   * A slot for `executionId`: held already (answered `running`), promoted from the line
+   * (`running`, now confirmed), free (`running`: the line is empty and fewer than `limit` hold
+   * one), else a place at the end of the line with `queue` (`queued`), or `refused`.
+   */
+  acquire(flow: FlowKey, executionId: string, request: SlotRequest): Promise<SlotAdmission>;
+  /** Gives up the execution's slot or place in line, then promotes from the line into the free slots. */
+  release(flow: FlowKey, executionId: string): Promise<SlotRelease>;
+  /** The flow's slots and line as stored now. */
+  slots(flow: FlowKey): Promise<FlowSlots>;
+}
+
 /** One runtime: every port, and how to stop it. */
 export interface Runtime {
   /** `bullmq`, `sqlite` or `memory`, for the start-up line and metrics. */
@@ -511,6 +579,8 @@ export interface Runtime {
   readonly kv: KvRepository;
   /** State and leases of poll and listen triggers, and the API's enable/disable of any trigger. */
   readonly triggers: TriggerStateRepository;
+  /** Slots of flows with a `concurrency` limit, across processes. */
+  readonly concurrency: ConcurrencyLimits;
   /**
    * Stores a new execution and queues it: what starting a flow takes. When it resolves, both are
    * done, and the job can never reach a handler before the execution is stored. A runtime may

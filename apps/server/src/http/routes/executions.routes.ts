@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { isSluiceError, stringifyJson } from '@sluice/core';
-import { STATE_TYPES, createExecution, executionToJson, isId, isTerminated, maskExecution, type Execution, type StateType } from '@sluice/engine';
+import { STATE_TYPES, createExecution, executionToJson, isId, isTerminated, maskExecution, releaseIfEnded, type Execution, type StateType } from '@sluice/engine';
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
@@ -102,6 +102,9 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
           if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
           return problem(ctx, 409, `execution '${id}' changed while it was being deleted; nothing was deleted, try again`, undefined, serverErrors.codes.EXECUTION_NOT_ENDED);
         }
+        // Its flow `concurrency` slot goes too (its end normally gave it back; not if the worker
+        // died in between, and the job delivered again would then find no execution).
+        await releaseIfEnded(s.runtime, execution);
         // Its files go with it; if that fails, the orphan sweep deletes them later.
         await s.storage.deleteExecution({ tenantId: execution.tenantId, executionId: id }).catch((error: unknown) => {
           s.logger.warn({ err: error, executionId: id }, 'the files of a deleted execution could not be deleted now; the storage sweep will');
