@@ -10,7 +10,8 @@ import { drive } from './drive.js';
 import { taskIndex } from './flow-tree.js';
 import { nextWake } from './wake.js';
 import { renderFlowOutputs } from './flow-outputs.js';
-import type { TaskRunScope } from './run-task.js';
+import { loggerOf, type TaskRunScope } from './run-task.js';
+import { parentToWake, settleChild } from './subflow.js';
 import { runVariables } from './run-variables.js';
 import { withTaskRun } from './task-runs.js';
 import { createKvAccess } from '../kv/kv-access.js';
@@ -19,8 +20,12 @@ import { listenForKill } from './kill-listener.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
-  /** The stores, the queue (where an execution waiting for a retry is queued again for its date), and the key-value store. */
-  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events'>>;
+  /**
+   * The stores, the queue (where an execution waiting for a retry is queued again for its date),
+   * the key-value store, and `submit`, which starts a Subflow's execution (without it, a Subflow
+   * task fails).
+   */
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events' | 'submit'>>;
   /**
    * Internal storage: where tasks put files (`ctx.storage`) and `read()` reads them. Without it,
    * a task that touches files fails with `STORAGE_UNAVAILABLE`.
@@ -62,36 +67,47 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
   // Listening before reading: a kill stored after the read is heard (see kill-listener.ts).
   const kill = await listenForKill(deps.runtime.events, executionId);
   try {
-    // Starting from the queued execution saves the read, one store round trip per execution. Only
-    // the first save can fail this way, and it comes before any plugin runs, so starting again
-    // repeats nothing but expression rendering.
-    if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
-      try {
-        return await execute(deps, now, queued, signal, queued, kill.signal);
-      } catch (error) {
-        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
-      }
+    const execution = await runOnce(deps, now, executionId, signal, kill.signal, queued);
+    // Whether it ended now or before (a job delivered again after a crash that came between
+    // the end's save and this), its waiting parent is told: at least once.
+    if (isTerminated(execution.state.current)) {
+      const parent = parentToWake(execution);
+      if (parent !== undefined) await deps.runtime.queue.enqueue(parent, { at: now() });
     }
-    // The first save is conditional on the execution read, too: a control of the API (a kill)
-    // stored in between is then read again rather than overwritten.
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await deps.runtime.executions.get(executionId);
-      if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
-      if (isTerminated(loaded.state.current)) return loaded;
-      const waiting = await stillWaiting(deps, loaded, now());
-      if (waiting) return waiting;
-      try {
-        return await execute(deps, now, loaded, signal, loaded, kill.signal);
-      } catch (error) {
-        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
-        // A waiting execution can be woken by two jobs at once (its date came as the resume
-        // route queued it): the one whose first save was refused leaves it to the other.
-        if (WOKEN.has(loaded.state.current)) return (await deps.runtime.executions.get(executionId)) ?? loaded;
-        if (attempt >= MAX_CHANGED_READS) throw error;
-      }
-    }
+    return execution;
   } finally {
     await kill.close();
+  }
+}
+
+async function runOnce(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, killSignal: AbortSignal, queued?: Execution): Promise<Execution> {
+  // Starting from the queued execution saves the read, one store round trip per execution. Only
+  // the first save can fail this way, and it comes before any plugin runs, so starting again
+  // repeats nothing but expression rendering.
+  if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
+    try {
+      return await execute(deps, now, queued, signal, queued, killSignal);
+    } catch (error) {
+      if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+    }
+  }
+  // The first save is conditional on the execution read, too: a control of the API (a kill)
+  // stored in between is then read again rather than overwritten.
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await deps.runtime.executions.get(executionId);
+    if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
+    if (isTerminated(loaded.state.current)) return loaded;
+    const waiting = await stillWaiting(deps, loaded, now());
+    if (waiting) return waiting;
+    try {
+      return await execute(deps, now, loaded, signal, loaded, killSignal);
+    } catch (error) {
+      if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+      // A waiting execution can be woken by two jobs at once (its date came as the resume
+      // route queued it): the one whose first save was refused leaves it to the other.
+      if (WOKEN.has(loaded.state.current)) return (await deps.runtime.executions.get(executionId)) ?? loaded;
+      if (attempt >= MAX_CHANGED_READS) throw error;
+    }
   }
 }
 
@@ -209,6 +225,14 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
       execution: () => execution,
       stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
       save: () => save(),
+      settleChild: async (task, taskRun) => {
+        const settled = await settleChild(runtime, execution, task, taskRun, now());
+        if (settled === undefined) return undefined;
+        if (settled.error === undefined) return { taskRun: settled.taskRun, logs: [] };
+        const logger = loggerOf(scope, execution, task, taskRun);
+        logger.error(settled.error);
+        return { taskRun: settled.taskRun, logs: await logger.take() };
+      },
     });
   } catch (error) {
     // drive stopped the way it stops for a shutdown, having saved what ended: a kill ends here.
