@@ -3,3 +3,4 @@ export { guessFinalState, failedState } from './final-state.js';
 export { resumeExecution, type ResumeInput, type ResumeResult } from './resume.js';
 export { resumePaused, type ResumePausedResult } from './resume-paused.js';
 export { taskIndex, type TaskIndex } from './flow-tree.js';
+export { MAX_SUBFLOW_DEPTH, SUBFLOW_TRIGGER_TYPE } from './subflow.js';
