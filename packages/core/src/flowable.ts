@@ -156,6 +156,13 @@ export interface FlowableExecution {
   /** True: the execution also takes the starting execution's labels (not its `system.` ones), before `labels`. */
   readonly inheritLabels?: boolean;
   /**
+   * With `wait`: values with templates, rendered against the ended execution (its `outputs.*`,
+   * `inputs.*`, ...) to make the task's output `outputs`, in place of the flow's own outputs
+   * (Kestra's deprecated Subflow `outputs`). Mark the property `renderedBy: 'plugin'` so the host
+   * leaves its templates for then. A template that fails to render fails the task.
+   */
+  readonly outputs?: Readonly<Record<string, unknown>>;
+  /**
    * True (the default): the task waits for the execution's end, and ends in a state derived
    * from it (see `transmitFailed`). False: the task ends in SUCCESS once the execution is
    * started, with the output `executionId`.

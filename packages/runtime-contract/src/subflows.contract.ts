@@ -6,7 +6,7 @@ import flowPlugin from '../../../plugins/core-flow/src/index.js';
 import logPlugin from '../../../plugins/core-log/src/index.js';
 import outputsPlugin from '../../../plugins/core-outputs/src/index.js';
 import {
-  MAX_SUBFLOW_DEPTH, createExecution, createExecutor, createRegistry, killChildren, mapSecrets, parseFlow, requestKill,
+  MAX_SUBFLOW_DEPTH, createExecution, createExecutor, createRegistry, killChildren, mapSecrets, parseFlow, requestKill, restartExecution, taskIndex,
   type Execution, type PluginRegistry, type Runtime,
 } from '@sluice/engine';
 import { uniqueTenant } from './builders.js';
@@ -137,6 +137,32 @@ export function describeSubflows(ctx: ContractContext): void {
       expect((await until(ctx, runtime, blind.id, ended)).state.current).toBe('SUCCESS');
     });
 
+    it('a retry starts a new child execution per attempt (Kestra retries a Subflow so), then the task fails', async () => {
+      const { runtime } = ctx;
+      const retried = flow('retried', `tasks:\n${call('call', 'failing', '    retry:\n      type: constant\n      interval: PT0.1S\n      maxAttempt: 3\n')}`);
+      const { id } = await start(ctx, [failing, retried]);
+      const done = await until(ctx, runtime, id, ended, 3);
+      expect(done.state.current).toBe('FAILED');
+      const run = runOf(done, 'call');
+      expect(run?.attempts.map((a) => a.state.current)).toEqual(['FAILED', 'FAILED', 'FAILED']);
+      expect(run?.state.histories.filter((h) => h.state === 'RETRYING')).toHaveLength(2);
+      const children = (await runtime.executions.search({ tenantId: done.tenantId, namespace: ns, flowId: 'failing', page: 1, size: 10 })).results;
+      expect(children.map((e) => e.state.current)).toEqual(['FAILED', 'FAILED', 'FAILED']);
+      expect(new Set(children.map((e) => e.id)).size).toBe(3);
+    });
+
+    it('Kestra\'s deprecated outputs render against the ended child; inheritLabels passes the parent\'s labels on', async () => {
+      const { runtime } = ctx;
+      const valued = flow('valued', `tasks:\n  - id: out\n    type: io.kestra.plugin.core.output.OutputValues\n    values:\n      answer: "42"\n`);
+      const parent = flow('labelled', `labels:\n  mainFlowLabel: flowFoo\ntasks:\n${call('launch', 'valued', '    inheritLabels: true\n    labels:\n      launchTaskLabel: launchFoo\n    outputs:\n      extracted: "{{ outputs.out.values.answer }}"\n')}`);
+      const { id } = await start(ctx, [valued, parent]);
+      const done = await until(ctx, runtime, id, ended);
+      expect(done.state.current).toBe('SUCCESS');
+      expect(runOf(done, 'launch')?.outputs['outputs']).toEqual({ extracted: '42' });
+      const kid = (await runtime.executions.get(childIdOf(done, 'launch'))) as Execution;
+      expect(kid.labels).toEqual(expect.arrayContaining([{ key: 'mainFlowLabel', value: 'flowFoo' }, { key: 'launchTaskLabel', value: 'launchFoo' }]));
+    });
+
     it('wait: false ends the Subflow once the child is started; the child runs on to its own end', async () => {
       const { runtime } = ctx;
       const { id } = await start(ctx, [sleeping, flow('fire', `tasks:\n${call('call', 'sleeping', '    wait: false\n')}`)]);
@@ -199,6 +225,26 @@ ${log('after', 'after')}`);
       expect(slowRuns.get(id)).toBe(1);
       expect(runOf(done, 'slow')?.attempts).toHaveLength(1);
       expect(runOf(done, 'after')?.state.current).toBe('SUCCESS');
+    });
+
+    it('a restart of a parent whose Subflow failed starts a new child execution (Kestra\'s restartBehavior NEW_EXECUTION)', async () => {
+      const { runtime } = ctx;
+      const { id, tenantId } = await start(ctx, [failing, flow('restarted', `tasks:\n${call('call', 'failing')}`)]);
+      const failed = await until(ctx, runtime, id, ended);
+      expect(failed.state.current).toBe('FAILED');
+      const first = childIdOf(failed, 'call');
+      const revision = await runtime.flows.getRevision({ tenantId, namespace: ns, id: 'restarted' }, failed.flowRevision);
+      if (!revision) throw new Error('no revision');
+      const restarted = restartExecution(failed, { ...revision, tasks: taskIndex(revision, registry) }, new Date());
+      if (!restarted.ok) throw new Error(restarted.message);
+      await runtime.executions.save(restarted.execution, { expected: failed });
+      await runtime.queue.enqueue(id, { at: new Date() });
+      const again = await until(ctx, runtime, id, (e) => ended(e) && e.metadata.attemptNumber === 2);
+      expect(again.state.current).toBe('FAILED');
+      const second = childIdOf(again, 'call');
+      expect(second).not.toBe(first);
+      expect((await runtime.executions.get(second))?.state.current).toBe('FAILED');
+      expect((await runtime.executions.get(first))?.state.current).toBe('FAILED');
     });
 
     it('killing a parent with its children (isOnKillCascade) ends the child it waits for, and the child\'s, KILLED', async () => {

@@ -29,6 +29,11 @@ export const SubflowProps = Type.Object(
     transmitFailed: Type.Optional(Type.Boolean({
       description: 'With `wait`: true (the default) to end this task FAILED, KILLED or WARNING when the new execution ends so; false to succeed whatever its end.',
     })),
+    outputs: Type.Optional(Dynamic(Type.Record(Type.String(), Type.Unknown(), {
+      description:
+        'Deprecated in Kestra (declare flow `outputs` in the subflow instead): values whose templates are rendered against the ended execution ' +
+        '(`{{ outputs.<its task>.value }}`) and become this task\'s output `outputs`, in place of the subflow\'s flow outputs. Needs `wait`.',
+    }), { renderedBy: 'plugin' })),
     restartBehavior: Type.Optional(Type.Literal('NEW_EXECUTION', {
       description: 'What a restart of this execution does to a failed Subflow: `NEW_EXECUTION` (the only one Sluice has, and the default) starts a new execution.',
     })),
@@ -70,6 +75,9 @@ export const subflow = defineFlowableTask({
   output: SubflowOutput,
   examples: subflowExamples,
   waits: true,
+  check: (props) => (props.outputs !== undefined && props.wait === false
+    ? [{ path: ['outputs'], message: 'outputs are rendered against the ended subflow execution: they need wait: true' }]
+    : []),
   plan: (_ctx, props) => ({
     branches: [],
     execution: {
@@ -81,6 +89,7 @@ export const subflow = defineFlowableTask({
       ...(props.inheritLabels === undefined ? {} : { inheritLabels: props.inheritLabels }),
       ...(props.wait === undefined ? {} : { wait: props.wait }),
       ...(props.transmitFailed === undefined ? {} : { transmitFailed: props.transmitFailed }),
+      ...(props.outputs === undefined ? {} : { outputs: props.outputs }),
     },
   }),
 });

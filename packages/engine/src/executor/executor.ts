@@ -10,6 +10,7 @@ import { drive } from './drive.js';
 import { taskIndex } from './flow-tree.js';
 import { nextWake } from './wake.js';
 import { renderFlowOutputs } from './flow-outputs.js';
+import { renderDeep } from '../expression/index.js';
 import { loggerOf, type TaskRunScope } from './run-task.js';
 import { parentToWake, settleChild } from './subflow.js';
 import { runVariables } from './run-variables.js';
@@ -211,6 +212,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
 
   if (execution.state.current !== 'RUNNING') stage({ ...execution, state: withState(execution.state, 'RUNNING', now()) });
 
+  const functions = { secret: (name: string) => secrets.read(name), now };
   const scope: TaskRunScope = {
     flow, registry: deps.registry, secrets, now, jobSignal: signal,
     appendLogs: (entries) => runtime.logs.append(entries),
@@ -225,12 +227,14 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
       execution: () => execution,
       stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
       save: () => save(),
-      settleChild: async (task, taskRun) => {
-        const settled = await settleChild(runtime, execution, task, taskRun, now());
+      settleChild: async (task, taskRun, retryAt) => {
+        const render = (templates: Readonly<Record<string, unknown>>, childFlow: FlowRevision, child: Execution) =>
+          renderDeep(templates, runVariables(childFlow, child), { functions }) as Record<string, unknown>;
+        const settled = await settleChild(runtime, execution, task, taskRun, now(), render, retryAt);
         if (settled === undefined) return undefined;
-        if (settled.error === undefined) return { taskRun: settled.taskRun, logs: [] };
         const logger = loggerOf(scope, execution, task, taskRun);
-        logger.error(settled.error);
+        if (settled.error !== undefined) logger.error(settled.error);
+        if (settled.warning !== undefined) logger.warn(settled.warning);
         return { taskRun: settled.taskRun, logs: await logger.take() };
       },
     });
@@ -259,7 +263,6 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
   if (flow.outputs.length === 0) return finish(state);
   let outputs: Record<string, unknown>;
   try {
-    const functions = { secret: (name: string) => secrets.read(name), now };
     outputs = renderFlowOutputs(flow.outputs, runVariables(flow, execution), { functions });
   } catch (error) {
     return finish('FAILED', undefined, [logLine(error instanceof Error ? error.message : String(error))]);

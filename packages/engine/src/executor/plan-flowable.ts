@@ -6,7 +6,7 @@ import type { Execution, TaskRun, TaskRunPlan } from '../model/execution.js';
 import { withState } from '../model/state.js';
 import { validateOutput } from '../plugins/index.js';
 import { loggerOf, messageOf, prepareCall, stateOnError, type TaskRunChange, type TaskRunScope } from './run-task.js';
-import { endTaskRun } from './task-runs.js';
+import { endTaskRun, startAttempt } from './task-runs.js';
 import { childRecord } from './subflow.js';
 import { waitRecord } from './waits.js';
 
@@ -76,7 +76,7 @@ function checkOrder(task: FlowTask, branches: readonly TaskRunPlan['branches'][n
  */
 export function planFlowable(scope: TaskRunScope, execution: Execution, task: FlowTask, created: TaskRun): Promise<TaskRunChange> {
   const now = scope.now();
-  const taskRun = { ...created, state: withState(created.state, 'RUNNING', now) };
+  let taskRun: TaskRun = { ...created, state: withState(created.state, 'RUNNING', now) };
   const logger = loggerOf(scope, execution, task, taskRun);
   const done = async (run: TaskRun): Promise<TaskRunChange> => ({ taskRun: run, logs: await logger.take() });
   try {
@@ -86,6 +86,8 @@ export function planFlowable(scope: TaskRunScope, execution: Execution, task: Fl
     const plan = definition.plan(call.context(scope.jobSignal), call.props);
     const record = toRecord(task, plan, childIds(task, definition.props));
     // A Subflow's child is known from the start: its id is an output from the start, too.
+    // Each execution a Subflow starts is an attempt of its task run (a retry starts another).
+    if (plan.execution !== undefined) taskRun = startAttempt(created, now);
     const child = plan.execution === undefined ? undefined : childRecord(task, execution, taskRun, plan.execution);
     const outputs = child === undefined ? plan.outputs ?? {} : { ...plan.outputs, executionId: child.executionId };
     const valid = validateOutput(call.entry, outputs);

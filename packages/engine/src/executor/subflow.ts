@@ -5,7 +5,7 @@ import { CORRELATION_ID_LABEL, SYSTEM_PREFIX } from '../execution/labels.js';
 import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
 import type { Execution, ExecutionTrigger, Label, TaskRun, TaskRunChild } from '../model/execution.js';
 import { derivedId } from '../model/ids.js';
-import { isTerminated, type StateType } from '../model/state.js';
+import { isTerminated, withState, type StateType } from '../model/state.js';
 import type { FlowRepository, Runtime } from '../ports/ports.js';
 import { endWait } from './waits.js';
 
@@ -27,9 +27,9 @@ function depthOf(execution: Execution): number {
 
 /**
  * The child a plan asks for, checked and made ready to store with the task run: its id derived
- * from the parent execution, its attempt number and the task run (a restart plans the task run
- * again under a new attempt number, so it starts a new execution, as Kestra's default
- * `restartBehavior` does). Throws
+ * from the parent execution, its attempt number, the task run and the task run's attempts (a
+ * restart, or a retry, plans the task run again under a new number, so it starts a new
+ * execution, as Kestra's default `restartBehavior` and its retries do). Throws
  * `TASK_PLAN_INVALID` for a request that is not well formed, and `SUBFLOW_TOO_DEEP` past
  * {@link MAX_SUBFLOW_DEPTH}.
  */
@@ -51,7 +51,7 @@ export function childRecord(task: FlowTask, parent: Execution, taskRun: TaskRun,
   const depth = depthOf(parent) + 1;
   if (depth > MAX_SUBFLOW_DEPTH) throw engineErrors.SUBFLOW_TOO_DEEP(task.id, `${namespace}.${flowId}`, MAX_SUBFLOW_DEPTH);
   return {
-    executionId: derivedId('sluice-subflow', parent.tenantId, parent.id, taskRun.id, String(parent.metadata.attemptNumber)),
+    executionId: derivedId('sluice-subflow', parent.tenantId, parent.id, taskRun.id, String(parent.metadata.attemptNumber), String(taskRun.attempts.length)),
     namespace,
     flowId,
     ...(request.revision === undefined ? {} : { revision: request.revision }),
@@ -64,6 +64,7 @@ export function childRecord(task: FlowTask, parent: Execution, taskRun: TaskRun,
     depth,
     wait: request.wait !== false,
     transmitFailed: request.transmitFailed !== false,
+    ...(request.outputs === undefined ? {} : { outputs: request.outputs }),
   };
 }
 
@@ -83,31 +84,78 @@ export interface ChildRuntime {
   readonly submit?: Runtime['submit'];
 }
 
+/** Renders templates against an ended execution of `flow` (the run's expression functions, secrets included). */
+export type RenderAgainst = (templates: Readonly<Record<string, unknown>>, flow: FlowRevision, execution: Execution) => Record<string, unknown>;
+
 /**
  * Where a child-waiting task run stands: `undefined` while its execution runs (its end queues the
  * parent again); else the task run ended (or, with more to run, going on), with the line to log
  * when the child could not start. Starts the child when it is not stored yet: the caller has
  * stored the task run with its request first, so a start repeated after a crash finds it.
  */
-export async function settleChild(runtime: ChildRuntime, parent: Execution, task: FlowTask, taskRun: TaskRun, now: Date): Promise<{ readonly taskRun: TaskRun; readonly error?: string } | undefined> {
+export async function settleChild(
+  runtime: ChildRuntime, parent: Execution, task: FlowTask, taskRun: TaskRun, now: Date, render: RenderAgainst, retryAt: RetryAt,
+): Promise<SettledChild | undefined> {
   const child = taskRun.wait?.child;
   if (!child) return undefined;
   const stored = await runtime.executions.get(child.executionId);
   if (stored === undefined) {
     const refused = await startChild(runtime, parent, task, taskRun, child, now);
-    if (refused !== undefined) return { taskRun: ended(task, taskRun, 'FAILED', { executionId: child.executionId }, now, true), error: refused };
-    return child.wait ? undefined : { taskRun: ended(task, taskRun, 'SUCCESS', { executionId: child.executionId }, now) };
+    if (refused !== undefined) return failed(task, taskRun, { executionId: child.executionId }, now, retryAt, refused);
+    return child.wait ? undefined : { taskRun: ended(taskRun, 'SUCCESS', { executionId: child.executionId }, now) };
   }
-  if (!child.wait) return { taskRun: ended(task, taskRun, 'SUCCESS', { executionId: child.executionId }, now) };
+  if (!child.wait) return { taskRun: ended(taskRun, 'SUCCESS', { executionId: child.executionId }, now) };
   if (!isTerminated(stored.state.current)) return undefined;
-  const outputs = { executionId: stored.id, state: stored.state.current, outputs: stored.outputs ?? {} };
-  return { taskRun: ended(task, taskRun, subflowState(task, stored.state.current, child.transmitFailed), outputs, now) };
+  const base = { executionId: stored.id, state: stored.state.current };
+  let outputs = stored.outputs ?? {};
+  if (child.outputs !== undefined) {
+    const key = { tenantId: stored.tenantId, namespace: stored.namespace, id: stored.flowId };
+    const flow = await runtime.flows.getRevision(key, stored.flowRevision);
+    try {
+      if (!flow) throw new Error(`its flow ${stored.namespace}.${stored.flowId} revision ${stored.flowRevision} is gone`);
+      outputs = render(child.outputs, flow, stored);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return failed(task, taskRun, base, now, retryAt, `the outputs of the subflow execution ${stored.id} failed to render: ${reason}`);
+    }
+  }
+  if (child.transmitFailed && stored.state.current === 'FAILED') return failed(task, taskRun, { ...base, outputs }, now, retryAt);
+  return { taskRun: ended(taskRun, subflowState(task, stored.state.current, child.transmitFailed), { ...base, outputs }, now) };
 }
 
-function ended(task: FlowTask, taskRun: TaskRun, state: StateType, outputs: Readonly<Record<string, unknown>>, date: Date, failed = false): TaskRun {
-  // A start that failed is the task's failure: allowFailure makes it WARNING, as for any task.
-  const final = failed ? subflowState(task, 'FAILED', true) : state;
-  return endWait({ ...taskRun, outputs: { ...taskRun.outputs, ...outputs } }, { state: final, date });
+/** A child-waiting task run settled: ended, or waiting for a retry; `error` and `warning` are lines to log with it. */
+export interface SettledChild {
+  readonly taskRun: TaskRun;
+  readonly error?: string;
+  readonly warning?: string;
+}
+
+/**
+ * When the next attempt of a task run whose attempt just failed starts, under the retry that
+ * applies to it (its own, a flowable ancestor's or the flow's), or undefined when none is left.
+ */
+export type RetryAt = (failed: TaskRun) => Date | undefined;
+
+function ended(taskRun: TaskRun, state: StateType, outputs: Readonly<Record<string, unknown>>, date: Date): TaskRun {
+  return endWait({ ...taskRun, outputs: { ...taskRun.outputs, ...outputs } }, { state, date });
+}
+
+// A failure (the child FAILED, or could not start) is the task's: with a retry left, it waits
+// RETRYING and its next attempt plans again, which starts a new execution (Kestra retries a
+// Subflow so); else it ends FAILED, WARNING under allowFailure, as any task does.
+function failed(task: FlowTask, taskRun: TaskRun, outputs: Readonly<Record<string, unknown>>, date: Date, retryAt: RetryAt, error?: string): SettledChild {
+  const end = ended(taskRun, 'FAILED', outputs, date);
+  const next = retryAt(end);
+  if (next === undefined) {
+    const final = subflowState(task, 'FAILED', true);
+    return { taskRun: final === 'FAILED' ? end : ended(taskRun, final, outputs, date), ...(error === undefined ? {} : { error }) };
+  }
+  const { plan: _planned, ...rest } = end;
+  return {
+    taskRun: { ...rest, state: withState(end.state, 'RETRYING', date), retryAt: next.toISOString() },
+    ...(error === undefined ? {} : { error }),
+    warning: `attempt ${taskRun.attempts.length} of task '${task.id}' failed; the next attempt starts at ${next.toISOString()}`,
+  };
 }
 
 /** Stores and queues the child; a sentence saying why it cannot start, or undefined once started (or found started). */

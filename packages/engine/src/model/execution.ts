@@ -86,6 +86,8 @@ export interface TaskRunChild {
   readonly depth: number;
   readonly wait: boolean;
   readonly transmitFailed: boolean;
+  /** Templates rendered against the ended execution for the task's output `outputs` (Kestra's deprecated Subflow `outputs`). */
+  readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
 /** One branch of a {@link TaskRunPlan}: child task ids run in order, with their `value`. */
