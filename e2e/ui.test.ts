@@ -366,6 +366,26 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await page.getByTestId('state').first().filter({ hasText: 'SUCCESS' }).waitFor({ timeout: 15_000 });
   });
 
+  it('links an execution a Subflow started to the execution that started it', async () => {
+    const child = 'id: child\nnamespace: company.team\ntasks:\n  - id: hi\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
+    const parent = 'id: parent\nnamespace: company.team\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: child\n';
+    for (const body of [child, parent]) expect((await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body })).status).toBe(200);
+    const started = await api('/api/v1/main/executions/company.team/parent', { method: 'POST' });
+    expect(started.status).toBe(200);
+    const { id } = (await started.json()) as { id: string };
+    await expect.poll(async () => {
+      const execution = (await (await api(`/api/v1/main/executions/${id}`)).json()) as { state: { current: string } };
+      return execution.state.current;
+    }, { timeout: 15_000 }).toBe('SUCCESS');
+    const full = (await (await api(`/api/v1/main/executions/${id}`)).json()) as { taskRunList: { outputs: { executionId: string } }[] };
+    const childId = full.taskRunList[0]?.outputs.executionId;
+    await login();
+    await page.goto(`${server.url}/ui/main/executions/company.team/child/${childId}/overview`);
+    await page.getByTestId('parent-execution').click();
+    await page.waitForURL(new RegExp(`/executions/company\\.team/parent/${id}$`));
+    await expect.poll(() => page.locator('h1').textContent()).toBe(id);
+  });
+
   it('never puts a key read from secret() in the page', async () => {
     const flow = `id: secretive\nnamespace: company.team\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\ntriggers:\n  - id: hook\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: "{{ secret('HOOK_KEY') }}"\n`;
     expect((await api('/api/v1/main/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow })).status).toBe(200);

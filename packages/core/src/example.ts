@@ -43,6 +43,11 @@ export interface PluginExample {
   readonly title: string;
   /** A whole flow in YAML, using the plugin. */
   readonly flow: string;
+  /**
+   * Other flows the example starts (the flow a Subflow runs), in YAML: saved before it runs, and
+   * their executions run to their end like the example's.
+   */
+  readonly flows?: readonly string[];
   /** For webhook triggers: the request that starts the flow. */
   readonly request?: ExampleRequest;
   /** What the run must produce. */

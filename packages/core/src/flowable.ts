@@ -127,6 +127,53 @@ export interface FlowablePlan<O = Readonly<Record<string, unknown>>> {
    * execution holds no worker slot and survives a restart. See {@link FlowableWait}.
    */
   readonly wait?: FlowableWait;
+  /**
+   * An execution of another flow to start (Kestra's Subflow). Only a task declared with
+   * `waits: true` may return one. The host stores the request with the task run first, then
+   * starts the execution with an id derived from the task run (so a crash in between starts it
+   * once), and, with {@link FlowableExecution.wait}, waits for its end holding no worker: the
+   * child's end queues the parent again. The task's outputs are then the host's:
+   * `executionId`, `state` and the child flow's `outputs`.
+   */
+  readonly execution?: FlowableExecution;
+}
+
+/**
+ * An execution a flowable task starts: the flow to run, with what. See {@link FlowablePlan.execution}.
+ * @public
+ */
+export interface FlowableExecution {
+  /** The namespace of the flow to run. */
+  readonly namespace: string;
+  /** The id of the flow to run. */
+  readonly flowId: string;
+  /** The revision to run; the latest when absent. */
+  readonly revision?: number;
+  /** The execution's inputs, validated against the flow's like any start's: a bad one fails the task. */
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  /** Labels of the execution, beside the flow's. */
+  readonly labels?: readonly { readonly key: string; readonly value: string }[];
+  /** True: the execution also takes the starting execution's labels (not its `system.` ones), before `labels`. */
+  readonly inheritLabels?: boolean;
+  /**
+   * With `wait`: values with templates, rendered against the ended execution (its `outputs.*`,
+   * `inputs.*`, ...) to make the task's output `outputs`, in place of the flow's own outputs
+   * (Kestra's deprecated Subflow `outputs`). Mark the property `renderedBy: 'plugin'` so the host
+   * leaves its templates for then. A template that fails to render fails the task.
+   */
+  readonly outputs?: Readonly<Record<string, unknown>>;
+  /**
+   * True (the default): the task waits for the execution's end, and ends in a state derived
+   * from it (see `transmitFailed`). False: the task ends in SUCCESS once the execution is
+   * started, with the output `executionId`.
+   */
+  readonly wait?: boolean;
+  /**
+   * With `wait`: true (the default) when the execution's FAILED, KILLED or WARNING end becomes
+   * the task's (FAILED is WARNING under `allowFailure`, WARNING is SUCCESS under `allowWarning`),
+   * as Kestra does; any other end, or any end when false, is SUCCESS.
+   */
+  readonly transmitFailed?: boolean;
 }
 
 /**
@@ -200,8 +247,9 @@ export interface FlowableTaskDefinition<P extends TObject = TObject, O extends T
    */
   check?(props: Static<P>): readonly PropsProblem[];
   /**
-   * True when `plan` may return a {@link FlowablePlan.wait}. Such a task accepts the envelope's
-   * `timeout`, which bounds its wait; other flowable tasks refuse `timeout` at save.
+   * True when `plan` may return a {@link FlowablePlan.wait} or a {@link FlowablePlan.execution}.
+   * Such a task accepts the envelope's `timeout`, which bounds its wait (a child execution then
+   * goes on; the task fails); other flowable tasks refuse `timeout` at save.
    */
   readonly waits?: boolean;
 }

@@ -38,6 +38,7 @@ export {
   type FlowableBranch,
   type FlowablePlan,
   type FlowableWait,
+  type FlowableExecution,
   type FlowableTaskDefinition,
   type FlowableTask,
   type AnyFlowableTask,

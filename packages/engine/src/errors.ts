@@ -58,6 +58,8 @@ export const engineErrors = defineErrorCatalog({
   TASK_PLAN_INVALID: (taskId: string, message: string) => `flowable task '${taskId}' made an invalid plan: ${message}`,
   EXECUTION_TOO_MANY_TASK_RUNS: (taskId: string, wanted: number, limit: number) =>
     `flowable task '${taskId}' would bring the execution to ${wanted} task runs, past the limit of ${limit}; split the work (a ForEach over fewer values, or several executions)`,
+  SUBFLOW_TOO_DEEP: (taskId: string, flow: string, limit: number) =>
+    `subflow task '${taskId}' would start ${flow} more than ${limit} subflows deep; does a flow call itself?`,
 
   // Secrets.
   SECRET_INVALID_ENCODING: (name: string, variable: string) => `secret '${name}' is not base64-encoded (${variable} must hold the value in base64)`,

@@ -148,6 +148,14 @@ async function runOne(name: string, example: PluginExample, types: readonly stri
 
   const runtime = createMemoryRuntime(deps.options.now === undefined ? {} : { now: deps.options.now });
   try {
+    for (const [i, source] of (example.flows ?? []).entries()) {
+      const other = parseFlow(source, deps.registry, { tenantId: deps.options.tenantId ?? 'main' });
+      if (!other.ok) {
+        for (const problem of other.errors) failures.push(`flows[${i}] invalid at ${problem.path} (line ${problem.line}, column ${problem.column}): ${problem.message} [${problem.code}]`);
+        return done();
+      }
+      await runtime.flows.save({ ...other.flow, source });
+    }
     const flow = await runtime.flows.save({ ...parsed.flow, source: example.flow });
     const started = await startExecution(example, flow, deps, failures);
     if (started.execution === undefined) return done(started.status === undefined ? {} : { status: started.status });
@@ -344,6 +352,13 @@ async function runToEnd(
   for (;;) {
     const execution = await withTimeout(executor, id, Math.max(1, deadline - Date.now()));
     if (isTerminated(execution.state.current)) return execution;
+    // Executions it waits for (a Subflow's) run to their end, as workers would run them; then
+    // it runs again, as their ends queue it.
+    const children = execution.taskRunList.flatMap((run) => (run.wait?.child?.wait ? [run.wait.child.executionId] : []));
+    if (children.length > 0) {
+      for (const child of children) await runToEnd(runtime, executor, example, child, Math.max(1, deadline - Date.now()));
+      continue;
+    }
     const dates = execution.taskRunList.flatMap((run) => [run.wait?.until, run.retryAt]).filter((d): d is string => d !== undefined).map(Date.parse);
     if (dates.length > 0) {
       const left = Math.min(...dates) - Date.now();

@@ -27,6 +27,7 @@ import { describeExecutionQueue } from './queue.contract.js';
 import { describeScheduleClock } from './schedules.contract.js';
 import { describeSessionRepository } from './sessions.contract.js';
 import { describeSubmit } from './submit.contract.js';
+import { describeSubflows } from './subflows.contract.js';
 import { describeTriggerStateRepository } from './trigger-states.contract.js';
 import { describeWaits } from './waits.contract.js';
 
@@ -87,6 +88,7 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeScheduleClock(ctx);
     describeFlowTree(ctx);
     describeWaits(ctx);
+    describeSubflows(ctx);
     describeExecutionControl(ctx);
     describeSessionRepository(ctx);
     describeKvRepository(ctx);

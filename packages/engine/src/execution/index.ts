@@ -5,6 +5,6 @@ export { coercerFor, INPUT_TYPES, type Coerced } from './input-types.js';
 export { executionLabels, labelsVariable, CORRELATION_ID_LABEL, FROM_LABEL, SYSTEM_PREFIX } from './labels.js';
 export { parseIsoDuration } from './iso-duration.js';
 export { maskExecution, type MaskOptions } from './mask-execution.js';
-export { killRequest, killedExecution, type KillRequest } from './kill-execution.js';
+export { killChildren, killRequest, killedExecution, requestKill, type KillRequest, type KillRuntime } from './kill-execution.js';
 export { restartExecution, RESTARTABLE_STATES, type NotRestartable, type RestartFlow } from './restart-execution.js';
 export { replayExecution, REPLAY_LABEL, REPLAYED_LABEL, type ReplayOptions } from './replay-execution.js';

@@ -1,5 +1,7 @@
+import { isSluiceError } from '@sluice/core';
 import type { Execution, TaskRun } from '../model/execution.js';
 import { isTerminated, withState } from '../model/state.js';
+import type { Runtime } from '../ports/ports.js';
 
 /** What a kill request does to an execution; see {@link killRequest}. */
 export type KillRequest =
@@ -50,4 +52,54 @@ function killedTaskRun(run: TaskRun, now: Date): TaskRun {
   const { retryAt: _waiting, ...rest } = run;
   const attempts = run.attempts.map((attempt) => (isTerminated(attempt.state.current) ? attempt : { ...attempt, state: withState(attempt.state, 'KILLED', now) }));
   return { ...rest, attempts, state: withState(run.state, 'KILLED', now) };
+}
+
+/** The store and queue a kill goes through. */
+export type KillRuntime = Pick<Runtime, 'executions' | 'queue'>;
+
+/**
+ * Requests the kill of `read` (the execution as just read): stores it KILLING if the store still
+ * holds `read`, announces it, and queues it when no worker holds it (see {@link killRequest}):
+ * the first worker to take it ends it KILLED, and its delayed jobs then find it ended.
+ * `'changed'` when the store held something else (read it again and retry); `'terminated'` when
+ * it had ended.
+ */
+export async function requestKill(runtime: KillRuntime, read: Execution, now: Date): Promise<'killing' | 'changed' | 'terminated'> {
+  const request = killRequest(read, now);
+  if (request.kind === 'terminated') return 'terminated';
+  try {
+    await runtime.executions.save(request.execution, { expected: read, announce: [{ executionId: read.id, state: 'KILLING', terminated: false }] });
+  } catch (error) {
+    if (isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) return 'changed';
+    throw error;
+  }
+  if (!request.held) await runtime.queue.enqueue(read.id, { at: now });
+  return 'killing';
+}
+
+/** Reads of a child that keeps changing under {@link killChildren} before it gives up on it. */
+const MAX_CHILD_READS = 5;
+
+/**
+ * Kestra's `isOnKillCascade`: kills the executions `execution` waits for (its Subflows'), and
+ * theirs, down the tree. A child that ended meanwhile is left as it is; one that keeps changing
+ * is left after a few reads (its own end then wakes the killed parent, which stays KILLED).
+ */
+export async function killChildren(runtime: KillRuntime, execution: Execution, now: Date): Promise<void> {
+  const pending = waitedChildren(execution);
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    for (let read = 0; read < MAX_CHILD_READS; read++) {
+      const child = await runtime.executions.get(id);
+      if (!child) break;
+      const outcome = await requestKill(runtime, child, now);
+      if (outcome === 'changed') continue;
+      if (outcome === 'killing') pending.push(...waitedChildren(child));
+      break;
+    }
+  }
+}
+
+/** Ids of the executions `execution`'s task runs wait for. */
+function waitedChildren(execution: Execution): string[] {
+  return execution.taskRunList.flatMap((run) => (run.wait?.child?.wait === true && !isTerminated(run.state.current) ? [run.wait.child.executionId] : []));
 }

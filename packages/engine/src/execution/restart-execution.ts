@@ -89,8 +89,14 @@ function idsOf(...lists: readonly (readonly FlowTask[] | undefined)[]): Set<stri
 }
 
 // A flowable with a plan carries on from it (RUNNING); a runnable, or a flowable that failed
-// before it planned, gets a new attempt (RESTARTED).
+// before it planned, gets a new attempt (RESTARTED). A Subflow plans again, which starts a new
+// execution (its id is derived from the execution's attempt number too): Kestra's default
+// `restartBehavior: NEW_EXECUTION`.
 function restartedRun(run: TaskRun, now: Date): TaskRun {
   const { retryAt: _waiting, ...rest } = run;
+  if (rest.plan?.startsExecution) {
+    const { plan: _started, ...replanned } = rest;
+    return { ...replanned, state: withState(run.state, 'RESTARTED', now) };
+  }
   return { ...rest, state: withState(run.state, run.plan ? 'RUNNING' : 'RESTARTED', now) };
 }

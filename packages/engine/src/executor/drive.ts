@@ -8,7 +8,8 @@ import { runIndex, type RunIndex, type TaskIndex } from './flow-tree.js';
 import { planFlowable } from './plan-flowable.js';
 import { withKvAhead } from './kv-ahead.js';
 import { withReadAhead } from './read-ahead.js';
-import { retryFor } from './retry-policy.js';
+import { attemptEnd, retryFor } from './retry-policy.js';
+import type { RetryAt } from './subflow.js';
 import { runAttempt } from './run-attempt.js';
 import { skipByRunIf, type TaskRunChange, type TaskRunScope } from './run-task.js';
 import { endTaskRun, newTaskRun, startAttempt } from './task-runs.js';
@@ -25,6 +26,11 @@ export interface DriveOptions {
   readonly stage: (change: TaskRunChange) => void;
   /** Stores every staged change, in one step; does nothing when nothing is staged. */
   readonly save: () => Promise<void>;
+  /**
+   * Starts or reads the execution a task run waits for (a Subflow's, see subflow.ts): the task
+   * run's change once that execution ended (or could not start), undefined while it runs.
+   */
+  readonly settleChild: (task: FlowTask, taskRun: TaskRun, retryAt: RetryAt) => Promise<TaskRunChange | undefined>;
 }
 
 /**
@@ -127,6 +133,11 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
     throw error;
   };
 
+  // Task runs whose child execution was found running in this run: not read again. Its end
+  // queues this execution again, and that job runs once this one lets go (one job of an
+  // execution runs at a time), so the end is read then.
+  const childrenRunning = new Set<string>();
+
   for (;;) {
     // Checked between steps: a worker shutting down starts nothing new, and keeps what finished.
     if (signal.aborted) await stop(signal.reason);
@@ -148,8 +159,9 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
         continue;
       }
       if (action.kind === 'wait') {
-        const due = waitDue(action, scope.now());
+        const due = waitDue(action, scope.now()) ?? (action.taskRun.wait?.child && !childrenRunning.has(action.taskRun.id) ? await settle(options, action, runs) : undefined);
         if (due === undefined) {
+          if (action.taskRun.wait?.child) childrenRunning.add(action.taskRun.id);
           if (action.at !== undefined && (wakeAt === undefined || action.at < wakeAt)) wakeAt = action.at;
           waiting.add(action.taskRun.wait?.pause ? 'PAUSED' : 'RUNNING');
           continue;
@@ -196,6 +208,20 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
       else await stop(settled.error);
     }
   }
+}
+
+/**
+ * Starts or reads a task run's child execution (see subflow.ts). Everything staged is saved
+ * first: the request stored with the task run must be stored before the child starts, so a
+ * crash in between starts it once (its id is derived from the task run).
+ */
+async function settle(options: DriveOptions, action: Extract<Action, { kind: 'wait' }>, runs: RunIndex): Promise<TaskRunChange | undefined> {
+  await options.save();
+  const { task } = action;
+  return options.settleChild(task, action.taskRun, (failed) => {
+    const policy = retryFor(task, failed, options.tasks, runs, options.flow.extra.retry);
+    return attemptEnd(task, policy, failed.attempts, 'FAILED', options.scope.random ?? Math.random).retryAt;
+  });
 }
 
 /** The end of a wait whose date has come, or undefined while it has not (or it waits for a resume). */

@@ -10,7 +10,9 @@ import { drive } from './drive.js';
 import { taskIndex } from './flow-tree.js';
 import { nextWake } from './wake.js';
 import { renderFlowOutputs } from './flow-outputs.js';
-import type { TaskRunScope } from './run-task.js';
+import { renderDeep } from '../expression/index.js';
+import { loggerOf, type TaskRunScope } from './run-task.js';
+import { parentToWake, settleChild } from './subflow.js';
 import { runVariables } from './run-variables.js';
 import { withTaskRun } from './task-runs.js';
 import { createKvAccess } from '../kv/kv-access.js';
@@ -20,8 +22,12 @@ import { admit, releaseIfEnded } from './concurrency.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
 export interface ExecutorDeps {
-  /** The stores, the queue (where an execution waiting for a retry is queued again for its date), and the key-value store. */
-  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events' | 'concurrency'>>;
+  /**
+   * The stores, the queue (where an execution waiting for a retry is queued again for its date),
+   * the key-value store, and `submit`, which starts a Subflow's execution (without it, a Subflow
+   * task fails).
+   */
+  readonly runtime: Pick<Runtime, 'flows' | 'executions' | 'logs' | 'queue' | 'kv'> & Partial<Pick<Runtime, 'events' | 'submit' | 'concurrency'>>;
   /**
    * Internal storage: where tasks put files (`ctx.storage`) and `read()` reads them. Without it,
    * a task that touches files fails with `STORAGE_UNAVAILABLE`.
@@ -75,36 +81,47 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
   // Listening before reading: a kill stored after the read is heard (see kill-listener.ts).
   const kill = await listenForKill(deps.runtime.events, executionId);
   try {
-    // Starting from the queued execution saves the read, one store round trip per execution. Only
-    // the first save can fail this way, and it comes before any plugin runs, so starting again
-    // repeats nothing but expression rendering.
-    if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
-      try {
-        return await execute(deps, now, queued, signal, queued, kill.signal, seen);
-      } catch (error) {
-        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
-      }
+    const execution = await runOnce(deps, now, executionId, signal, kill.signal, queued, seen);
+    // Whether it ended now or before (a job delivered again after a crash that came between
+    // the end's save and this), its waiting parent is told: at least once.
+    if (isTerminated(execution.state.current)) {
+      const parent = parentToWake(execution);
+      if (parent !== undefined) await deps.runtime.queue.enqueue(parent, { at: now() });
     }
-    // The first save is conditional on the execution read, too: a control of the API (a kill)
-    // stored in between is then read again rather than overwritten.
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await deps.runtime.executions.get(executionId);
-      if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
-      if (isTerminated(loaded.state.current)) return loaded;
-      const waiting = await stillWaiting(deps, loaded, now());
-      if (waiting) return waiting;
-      try {
-        return await execute(deps, now, loaded, signal, loaded, kill.signal, seen);
-      } catch (error) {
-        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
-        // A waiting execution can be woken by two jobs at once (its date came as the resume
-        // route queued it): the one whose first save was refused leaves it to the other.
-        if (WOKEN.has(loaded.state.current)) return (await deps.runtime.executions.get(executionId)) ?? loaded;
-        if (attempt >= MAX_CHANGED_READS) throw error;
-      }
-    }
+    return execution;
   } finally {
     await kill.close();
+  }
+}
+
+async function runOnce(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, killSignal: AbortSignal, queued: Execution | undefined, seen: SeenFlow): Promise<Execution> {
+  // Starting from the queued execution saves the read, one store round trip per execution. Only
+  // the first save can fail this way, and it comes before any plugin runs, so starting again
+  // repeats nothing but expression rendering.
+  if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
+    try {
+      return await execute(deps, now, queued, signal, queued, killSignal, seen);
+    } catch (error) {
+      if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+    }
+  }
+  // The first save is conditional on the execution read, too: a control of the API (a kill)
+  // stored in between is then read again rather than overwritten.
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await deps.runtime.executions.get(executionId);
+    if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
+    if (isTerminated(loaded.state.current)) return loaded;
+    const waiting = await stillWaiting(deps, loaded, now());
+    if (waiting) return waiting;
+    try {
+      return await execute(deps, now, loaded, signal, loaded, killSignal, seen);
+    } catch (error) {
+      if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+      // A waiting execution can be woken by two jobs at once (its date came as the resume
+      // route queued it): the one whose first save was refused leaves it to the other.
+      if (WOKEN.has(loaded.state.current)) return (await deps.runtime.executions.get(executionId)) ?? loaded;
+      if (attempt >= MAX_CHANGED_READS) throw error;
+    }
   }
 }
 
@@ -221,6 +238,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
 
   if (execution.state.current !== 'RUNNING') stage({ ...execution, state: withState(execution.state, 'RUNNING', now()) });
 
+  const functions = { secret: (name: string) => secrets.read(name), now };
   const scope: TaskRunScope = {
     flow, registry: deps.registry, secrets, now, jobSignal: signal,
     appendLogs: (entries) => runtime.logs.append(entries),
@@ -235,6 +253,16 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
       execution: () => execution,
       stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
       save: () => save(),
+      settleChild: async (task, taskRun, retryAt) => {
+        const render = (templates: Readonly<Record<string, unknown>>, childFlow: FlowRevision, child: Execution) =>
+          renderDeep(templates, runVariables(childFlow, child), { functions }) as Record<string, unknown>;
+        const settled = await settleChild(runtime, execution, task, taskRun, now(), render, retryAt);
+        if (settled === undefined) return undefined;
+        const logger = loggerOf(scope, execution, task, taskRun);
+        if (settled.error !== undefined) logger.error(settled.error);
+        if (settled.warning !== undefined) logger.warn(settled.warning);
+        return { taskRun: settled.taskRun, logs: await logger.take() };
+      },
     });
   } catch (error) {
     // drive stopped the way it stops for a shutdown, having saved what ended: a kill ends here.
@@ -261,7 +289,6 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
   if (flow.outputs.length === 0) return finish(state);
   let outputs: Record<string, unknown>;
   try {
-    const functions = { secret: (name: string) => secrets.read(name), now };
     outputs = renderFlowOutputs(flow.outputs, runVariables(flow, execution), { functions });
   } catch (error) {
     return finish('FAILED', undefined, [logLine(error instanceof Error ? error.message : String(error))]);

@@ -6,7 +6,8 @@ import type { Execution, TaskRun, TaskRunPlan } from '../model/execution.js';
 import { withState } from '../model/state.js';
 import { validateOutput } from '../plugins/index.js';
 import { loggerOf, messageOf, prepareCall, stateOnError, type TaskRunChange, type TaskRunScope } from './run-task.js';
-import { endTaskRun } from './task-runs.js';
+import { endTaskRun, startAttempt } from './task-runs.js';
+import { childRecord } from './subflow.js';
 import { waitRecord } from './waits.js';
 
 /**
@@ -75,7 +76,7 @@ function checkOrder(task: FlowTask, branches: readonly TaskRunPlan['branches'][n
  */
 export function planFlowable(scope: TaskRunScope, execution: Execution, task: FlowTask, created: TaskRun): Promise<TaskRunChange> {
   const now = scope.now();
-  const taskRun = { ...created, state: withState(created.state, 'RUNNING', now) };
+  let taskRun: TaskRun = { ...created, state: withState(created.state, 'RUNNING', now) };
   const logger = loggerOf(scope, execution, task, taskRun);
   const done = async (run: TaskRun): Promise<TaskRunChange> => ({ taskRun: run, logs: await logger.take() });
   try {
@@ -84,17 +85,29 @@ export function planFlowable(scope: TaskRunScope, execution: Execution, task: Fl
     if (!isFlowableTask(definition)) throw engineErrors.TASK_UNKNOWN_TYPE(task.id, task.type);
     const plan = definition.plan(call.context(scope.jobSignal), call.props);
     const record = toRecord(task, plan, childIds(task, definition.props));
-    const outputs = plan.outputs ?? {};
+    // A Subflow's child is known from the start: its id is an output from the start, too.
+    // Each execution a Subflow starts is an attempt of its task run (a retry starts another).
+    if (plan.execution !== undefined) taskRun = startAttempt(created, now);
+    const child = plan.execution === undefined ? undefined : childRecord(task, execution, taskRun, plan.execution);
+    const outputs = child === undefined ? plan.outputs ?? {} : { ...plan.outputs, executionId: child.executionId };
     const valid = validateOutput(call.entry, outputs);
     if (!valid.ok) throw engineErrors.TASK_OUTPUT_INVALID(task.id, valid.message);
     const slots = record.branches.reduce((sum, branch) => sum + branch.taskIds.length, 0);
     if (execution.taskRunList.length + 1 + slots > MAX_TASK_RUNS) {
       throw engineErrors.EXECUTION_TOO_MANY_TASK_RUNS(task.id, execution.taskRunList.length + 1 + slots, MAX_TASK_RUNS);
     }
-    if (plan.wait === undefined) return done({ ...taskRun, plan: record, outputs });
-    // A waiting task (Pause, Sleep): stored with its wait; a pause shows PAUSED, as in Kestra.
+    if (plan.wait === undefined && child === undefined) return done({ ...taskRun, plan: record, outputs });
     const endsTask = record.branches.length === 0 && (task.errors ?? []).length === 0 && (task.finally ?? []).length === 0;
-    const wait = waitRecord(task, definition, plan.wait, now, endsTask);
+    if (child !== undefined) {
+      // A Subflow: the request is stored with the task run, and the loop starts the child once
+      // that is saved (see subflow.ts). Its wait has the task's timeout as its only date.
+      if (plan.wait !== undefined) throw engineErrors.TASK_PLAN_INVALID(task.id, 'a plan may wait or start an execution, not both');
+      const base = waitRecord(task, definition, {}, now, endsTask);
+      const wait = child.wait ? { ...base, child } : { onUntil: base.onUntil, pause: false, endsTask, child };
+      return done({ ...taskRun, plan: { ...record, startsExecution: true }, outputs, wait });
+    }
+    // A waiting task (Pause, Sleep): stored with its wait; a pause shows PAUSED, as in Kestra.
+    const wait = waitRecord(task, definition, plan.wait ?? {}, now, endsTask);
     const state = wait.pause ? withState(taskRun.state, 'PAUSED', now) : taskRun.state;
     return done({ ...taskRun, state, plan: record, outputs, wait });
   } catch (error) {

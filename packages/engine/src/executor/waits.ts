@@ -18,7 +18,7 @@ const ON_DURATION = new Set(['SUCCESS', 'WARNING', 'FAILED', 'CANCELLED']);
  * make or a duration that is not a number of milliseconds.
  */
 export function waitRecord(task: FlowTask, definition: AnyFlowableTask, wait: FlowableWait, start: Date, endsTask: boolean): TaskRunWait {
-  if (definition.waits !== true) throw engineErrors.TASK_PLAN_INVALID(task.id, 'it returned a wait, but its definition does not declare waits: true');
+  if (definition.waits !== true) throw engineErrors.TASK_PLAN_INVALID(task.id, 'it returned a wait or an execution, but its definition does not declare waits: true');
   const duration = wait.durationMs;
   if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0)) {
     throw engineErrors.TASK_PLAN_INVALID(task.id, `wait.durationMs must be a number of milliseconds of 0 or more, got ${String(duration)}`);

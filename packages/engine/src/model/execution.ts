@@ -66,6 +66,28 @@ export interface TaskRunWait {
   readonly endsTask: boolean;
   /** The input declarations a resume takes (Kestra's `onResume`), as written. */
   readonly inputs?: readonly Readonly<Record<string, unknown>>[];
+  /** An execution of another flow the task starts (a Subflow): the wait ends with it, or at once without `wait`. */
+  readonly child?: TaskRunChild;
+}
+
+/**
+ * The execution a flowable task starts (see `FlowableExecution` in `@sluice/core`), stored
+ * before it is started: `executionId` is derived from the task run, so a start repeated after a
+ * crash finds it stored.
+ */
+export interface TaskRunChild {
+  readonly executionId: string;
+  readonly namespace: string;
+  readonly flowId: string;
+  readonly revision?: number;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly labels: readonly Label[];
+  /** How deep it is: 1 for a child of an execution no Subflow started. */
+  readonly depth: number;
+  readonly wait: boolean;
+  readonly transmitFailed: boolean;
+  /** Templates rendered against the ended execution for the task's output `outputs` (Kestra's deprecated Subflow `outputs`). */
+  readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
 /** One branch of a {@link TaskRunPlan}: child task ids run in order, with their `value`. */
@@ -89,6 +111,8 @@ export interface TaskRunPlan {
    * SUCCESS), counted with its children's: FAILED runs no branch, only its errors and finally.
    */
   readonly own?: StateType;
+  /** True when the plan started an execution (a Subflow): a restart plans the task run anew, which starts a new one. */
+  readonly startsExecution?: boolean;
 }
 
 export interface ExecutionMetadata {

@@ -1,6 +1,6 @@
 import { isSluiceError } from '@sluice/core';
 import {
-  REPLAYED_LABEL, executionToJson, isId, isTerminated, killRequest, replayExecution, restartExecution, taskIndex,
+  REPLAYED_LABEL, executionToJson, isId, isTerminated, killChildren, replayExecution, requestKill, restartExecution, taskIndex,
   type Execution, type ExecutionEvent,
 } from '@sluice/engine';
 import type { Context } from 'koa';
@@ -31,8 +31,8 @@ export function executionControlRoutes(s: ServerContext): RouteSpec[] {
       method: 'delete',
       path: '/executions/:id/kill',
       handler: async (ctx) => {
-        // Kestra's flag for killing the executions a Subflow started too; without subflows both
-        // values are honoured alike. Anything else is a mistake worth naming.
+        // Kestra's flag for killing the executions its Subflows wait for too (true by default).
+        // Anything else is a mistake worth naming.
         const cascade = ctx.query.isOnKillCascade;
         if (cascade !== undefined && cascade !== 'true' && cascade !== 'false') {
           return problem(ctx, 400, 'isOnKillCascade must be true or false', [{ path: 'isOnKillCascade', message: 'must be true or false' }]);
@@ -41,17 +41,13 @@ export function executionControlRoutes(s: ServerContext): RouteSpec[] {
         for (let read = 0; read < MAX_READS; read++) {
           const execution = await find(s, ctx, id);
           if (!execution) return;
-          const request = killRequest(execution, new Date());
-          if (request.kind === 'terminated') {
+          const outcome = await requestKill(s.runtime, execution, new Date());
+          if (outcome === 'terminated') {
             const state = execution.state.current;
             return problem(ctx, 409, `Execution is already terminated (${state}): it cannot be killed`, undefined, codes.EXECUTION_ENDED, { state });
           }
-          const announce: ExecutionEvent[] = [{ executionId: id, state: 'KILLING', terminated: false }];
-          if (!(await saveIfUnchanged(s, request.execution, execution, announce))) continue;
-          // A waiting execution (queued, RETRYING, PAUSED) has no worker to hear the
-          // announcement: queued now, the first worker to take it ends it KILLED. Its delayed
-          // jobs then find it ended and do nothing.
-          if (!request.held) await s.runtime.queue.enqueue(id, { at: new Date() });
+          if (outcome === 'changed') continue;
+          if (cascade !== 'false') await killChildren(s.runtime, execution, new Date());
           ctx.status = 202;
           return;
         }
