@@ -134,7 +134,8 @@ describe('bullmq runtime', () => {
     // release can only come from the holder promoting it.
     const [a, b] = [await runtime({ prefix }), await runtime({ prefix })];
     const id = newId();
-    const hold = new Promise<void>((resolve) => setTimeout(resolve, 600));
+    let letGo!: () => void;
+    const hold = new Promise<void>((resolve) => (letGo = resolve));
     const log: string[] = [];
     const handler = async (executionId: string): Promise<void> => {
       if (executionId !== id) return;
@@ -147,8 +148,12 @@ describe('bullmq runtime', () => {
     await a.queue.enqueue(id);
     await vi.waitFor(() => expect(log).toEqual(['start 1']), { timeout: 5000, interval: 20 });
     await b.queue.enqueue(id, { at: new Date() });
-    await vi.waitFor(() => expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2']), { timeout: 5000, interval: 20 });
     const keys = createKeys(prefix);
+    // The wake job was fetched, found the lease held, and waits for it (delayed, recorded).
+    await vi.waitFor(async () => expect(await redis().exists(keys.executionLeaseWaiters(id))).toBe(1), { timeout: 5000, interval: 20 });
+    expect(log).toEqual(['start 1']);
+    letGo();
+    await vi.waitFor(() => expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2']), { timeout: 5000, interval: 20 });
     await vi.waitFor(async () => {
       expect(await redis().exists(keys.executionLease(id), keys.executionLeaseWaiters(id))).toBe(0);
     }, { timeout: 3000, interval: 20 });
@@ -191,6 +196,23 @@ describe('bullmq runtime', () => {
     expect(bRuns[0]! - closedAt).toBeGreaterThanOrEqual(FAST_QUEUE.lockDurationMs / 2 - 100);
     expect(peak).toBe(1);
     expect(aCalls).toEqual([id]);
+  });
+
+  it('a job whose lease Redis refuses to take fails to its attempts and runs on a retry, not lost', async () => {
+    const prefix = testPrefix('lease-refused');
+    const errors: string[] = [];
+    const rt = await runtime({ prefix, queue: { ...FAST_QUEUE, attempts: 5, backoffMs: 300 }, onError: (_error, context) => void errors.push(context) });
+    const id = newId();
+    const keys = createKeys(prefix);
+    // A key of the wrong type: the take script's GET is refused (WRONGTYPE), a reply error.
+    await redis().hset(keys.executionLease(id), 'not', 'a lease');
+    const calls: string[] = [];
+    consumers.push(rt.queue.consume(async (executionId) => void calls.push(executionId), { concurrency: 1 }));
+    await rt.queue.enqueue(id);
+    await vi.waitFor(() => expect(errors).toContain(`execution ${id}: handler failed`), { timeout: 5000, interval: 20 });
+    expect(calls).toEqual([]);
+    await redis().del(keys.executionLease(id));
+    await vi.waitFor(() => expect(calls).toEqual([id]), { timeout: 5000, interval: 20 });
   });
 
   it('queues jobs named execution, id = execution id, data { executionId } only', async () => {
