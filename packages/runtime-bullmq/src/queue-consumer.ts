@@ -237,6 +237,8 @@ export class BullmqQueueConsumer implements QueueConsumer {
    * within the lock duration and the waiters run at their delayed date: late, never lost.
    */
   private releaseLease(executionId: string, leaseToken: string): void {
+    // A handler that outlived a forced close: the connection is gone, the lease expires.
+    if (this.client.status === 'end') return;
     const releasing = this.leases
       .release(executionId, leaseToken)
       .then((waiters) => Promise.all(waiters.map((id) => this.promote(id))))
