@@ -230,11 +230,13 @@ export class BullmqQueueConsumer implements QueueConsumer {
 
   /**
    * Lets the lease go and promotes the jobs that wait for it. Not awaited, on purpose: the
-   * release is sent now on the worker connection, ahead of BullMQ's completion of the job (sent
-   * on the same connection once the processor returns, and in the same socket write, see
-   * coalesceWrites), so it adds no round trip to the job. Redis runs commands in order, so the
-   * lease is free before the job is completed. Should the release fail, the lease expires
-   * within the lock duration and the waiters run at their delayed date: late, never lost.
+   * release is written now on the worker connection, just ahead of BullMQ's completion of the
+   * job (sent on the same connection once the processor returns), and its reply is read along
+   * with the completion's, so it adds no round trip to the job. Redis runs a connection's
+   * commands in order, so the lease is free before the job is completed; nothing of the
+   * execution's is written after the handler returned, so freeing it that early is safe. Should
+   * the release fail, the lease expires within the lock duration and the waiters run at their
+   * delayed date: late, never lost. close() waits for releases in flight before its QUIT.
    */
   private releaseLease(executionId: string, leaseToken: string): void {
     // A handler that outlived a forced close: the connection is gone, the lease expires.
