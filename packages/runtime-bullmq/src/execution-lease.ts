@@ -52,8 +52,8 @@ return 1
  * KEYS: lease, waiters. ARGV: token. Returns the job ids to promote.
  */
 const releaseScript = new LuaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-if redis.call('EXISTS', KEYS[1]) == 1 then return {} end
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('DEL', KEYS[1]) elseif holder ~= false then return {} end
 local waiters = redis.call('SMEMBERS', KEYS[2])
 if #waiters > 0 then redis.call('DEL', KEYS[2]) end
 return waiters
