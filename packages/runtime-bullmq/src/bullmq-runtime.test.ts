@@ -128,6 +128,93 @@ describe('bullmq runtime', () => {
     await vi.waitFor(() => expect(secondCalls).toEqual([id]), { timeout: 3000, interval: 20 });
   });
 
+  it('hands an execution to its job that waited for the lease as the holder ends, long before the fallback delay, and leaves no lease key', async () => {
+    const prefix = testPrefix('lease-handoff');
+    // BullMQ's default 30 s lock, so also the waiter's fallback delay: a run within seconds of the
+    // release can only come from the holder promoting it.
+    const [a, b] = [await runtime({ prefix }), await runtime({ prefix })];
+    const id = newId();
+    let letGo!: () => void;
+    const hold = new Promise<void>((resolve) => (letGo = resolve));
+    const log: string[] = [];
+    const handler = async (executionId: string): Promise<void> => {
+      if (executionId !== id) return;
+      const n = log.filter((entry) => entry.startsWith('start')).length + 1;
+      log.push(`start ${n}`);
+      if (n === 1) await hold;
+      log.push(`end ${n}`);
+    };
+    consumers.push(a.queue.consume(handler, { concurrency: 1 }), b.queue.consume(handler, { concurrency: 1 }));
+    await a.queue.enqueue(id);
+    await vi.waitFor(() => expect(log).toEqual(['start 1']), { timeout: 5000, interval: 20 });
+    await b.queue.enqueue(id, { at: new Date() });
+    const keys = createKeys(prefix);
+    // The wake job was fetched, found the lease held, and waits for it (delayed, recorded).
+    await vi.waitFor(async () => expect(await redis().exists(keys.executionLeaseWaiters(id))).toBe(1), { timeout: 5000, interval: 20 });
+    expect(log).toEqual(['start 1']);
+    letGo();
+    await vi.waitFor(() => expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2']), { timeout: 5000, interval: 20 });
+    await vi.waitFor(async () => {
+      expect(await redis().exists(keys.executionLease(id), keys.executionLeaseWaiters(id))).toBe(0);
+    }, { timeout: 3000, interval: 20 });
+    expect(await a.queue.counts()).toMatchObject({ active: 0, failed: 0 });
+  });
+
+  it('a holder that died lets go of the execution within the lock duration: its other jobs run then, one at a time', async () => {
+    const prefix = testPrefix('lease-dead');
+    const [a, b] = [await runtime({ prefix, queue: FAST_QUEUE }), await runtime({ prefix, queue: FAST_QUEUE })];
+    const id = newId();
+    const never = new Promise<void>(() => undefined);
+    const aCalls: string[] = [];
+    const bRuns: number[] = [];
+    let running = 0;
+    let peak = 0;
+    // The holder ignores its signal: a forced close leaves its job locked and its lease taken,
+    // renewed by nobody, as when its process is killed.
+    const holder = a.queue.consume(async (executionId) => {
+      if (executionId !== id) return;
+      aCalls.push(executionId);
+      await never;
+    }, { concurrency: 1 });
+    consumers.push(holder);
+    await a.queue.enqueue(id);
+    await vi.waitFor(() => expect(aCalls).toEqual([id]), { timeout: 5000, interval: 20 });
+    await holder.close(0);
+    const closedAt = Date.now();
+    consumers.push(b.queue.consume(async (executionId) => {
+      if (executionId !== id) return;
+      running++;
+      peak = Math.max(peak, running);
+      bRuns.push(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      running--;
+    }, { concurrency: 2 }));
+    await b.queue.enqueue(id, { at: new Date() });
+    // Both the wake job and the dead holder's own job (recovered once its lock expired) run.
+    await vi.waitFor(() => expect(bRuns).toHaveLength(2), { timeout: 8000, interval: 20 });
+    // Not while the dead holder's lease lived: renewed every half lock, it had at least that left.
+    expect(bRuns[0]! - closedAt).toBeGreaterThanOrEqual(FAST_QUEUE.lockDurationMs / 2 - 100);
+    expect(peak).toBe(1);
+    expect(aCalls).toEqual([id]);
+  });
+
+  it('a job whose lease Redis refuses to take fails to its attempts and runs on a retry, not lost', async () => {
+    const prefix = testPrefix('lease-refused');
+    const errors: string[] = [];
+    const rt = await runtime({ prefix, queue: { ...FAST_QUEUE, attempts: 5, backoffMs: 300 }, onError: (_error, context) => void errors.push(context) });
+    const id = newId();
+    const keys = createKeys(prefix);
+    // A key of the wrong type: the take script's GET is refused (WRONGTYPE), a reply error.
+    await redis().hset(keys.executionLease(id), 'not', 'a lease');
+    const calls: string[] = [];
+    consumers.push(rt.queue.consume(async (executionId) => void calls.push(executionId), { concurrency: 1 }));
+    await rt.queue.enqueue(id);
+    await vi.waitFor(() => expect(errors).toContain(`execution ${id}: handler failed`), { timeout: 5000, interval: 20 });
+    expect(calls).toEqual([]);
+    await redis().del(keys.executionLease(id));
+    await vi.waitFor(() => expect(calls).toEqual([id]), { timeout: 5000, interval: 20 });
+  });
+
   it('queues jobs named execution, id = execution id, data { executionId } only', async () => {
     const prefix = testPrefix('jobs');
     const rt = await runtime({ prefix });

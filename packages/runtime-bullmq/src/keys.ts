@@ -9,7 +9,9 @@ import type { FlowKey, TriggerKey } from '@sluice/engine';
  * - `{tenant}` for a tenant's flows and its execution index (the flow scripts update both);
  * - `{executionId}` for an execution and its logs;
  * - `{tenant:namespace}` for a namespace's key-value entries and their index;
- * - `{tenant}` also for a trigger's state and the tenant's trigger index (one script writes both).
+ * - `{tenant}` also for a trigger's state and the tenant's trigger index (one script writes both);
+ * - `{executions}` (the queue's own tag) for the leases of executions, so one script renews all
+ *   a worker holds, and a lease can be handled in one script with the queue's keys.
  */
 export interface Keys {
   readonly prefix: string;
@@ -47,6 +49,13 @@ export interface Keys {
   triggerIndex(tenantId: string): string;
   /** Member of {@link triggerIndex} for a trigger. */
   triggerMember(key: TriggerKey): string;
+  /**
+   * String: the token of the consumer running a job of the execution (see execution-lease.ts),
+   * expiring unless renewed. In the queue's hash slot (`{executions}`), beside BullMQ's keys.
+   */
+  executionLease(id: string): string;
+  /** Set: ids of the delayed jobs waiting for {@link executionLease} to be let go (TTL). Same slot. */
+  executionLeaseWaiters(id: string): string;
   /** String: a Flow trigger's window of preconditions, as JSON, changed by compare-and-set (same hash tag as {@link trigger}). */
   triggerWindow(key: TriggerKey): string;
   /**
@@ -86,6 +95,8 @@ export function createKeys(prefix: string): Keys {
       const base = `${prefix}:concurrency:{${enc(flow.tenantId)}:${enc(flow.namespace)}:${enc(flow.id)}}`;
       return [`${base}:running`, `${base}:line`, `${base}:entries`, `${base}:seq`];
     },
+    executionLease: (id) => `${prefix}:lease:{executions}:${enc(id)}`,
+    executionLeaseWaiters: (id) => `${prefix}:lease-waiters:{executions}:${enc(id)}`,
     triggerWindow: (key) => `${prefix}:trigger-window:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.flowId)}:${enc(key.triggerId)}`,
   };
 }

@@ -1,10 +1,12 @@
-import { Job, UnrecoverableError, WaitingError, Worker, type JobJson } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError, WaitingError, Worker, type JobJson } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { hasLongNumbers, isSluiceError, parseJson } from '@sluice/core';
 import type { Execution, ExecutionHandler, QueueConsumer } from '@sluice/engine';
-import { closeClient, createWorkerClient } from './connection.js';
+import { closeClient, createWorkerClient, toStoreError } from './connection.js';
+import { executionLeases, type ExecutionLeases } from './execution-lease.js';
 import type { Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
+import { preloadScripts } from './scripts.js';
 import { rememberJson } from './stored-json.js';
 import { sleep, withDeadline } from './time.js';
 
@@ -96,6 +98,9 @@ export class BullmqQueueConsumer implements QueueConsumer {
   private readonly duplicates: Redis[] = [];
   private readonly worker: ExecutionWorker;
   private readonly running = new Map<string, Running>();
+  private readonly leases: ExecutionLeases;
+  /** Lease releases sent and not yet answered (with the promotion of their waiters). */
+  private readonly releasing = new Set<Promise<void>>();
   private stopping = false;
   private forced = false;
   private closing: Promise<void> | undefined;
@@ -117,6 +122,10 @@ export class BullmqQueueConsumer implements QueueConsumer {
       this.duplicates.push(copy);
       return copy;
     };
+    // The lease scripts are loaded first thing on every (re)connection, so an EVALSHA never
+    // meets NOSCRIPT and falls back behind later commands (see preloadScripts).
+    preloadScripts(this.client, (error) => options.onError(error, 'redis worker connection: load scripts'));
+    this.leases = executionLeases(this.client, keys, options.queue.lockDurationMs, options.onError);
     let reported = false;
     this.client.on('error', (error: Error) => {
       if (!reported) options.onError(error, 'redis worker connection');
@@ -177,6 +186,81 @@ export class BullmqQueueConsumer implements QueueConsumer {
   private async run(
     executionId: string, queued: Execution | undefined, job: Job<ExecutionJobData>, token: string | undefined, controller: AbortController,
   ): Promise<void> {
+    // BullMQ always passes a token to a worker's processor; the fallback only keeps the lease's
+    // holder unique should it not.
+    const leaseToken = token ?? `${this.worker.id}:${job.id ?? executionId}`;
+    await this.takeLease(executionId, leaseToken, job, token);
+    try {
+      await this.runHolding(executionId, queued, job, token, controller);
+    } finally {
+      this.releaseLease(executionId, leaseToken);
+    }
+  }
+
+  /**
+   * Takes the lease of the execution, or moves the job to delayed to run after the holder (and
+   * throws DelayedError: BullMQ neither fails it nor counts an attempt). A store failure on the
+   * way is handled like one of the handler: the job is handed back once Redis answers when the
+   * connection went, or fails to BullMQ's attempts and backoff when Redis refused the command.
+   */
+  private async takeLease(executionId: string, leaseToken: string, job: Job<ExecutionJobData>, token: string | undefined): Promise<void> {
+    try {
+      if (await this.leases.take(executionId, leaseToken)) return;
+      // Held by another job of the execution, here or elsewhere: delayed by one lock duration,
+      // the most a lease can have left, so a holder that died (no release, hence no promotion)
+      // delays this job by at most that; a live holder promotes it as it lets go.
+      await job.moveToDelayed(Date.now() + this.options.queue.lockDurationMs, token);
+    } catch (error) {
+      const storeError = toStoreError('execution lease', error);
+      if (lostConnection(storeError)) {
+        this.options.onError(error, `execution ${job.id ?? '?'}: taking its lease; handed back once Redis answers`);
+        await this.untilConnected();
+        await this.handBack(job, token);
+      }
+      throw error;
+    }
+    try {
+      if (job.id !== undefined && (await this.leases.wait(executionId, job.id))) await this.promote(job.id);
+    } catch (error) {
+      // Not lost: the job is delayed, and runs at its date.
+      this.options.onError(error, `execution ${job.id ?? '?'}: waiting for its lease`);
+    }
+    throw new DelayedError();
+  }
+
+  /**
+   * Lets the lease go and promotes the jobs that wait for it. Not awaited, on purpose: the
+   * release is written now on the worker connection, just ahead of BullMQ's completion of the
+   * job (sent on the same connection once the processor returns), and its reply is read along
+   * with the completion's, so it adds no round trip to the job. Redis runs a connection's
+   * commands in order, so the lease is free before the job is completed; nothing of the
+   * execution's is written after the handler returned, so freeing it that early is safe. Should
+   * the release fail, the lease expires within the lock duration and the waiters run at their
+   * delayed date: late, never lost. close() waits for releases in flight before its QUIT.
+   */
+  private releaseLease(executionId: string, leaseToken: string): void {
+    // A handler that outlived a forced close: the connection is gone, the lease expires.
+    if (this.client.status === 'end') return;
+    const releasing = this.leases
+      .release(executionId, leaseToken)
+      .then((waiters) => Promise.all(waiters.map((id) => this.promote(id))))
+      .then(noop, (error: unknown) => this.options.onError(error, `execution ${executionId}: releasing its lease`));
+    this.releasing.add(releasing);
+    void releasing.finally(() => this.releasing.delete(releasing));
+  }
+
+  /** Moves a delayed job to wait now; one that is no longer delayed (already run) is left be. */
+  private async promote(jobId: string): Promise<void> {
+    try {
+      await this.worker.getBackend().promote(jobId);
+    } catch (error) {
+      if (!(error instanceof Error && /not in the delayed state|does not exist|Missing key/i.test(error.message))) throw error;
+    }
+  }
+
+  private async runHolding(
+    executionId: string, queued: Execution | undefined, job: Job<ExecutionJobData>, token: string | undefined, controller: AbortController,
+  ): Promise<void> {
     try {
       await this.handler(executionId, controller.signal, queued);
     } catch (error) {
@@ -205,6 +289,7 @@ export class BullmqQueueConsumer implements QueueConsumer {
   private async afterReconnect(droppedAt: number): Promise<void> {
     try {
       await this.renewLocks();
+      await this.leases.renew();
       await this.handBackOrphans(droppedAt);
     } catch (error) {
       this.options.onError(error, 'queue worker: after reconnecting');
@@ -291,6 +376,11 @@ export class BullmqQueueConsumer implements QueueConsumer {
         this.options.onError(error, 'queue worker close'),
       );
     } finally {
+      // A handler still running (it ignored its signal) keeps its lease until it expires, within
+      // the lock duration, as its job keeps its lock: letting it go would let the execution run
+      // twice at once. Releases already sent get their answer (and promotions) before the QUIT.
+      this.leases.stop();
+      await withDeadline(Promise.all(this.releasing), this.client.status === 'ready' ? closeTimeoutMs : 0, 'release leases').catch(noop);
       await closeClient(this.client, closeTimeoutMs);
       for (const copy of this.duplicates) if (copy.status !== 'end') copy.disconnect();
       this.onClosed(this);

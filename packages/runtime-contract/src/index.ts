@@ -23,6 +23,7 @@ import { describeFlowTree } from './flow-tree.contract.js';
 import { closeOnce, type ContractContext, type RuntimeContractOptions } from './harness.js';
 import { describeKvRepository } from './kv.contract.js';
 import { describeLogRepository } from './logs.contract.js';
+import { describeOneJobAtATime } from './one-at-a-time.contract.js';
 import { describeExecutionQueue } from './queue.contract.js';
 import { describeScheduleClock } from './schedules.contract.js';
 import { describeSessionRepository } from './sessions.contract.js';
@@ -83,6 +84,7 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
     describeExecutionRepository(ctx);
     describeLogRepository(ctx);
     describeExecutionQueue(ctx);
+    describeOneJobAtATime(ctx);
     describeSubmit(ctx);
     describeExecutionEvents(ctx);
     describeScheduleClock(ctx);

@@ -165,6 +165,14 @@ export interface EnqueueOptions {
 /**
  * The queue of executions to run. Delivery is at least once: a job whose consumer died is
  * delivered again, so handlers must be idempotent (the executor is).
+ *
+ * The jobs of one execution (its own and those queued with `at`) never run at once, in any
+ * process: the executor takes task runs RUNNING outside its own process for crashed ones and
+ * runs them again, and {@link ExecutionRepository.save} relies on one writer. A job delivered
+ * while another job of the same execution runs, here or in another consumer, is run after that
+ * one ends, never dropped, without counting as a failed attempt. A holder that died (its process
+ * killed, its connection lost) lets go within the store's lock duration, so the execution is
+ * never blocked for good.
  */
 export interface ExecutionQueue {
   /**
