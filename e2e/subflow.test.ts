@@ -145,7 +145,11 @@ describe('Subflow across worker processes (bullmq runtime)', () => {
         const run = (await getExecution(web.url, id)).taskRunList?.find((r) => r.taskId === 'call') as { outputs?: { executionId?: string } } | undefined;
         return run?.outputs?.executionId;
       });
-      await eventually(async () => ((await getExecution(web.url, childId)).state.current === 'RUNNING' ? true : undefined));
+      // The Subflow names its child as it plans, a moment before it stores it.
+      await eventually(async () => {
+        const res = await api(web.url, `/api/v1/main/executions/${childId}`);
+        return res.status === 200 && ((await res.json()) as { state: { current: string } }).state.current === 'RUNNING' ? true : undefined;
+      });
       return { id, childId };
     };
 
