@@ -133,6 +133,8 @@ const per = (name, field) => median(results[name].map((m) => m[field]));
 const ratios = (f) => median(Array.from({ length: rounds }, (_, r) => f(r)));
 const summary = {
   checkout, runtime: runtimeName, rounds, forEachValues,
+  // Every round's figures, for the bench's scenario (scenarios/task-runs.mjs) to pair.
+  perRound: results,
   flows: Object.fromEntries(Object.keys(results).map((name) => [name, Object.fromEntries(Object.keys(results[name][0]).map((k) => [k, Number(per(name, k).toFixed(2))]))])),
   // Rates of one process running executions back to back: the ten-task flow's per the seed flow's.
   tenVsSeedRate: !results.seed?.length || !results.ten?.length ? undefined : Number(ratios((r) => results.seed[r].cpuUsPerExecution / results.ten[r].cpuUsPerExecution).toFixed(3)),
