@@ -8,7 +8,8 @@
 // and kill every child at the end, however the run ends. See docs/performance.md.
 //
 //   BENCH_SCENARIOS=engine,ingestion,e2e,latency,scale,payload,ten-tasks   which, in this order
-//     (mqtt, MQTT trigger vs webhook, only when named: see bench/scenarios/mqtt.mjs)
+//     (mqtt, MQTT trigger vs webhook, only when named: see bench/scenarios/mqtt.mjs; task-runs too,
+//     see bench/scenarios/task-runs.mjs)
 //   BENCH_LOAD_MS=2000 BENCH_LOAD_ROUNDS=5 BENCH_LATENCY_MS=1500
 //   BENCH_WARMUP_MS=3000 BENCH_WARMUP_REQUESTS=5000 (per stack and scenario, whichever ends first)
 //   BENCH_CONNECTIONS=50 BENCH_CONCURRENCY=50 BENCH_BODY_BYTES=300 BENCH_EMBEDDED=1
@@ -42,11 +43,12 @@ import latency from './bench/scenarios/latency.mjs';
 import mqtt from './bench/scenarios/mqtt.mjs';
 import payload from './bench/scenarios/payload.mjs';
 import scale from './bench/scenarios/scale.mjs';
+import taskRuns from './bench/scenarios/task-runs.mjs';
 import tenTasks from './bench/scenarios/ten-tasks.mjs';
 
-const SCENARIOS = { engine, ingestion, e2e, latency, scale, payload, 'ten-tasks': tenTasks, mqtt };
-// Run only when named (BENCH_SCENARIOS=mqtt): it needs the local Mosquitto.
-const DEFAULT_SCENARIOS = Object.keys(SCENARIOS).filter((name) => name !== 'mqtt');
+const SCENARIOS = { engine, ingestion, e2e, latency, scale, payload, 'ten-tasks': tenTasks, mqtt, 'task-runs': taskRuns };
+// Run only when named: mqtt needs the local Mosquitto, task-runs takes minutes (BENCH_SCENARIOS=mqtt).
+const DEFAULT_SCENARIOS = Object.keys(SCENARIOS).filter((name) => name !== 'mqtt' && name !== 'task-runs');
 
 const int = (name, fallback) => {
   const raw = process.env[name];

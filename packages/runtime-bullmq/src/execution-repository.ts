@@ -1,6 +1,6 @@
 import type { Execution, ExecutionQuery, ExecutionRepository, Page, SaveOptions, StateType } from '@sluice/engine';
 import { parseJson, stringifyJson } from '@sluice/core';
-import { checkSaveLogs, engineErrors } from '@sluice/engine';
+import { checkSaveLogs, engineErrors, storedExecutionJson } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import { inNamespace } from './flow-repository.js';
 import type { Keys } from './keys.js';
@@ -92,7 +92,8 @@ export class RedisExecutionRepository implements ExecutionRepository {
     checkSaveLogs(execution.id, logs);
     await this.store.run('save execution', async (client) => {
       const key = this.keys.execution(execution.id);
-      const json = stringifyJson(execution);
+      // The text of the task runs an earlier save wrote is reused: a save serializes what changed.
+      const json = storedExecutionJson(execution);
       const metaKey = this.keys.executionMeta(execution.tenantId);
       const indexed = Promise.all([
         client.zadd(this.keys.executionIndex(execution.tenantId), 'NX', createdAt(execution), execution.id),

@@ -1,5 +1,4 @@
-import { stringifyJson } from '@sluice/core';
-import type { Execution } from '@sluice/engine';
+import { storedExecutionJson, type Execution } from '@sluice/engine';
 
 /**
  * The text an execution object was parsed from, for the executions a job carried: a save
@@ -15,5 +14,5 @@ export function rememberJson(execution: Execution, json: string): void {
 
 /** The text `execution` was parsed from, or, for an object made otherwise, its JSON now. */
 export function jsonOf(execution: Execution): string {
-  return parsedFrom.get(execution) ?? stringifyJson(execution);
+  return parsedFrom.get(execution) ?? storedExecutionJson(execution);
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { parseJson, stringifyJson } from '@sluice/core';
-import { checkSaveLogs, deepFreeze, engineErrors, isTerminated, type Execution, type ExecutionEvent, type ExecutionRepository, type StateType } from '@sluice/engine';
+import { checkSaveLogs, deepFreeze, engineErrors, isTerminated, storedExecutionJson, type Execution, type ExecutionEvent, type ExecutionRepository, type StateType } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
 import type { Guard } from '@sluice/runtime-memory/in-process';
 import { reading } from './guard.js';
@@ -81,9 +81,10 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     async save(execution, { announce = [], logs = [], expected } = {}) {
       guard.check();
       checkSaveLogs(execution.id, logs);
-      const row = { execution, json: stringifyJson(execution) };
+      // The text of the task runs an earlier save wrote is reused: a save serializes what changed.
+      const row = { execution, json: storedExecutionJson(execution) };
       const lines = logRows(logs);
-      const expectedJson = expected === undefined ? undefined : stringifyJson(expected);
+      const expectedJson = expected === undefined ? undefined : storedExecutionJson(expected);
       const inserted = await writes.write(() => {
         // Checked before anything is written: a refused save stores nothing (see GroupCommit).
         if (expectedJson !== undefined && getStmt.get(execution.id) !== expectedJson) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);

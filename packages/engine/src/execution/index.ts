@@ -8,3 +8,4 @@ export { maskExecution, type MaskOptions } from './mask-execution.js';
 export { killChildren, killRequest, killedExecution, requestKill, type KillRequest, type KillRuntime } from './kill-execution.js';
 export { restartExecution, RESTARTABLE_STATES, type NotRestartable, type RestartFlow } from './restart-execution.js';
 export { replayExecution, REPLAY_LABEL, REPLAYED_LABEL, type ReplayOptions } from './replay-execution.js';
+export { storedExecutionJson } from './stored-json.js';

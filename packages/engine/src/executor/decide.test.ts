@@ -182,6 +182,28 @@ describe('decide: branches at once (Parallel, ForEach)', () => {
     const firstDone = [each, run('a', 'SUCCESS', { parentTaskRunId: 'P', value: '1' }), run('a', 'RUNNING', { id: 'A2', parentTaskRunId: 'P', value: '2' })];
     expect(show(next({ tasks, others: [a, b], runs: firstDone, running: ['A2'] }))).toEqual(['start b@1<P']);
   });
+  it('reads one plan object the same under any run and flow that holds it (the level built from a plan is kept across steps)', () => {
+    const shared = plan([{ value: 'x', taskIds: ['a'] }, { value: 'y', taskIds: ['b'] }], 0);
+    const index = new Map([['p', tasks[0] as FlowTask], ['a', a], ['b', b]]);
+    const decideOver = (runs: readonly TaskRun[], taskIndex = index) => show(decide({ flow: { tasks }, tasks: taskIndex, runs: runIndex(runs), running: new Set() }));
+    expect(decideOver([run('p', 'RUNNING', { id: 'P', plan: shared })])).toEqual(['start a@x<P', 'start b@y<P']);
+    // The same plan under another run: its children go under that run, not the first.
+    const second = run('p', 'RUNNING', { id: 'Q', plan: shared });
+    expect(decideOver([second])).toEqual(['start a@x<Q', 'start b@y<Q']);
+    // A plan whose branches have no value, under runs of an outer iteration: the children take
+    // the value of the run that holds the plan, whichever that is.
+    const outer = task('o');
+    const inner = plan([{ taskIds: ['a'] }]);
+    const withOuter = new Map([...index, ['o', outer]]);
+    const inOuter = (value: string) => show(decide({
+      flow: { tasks: [outer] }, tasks: withOuter, running: new Set(),
+      runs: runIndex([run('o', 'RUNNING', { id: 'O', plan: plan([{ value, taskIds: ['p'] }]) }), run('p', 'RUNNING', { id: 'Q', parentTaskRunId: 'O', value, plan: inner })]),
+    }));
+    expect(inOuter('v1')).toEqual(['start a@v1<Q']);
+    expect(inOuter('v2')).toEqual(['start a@v2<Q']);
+    // Another flow whose `b` is disabled: its own task index is read, not the first flow's.
+    expect(decideOver([second], new Map([...index, ['b', task('b', { disabled: true })]]))).toEqual(['start a@x<Q']);
+  });
   it('never starts a finished iteration again: a slot with a run is filled', () => {
     const each = run('p', 'RUNNING', { id: 'P', plan: plan([{ value: 'x', taskIds: ['a'] }, { value: 'y', taskIds: ['a'] }], 1) });
     const runs = [each, run('a', 'SUCCESS', { parentTaskRunId: 'P', value: 'x' })];

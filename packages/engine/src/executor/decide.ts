@@ -185,7 +185,30 @@ function visitUnfinished(input: DecisionInput, task: FlowTask, run: TaskRun, act
   }
 }
 
+/** A container and what it was built from, so a later step can tell it still applies. */
+interface BuiltContainer {
+  readonly task: FlowTask;
+  readonly tasks: DecisionInput['tasks'];
+  readonly runId: string;
+  readonly value: string | undefined;
+  readonly container: Container;
+}
+
+// Every step decides over the whole tree again, and a ForEach's level is its plan's branches:
+// building that level anew each step cost a pass over every value per step (9-11% of a ForEach
+// over 1,000 values, measured for issue 17). A plan object is never changed once made (a new
+// plan is a new object), so the level built from it is kept as long as the plan lives.
+const containers = new WeakMap<TaskRunPlan, BuiltContainer>();
+
 function containerOf(input: DecisionInput, task: FlowTask, run: TaskRun, plan: TaskRunPlan): Container {
+  const built = containers.get(plan);
+  if (built !== undefined && built.task === task && built.tasks === input.tasks && built.runId === run.id && built.value === run.value) return built.container;
+  const container = buildContainer(input, task, run, plan);
+  containers.set(plan, { task, tasks: input.tasks, runId: run.id, value: run.value, container });
+  return container;
+}
+
+function buildContainer(input: DecisionInput, task: FlowTask, run: TaskRun, plan: TaskRunPlan): Container {
   const byId = (id: string) => input.tasks.get(id);
   return {
     runId: run.id,
