@@ -73,6 +73,28 @@ describe('bullmq runtime', () => {
     await admin?.quit();
   });
 
+  it('gives a kills-only subscription (a worker) the KILLING events alone, from a save or a publish on another instance', async () => {
+    const prefix = testPrefix('kill-channel');
+    const [worker, api] = [await runtime({ prefix }), await runtime({ prefix })];
+    const execution = anExecution();
+    await api.executions.create(execution);
+    const heard: string[] = [];
+    const all: string[] = [];
+    const stopKills = await worker.events.subscribe(execution.id, (event) => heard.push(event.state), { killsOnly: true });
+    const stopAll = await api.events.subscribe(execution.id, (event) => all.push(event.state));
+    const running = { ...execution, state: withState(execution.state, 'RUNNING') };
+    await api.executions.save(running, { announce: [{ executionId: execution.id, state: 'RUNNING', terminated: false }] });
+    const killing = { ...running, state: withState(running.state, 'KILLING') };
+    await api.executions.save(killing, { expected: running, announce: [{ executionId: execution.id, state: 'KILLING', terminated: false }] });
+    await api.events.publish({ executionId: execution.id, state: 'KILLING', terminated: false });
+    await api.executions.save({ ...killing, state: withState(killing.state, 'KILLED') }, { announce: [{ executionId: execution.id, state: 'KILLED', terminated: true }] });
+    await vi.waitFor(() => expect(all).toEqual(['RUNNING', 'KILLING', 'KILLING', 'KILLED']));
+    // Heard after the subscriber of every event heard the last one: same connection order.
+    await vi.waitFor(() => expect(heard).toEqual(['KILLING', 'KILLING']));
+    await stopKills();
+    await stopAll();
+  });
+
   it('redelivers to another consumer a job whose worker closed mid-run (stalled-job recovery)', async () => {
     const prefix = testPrefix('stalled');
     const first = await runtime({ prefix, queue: FAST_QUEUE });

@@ -1,4 +1,4 @@
-import type { ExecutionEvent, ExecutionEvents } from '@sluice/engine';
+import type { ExecutionEvent, ExecutionEvents, SubscribeOptions } from '@sluice/engine';
 import type { RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
 import type { SharedSubscriber } from './pubsub.js';
@@ -8,12 +8,16 @@ import { eventMessage, messageExecutionId } from './event-message.js';
  * Execution events over Redis pub/sub: every event on one channel, dispatched in process to the
  * listeners of its execution. One channel keeps the subscriber connection at one SUBSCRIBE for
  * the life of the process however many executions are followed; the price is that every
- * subscribed process receives every event, which is cheap next to running the executions.
+ * subscribed process receives every event (a terminal one carrying its execution). Workers
+ * listen for kills alone (`killsOnly`), so they subscribe to the kill channel, which carries the
+ * KILLING events and nothing else: a worker no longer receives every execution's events, only
+ * the processes that follow executions for people (webhooks that wait, the UI's live pages) do.
  * Pub/sub is fire-and-forget: a process not subscribed when an event is published never sees it,
  * which is why `subscribe` resolves only once the channel is active.
  */
 export class RedisExecutionEvents implements ExecutionEvents {
   private readonly listeners = new Map<string, Set<(event: ExecutionEvent) => void>>();
+  private readonly killListeners = new Map<string, Set<(event: ExecutionEvent) => void>>();
 
   constructor(
     private readonly store: RedisStore,
@@ -24,21 +28,28 @@ export class RedisExecutionEvents implements ExecutionEvents {
 
   async publish(event: ExecutionEvent): Promise<void> {
     const message = eventMessage(event);
-    await this.store.run('publish execution event', (client) => client.publish(this.keys.eventChannel, message));
+    await this.store.run('publish execution event', async (client) => {
+      await Promise.all([
+        client.publish(this.keys.eventChannel, message),
+        ...(event.state === 'KILLING' ? [client.publish(this.keys.killChannel, message)] : []),
+      ]);
+    });
   }
 
-  async subscribe(executionId: string, listener: (event: ExecutionEvent) => void): Promise<() => Promise<void>> {
+  async subscribe(executionId: string, listener: (event: ExecutionEvent) => void, options: SubscribeOptions = {}): Promise<() => Promise<void>> {
+    const listeners = options.killsOnly === true ? this.killListeners : this.listeners;
+    const channel = options.killsOnly === true ? this.keys.killChannel : this.keys.eventChannel;
     // Each subscription gets its own wrapper, so subscribing one function twice needs two unsubscribes.
     const own = (event: ExecutionEvent): void => listener(event);
-    const set = this.listeners.get(executionId) ?? new Set();
+    const set = listeners.get(executionId) ?? new Set();
     set.add(own);
-    this.listeners.set(executionId, set);
+    listeners.set(executionId, set);
     const remove = (): void => {
       set.delete(own);
-      if (set.size === 0 && this.listeners.get(executionId) === set) this.listeners.delete(executionId);
+      if (set.size === 0 && listeners.get(executionId) === set) listeners.delete(executionId);
     };
     try {
-      await this.subscriber.listen(this.keys.eventChannel, (message) => this.dispatch(message));
+      await this.subscriber.listen(channel, (message) => this.dispatch(listeners, message));
     } catch (error) {
       remove();
       throw error;
@@ -46,12 +57,12 @@ export class RedisExecutionEvents implements ExecutionEvents {
     return async () => remove();
   }
 
-  private dispatch(message: string): void {
+  private dispatch(listeners: Map<string, Set<(event: ExecutionEvent) => void>>, message: string): void {
     // Most messages are about executions nobody here follows: those are not parsed at all.
     const id = messageExecutionId(message);
-    if (id !== undefined && !this.listeners.has(id)) return;
+    if (id !== undefined && !listeners.has(id)) return;
     const event = JSON.parse(message) as ExecutionEvent;
-    const set = this.listeners.get(event.executionId);
+    const set = listeners.get(event.executionId);
     if (!set) return;
     for (const listener of [...set]) {
       try {

@@ -106,7 +106,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
         saved = this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds) : client.set(key, json);
       } else {
         const carry = json.length <= CARRIED_EXECUTION_MAX_CHARS;
-        const events = announce.flatMap((event) => [eventHead(event), event.terminated && carry ? '1' : '0']);
+        const events = announce.flatMap((event) => [eventHead(event), event.terminated && carry ? '1' : event.state === 'KILLING' ? '2' : '0']);
         const lines = logs.map((entry) => JSON.stringify(entry));
         saved = saveExecutionScript.run(client, [key, this.keys.executionLogs(execution.id)], [
           json, this.ttlSeconds, this.keys.eventChannel, this.maxLogEntries, expected === undefined ? '' : jsonOf(expected),

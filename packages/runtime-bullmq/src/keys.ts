@@ -21,6 +21,12 @@ export interface Keys {
   readonly flowChannel: string;
   /** Pub/sub channel of execution events, one for all executions. */
   readonly eventChannel: string;
+  /**
+   * Pub/sub channel of the KILLING events alone, also published on {@link eventChannel}: what
+   * workers listen to, so they do not receive every execution's events. Always the event channel
+   * followed by {@link KILL_CHANNEL_SUFFIX} (the save script derives it so).
+   */
+  readonly killChannel: string;
   /** Hash of one flow: `latest`, `deleted`, `source` and one `r:<n>` field per revision. */
   flow(key: FlowKey): string;
   /** Set of the live flows of a tenant, members from {@link flowMember}. */
@@ -67,6 +73,9 @@ export interface Keys {
   concurrency(flow: FlowKey): readonly [running: string, line: string, entries: string, seq: string];
 }
 
+/** What the kill channel adds to the event channel's name (see {@link Keys.killChannel}). */
+export const KILL_CHANNEL_SUFFIX = ':kills';
+
 const enc = encodeURIComponent;
 
 /** The key layout under `prefix`. */
@@ -76,6 +85,7 @@ export function createKeys(prefix: string): Keys {
     queueName: '{executions}',
     flowChannel: `${prefix}:flows:changes`,
     eventChannel: `${prefix}:executions:events`,
+    killChannel: `${prefix}:executions:events${KILL_CHANNEL_SUFFIX}`,
     flow: (key) => `${prefix}:flow:{${enc(key.tenantId)}}:${enc(key.namespace)}:${enc(key.id)}`,
     flowIndex: (tenantId) => `${prefix}:flows:{${enc(tenantId)}}`,
     flowMember: (namespace, id) => JSON.stringify([namespace, id]),

@@ -127,7 +127,9 @@ end
  * that JSON (compare-and-set). KEYS: execution, its log list (one slot). ARGV: execution JSON,
  * TTL seconds ('0' for none), channel, max log lines kept, the expected JSON ('' for none), the
  * count of log lines, the lines, then per event its message without the closing brace and '1'
- * to append the execution, else '0'. Returns 1, or 0 when the expected JSON was not found.
+ * to append the execution, '2' for a KILLING event (also published on the kill channel, the
+ * channel's name followed by ':kills', which workers listen to), else '0'. Returns 1, or 0 when
+ * the expected JSON was not found.
  *
  * Idempotent: when the store already holds this JSON and the log list already ends with these
  * lines, the save has been applied (a command sent again after its reply was lost) and nothing
@@ -160,6 +162,7 @@ for i = 7 + lines, #ARGV, 2 do
     redis.call('PUBLISH', ARGV[3], ARGV[i] .. ',"execution":' .. ARGV[1] .. '}')
   else
     redis.call('PUBLISH', ARGV[3], ARGV[i] .. '}')
+    if ARGV[i + 1] == '2' then redis.call('PUBLISH', ARGV[3] .. ':kills', ARGV[i] .. '}') end
   end
 end
 return 1

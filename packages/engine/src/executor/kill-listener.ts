@@ -20,9 +20,10 @@ export async function listenForKill(events: ExecutionEvents | undefined, executi
   let unsubscribe: (() => Promise<void>) | undefined;
   if (events !== undefined) {
     try {
+      // Kills alone: on BullMQ a worker then hears no other execution's events (killsOnly).
       unsubscribe = await events.subscribe(executionId, (event) => {
         if (event.state === 'KILLING') controller.abort(new Error(`execution ${executionId} was killed`));
-      });
+      }, { killsOnly: true });
     } catch {
       unsubscribe = undefined;
     }

@@ -205,8 +205,19 @@ export interface ExecutionEvents {
   /**
    * Calls `listener` for every later event of `executionId`. Resolves once the subscription
    * is active, so a caller that subscribes and then reads the execution misses nothing.
+   *
+   * With `killsOnly`, the caller reads KILLING events alone (a worker listening for a kill of
+   * the execution it runs): a runtime may then deliver those alone. The BullMQ runtime listens
+   * on a channel that carries nothing else, so a worker no longer receives every execution's
+   * events; the in-process runtimes deliver every event, and the listener checks the state.
    */
-  subscribe(executionId: string, listener: (event: ExecutionEvent) => void): Promise<() => Promise<void>>;
+  subscribe(executionId: string, listener: (event: ExecutionEvent) => void, options?: SubscribeOptions): Promise<() => Promise<void>>;
+}
+
+/** Options of {@link ExecutionEvents.subscribe}. */
+export interface SubscribeOptions {
+  /** True when the listener reads only KILLING events; it may still be given others. */
+  readonly killsOnly?: boolean;
 }
 
 /**
