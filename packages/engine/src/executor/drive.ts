@@ -4,7 +4,7 @@ import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
 import { decide, type Action } from './decide.js';
-import { runIndex, type RunIndex, type TaskIndex } from './flow-tree.js';
+import { liveRunIndex, type LiveRunIndex, type RunIndex, type TaskIndex } from './flow-tree.js';
 import { planFlowable } from './plan-flowable.js';
 import { withKvAhead } from './kv-ahead.js';
 import { withReadAhead } from './read-ahead.js';
@@ -111,8 +111,25 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   // without one: `mustSave` once anything whose loss a crash must not repeat is staged (the
   // end of a task with effects, a child's end read).
   let staged = { changes: 0, logChars: 0, mustSave: false };
-  const stage = (change: TaskRunChange, mustSave: boolean): void => {
+  // The task runs by place, kept current with every change staged here rather than built again
+  // over every task run each step (each step would cost O(task runs): O(n²) for a ForEach).
+  let indexed: { list: readonly TaskRun[]; index: LiveRunIndex } | undefined;
+  const stageRun = (change: TaskRunChange): void => {
     options.stage(change);
+    if (indexed !== undefined) {
+      indexed.index.put(change.taskRun);
+      indexed.list = options.execution().taskRunList;
+    }
+  };
+  // The index of the execution's task runs; built again only if they changed other than by a
+  // change staged here (which `stage` does not do today: a guard, not a path).
+  const currentRuns = (): RunIndex => {
+    const list = options.execution().taskRunList;
+    if (indexed === undefined || indexed.list !== list) indexed = { list, index: liveRunIndex(list) };
+    return indexed.index;
+  };
+  const stage = (change: TaskRunChange, mustSave: boolean): void => {
+    stageRun(change);
     let chars = 0;
     for (const line of change.logs) chars += line.message.length;
     staged = { changes: staged.changes + 1, logChars: staged.logChars + chars, mustSave: staged.mustSave || mustSave };
@@ -165,7 +182,7 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   // signal aborted them), what ended is stored, and the job is delivered again later.
   const stop = async (error: unknown): Promise<never> => {
     await Promise.all(inFlight.values());
-    for (const settled of settledQueue.splice(0)) if (settled.change) options.stage(settled.change);
+    for (const settled of settledQueue.splice(0)) if (settled.change) stageRun(settled.change);
     inFlight.clear();
     await save();
     throw error;
@@ -179,7 +196,7 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   for (;;) {
     // Checked between steps: a worker shutting down starts nothing new, and keeps what finished.
     if (signal.aborted) await stop(signal.reason);
-    const runs = runIndex(options.execution().taskRunList);
+    const runs = currentRuns();
     const actions = decide({ flow: options.flow, tasks: options.tasks, runs, running: new Set(inFlight.keys()) });
     const toRun: { task: FlowTask; taskRun: TaskRun; pure: boolean }[] = [];
     let changed = false;
@@ -216,7 +233,7 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
     if (cancelled) {
       // Kestra's Pause `behavior: CANCEL`: the execution ends CANCELLED at once; attempts still
       // running in other branches finish first, and what they did is kept.
-      for (const settled of await Promise.all(inFlight.values())) if (settled.change) options.stage(settled.change);
+      for (const settled of await Promise.all(inFlight.values())) if (settled.change) stageRun(settled.change);
       return { kind: 'ended', state: 'CANCELLED' };
     }
     if (toRun.length > 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dynamic, Type, defineTask, definePluginPackage } from '@sluice/core';
+import { Dynamic, Type, defineTask, definePluginPackage, type TaskContext } from '@sluice/core';
 import { createMemoryRuntime } from '../../../runtime-memory/src/index.js';
 import { createExecution } from '../execution/index.js';
 import type { FlowTask } from '../flow/flow.types.js';
@@ -22,7 +22,7 @@ const props = Type.Object({
 }, { additionalProperties: false });
 const output = Type.Object({});
 const examples = [{ title: 'x', flow: 'id: x' }];
-const run = (ctx: Parameters<typeof note.run>[0], p: { message: string; lines?: number }) => {
+const run = (ctx: TaskContext, p: { message: string; lines?: number }): Record<string, never> => {
   countRun(ctx.ids.executionId, ctx.ids.taskId);
   for (let i = 0; i < (p.lines ?? 1); i++) ctx.logger.info(p.message);
   return {};

@@ -32,9 +32,6 @@ export function taskIndex(flow: Flow, registry: PluginRegistry): TaskIndex {
   return out;
 }
 
-/** Where a task run sits in the tree: its parent's run and its iteration value. */
-const slotKey = (taskId: string, value: string | undefined) => `${taskId}\u0000${value ?? ''}`;
-
 /**
  * The task runs of an execution by place in the tree: (parent task run, task id, value). This
  * is the identity of a task run across deliveries: a slot that has a run is never started again.
@@ -48,20 +45,42 @@ export interface RunIndex {
   readonly size: number;
 }
 
-/** Indexes `runs` once, so every lookup of a decision is O(1) rather than a scan. */
-export function runIndex(runs: readonly TaskRun[]): RunIndex {
-  const bySlot = new Map<string, Map<string, TaskRun>>();
+/** A {@link RunIndex} kept up to date as task runs change, instead of built again each step. */
+export interface LiveRunIndex extends RunIndex {
+  /** Files `run`, replacing the run of the same id (whose place never changes), or adding it. */
+  put(run: TaskRun): void;
+}
+
+/**
+ * Indexes `runs`, so every lookup of a decision is O(1) rather than a scan; {@link LiveRunIndex.put}
+ * keeps it current in O(1) per change. Slots are nested maps (parent, task id, value; no value
+ * and '' are one slot), so a lookup allocates nothing.
+ */
+export function liveRunIndex(runs: readonly TaskRun[]): LiveRunIndex {
+  const bySlot = new Map<string, Map<string, Map<string, TaskRun>>>();
   const byId = new Map<string, TaskRun>();
-  for (const run of runs) {
+  const put = (run: TaskRun): void => {
     byId.set(run.id, run);
     const parent = run.parentTaskRunId ?? '';
-    let children = bySlot.get(parent);
-    if (!children) bySlot.set(parent, (children = new Map()));
-    children.set(slotKey(run.taskId, run.value), run);
-  }
-  return {
-    find: (parent, taskId, value) => bySlot.get(parent ?? '')?.get(slotKey(taskId, value)),
-    byId: (id) => byId.get(id),
-    size: runs.length,
+    let tasks = bySlot.get(parent);
+    if (!tasks) bySlot.set(parent, (tasks = new Map()));
+    let values = tasks.get(run.taskId);
+    if (!values) tasks.set(run.taskId, (values = new Map()));
+    values.set(run.value ?? '', run);
   };
+  for (const run of runs) put(run);
+  return {
+    find: (parent, taskId, value) => bySlot.get(parent ?? '')?.get(taskId)?.get(value ?? ''),
+    byId: (id) => byId.get(id),
+    get size() {
+      return byId.size;
+    },
+    put,
+  };
+}
+
+/** Indexes `runs` once, so every lookup of a decision is O(1) rather than a scan. */
+export function runIndex(runs: readonly TaskRun[]): RunIndex {
+  const live = liveRunIndex(runs);
+  return { find: live.find, byId: live.byId, size: runs.length };
 }
