@@ -3,6 +3,7 @@ import type { Flow, FlowTask } from '../flow/flow.types.js';
 import { mapTasks } from '../flow/task-lists.js';
 import type { TaskRun } from '../model/execution.js';
 import type { PluginRegistry } from '../plugins/index.js';
+import { isTerminated } from '../model/state.js';
 
 /** Every task of a flow, at any depth (children of flowables, errors, finally), by id. */
 export type TaskIndex = ReadonlyMap<string, FlowTask>;
@@ -43,6 +44,12 @@ export interface RunIndex {
   byId(id: string): TaskRun | undefined;
   /** How many runs the execution holds. */
   readonly size: number;
+  /**
+   * Counts the times a terminated run was replaced in its slot by another object (never, as the
+   * executor works: an ended run is not changed while the index lives). What {@link decide}
+   * remembers of ended branches holds while it stays the same. Absent: the index never changes.
+   */
+  readonly endedReplaced?: number;
 }
 
 /** A {@link RunIndex} kept up to date as task runs change, instead of built again each step. */
@@ -59,14 +66,20 @@ export interface LiveRunIndex extends RunIndex {
 export function liveRunIndex(runs: readonly TaskRun[]): LiveRunIndex {
   const bySlot = new Map<string, Map<string, Map<string, TaskRun>>>();
   const byId = new Map<string, TaskRun>();
+  let endedReplaced = 0;
   const put = (run: TaskRun): void => {
+    const before = byId.get(run.id);
+    if (before !== undefined && before !== run && isTerminated(before.state.current)) endedReplaced++;
     byId.set(run.id, run);
     const parent = run.parentTaskRunId ?? '';
     let tasks = bySlot.get(parent);
     if (!tasks) bySlot.set(parent, (tasks = new Map()));
     let values = tasks.get(run.taskId);
     if (!values) tasks.set(run.taskId, (values = new Map()));
-    values.set(run.value ?? '', run);
+    const key = run.value ?? '';
+    const holder = values.get(key);
+    if (holder !== undefined && holder !== run && holder !== before && isTerminated(holder.state.current)) endedReplaced++;
+    values.set(key, run);
   };
   for (const run of runs) put(run);
   return {
@@ -75,6 +88,9 @@ export function liveRunIndex(runs: readonly TaskRun[]): LiveRunIndex {
     get size() {
       return byId.size;
     },
+    get endedReplaced() {
+      return endedReplaced;
+    },
     put,
   };
 }
@@ -82,5 +98,5 @@ export function liveRunIndex(runs: readonly TaskRun[]): LiveRunIndex {
 /** Indexes `runs` once, so every lookup of a decision is O(1) rather than a scan. */
 export function runIndex(runs: readonly TaskRun[]): RunIndex {
   const live = liveRunIndex(runs);
-  return { find: live.find, byId: live.byId, size: runs.length };
+  return { find: live.find, byId: live.byId, size: runs.length, endedReplaced: 0 };
 }
