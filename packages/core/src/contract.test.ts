@@ -22,6 +22,7 @@ describe('defineTask', () => {
     ['a prop without a description', { props: Type.Object({ a: Type.String() }, { additionalProperties: false }) }, 'prop `a` needs a description'],
     ['no example', { examples: [] }, 'at least one example'],
     ['no run function', { run: undefined }, 'run(ctx, props)'],
+    ['a sideEffectFree that is not a boolean', { sideEffectFree: 'yes' }, '`sideEffectFree` must be true or false'],
   ])('refuses %s with CORE_INVALID_DEFINITION', (_what, overrides, message) => {
     try {
       task(overrides);

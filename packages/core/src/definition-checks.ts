@@ -39,6 +39,7 @@ export function assertDefinition(kind: 'task' | 'flowable' | 'trigger', value: o
   if (!Array.isArray(definition.examples) || definition.examples.length === 0) fail('at least one example is required');
   if (kind === 'task') {
     if (typeof definition.run !== 'function') fail('a task needs a run(ctx, props) function');
+    if (definition.sideEffectFree !== undefined && typeof definition.sideEffectFree !== 'boolean') fail('`sideEffectFree` must be true or false');
     return;
   }
   if (kind === 'flowable') {

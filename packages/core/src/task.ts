@@ -31,6 +31,27 @@ export interface TaskDefinition<P extends TObject = TObject, O extends TSchema =
   /** Flows that show the task; tests run every one. At least one. */
   readonly examples: readonly PluginExample[];
   /**
+   * True when running the task has no effect outside the execution: all it does is compute its
+   * outputs and log lines from its props, and read (secrets, `kv()`, files through `read()`),
+   * never write (no `ctx.kv` or `ctx.storage` writes, no network call, no process, no timer
+   * longer than the run). Default false.
+   *
+   * The promise lets the host skip the save it otherwise makes before every attempt (so that a
+   * crash mid-attempt is resumed as a new, RESUBMITTED attempt the store knows of): consecutive
+   * tasks that declare it run with their starts and ends staged in memory and stored by one
+   * later save (before a task with effects starts, when the execution waits or ends, or after a
+   * bounded number of staged changes). A crash before that save loses their runs, and the next
+   * delivery runs them again from the start, as new task runs: nothing outside the execution
+   * shows it, because nothing outside was touched. Their log lines are kept with the end and
+   * stored by the same save, never on their own mid-run, so the lines of a run the crash lost
+   * are lost with it and not stored twice.
+   *
+   * Declare it only when that holds for every input: a task that sends a message, writes a
+   * file, sets a key, or whose run takes long enough that running it again costs (a long
+   * computation), must leave it false.
+   */
+  readonly sideEffectFree?: boolean;
+  /**
    * Does the work. `props` are rendered and validated against `props` before the call. The
    * returned value is validated against `output` and stored. Throw to fail the task run; throw
    * a `SluiceError` with `retryable: true` when trying again may help.

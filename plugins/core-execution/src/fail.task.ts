@@ -43,6 +43,9 @@ export const fail = defineTask({
   props: FailProps,
   output: FailOutput,
   examples: failExamples,
+  // Tests a condition (rendering reads, never writes) and fails the task run: an ERROR line and
+  // the FAILED end, both stored together.
+  sideEffectFree: true,
   run(ctx, props) {
     const message = props.errorMessage ?? 'Task failure';
     if (props.condition === undefined) throw executionErrors.FAIL_TASK(message);

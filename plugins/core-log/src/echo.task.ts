@@ -30,6 +30,8 @@ export const echo = defineTask({
   props: EchoProps,
   output: LogOutput,
   examples: echoExamples,
+  // One log line, stored with the task run's end (see Log).
+  sideEffectFree: true,
   run(ctx, props) {
     ctx.logger.log(props.level ?? 'INFO', props.format);
     return {};

@@ -66,6 +66,9 @@ export const log = defineTask({
   props: LogProps,
   output: LogOutput,
   examples: logExamples,
+  // Only log lines, which the host stores with the task run's end: running it again after a
+  // crash that lost that end stores them once.
+  sideEffectFree: true,
   run(ctx, props) {
     const level = levelOf(props.level);
     for (const line of linesOf(props.message)) ctx.logger.log(level, line);

@@ -50,6 +50,8 @@ export const outputValues = defineTask({
   props: OutputValuesProps,
   output: OutputValuesOutput,
   examples: outputValuesExamples,
+  // Its outputs only, stored with the task run's end.
+  sideEffectFree: true,
   run(_ctx, props) {
     // Only an absent map defaults; a null one skipped validation and is refused below.
     const values: unknown = props.values === undefined ? {} : props.values;

@@ -47,6 +47,8 @@ export const returnTask = defineTask({
   props: ReturnProps,
   output: ReturnOutput,
   examples: returnExamples,
+  // Its output and one DEBUG line, both stored with the task run's end.
+  sideEffectFree: true,
   run(ctx, props) {
     const { format } = props;
     if (format === undefined) return {};

@@ -4,7 +4,7 @@ import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
 import { decide, type Action } from './decide.js';
-import { runIndex, type RunIndex, type TaskIndex } from './flow-tree.js';
+import { liveRunIndex, type LiveRunIndex, type RunIndex, type TaskIndex } from './flow-tree.js';
 import { planFlowable } from './plan-flowable.js';
 import { withKvAhead } from './kv-ahead.js';
 import { withReadAhead } from './read-ahead.js';
@@ -49,6 +49,20 @@ interface Settled {
 }
 
 /**
+ * Bounds on what runs of side-effect-free tasks may stage before a save stores it: a long run of
+ * them (a ForEach over thousands of Log tasks) still shows its progress, and a crash repeats at
+ * most this much of it. Changes are task runs' starts and ends; characters those of their lines.
+ */
+export const MAX_STAGED_CHANGES = 100;
+export const MAX_STAGED_LOG_CHARS = 256 * 1024;
+
+/** True when `task`'s plugin declares that running it has no effect outside the execution. */
+function isSideEffectFree(scope: TaskRunScope, task: FlowTask): boolean {
+  const definition = scope.registry.task(task.type)?.definition;
+  return definition !== undefined && !isFlowableTask(definition) && definition.sideEffectFree === true;
+}
+
+/**
  * The applying loop: asks {@link decide} what to do, does it, and asks again, until the
  * execution's tree has ended; returns the state the execution ends in, or, when nothing runs and
  * every unfinished task run waits for a retry, the date the first one is due (having saved
@@ -57,6 +71,11 @@ interface Settled {
  * the save of their start is stored, several at once when the flow allows it (Parallel, ForEach
  * with a `concurrencyLimit`); their ends are staged as they come and saved with the next start,
  * or before waiting for the next end, so a crash repeats at most the attempts it cut short.
+ * Tasks whose plugin declares `sideEffectFree` are the exception: their starts and ends stay
+ * staged, with whatever was staged with them, until a task with effects starts, the tree waits
+ * or ends (the caller saves the end), a task with effects ended, or the staged changes pass
+ * {@link MAX_STAGED_CHANGES} or {@link MAX_STAGED_LOG_CHARS}. A crash before that save runs them
+ * again, which nobody outside the execution can tell, and never repeats an effect.
  * Rejects with the job signal's reason when it fires, having saved what ended.
  */
 export async function drive(options: DriveOptions): Promise<DriveResult> {
@@ -86,6 +105,41 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   const { scope } = options;
   const signal = scope.jobSignal;
   const inFlight = new Map<string, Promise<Settled>>();
+  // The running attempts of tasks with effects (not side-effect-free): their starts were saved.
+  const effectful = new Set<string>();
+  // What is staged since the last save, to decide whether side-effect-free tasks may run on
+  // without one: `mustSave` once anything whose loss a crash must not repeat is staged (the
+  // end of a task with effects, a child's end read).
+  let staged = { changes: 0, logChars: 0, mustSave: false };
+  // The task runs by place, kept current with every change staged here rather than built again
+  // over every task run each step (each step would cost O(task runs): O(n²) for a ForEach).
+  let indexed: { list: readonly TaskRun[]; index: LiveRunIndex } | undefined;
+  const stageRun = (change: TaskRunChange): void => {
+    options.stage(change);
+    if (indexed !== undefined) {
+      indexed.index.put(change.taskRun);
+      indexed.list = options.execution().taskRunList;
+    }
+  };
+  // The index of the execution's task runs; built again only if they changed other than by a
+  // change staged here (which `stage` does not do today: a guard, not a path).
+  const currentRuns = (): RunIndex => {
+    const list = options.execution().taskRunList;
+    if (indexed === undefined || indexed.list !== list) indexed = { list, index: liveRunIndex(list) };
+    return indexed.index;
+  };
+  const stage = (change: TaskRunChange, mustSave: boolean): void => {
+    stageRun(change);
+    let chars = 0;
+    for (const line of change.logs) chars += line.message.length;
+    staged = { changes: staged.changes + 1, logChars: staged.logChars + chars, mustSave: staged.mustSave || mustSave };
+  };
+  const save = async (): Promise<void> => {
+    await options.save();
+    staged = { changes: 0, logChars: 0, mustSave: false };
+  };
+  // Whether side-effect-free work may go on with what is staged left unsaved.
+  const mayDefer = (): boolean => !staged.mustSave && staged.changes < MAX_STAGED_CHANGES && staged.logChars < MAX_STAGED_LOG_CHARS;
   // Settled attempts wait here for the loop, in the order they settled. A queue rather than
   // Promise.race over every running attempt: each race would add a reaction to every pending
   // promise, so a ForEach running a thousand values at once would cost a million reactions.
@@ -109,7 +163,8 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
     return settled;
   };
 
-  const launch = (task: FlowTask, taskRun: TaskRun, runs: RunIndex) => {
+  const launch = (task: FlowTask, taskRun: TaskRun, runs: RunIndex, pure: boolean) => {
+    if (!pure) effectful.add(taskRun.id);
     const policy = retryFor(task, taskRun, options.tasks, runs, options.flow.extra.retry);
     const settled = runAttempt(scope, options.execution(), task, taskRun, policy).then(
       (change): Settled => ({ id: taskRun.id, change }),
@@ -127,9 +182,9 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   // signal aborted them), what ended is stored, and the job is delivered again later.
   const stop = async (error: unknown): Promise<never> => {
     await Promise.all(inFlight.values());
-    for (const settled of settledQueue.splice(0)) if (settled.change) options.stage(settled.change);
+    for (const settled of settledQueue.splice(0)) if (settled.change) stageRun(settled.change);
     inFlight.clear();
-    await options.save();
+    await save();
     throw error;
   };
 
@@ -141,9 +196,9 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   for (;;) {
     // Checked between steps: a worker shutting down starts nothing new, and keeps what finished.
     if (signal.aborted) await stop(signal.reason);
-    const runs = runIndex(options.execution().taskRunList);
+    const runs = currentRuns();
     const actions = decide({ flow: options.flow, tasks: options.tasks, runs, running: new Set(inFlight.keys()) });
-    const toRun: { task: FlowTask; taskRun: TaskRun }[] = [];
+    const toRun: { task: FlowTask; taskRun: TaskRun; pure: boolean }[] = [];
     let changed = false;
     let wakeAt: Date | undefined;
     const waiting = new Set<StateType>();
@@ -159,7 +214,7 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
         continue;
       }
       if (action.kind === 'wait') {
-        const due = waitDue(action, scope.now()) ?? (action.taskRun.wait?.child && !childrenRunning.has(action.taskRun.id) ? await settle(options, action, runs) : undefined);
+        const due = waitDue(action, scope.now()) ?? (action.taskRun.wait?.child && !childrenRunning.has(action.taskRun.id) ? await settle(options, save, action, runs) : undefined);
         if (due === undefined) {
           if (action.taskRun.wait?.child) childrenRunning.add(action.taskRun.id);
           if (action.at !== undefined && (wakeAt === undefined || action.at < wakeAt)) wakeAt = action.at;
@@ -167,36 +222,40 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
           continue;
         }
         changed = true;
-        options.stage(due);
+        stage(due, action.taskRun.wait?.child !== undefined);
         if (due.taskRun.state.current === 'CANCELLED') cancelled = true;
         continue;
       }
       changed = true;
-      const started = await apply(options, action);
+      const started = await apply(options, stage, action);
       if (started) toRun.push(started);
     }
     if (cancelled) {
       // Kestra's Pause `behavior: CANCEL`: the execution ends CANCELLED at once; attempts still
       // running in other branches finish first, and what they did is kept.
-      for (const settled of await Promise.all(inFlight.values())) if (settled.change) options.stage(settled.change);
+      for (const settled of await Promise.all(inFlight.values())) if (settled.change) stageRun(settled.change);
       return { kind: 'ended', state: 'CANCELLED' };
     }
     if (toRun.length > 0) {
-      await options.save();
-      for (const { task, taskRun } of toRun) launch(task, taskRun, runs);
+      // A start is saved before its plugin runs, so a crash mid-attempt is resumed as a new
+      // attempt the store knows of; a side-effect-free task's start may wait for a later save.
+      if (!(toRun.every((run) => run.pure) && mayDefer())) await save();
+      for (const { task, taskRun, pure } of toRun) launch(task, taskRun, runs, pure);
       continue;
     }
     if (changed) continue;
     if (inFlight.size === 0) {
       if (waiting.size > 0) {
-        await options.save();
+        await save();
         const state = waiting.has('PAUSED') ? 'PAUSED' : waiting.has('RUNNING') ? 'RUNNING' : 'RETRYING';
         return { kind: 'waiting', ...(wakeAt === undefined ? {} : { until: wakeAt }), state };
       }
       // decide() always finds work or an end; reaching this is a bug, never a reason to spin.
       throw new Error(`executor: no progress possible for execution ${options.execution().id}`);
     }
-    await options.save();
+    // Ends staged so far are stored before waiting for more, unless only side-effect-free
+    // attempts run (they end at once, and what is staged may wait with them).
+    if (!(effectful.size === 0 && mayDefer())) await save();
     const first = await nextSettled(wakeAt?.getTime());
     if (first === undefined) continue;
     // With others still running, let those that settle in the same turn (tasks that return at
@@ -204,7 +263,8 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
     // of saves on every run.
     if (inFlight.size > 0) await new Promise((resolve) => setImmediate(resolve));
     for (let settled: Settled | undefined = first; settled; settled = settledQueue.length > 0 ? await nextSettled() : undefined) {
-      if (settled.change) options.stage(settled.change);
+      const pure = !effectful.delete(settled.id);
+      if (settled.change) stage(settled.change, !pure);
       else await stop(settled.error);
     }
   }
@@ -215,8 +275,8 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
  * first: the request stored with the task run must be stored before the child starts, so a
  * crash in between starts it once (its id is derived from the task run).
  */
-async function settle(options: DriveOptions, action: Extract<Action, { kind: 'wait' }>, runs: RunIndex): Promise<TaskRunChange | undefined> {
-  await options.save();
+async function settle(options: DriveOptions, save: () => Promise<void>, action: Extract<Action, { kind: 'wait' }>, runs: RunIndex): Promise<TaskRunChange | undefined> {
+  await save();
   const { task } = action;
   return options.settleChild(task, action.taskRun, (failed) => {
     const policy = retryFor(task, failed, options.tasks, runs, options.flow.extra.retry);
@@ -231,12 +291,17 @@ function waitDue(action: Extract<Action, { kind: 'wait' }>, now: Date): TaskRunC
   return { taskRun: endWait(action.taskRun, { state: wait.onUntil, date: now }), logs: [] };
 }
 
-/** Applies one action; returns the runnable attempt to launch once its start is saved. */
-async function apply(options: DriveOptions, action: Exclude<Action, { kind: 'end-execution' | 'wait' }>): Promise<{ task: FlowTask; taskRun: TaskRun } | undefined> {
+/**
+ * Applies one action; returns the runnable attempt to launch once its start is saved (`pure`
+ * when its plugin is side-effect-free). What it stages are decisions (ends of flowables, plans,
+ * skips, starts), which a crash before their save makes again: none forces a save.
+ */
+async function apply(options: DriveOptions, stageChange: (change: TaskRunChange, mustSave: boolean) => void, action: Exclude<Action, { kind: 'end-execution' | 'wait' }>): Promise<{ task: FlowTask; taskRun: TaskRun; pure: boolean } | undefined> {
   const { scope } = options;
   const now = scope.now();
+  const stage = (change: TaskRunChange) => stageChange(change, false);
   if (action.kind === 'end') {
-    options.stage({ taskRun: endTaskRun(action.taskRun, action.state, action.taskRun.outputs, now), logs: [] });
+    stage({ taskRun: endTaskRun(action.taskRun, action.state, action.taskRun.outputs, now), logs: [] });
     return undefined;
   }
   const execution = options.execution();
@@ -249,15 +314,15 @@ async function apply(options: DriveOptions, action: Exclude<Action, { kind: 'end
   if (action.kind === 'start') {
     const skipped = skipByRunIf(taskScope, execution, task, taskRun);
     if (skipped) {
-      options.stage(skipped);
+      stage(skipped);
       return undefined;
     }
   }
   if (flowable) {
-    options.stage(await planFlowable(taskScope, execution, task, taskRun));
+    stage(await planFlowable(taskScope, execution, task, taskRun));
     return undefined;
   }
   taskRun = startAttempt(taskRun, now);
-  options.stage({ taskRun, logs: [] });
-  return { task, taskRun };
+  stage({ taskRun, logs: [] });
+  return { task, taskRun, pure: isSideEffectFree(scope, task) };
 }

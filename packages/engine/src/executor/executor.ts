@@ -165,14 +165,15 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
   // less per task, and a crash can no longer keep the lines of an attempt whose end it lost.
   let execution = loaded;
   let unsaved = false;
-  let unsavedLogs: readonly LogEntry[] = [];
+  let unsavedLogs: LogEntry[] = [];
   // An execution resumed after a retry's wait was announced RUNNING by its first job.
   // A restarted one is announced RUNNING again, as it runs again.
   let announced = ranSinceRestart(loaded);
   const stage = (next: Execution, logs: readonly LogEntry[] = []): void => {
     execution = next;
     unsaved = true;
-    if (logs.length > 0) unsavedLogs = [...unsavedLogs, ...logs];
+    // Appended in place: side-effect-free tasks may stage many ends before one save.
+    for (const line of logs) unsavedLogs.push(line);
   };
   let unconfirmed = expected;
   // `ending`: the final state this save stores; `waiting`: a state it stores on the way (RETRYING).

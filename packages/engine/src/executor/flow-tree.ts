@@ -3,6 +3,7 @@ import type { Flow, FlowTask } from '../flow/flow.types.js';
 import { mapTasks } from '../flow/task-lists.js';
 import type { TaskRun } from '../model/execution.js';
 import type { PluginRegistry } from '../plugins/index.js';
+import { isTerminated } from '../model/state.js';
 
 /** Every task of a flow, at any depth (children of flowables, errors, finally), by id. */
 export type TaskIndex = ReadonlyMap<string, FlowTask>;
@@ -32,9 +33,6 @@ export function taskIndex(flow: Flow, registry: PluginRegistry): TaskIndex {
   return out;
 }
 
-/** Where a task run sits in the tree: its parent's run and its iteration value. */
-const slotKey = (taskId: string, value: string | undefined) => `${taskId}\u0000${value ?? ''}`;
-
 /**
  * The task runs of an execution by place in the tree: (parent task run, task id, value). This
  * is the identity of a task run across deliveries: a slot that has a run is never started again.
@@ -46,22 +44,59 @@ export interface RunIndex {
   byId(id: string): TaskRun | undefined;
   /** How many runs the execution holds. */
   readonly size: number;
+  /**
+   * Counts the times a terminated run was replaced in its slot by another object (never, as the
+   * executor works: an ended run is not changed while the index lives). What {@link decide}
+   * remembers of ended branches holds while it stays the same. Absent: the index never changes.
+   */
+  readonly endedReplaced?: number;
+}
+
+/** A {@link RunIndex} kept up to date as task runs change, instead of built again each step. */
+export interface LiveRunIndex extends RunIndex {
+  /** Files `run`, replacing the run of the same id (whose place never changes), or adding it. */
+  put(run: TaskRun): void;
+}
+
+/**
+ * Indexes `runs`, so every lookup of a decision is O(1) rather than a scan; {@link LiveRunIndex.put}
+ * keeps it current in O(1) per change. Slots are nested maps (parent, task id, value; no value
+ * and '' are one slot), so a lookup allocates nothing.
+ */
+export function liveRunIndex(runs: readonly TaskRun[]): LiveRunIndex {
+  const bySlot = new Map<string, Map<string, Map<string, TaskRun>>>();
+  const byId = new Map<string, TaskRun>();
+  let endedReplaced = 0;
+  const put = (run: TaskRun): void => {
+    const before = byId.get(run.id);
+    if (before !== undefined && before !== run && isTerminated(before.state.current)) endedReplaced++;
+    byId.set(run.id, run);
+    const parent = run.parentTaskRunId ?? '';
+    let tasks = bySlot.get(parent);
+    if (!tasks) bySlot.set(parent, (tasks = new Map()));
+    let values = tasks.get(run.taskId);
+    if (!values) tasks.set(run.taskId, (values = new Map()));
+    const key = run.value ?? '';
+    const holder = values.get(key);
+    if (holder !== undefined && holder !== run && holder !== before && isTerminated(holder.state.current)) endedReplaced++;
+    values.set(key, run);
+  };
+  for (const run of runs) put(run);
+  return {
+    find: (parent, taskId, value) => bySlot.get(parent ?? '')?.get(taskId)?.get(value ?? ''),
+    byId: (id) => byId.get(id),
+    get size() {
+      return byId.size;
+    },
+    get endedReplaced() {
+      return endedReplaced;
+    },
+    put,
+  };
 }
 
 /** Indexes `runs` once, so every lookup of a decision is O(1) rather than a scan. */
 export function runIndex(runs: readonly TaskRun[]): RunIndex {
-  const bySlot = new Map<string, Map<string, TaskRun>>();
-  const byId = new Map<string, TaskRun>();
-  for (const run of runs) {
-    byId.set(run.id, run);
-    const parent = run.parentTaskRunId ?? '';
-    let children = bySlot.get(parent);
-    if (!children) bySlot.set(parent, (children = new Map()));
-    children.set(slotKey(run.taskId, run.value), run);
-  }
-  return {
-    find: (parent, taskId, value) => bySlot.get(parent ?? '')?.get(slotKey(taskId, value)),
-    byId: (id) => byId.get(id),
-    size: runs.length,
-  };
+  const live = liveRunIndex(runs);
+  return { find: live.find, byId: live.byId, size: runs.length, endedReplaced: 0 };
 }

@@ -23,7 +23,9 @@ import { endTaskRun, retryTaskRun } from './task-runs.js';
  */
 export async function runAttempt(scope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun, policy?: RetryPolicy): Promise<TaskRunChange> {
   const startedAt = performance.now();
-  const logger = loggerOf(scope, execution, task, taskRun);
+  const definition = scope.registry.task(task.type)?.definition;
+  const sideEffectFree = definition !== undefined && !isFlowableTask(definition) && definition.sideEffectFree === true;
+  const logger = loggerOf(scope, execution, task, taskRun, sideEffectFree);
   let state: AttemptOutcome;
   let outputs: Readonly<Record<string, unknown>> = {};
   try {

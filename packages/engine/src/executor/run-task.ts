@@ -87,10 +87,15 @@ export interface PreparedCall {
   readonly context: (signal: AbortSignal) => TaskContext;
 }
 
-/** A logger bound to `taskRun`'s current attempt. */
-export function loggerOf(scope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun): TaskLogger {
+/**
+ * A logger bound to `taskRun`'s current attempt. With `keepLines`, it never stores lines on its
+ * own mid-run: all go with the end (a side-effect-free task's, whose start may be unsaved, so
+ * lines stored before its end could outlive a crash that makes it run again).
+ */
+export function loggerOf(scope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun, keepLines = false): TaskLogger {
   const minLevel = minLevelOf(task.logLevel);
   return createTaskLogger({
+    ...(keepLines ? { maxBuffer: Number.POSITIVE_INFINITY } : {}),
     base: {
       tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id,
       taskId: task.id, taskRunId: taskRun.id, ...(taskRun.attempts.length > 0 ? { attemptNumber: taskRun.attempts.length } : {}),

@@ -3,10 +3,39 @@ import type { Execution, TaskRun } from '../model/execution.js';
 import { newId } from '../model/ids.js';
 import { isTerminated, newState, withState, type StateType } from '../model/state.js';
 
+// Where each task run sits in a list, by id, shared by the lists `withTaskRun` derives from it
+// (a replacement keeps every position, an append adds one), so a change finds its run in O(1)
+// instead of a scan: the executor stages a change per start and end, over every task run.
+const positions = new WeakMap<readonly TaskRun[], Map<string, number>>();
+
+function positionsOf(list: readonly TaskRun[]): Map<string, number> {
+  let found = positions.get(list);
+  if (found === undefined) {
+    found = new Map();
+    // The first of a duplicated id, as a scan would find it.
+    list.forEach((run, i) => {
+      if (!found?.has(run.id)) found?.set(run.id, i);
+    });
+    positions.set(list, found);
+  }
+  return found;
+}
+
 /** `execution` with `taskRun` replacing the task run of the same id, or appended. */
 export function withTaskRun(execution: Execution, taskRun: TaskRun): Execution {
-  const index = execution.taskRunList.findIndex((run) => run.id === taskRun.id);
-  const list = index < 0 ? [...execution.taskRunList, taskRun] : execution.taskRunList.map((run, i) => (i === index ? taskRun : run));
+  const old = execution.taskRunList;
+  const at = positionsOf(old);
+  let index = at.get(taskRun.id);
+  // A shared map may name a position an older, shorter list does not have: check, and scan then.
+  if (index === undefined || old[index]?.id !== taskRun.id) index = index === undefined ? -1 : old.findIndex((run) => run.id === taskRun.id);
+  const list = old.slice();
+  if (index < 0) {
+    list.push(taskRun);
+    at.set(taskRun.id, old.length);
+  } else {
+    list[index] = taskRun;
+  }
+  positions.set(list, at);
   return { ...execution, taskRunList: list };
 }
 
