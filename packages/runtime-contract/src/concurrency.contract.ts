@@ -1,13 +1,14 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 // First-party plugins by relative path, as flow-tree.contract.ts explains.
 import flowPlugin from '../../../plugins/core-flow/src/index.js';
 import logPlugin from '../../../plugins/core-log/src/index.js';
 import {
-  createExecution, createExecutor, createRegistry, killRequest, mapSecrets, parseFlow, resumePaused,
+  createExecution, createRegistry, killRequest, parseFlow, resumePaused,
   type Execution, type FlowKey, type FlowRevision, type PluginRegistry, type Runtime,
 } from '@sluice/engine';
 import { uniqueTenant } from './builders.js';
 import type { ContractContext } from './harness.js';
+import { ended, startWorker, untilExecution } from './through-queue.js';
 
 const registry: PluginRegistry = createRegistry(
   [flowPlugin, logPlugin].map((pkg, i) => ({ pkg, info: { name: `concurrency-${i}`, version: '0.0.0', path: '/', types: [] } })),
@@ -51,23 +52,10 @@ async function submit(runtime: Runtime, flow: FlowRevision): Promise<string> {
   return execution.id;
 }
 
-function worker(ctx: ContractContext, runtime: Runtime, concurrency: number): void {
-  const executor = createExecutor({ runtime, registry, secrets: mapSecrets({}) });
-  ctx.consume(runtime, async (id, signal, queued) => {
-    await executor.run(id, signal, queued);
-  }, concurrency);
-}
+const worker = (ctx: ContractContext, runtime: Runtime, concurrency = 1): void => startWorker(ctx, runtime, registry, concurrency);
 
-async function until(ctx: ContractContext, runtime: Runtime, id: string, done: (e: Execution) => boolean): Promise<Execution> {
-  let found: Execution | undefined;
-  await vi.waitFor(async () => {
-    found = await runtime.executions.get(id);
-    expect(found && done(found), `execution ${id} is ${found?.state.current}`).toBe(true);
-  }, { timeout: ctx.options.deliveryTimeoutMs * 3, interval: 25 });
-  return found as Execution;
-}
+const until = (ctx: ContractContext, runtime: Runtime, id: string, done: (e: Execution) => boolean): Promise<Execution> => untilExecution(ctx, runtime, id, done, 3);
 
-const ended = (e: Execution) => ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'].includes(e.state.current);
 const inState = (state: string) => (e: Execution) => e.state.current === state;
 const states = (e: Execution) => e.state.histories.map((h) => h.state);
 /** When a task run started and ended, in epoch ms. */

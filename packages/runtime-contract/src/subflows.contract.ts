@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Type, defineTask, definePluginPackage } from '@sluice/core';
 // First-party plugins by relative path, as flow-tree.contract.ts explains.
 import executionPlugin from '../../../plugins/core-execution/src/index.js';
@@ -6,11 +6,12 @@ import flowPlugin from '../../../plugins/core-flow/src/index.js';
 import logPlugin from '../../../plugins/core-log/src/index.js';
 import outputsPlugin from '../../../plugins/core-outputs/src/index.js';
 import {
-  MAX_SUBFLOW_DEPTH, createExecution, createExecutor, createRegistry, killChildren, mapSecrets, parseFlow, requestKill, restartExecution, taskIndex,
+  MAX_SUBFLOW_DEPTH, createExecution, createRegistry, killChildren, parseFlow, requestKill, restartExecution, taskIndex,
   type Execution, type PluginRegistry, type Runtime,
 } from '@sluice/engine';
 import { uniqueTenant } from './builders.js';
 import type { ContractContext } from './harness.js';
+import { ended, startWorker, untilExecution } from './through-queue.js';
 
 /** How many times the slow task ran, by execution id: a task run repeated shows here. */
 const slowRuns = new Map<string, number>();
@@ -77,23 +78,10 @@ async function start(ctx: ContractContext, sources: readonly string[], concurren
   return { id: execution.id, tenantId };
 }
 
-function worker(ctx: ContractContext, runtime: Runtime, concurrency: number): void {
-  const executor = createExecutor({ runtime, registry, secrets: mapSecrets({}) });
-  ctx.consume(runtime, async (id, signal, queued) => {
-    await executor.run(id, signal, queued);
-  }, concurrency);
-}
+const worker = (ctx: ContractContext, runtime: Runtime, concurrency = 1): void => startWorker(ctx, runtime, registry, concurrency);
 
-const ended = (e: Execution) => ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'].includes(e.state.current);
 
-async function until(ctx: ContractContext, runtime: Runtime, id: string, done: (e: Execution) => boolean, factor = 2): Promise<Execution> {
-  let found: Execution | undefined;
-  await vi.waitFor(async () => {
-    found = await runtime.executions.get(id);
-    expect(found && done(found), `execution ${id} is ${found?.state.current}`).toBe(true);
-  }, { timeout: ctx.options.deliveryTimeoutMs * factor, interval: 25 });
-  return found as Execution;
-}
+const until = untilExecution;
 
 const runOf = (e: Execution, taskId: string) => e.taskRunList.find((r) => r.taskId === taskId);
 const childIdOf = (e: Execution, taskId: string) => runOf(e, taskId)?.outputs['executionId'] as string;

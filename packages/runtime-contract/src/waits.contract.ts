@@ -1,11 +1,12 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 // First-party plugins by relative path, as flow-tree.contract.ts explains.
 import flowPlugin from '../../../plugins/core-flow/src/index.js';
 import logPlugin from '../../../plugins/core-log/src/index.js';
 import outputsPlugin from '../../../plugins/core-outputs/src/index.js';
-import { createExecution, createExecutor, createRegistry, mapSecrets, parseFlow, resumePaused, type Execution, type PluginRegistry, type Runtime } from '@sluice/engine';
+import { createExecution, createRegistry, parseFlow, resumePaused, type Execution, type PluginRegistry, type Runtime } from '@sluice/engine';
 import { uniqueTenant } from './builders.js';
 import type { ContractContext } from './harness.js';
+import { ended, startWorker, untilExecution } from './through-queue.js';
 
 const registry: PluginRegistry = createRegistry(
   [flowPlugin, logPlugin, outputsPlugin].map((pkg, i) => ({ pkg, info: { name: `waits-${i}`, version: '0.0.0', path: '/', types: [] } })),
@@ -23,24 +24,10 @@ async function start(ctx: ContractContext, runtime: Runtime, source: string): Pr
   return execution.id;
 }
 
-function worker(ctx: ContractContext, runtime: Runtime, concurrency = 1): void {
-  const executor = createExecutor({ runtime, registry, secrets: mapSecrets({}) });
-  ctx.consume(runtime, async (id, signal, queued) => {
-    await executor.run(id, signal, queued);
-  }, concurrency);
-}
+const worker = (ctx: ContractContext, runtime: Runtime, concurrency = 1): void => startWorker(ctx, runtime, registry, concurrency);
 
-/** Reads the execution until `done` holds for it. */
-async function until(ctx: ContractContext, runtime: Runtime, id: string, done: (e: Execution) => boolean): Promise<Execution> {
-  let found: Execution | undefined;
-  await vi.waitFor(async () => {
-    found = await runtime.executions.get(id);
-    expect(found && done(found), `execution ${id} is ${found?.state.current}`).toBe(true);
-  }, { timeout: ctx.options.deliveryTimeoutMs * 2, interval: 25 });
-  return found as Execution;
-}
+const until = (ctx: ContractContext, runtime: Runtime, id: string, done: (e: Execution) => boolean): Promise<Execution> => untilExecution(ctx, runtime, id, done, 2);
 
-const ended = (e: Execution) => ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'].includes(e.state.current);
 const stateOf = (e: Execution, taskId: string) => e.taskRunList.find((r) => r.taskId === taskId)?.state;
 const count = (e: Execution, taskId: string, state: string) => stateOf(e, taskId)?.histories.filter((h) => h.state === state).length ?? 0;
 

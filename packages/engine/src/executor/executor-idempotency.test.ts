@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { Dynamic, Type, defineTask, definePluginPackage } from '@sluice/core';
-import { createMemoryRuntime } from '../../../runtime-memory/src/index.js';
-import { createExecution } from '../execution/index.js';
 import type { FlowTask } from '../flow/flow.types.js';
 import type { Execution } from '../model/execution.js';
 import type { Runtime } from '../ports/ports.js';
@@ -9,6 +7,7 @@ import { createRegistry } from '../plugins/index.js';
 import { mapSecrets } from '../secrets/index.js';
 import { createExecutor } from './index.js';
 import { runCrashingAt } from '../../test/fixtures/crashing-worker.js';
+import { countedRuntime } from '../../test/fixtures/counted-runtime.js';
 
 // Counts every run per execution and task: the side effect a second run would duplicate.
 const runs = new Map<string, number>();
@@ -33,24 +32,7 @@ const registry = createRegistry([{ pkg: definePluginPackage({ tasks: [count] }),
 const task = (id: string): FlowTask => ({ id, type: count.type, disabled: false, allowFailure: false, allowWarning: false, props: { message: `ran ${id}` } });
 const TASKS = [task('a'), task('b'), task('c')];
 
-async function setup() {
-  const runtime = createMemoryRuntime();
-  const flow = await runtime.flows.save({
-    tenantId: 'main', id: 'f', namespace: 'n', labels: [], inputs: [], variables: {}, outputs: [{ id: 'n', type: 'INT', value: '{{ outputs.c.n }}' }],
-    tasks: TASKS, triggers: [], disabled: false, extra: {}, source: 'f',
-  });
-  const execution = createExecution({ flow });
-  await runtime.executions.create(execution);
-  const events: string[] = [];
-  await runtime.events.subscribe(execution.id, (e) => events.push(e.state));
-  const saves = { n: 0 };
-  // Saves stored: a conditional save the store refused writes nothing, so it is not counted.
-  const counted: Runtime = { ...runtime, executions: { ...runtime.executions, save: async (e, options) => {
-    await runtime.executions.save(e, options);
-    saves.n++;
-  } } };
-  return { runtime: counted, id: execution.id, created: execution, events, saves };
-}
+const setup = () => countedRuntime(TASKS, [{ id: 'n', type: 'INT', value: '{{ outputs.c.n }}' }]);
 
 
 const runAs = (runtime: Runtime, id: string, queued?: Execution) =>

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { Dynamic, Type, defineTask, definePluginPackage, type TaskContext } from '@sluice/core';
-import { createMemoryRuntime } from '../../../runtime-memory/src/index.js';
-import { createExecution } from '../execution/index.js';
 import type { FlowTask } from '../flow/flow.types.js';
 import type { Execution } from '../model/execution.js';
 import type { Runtime } from '../ports/ports.js';
@@ -10,6 +8,7 @@ import { mapSecrets } from '../secrets/index.js';
 import { createExecutor } from './index.js';
 import { MAX_STAGED_CHANGES } from './drive.js';
 import { runCrashingAt } from '../../test/fixtures/crashing-worker.js';
+import { countedRuntime } from '../../test/fixtures/counted-runtime.js';
 
 // Runs per execution and task: what a second run of a task with effects would duplicate.
 const runs = new Map<string, number>();
@@ -38,23 +37,7 @@ const task = (id: string, type: string, lines?: number): FlowTask => ({
 });
 const notes = (n: number, lines?: number) => Array.from({ length: n }, (_, i) => task(`n${i}`, note.type, lines));
 
-async function setup(tasks: FlowTask[]) {
-  const runtime = createMemoryRuntime();
-  const flow = await runtime.flows.save({
-    tenantId: 'main', id: 'f', namespace: 'n', labels: [], inputs: [], variables: {}, outputs: [],
-    tasks, triggers: [], disabled: false, extra: {}, source: 'f',
-  });
-  const execution = createExecution({ flow });
-  await runtime.executions.create(execution);
-  const events: string[] = [];
-  await runtime.events.subscribe(execution.id, (e) => events.push(e.state));
-  const saves = { n: 0 };
-  const counted: Runtime = { ...runtime, executions: { ...runtime.executions, save: async (e, options) => {
-    await runtime.executions.save(e, options);
-    saves.n++;
-  } } };
-  return { runtime: counted, id: execution.id, events, saves };
-}
+const setup = (tasks: FlowTask[]) => countedRuntime(tasks);
 
 const runAs = (runtime: Runtime, id: string) => createExecutor({ runtime, registry, secrets: mapSecrets({}) }).run(id, new AbortController().signal);
 
