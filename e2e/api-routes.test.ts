@@ -240,12 +240,17 @@ tasks:
     type: ${LOG}
     message: "{{ inputs.name }} x{{ inputs.count }}"
 `);
-      const waited = await api(server.url, '/api/v1/main/executions/e2e.api.manual/manual?wait=true', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada', count: '3' }) });
+      const waited = await api(server.url, '/api/v1/main/executions/e2e.api.manual/manual?wait=true&labels=team:data&labels=system.correlationId:order-42', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada', count: '3' }) });
       expect(waited.status).toBe(200);
       const done = (await waited.json()) as ExecutionJson;
       expect(done.state.current).toBe('SUCCESS');
       expect(done.inputs).toEqual({ name: 'Ada', count: 3 });
       expect(done.labels).toContainEqual({ key: 'system.from', value: 'api' });
+      // Kestra's `labels` query: key:value pairs, a correlation id passed on to chain executions.
+      expect(done.labels).toEqual(expect.arrayContaining([{ key: 'team', value: 'data' }, { key: 'system.correlationId', value: 'order-42' }]));
+      const unlabelled = await api(server.url, '/api/v1/main/executions/e2e.api.manual/manual?labels=nocolon', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Ada"}' });
+      expect(unlabelled.status).toBe(400);
+      expect(((await unlabelled.json()) as ProblemJson).errors?.map((e) => e.path)).toEqual(['labels']);
       const logs = (await (await api(server.url, `/api/v1/main/logs/${done.id}`)).json()) as LogJson[];
       expect(logs.map((l) => l.message)).toEqual(['Ada x3']);
 

@@ -7,6 +7,7 @@ import { TENANT, type RouteSpec } from '../api-router.js';
 import { masked, maskOptionsFor, type InputsCache } from '../masking.js';
 import { paging } from '../paging.js';
 import { problem } from '../problem.js';
+import { queryLabels } from '../query-labels.js';
 import { serverErrors } from '../../errors.js';
 import { readRawBody } from '../raw-body.js';
 import { jsonObjectOrProblem } from '../read-body.js';
@@ -124,13 +125,15 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         const flow = await s.runtime.flows.get({ tenantId: TENANT, namespace: String(ctx.params.namespace), id: String(ctx.params.id) });
         if (!flow) return problem(ctx, 404, 'Flow not found');
         if (flow.disabled) return problem(ctx, 409, 'Cannot execute flow: flow is disabled.');
+        const labels = queryLabels(ctx.query.labels);
+        if (typeof labels === 'string') return problem(ctx, 400, labels, [{ path: 'labels', message: labels }]);
         const inputs = await readInputs(ctx, s.config.SLUICE_MAX_BODY_BYTES);
         const deadlines = storeDeadlines(Date.now(), s.config.SLUICE_STORE_TIMEOUT_MS);
         if (inputs === null) return problem(ctx, 415, 'send inputs as application/json or application/x-www-form-urlencoded');
         if (typeof inputs === 'string') return problem(ctx, 400, inputs, [{ path: 'body', message: inputs }]);
         let execution;
         try {
-          execution = createExecution({ flow, inputs, from: 'api' });
+          execution = createExecution({ flow, inputs, labels, from: 'api' });
         } catch (error) {
           if (isSluiceError(error, 'EXECUTION_INPUTS_INVALID')) {
             const errors = (error.details.errors ?? []) as { path: string; message: string }[];
