@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Type, defineTask, definePluginPackage } from '@sluice/core';
-import { createExecution, createExecutor, createRegistry, killRequest, mapSecrets, parseFlow, type Execution, type PluginRegistry, type Runtime } from '@sluice/engine';
+import { createExecution, createExecutor, createRegistry, mapSecrets, requestKill, parseFlow, type Execution, type PluginRegistry, type Runtime } from '@sluice/engine';
 import { uniqueTenant } from './builders.js';
 import { deferred, type ContractContext } from './harness.js';
 
@@ -36,9 +36,8 @@ tasks:
 /** What the kill route does, from `runtime`: KILLING stored in place of what it read, then announced. */
 async function kill(runtime: Runtime, id: string): Promise<void> {
   const read = (await runtime.executions.get(id)) as Execution;
-  const request = killRequest(read, new Date());
-  if (request.kind !== 'killing') throw new Error(`execution ${id} is ${read.state.current}`);
-  await runtime.executions.save(request.execution, { expected: read, announce: [{ executionId: id, state: 'KILLING', terminated: false }] });
+  const outcome = await requestKill(runtime, read, new Date());
+  if (outcome !== 'killing') throw new Error(`execution ${id} is ${read.state.current}: ${outcome}`);
 }
 
 /** Execution control across the runtime: a kill stored by one process reaches the plugin another runs. */

@@ -8,7 +8,7 @@ import type { FlowRevision } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
 import type { Runtime } from '../ports/ports.js';
 import { mapSecrets } from '../secrets/index.js';
-import { createExecution, killRequest, killedExecution, replayExecution, restartExecution } from './index.js';
+import { createExecution, killRequest, killedExecution, replayExecution, requestKill, restartExecution } from './index.js';
 
 // Kill, restart and replay: the pure decisions, and the executor carrying them out on the
 // memory runtime (the runtime contract suite runs the kill on SQLite and BullMQ too).
@@ -33,9 +33,8 @@ async function start(runtime: Runtime, flow: FlowRevision): Promise<Execution> {
 /** What the kill route does: KILLING stored in place of what was read, then announced. */
 async function kill(runtime: Runtime, id: string): Promise<void> {
   const read = (await runtime.executions.get(id)) as Execution;
-  const request = killRequest(read, new Date());
-  if (request.kind !== 'killing') throw new Error('not killable');
-  await runtime.executions.save(request.execution, { expected: read, announce: [{ executionId: id, state: 'KILLING', terminated: false }] });
+  const outcome = await requestKill(runtime, read, new Date());
+  if (outcome !== 'killing') throw new Error(`execution ${id} is ${read.state.current}: ${outcome}`);
 }
 
 const states = (e: Execution) => e.taskRunList.map((r) => `${r.taskId} ${r.state.current}`);
