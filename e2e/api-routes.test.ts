@@ -261,6 +261,14 @@ tasks:
       expect(created.inputs).toEqual({ name: 'Bob', count: 1 });
       expect((await waitForEnd(server.url, created.id)).state.current).toBe('SUCCESS');
 
+      // Multipart form fields, as Kestra's UI and `curl -F` send inputs.
+      const form = new FormData();
+      form.set('name', 'Cy');
+      form.set('count', '2');
+      const multipart = await api(server.url, '/api/v1/main/executions/e2e.api.manual/manual?wait=true', { method: 'POST', body: form });
+      expect(multipart.status).toBe(200);
+      expect(((await multipart.json()) as ExecutionJson).inputs).toEqual({ name: 'Cy', count: 2 });
+
       const bad = await api(server.url, '/api/v1/main/executions/e2e.api.manual/manual', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada', count: 'many' }) });
       expect(bad.status).toBe(422);
       expect(((await bad.json()) as ProblemJson).errors?.map((e) => e.path)).toEqual(['inputs.count']);

@@ -10,7 +10,7 @@ import { problem } from '../problem.js';
 import { queryLabels } from '../query-labels.js';
 import { serverErrors } from '../../errors.js';
 import { readRawBody } from '../raw-body.js';
-import { jsonObjectOrProblem } from '../read-body.js';
+import { readInputs } from '../read-inputs.js';
 import { storeAndQueue, storeDeadlines } from '../store-and-queue.js';
 import { waitForEnd } from '../wait-for-end.js';
 
@@ -127,9 +127,9 @@ export function executionRoutes(s: ServerContext): RouteSpec[] {
         if (flow.disabled) return problem(ctx, 409, 'Cannot execute flow: flow is disabled.');
         const labels = queryLabels(ctx.query.labels);
         if (typeof labels === 'string') return problem(ctx, 400, labels, [{ path: 'labels', message: labels }]);
-        const inputs = await readInputs(ctx, s.config.SLUICE_MAX_BODY_BYTES);
+        const inputs = await readInputs(ctx, s.config.SLUICE_MAX_BODY_BYTES, 'the inputs');
         const deadlines = storeDeadlines(Date.now(), s.config.SLUICE_STORE_TIMEOUT_MS);
-        if (inputs === null) return problem(ctx, 415, 'send inputs as application/json or application/x-www-form-urlencoded');
+        if (inputs === null) return problem(ctx, 415, 'send inputs as multipart/form-data, application/x-www-form-urlencoded or application/json');
         if (typeof inputs === 'string') return problem(ctx, 400, inputs, [{ path: 'body', message: inputs }]);
         let execution;
         try {
@@ -203,18 +203,6 @@ async function latestOf(s: ServerContext, namespace: string, flowId: string): Pr
     if (found) return found;
     if (page * size >= total || results.length === 0) return undefined;
   }
-}
-
-/**
- * Inputs from a JSON object or a form body; null for another content type; a message for a
- * JSON body that does not parse or is not an object (the caller's mistake: 400, not a 500).
- */
-async function readInputs(ctx: Context, limit: number): Promise<Record<string, unknown> | string | null> {
-  const text = Buffer.from(await readRawBody(ctx.req, limit)).toString('utf8');
-  if (text.trim() === '') return {};
-  if (ctx.is('application/json')) return jsonObjectOrProblem(text, 'the inputs');
-  if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-  return null;
 }
 
 /**
