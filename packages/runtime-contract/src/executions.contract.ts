@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { parseJson } from '@sluice/core';
 import type { Execution, ExecutionEvent } from '@sluice/engine';
 import { withState } from '@sluice/engine';
 import { aLogEntry, anExecution, uniqueTenant } from './builders.js';
@@ -202,6 +203,16 @@ export function describeExecutionRepository(ctx: ContractContext): void {
       expect(await ctx.runtime.executions.get(execution.id)).toEqual(restarted);
       const current = await ctx.runtime.executions.get(execution.id);
       expect(await ctx.runtime.executions.delete(execution.id, current ? { expected: current } : {})).toBe(true);
+      expect(await ctx.runtime.executions.get(execution.id)).toBeUndefined();
+    });
+
+    it('deletes with an expected execution that holds an integer beyond 2^53 (kept exact)', async () => {
+      const body = parseJson('{"order":9007199254740993}') as Record<string, unknown>;
+      const execution = anExecution({ tenantId: uniqueTenant(), trigger: { id: 'hook', type: 'io.kestra.plugin.core.trigger.Webhook', variables: { body } } });
+      await ctx.runtime.executions.create(execution);
+      const read = await ctx.runtime.executions.get(execution.id);
+      if (!read) throw new Error('created execution not found');
+      expect(await ctx.runtime.executions.delete(execution.id, { expected: read })).toBe(true);
       expect(await ctx.runtime.executions.get(execution.id)).toBeUndefined();
     });
 

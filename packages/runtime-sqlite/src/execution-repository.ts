@@ -103,7 +103,7 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
 
     async delete(id, { expected } = {}) {
       guard.check();
-      const expectedJson = expected === undefined ? undefined : JSON.stringify(expected);
+      const expectedJson = expected === undefined ? undefined : storedExecutionJson(expected);
       const deleted = await writes.write(() => {
         const stored = getStmt.get(id) as string | undefined;
         if (stored === undefined) return false;
