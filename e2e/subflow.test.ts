@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, createFlow, deleteKeys, getExecution, waitForEnd } from './support/api.js';
+import { TERMINAL, api, createFlow, deleteKeys, getExecution, waitForEnd } from './support/api.js';
 import { allExecutions, countIn, finalStates, load, pluginsDir, recordsOf, rerunProblems, sleep } from './support/reliability.js';
 import { REDIS_URL, eventually, startServer, uniquePrefix, type ServerProcess } from './support/server-process.js';
 
@@ -13,7 +13,6 @@ import { REDIS_URL, eventually, startServer, uniquePrefix, type ServerProcess } 
 
 const COUNT = 30;
 const KEY = 'subflow-key-0123456789abcdef';
-const ENDED = ['SUCCESS', 'FAILED', 'WARNING', 'KILLED', 'CANCELLED'];
 
 const record = (id: string, dir: string, ms: number, indent: string) =>
   `${indent}- id: ${id}\n${indent}  type: io.sluice.test.Record\n${indent}  dir: "${dir}"\n${indent}  ms: ${ms}\n`;
@@ -103,7 +102,7 @@ describe('Subflow across worker processes (bullmq runtime)', () => {
     await doomed.stop('SIGKILL');
     processes.push(await startServer(['worker'], env));
 
-    await eventually(async () => ((await countIn(web.url, 'e2e.subflow', 'parent', ENDED)) === COUNT ? true : undefined), 120_000, 250);
+    await eventually(async () => ((await countIn(web.url, 'e2e.subflow', 'parent', TERMINAL)) === COUNT ? true : undefined), 120_000, 250);
     const parents = await allExecutions(web.url, 'e2e.subflow', 'parent');
     const children = await allExecutions(web.url, 'e2e.subflow', 'child');
     expect(parents).toHaveLength(COUNT);

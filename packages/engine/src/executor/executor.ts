@@ -62,12 +62,17 @@ export interface Executor {
 /** The executor over `deps`. */
 export function createExecutor(deps: ExecutorDeps): Executor {
   const now = deps.now ?? (() => new Date());
-  // An ended execution gives its flow `concurrency` slot back, also when found ended (a job
-  // delivered again after a crash between the end's save and the release).
   return {
     async run(executionId, signal, queued) {
       const seen: SeenFlow = {};
-      return releaseIfEnded(deps.runtime, await runExecution(deps, now, executionId, signal, queued, seen), seen.flow);
+      const execution = await runExecution(deps, now, executionId, signal, queued, seen);
+      if (!isTerminated(execution.state.current)) return execution;
+      // What an end owes others, done whether it ended now or before (a job delivered again
+      // after a crash between the end's save and this), so at least once: its waiting parent is
+      // told, and its flow `concurrency` slot is given back.
+      const parent = parentToWake(execution);
+      if (parent !== undefined) await deps.runtime.queue.enqueue(parent, { at: now() });
+      return releaseIfEnded(deps.runtime, execution, seen.flow);
     },
   };
 }
@@ -81,47 +86,36 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
   // Listening before reading: a kill stored after the read is heard (see kill-listener.ts).
   const kill = await listenForKill(deps.runtime.events, executionId);
   try {
-    const execution = await runOnce(deps, now, executionId, signal, kill.signal, queued, seen);
-    // Whether it ended now or before (a job delivered again after a crash that came between
-    // the end's save and this), its waiting parent is told: at least once.
-    if (isTerminated(execution.state.current)) {
-      const parent = parentToWake(execution);
-      if (parent !== undefined) await deps.runtime.queue.enqueue(parent, { at: now() });
+    // Starting from the queued execution saves the read, one store round trip per execution. Only
+    // the first save can fail this way, and it comes before any plugin runs, so starting again
+    // repeats nothing but expression rendering.
+    if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
+      try {
+        return await execute(deps, now, queued, signal, queued, kill.signal, seen);
+      } catch (error) {
+        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+      }
     }
-    return execution;
+    // The first save is conditional on the execution read, too: a control of the API (a kill)
+    // stored in between is then read again rather than overwritten.
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await deps.runtime.executions.get(executionId);
+      if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
+      if (isTerminated(loaded.state.current)) return loaded;
+      const waiting = await stillWaiting(deps, loaded, now());
+      if (waiting) return waiting;
+      try {
+        return await execute(deps, now, loaded, signal, loaded, kill.signal, seen);
+      } catch (error) {
+        if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
+        // A waiting execution can be woken by two jobs at once (its date came as the resume
+        // route queued it): the one whose first save was refused leaves it to the other.
+        if (WOKEN.has(loaded.state.current)) return (await deps.runtime.executions.get(executionId)) ?? loaded;
+        if (attempt >= MAX_CHANGED_READS) throw error;
+      }
+    }
   } finally {
     await kill.close();
-  }
-}
-
-async function runOnce(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, killSignal: AbortSignal, queued: Execution | undefined, seen: SeenFlow): Promise<Execution> {
-  // Starting from the queued execution saves the read, one store round trip per execution. Only
-  // the first save can fail this way, and it comes before any plugin runs, so starting again
-  // repeats nothing but expression rendering.
-  if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
-    try {
-      return await execute(deps, now, queued, signal, queued, killSignal, seen);
-    } catch (error) {
-      if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
-    }
-  }
-  // The first save is conditional on the execution read, too: a control of the API (a kill)
-  // stored in between is then read again rather than overwritten.
-  for (let attempt = 1; ; attempt++) {
-    const loaded = await deps.runtime.executions.get(executionId);
-    if (!loaded) throw engineErrors.EXECUTION_NOT_FOUND(executionId);
-    if (isTerminated(loaded.state.current)) return loaded;
-    const waiting = await stillWaiting(deps, loaded, now());
-    if (waiting) return waiting;
-    try {
-      return await execute(deps, now, loaded, signal, loaded, killSignal, seen);
-    } catch (error) {
-      if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
-      // A waiting execution can be woken by two jobs at once (its date came as the resume
-      // route queued it): the one whose first save was refused leaves it to the other.
-      if (WOKEN.has(loaded.state.current)) return (await deps.runtime.executions.get(executionId)) ?? loaded;
-      if (attempt >= MAX_CHANGED_READS) throw error;
-    }
   }
 }
 
