@@ -79,3 +79,4 @@ export {
 export { renderTriggerInputs, type TriggerInputsResult } from './trigger-inputs.js';
 export { hasLongNumbers, MAX_JSON_DEPTH, nestedDeeperThan, parseJson, stringifyJson } from './json.js';
 export { DURATION_PATTERN, durationMs, parseDuration } from './duration.js';
+export { passwordForms, redactSecrets } from './redact.js';

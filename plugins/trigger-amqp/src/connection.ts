@@ -1,5 +1,5 @@
 import type { Options } from 'amqplib';
-import type { SluiceError } from '@sluice/core';
+import { passwordForms, type SluiceError } from '@sluice/core';
 import { amqpErrors } from './errors.js';
 
 /** Where to connect, as `amqplib` takes it: an object, so the password never sits in a URL string. */
@@ -67,7 +67,7 @@ export function resolveTarget(props: ConnectionProps): AmqpTarget {
     password,
     vhost: props.virtualHost ?? '/',
   };
-  return { connect, display: display(connect), secrets: secretsOf(password) };
+  return { connect, display: display(connect), secrets: passwordForms(password) };
 }
 
 function fromUrl(text: string): AmqpTarget {
@@ -85,18 +85,10 @@ function fromUrl(text: string): AmqpTarget {
     password,
     vhost: path === '' ? '/' : decodeURIComponent(path),
   };
-  return { connect, display: display(connect), secrets: secretsOf(password) };
+  return { connect, display: display(connect), secrets: passwordForms(password) };
 }
 
 function display(connect: Options.Connect): string {
   return `${connect.protocol}://${connect.hostname}:${connect.port}/${encodeURIComponent(connect.vhost ?? '/')}`;
 }
 
-function secretsOf(password: string): string[] {
-  return password === '' ? [] : [...new Set([password, encodeURIComponent(password)])];
-}
-
-/** `text` with every secret of `target` replaced by `***`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
-}

@@ -1,8 +1,8 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { PluginLogger, StartDecision } from '@sluice/core';
+import { redactSecrets, type PluginLogger, type StartDecision } from '@sluice/core';
 import type { AmqpMessageVariables } from './amqp.schema.js';
 import { retryDelayMs } from './backoff.js';
-import { redact, type AmqpTarget } from './connection.js';
+import type { AmqpTarget } from './connection.js';
 import { loadAmqp } from './amqp-module.js';
 import { amqpErrors } from './errors.js';
 import { decodeMessage, type SerdeType } from './message.js';
@@ -43,7 +43,7 @@ interface Session {
  */
 export function startConsumer(options: ConsumerOptions): () => Promise<void> {
   const { target, queue, logger } = options;
-  const clean = (error: unknown) => redact(error instanceof Error ? error.message : String(error), target.secrets);
+  const clean = (error: unknown) => redactSecrets(error instanceof Error ? error.message : String(error), target.secrets);
   const timers = new Set<NodeJS.Timeout>();
   const emitting = new Set<Promise<void>>();
   let session: Session | undefined;

@@ -1,4 +1,4 @@
-import { defineTrigger, parseDuration, type PropsProblem, type TriggerContext } from '@sluice/core';
+import { defineTrigger, parseDuration, redactSecrets, type PropsProblem, type TriggerContext } from '@sluice/core';
 import type { IPublishPacket } from 'mqtt';
 import { MqttBatchProps, MqttBatchVariables } from './batch.schema.js';
 import { mqttBatchExamples } from './batch.examples.js';
@@ -6,7 +6,6 @@ import { checkConnection } from './check.js';
 import { mqttErrors } from './errors.js';
 import { messageVariables, type MqttMessage } from './message.js';
 import { resolveConnection, topicList } from './options.js';
-import { redact } from './redact.js';
 import { decodePayload } from './serde.js';
 import { loadMqtt } from './mqtt-client.js';
 
@@ -74,7 +73,7 @@ async function collect(ctx: TriggerContext, props: MqttBatchProps): Promise<Mqtt
         ctx.signal.removeEventListener('abort', finish);
         resolve();
       };
-      const fail = (cause: string) => reject(mqttErrors.MQTT_CONNECTION_FAILED(connection.address.display, redact(cause, connection.secrets), 0));
+      const fail = (cause: string) => reject(mqttErrors.MQTT_CONNECTION_FAILED(connection.address.display, redactSecrets(cause, connection.secrets), 0));
       client.on('error', (error) => fail(error.message));
       client.on('close', () => fail('connection closed'));
       client.on('connect', (connack) => {

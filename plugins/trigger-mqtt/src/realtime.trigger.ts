@@ -1,4 +1,4 @@
-import { defineTrigger, type TriggerContext } from '@sluice/core';
+import { defineTrigger, redactSecrets, type TriggerContext } from '@sluice/core';
 import type { IPublishPacket } from 'mqtt';
 import { checkConnection } from './check.js';
 import { mqttErrors } from './errors.js';
@@ -6,7 +6,6 @@ import { messageVariables, type MqttMessage } from './message.js';
 import { resolveConnection, topicList } from './options.js';
 import { MqttMessageVariables, MqttRealtimeProps } from './realtime.schema.js';
 import { mqttRealtimeExamples } from './realtime.examples.js';
-import { redact } from './redact.js';
 import { decodePayload } from './serde.js';
 import { openLiveSession, type MessageHandler } from './session.js';
 import { loadMqtt } from './mqtt-client.js';
@@ -35,7 +34,7 @@ export function messageHandler(
       await emit({ kind: 'start', variables: messageVariables(packet, decoded.value) });
       return true;
     } catch (error) {
-      const reason = redact(error instanceof Error ? error.message : String(error), secrets);
+      const reason = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
       ctx.logger.error(mqttErrors.MQTT_EMIT_FAILED(packet.topic, reason).message);
       return false;
     }

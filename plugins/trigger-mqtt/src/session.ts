@@ -1,9 +1,8 @@
-import type { TriggerContext } from '@sluice/core';
+import { redactSecrets, type TriggerContext } from '@sluice/core';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { MqttModule } from './mqtt-client.js';
 import { backoffMs } from './backoff.js';
 import { mqttErrors } from './errors.js';
-import { redact } from './redact.js';
 import type { ResolvedConnection } from './options.js';
 
 /** What a session does with one message: resolve `true` to acknowledge it, `false` to have the broker redeliver it. */
@@ -84,14 +83,14 @@ export function openLiveSession(ctx: TriggerContext, connection: ResolvedConnect
     if (!v5 && connack.sessionPresent && !firstConnect) return;
     firstConnect = false;
     client.subscribe([...spec.topics], { qos: spec.qos, ...(v5 ? { rh: 1 } : {}) }, (error, granted) => {
-      if (error) ctx.logger.error(`cannot subscribe to ${spec.topics.join(', ')}: ${redact(error.message, secrets)}`);
+      if (error) ctx.logger.error(`cannot subscribe to ${spec.topics.join(', ')}: ${redactSecrets(error.message, secrets)}`);
       for (const grant of granted ?? []) {
         if (grant.qos === 128) ctx.logger.error(`the broker refused the subscription to '${grant.topic}'`);
       }
     });
   });
   client.on('error', (error) => {
-    lastError = redact(error.message, secrets);
+    lastError = redactSecrets(error.message, secrets);
   });
   client.on('close', () => {
     if (closed) return;

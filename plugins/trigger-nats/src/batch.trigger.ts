@@ -1,4 +1,4 @@
-import { defineTrigger, parseDuration, type PropsProblem, type TriggerContext } from '@sluice/core';
+import { defineTrigger, parseDuration, redactSecrets, type PropsProblem, type TriggerContext } from '@sluice/core';
 import type { ConsumerConfig } from 'nats';
 import { NatsBatchProps, NatsBatchVariables, type NatsCursor } from './batch.schema.js';
 import { natsBatchExamples } from './batch.examples.js';
@@ -7,7 +7,6 @@ import { natsErrors } from './errors.js';
 import { messageVariables, type NatsMessage } from './message.js';
 import { ackPolicy, deliverPolicy, loadNats } from './nats-module.js';
 import { resolveNats, startPolicy } from './options.js';
-import { redact } from './redact.js';
 
 /** The shortest `interval`. */
 export const MIN_INTERVAL_MS = 1000;
@@ -49,7 +48,7 @@ const POLL_GRACE_MS = 5000;
 async function fetchBatch(ctx: TriggerContext, props: NatsBatchProps, cursor: unknown): Promise<{ messages: NatsMessage[]; cursor: NatsCursor }> {
   const nats = await loadNats();
   const resolved = resolveNats(props, nats);
-  const fail = (error: unknown) => natsErrors.NATS_CONNECTION_FAILED(resolved.display, redact(error instanceof Error ? error.message : String(error), resolved.secrets), 0);
+  const fail = (error: unknown) => natsErrors.NATS_CONNECTION_FAILED(resolved.display, redactSecrets(error instanceof Error ? error.message : String(error), resolved.secrets), 0);
   const nc = await nats.connect(resolved.options).catch((error: unknown) => {
     throw fail(error);
   });

@@ -1,10 +1,9 @@
-import type { TriggerContext } from '@sluice/core';
+import { redactSecrets, type TriggerContext } from '@sluice/core';
 import type { JetStreamManager, JsMsg, NatsConnection } from 'nats';
 import { backoffMs, sleep } from './backoff.js';
 import { natsErrors } from './errors.js';
 import { loadNats } from './nats-module.js';
 import { consumerConfig, consumerName, type NatsProps, type ResolvedNats } from './options.js';
-import { redact } from './redact.js';
 
 /** How long one pull request waits for messages before the client makes the next. */
 const PULL_EXPIRES_MS = 5000;
@@ -50,7 +49,7 @@ export function startConsumer(ctx: TriggerContext, props: NatsProps, resolved: R
     for await (const status of nc.status()) {
       if (status.type === 'disconnect') ctx.logger.warn(`disconnected from NATS server ${resolved.display}; reconnecting`);
       else if (status.type === 'reconnect') ctx.logger.info(`reconnected to NATS server ${resolved.display}`);
-      else if (status.type === 'error') ctx.logger.warn(`NATS server ${resolved.display}: ${redact(String(status.data), resolved.secrets)}`);
+      else if (status.type === 'error') ctx.logger.warn(`NATS server ${resolved.display}: ${redactSecrets(String(status.data), resolved.secrets)}`);
     }
   };
 
@@ -86,7 +85,7 @@ export function startConsumer(ctx: TriggerContext, props: NatsProps, resolved: R
       } catch (error) {
         if (stopper.signal.aborted) break;
         attempt += 1;
-        const cause = redact(error instanceof Error ? error.message : String(error), resolved.secrets);
+        const cause = redactSecrets(error instanceof Error ? error.message : String(error), resolved.secrets);
         ctx.logger.warn(natsErrors.NATS_CONNECTION_FAILED(resolved.display, cause, backoffMs(attempt)).message);
       } finally {
         await connection?.close().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { defineTrigger, type StartDecision, type TriggerContext } from '@sluice/core';
+import { defineTrigger, redactSecrets, type StartDecision, type TriggerContext } from '@sluice/core';
 import type { JsMsg } from 'nats';
 import { checkNats } from './check.js';
 import { startConsumer, type JsMessageHandler } from './consumer.js';
@@ -8,7 +8,6 @@ import { loadNats } from './nats-module.js';
 import { ACK_WAIT_MS, resolveNats } from './options.js';
 import { NatsMessageVariables, NatsRealtimeProps } from './realtime.schema.js';
 import { natsRealtimeExamples } from './realtime.examples.js';
-import { redact } from './redact.js';
 
 /** How long JetStream waits before redelivering a message whose emit failed. */
 const NAK_DELAY_MS = 1000;
@@ -37,7 +36,7 @@ export function jsMessageHandler(
       await emit({ kind: 'start', variables, key: `${variables.stream}:${variables.sequence}` });
       message.ack();
     } catch (error) {
-      const reason = redact(error instanceof Error ? error.message : String(error), secrets);
+      const reason = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
       ctx.logger.error(natsErrors.NATS_EMIT_FAILED(message.subject, variables.sequence, reason).message);
       message.nak(NAK_DELAY_MS);
     } finally {

@@ -1,4 +1,5 @@
 import type { ClientConfig } from 'pg';
+import { passwordForms } from '@sluice/core';
 import { postgresErrors } from './errors.js';
 
 /** Where to connect, as `pg` takes it, and how logs and errors name it. */
@@ -73,11 +74,7 @@ export function resolveTarget(props: PgConnectionProps, timeZone: string | undef
     // The session's zone is what timestamptz values are written in (Kestra's timeZoneId).
     ...(timeZone === undefined ? {} : { options: `-c TimeZone=${timeZone}` }),
   };
-  const secrets = password === undefined || password === '' ? [] : [...new Set([password, encodeURIComponent(password)])];
+  const secrets = passwordForms(password);
   return { config, display: `postgresql://${url.host}/${encodeURIComponent(database)}`, secrets };
 }
 
-/** `text` with every secret replaced by `***`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
-}

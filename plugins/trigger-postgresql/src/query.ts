@@ -1,4 +1,5 @@
-import { redact, type PgTarget } from './connection.js';
+import { redactSecrets } from '@sluice/core';
+import type { PgTarget } from './connection.js';
 import { postgresErrors } from './errors.js';
 import { jsonRow, rowTypes, type Row } from './rows.js';
 import { loadPg } from './pg-module.js';
@@ -39,7 +40,7 @@ export async function runQuery(target: PgTarget, query: PollQuery, signal: Abort
     await client.query('COMMIT');
     return rows;
   } catch (error) {
-    const reason = signal.aborted ? 'the poll was cancelled' : redact(error instanceof Error ? error.message : String(error), target.secrets);
+    const reason = signal.aborted ? 'the poll was cancelled' : redactSecrets(error instanceof Error ? error.message : String(error), target.secrets);
     throw postgresErrors.PG_QUERY_FAILED(target.display, reason);
   } finally {
     signal.removeEventListener('abort', abort);
