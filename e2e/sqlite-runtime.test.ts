@@ -19,6 +19,30 @@ triggers:
     key: sqlite-key-0123456789
 `;
 const HOOK = '/api/v1/main/executions/webhook/e2e.sqlite/kept/sqlite-key-0123456789';
+const TRIGGER = '/api/v1/main/triggers/e2e.sqlite/kept/hook';
+const KV_WRITER = `id: kv-writer
+namespace: e2e.sqlite
+tasks:
+  - id: set
+    type: io.kestra.plugin.core.kv.Set
+    key: moved
+    value: kept across stores
+`;
+const KV_READER = `id: kv-reader
+namespace: e2e.sqlite
+tasks:
+  - id: say
+    type: io.kestra.plugin.core.log.Log
+    message: "read: {{ kv('moved') }}"
+`;
+
+/** Starts a flow of e2e.sqlite through the API; resolves with the execution's id. */
+async function startByApi(base: string, flowId: string): Promise<string> {
+  const res = await api(base, `/api/v1/main/executions/e2e.sqlite/${flowId}`, { method: 'POST' });
+  const text = await res.text();
+  expect(res.status, text).toBe(200);
+  return (JSON.parse(text) as { id: string }).id;
+}
 
 /** Runs the CLI to its end with only the given environment. */
 const cli = (args: readonly string[], env: Record<string, string>) =>
@@ -123,30 +147,41 @@ describe('the default runtime without Redis: SQLite', () => {
     expect(run.stderr).toContain('[ROLE_NEEDS_REDIS]');
   });
 
-  it('moves flows and executions to Redis with sluice export and sluice import', async () => {
+  it('moves flows, executions, key-value entries and trigger states to Redis with sluice export and sluice import', async () => {
     const data = dataDir();
     const server = await startServer(['server', 'standalone'], { SLUICE_DATA_DIR: data });
     processes.push(server);
     await createFlow(server.url, flow('moved'));
     const id = ((await (await fetch(`${server.url}${HOOK}`, { method: 'POST' })).json()) as { id: string }).id;
     await waitForEnd(server.url, id);
+    await createFlow(server.url, KV_WRITER);
+    await waitForEnd(server.url, await startByApi(server.url, 'kv-writer'));
+    const paused = await api(server.url, TRIGGER, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"disabled":true}' });
+    expect(paused.status, await paused.text()).toBe(200);
     const exportDir = join(dataDir(), 'export');
     // The file is locked while the server runs: the export says so, then works once it stopped.
     expect(cli(['export', exportDir], { SLUICE_DATA_DIR: data }).stderr).toContain('[SQLITE_LOCKED]');
     await server.stop();
     processes.pop();
     const exported = cli(['export', exportDir, '--executions'], { SLUICE_DATA_DIR: data });
-    expect(exported.stdout).toContain(`exported 1 flows and 1 executions to ${exportDir}`);
+    expect(exported.stdout).toContain(`exported 2 flows, 1 key-value entries, 1 trigger states and 2 executions to ${exportDir}`);
 
     const prefix = uniquePrefix('sqlite-export');
     try {
       const imported = cli(['import', exportDir], { REDIS_URL, SLUICE_REDIS_PREFIX: prefix });
-      expect(imported.stdout).toContain('imported 1 flows and 1 executions (0 already there)');
+      expect(imported.stdout).toContain('imported 2 flows, 1 key-value entries, 1 trigger states and 2 executions (0 already there)');
       const onRedis = await startServer(['server', 'standalone'], { REDIS_URL, SLUICE_REDIS_PREFIX: prefix });
       processes.push(onRedis);
       expect(((await (await api(onRedis.url, '/api/v1/main/flows/e2e.sqlite/kept')).json()) as { source: string }).source).toBe(flow('moved'));
       expect(((await (await api(onRedis.url, `/api/v1/main/executions/${id}`)).json()) as ExecutionJson).state.current).toBe('SUCCESS');
       expect(((await (await api(onRedis.url, `/api/v1/main/logs/${id}`)).json()) as { message: string }[]).map((l) => l.message)).toContain('moved');
+      // The trigger paused through the API stays paused, and the entry kv.Set wrote reads back.
+      expect(((await (await api(onRedis.url, TRIGGER)).json()) as { disabled: boolean }).disabled).toBe(true);
+      expect((await fetch(`${onRedis.url}${HOOK}`, { method: 'POST' })).status).toBe(404);
+      await createFlow(onRedis.url, KV_READER);
+      const read = await waitForEnd(onRedis.url, await startByApi(onRedis.url, 'kv-reader'));
+      expect(read.state.current).toBe('SUCCESS');
+      expect(((await (await api(onRedis.url, `/api/v1/main/logs/${read.id}`)).json()) as { message: string }[]).map((l) => l.message)).toContain('read: kept across stores');
     } finally {
       await Promise.all(processes.splice(0).map((p) => p.stop()));
       await deleteKeys(prefix);

@@ -73,11 +73,11 @@ async function transfer(command: 'export' | 'import', dir: string, executions: b
   process.stderr.write(`${runtime.name}: ${description}\n`);
   try {
     if (command === 'export') {
-      const { flows, executions: count } = await exportStore(runtime, resolve(dir), { executions });
-      process.stdout.write(`exported ${flows} flows${executions ? ` and ${count} executions` : ''} to ${resolve(dir)}\n`);
+      const { flows, executions: count, kv, triggers } = await exportStore(runtime, resolve(dir), { executions });
+      process.stdout.write(`exported ${flows} flows, ${kv} key-value entries, ${triggers} trigger states${executions ? ` and ${count} executions` : ''} to ${resolve(dir)}\n`);
     } else {
-      const { flows, executions: count, skipped, failed = [] } = await importStore(runtime, registry, resolve(dir));
-      process.stdout.write(`imported ${flows} flows and ${count} executions (${skipped ?? 0} already there) from ${resolve(dir)}\n`);
+      const { flows, executions: count, kv, triggers, skipped, failed = [] } = await importStore(runtime, registry, resolve(dir));
+      process.stdout.write(`imported ${flows} flows, ${kv} key-value entries, ${triggers} trigger states and ${count} executions (${skipped ?? 0} already there) from ${resolve(dir)}\n`);
       for (const problem of failed) process.stderr.write(`  not imported: ${problem}\n`);
       if (failed.length > 0) process.exitCode = 1;
     }

@@ -5,6 +5,8 @@ import type { Keys } from './keys.js';
 import { kvKeysScript, setKvScript } from './scripts.js';
 
 const enc = encodeURIComponent;
+// SCAN's MATCH is a glob: a prefix holding one of these is matched literally.
+const globLiteral = (text: string): string => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
 /**
  * The key-value store in Redis: one string per entry holding its JSON (lossless, as executions),
@@ -19,6 +21,11 @@ export function createKvRepository(store: RedisStore, keys: Keys): KvRepository 
     if (text === null) return undefined;
     const entry = parseJson(text) as KvEntry;
     return live(entry) ? entry : undefined;
+  };
+  const liveKeys = async (tenantId: string, namespace: string, prefix = ''): Promise<string[]> => {
+    const entryPrefix = keys.kv(tenantId, namespace, '');
+    const found = await store.run('list key-value keys', (client) => kvKeysScript.run(client, [keys.kvIndex(tenantId, namespace)], [entryPrefix, enc(prefix)])) as string[];
+    return found.map((member) => decodeURIComponent(member)).sort();
   };
   return {
     get: ({ tenantId, namespace, key }) => read(tenantId, namespace, key),
@@ -38,10 +45,25 @@ export function createKvRepository(store: RedisStore, keys: Keys): KvRepository 
         .exec());
       return existed;
     },
-    async keys(tenantId, namespace, prefix = '') {
-      const entryPrefix = keys.kv(tenantId, namespace, '');
-      const found = await store.run('list key-value keys', (client) => kvKeysScript.run(client, [keys.kvIndex(tenantId, namespace)], [entryPrefix, enc(prefix)])) as string[];
-      return found.map((member) => decodeURIComponent(member)).sort();
+    keys: liveKeys,
+    async namespaces(tenantId) {
+      // Every namespace with entries has its index set, `<prefix>:kv:{<tenant>:<namespace>}`: an
+      // entry key never ends with the brace (its key part is URI-encoded), so the glob finds the
+      // sets only. A set whose entries all expired is dropped by the keys() that checks it.
+      const head = keys.kvIndex(tenantId, '');
+      const start = head.slice(0, -1);
+      const indexes = new Set<string>();
+      await store.run('list key-value namespaces', async (client) => {
+        for await (const batch of client.scanStream({ match: `${globLiteral(start)}*}`, count: 500 })) {
+          for (const key of batch as string[]) indexes.add(key);
+        }
+      });
+      const found: string[] = [];
+      for (const index of indexes) {
+        const namespace = decodeURIComponent(index.slice(start.length, -1));
+        if ((await liveKeys(tenantId, namespace)).length > 0) found.push(namespace);
+      }
+      return found.sort();
     },
   };
 }

@@ -59,6 +59,19 @@ export function describeKvRepository(ctx: ContractContext): void {
       expect(await ctx.runtime.kv.keys(tenantId, 'ns', 'b.')).toEqual(['b.two']);
     });
 
+    it('lists the namespaces of a tenant that hold a live entry, sorted, for an export', async () => {
+      const tenantId = uniqueTenant();
+      await ctx.runtime.kv.set(at('k', 'team.b', tenantId), entry(1));
+      await ctx.runtime.kv.set(at('k', 'team.a', tenantId), entry(2));
+      await ctx.runtime.kv.set(at('gone', 'deleted', tenantId), entry(3));
+      await ctx.runtime.kv.delete(at('gone', 'deleted', tenantId));
+      await ctx.runtime.kv.set(at('soon', 'expiring', tenantId), entry(4, { expiresAt: Date.now() + 40 }));
+      await ctx.runtime.kv.set(at('k', 'elsewhere', uniqueTenant()), entry(5));
+      await sleep(80);
+      expect(await ctx.runtime.kv.namespaces(tenantId)).toEqual(['team.a', 'team.b']);
+      expect(await ctx.runtime.kv.namespaces(uniqueTenant())).toEqual([]);
+    });
+
     if (ctx.options.sharedStore) {
       it('shows one instance what another stored and deleted', async () => {
         const other = await ctx.another();

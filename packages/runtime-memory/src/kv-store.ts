@@ -44,5 +44,12 @@ export function createKvStore(guard: Guard, now: () => number = Date.now): KvRep
       }
       return found.sort();
     },
+    async namespaces(tenantId) {
+      guard.check();
+      const at = now();
+      const found = new Set<string>();
+      for (const { key, entry } of entries.values()) if (key.tenantId === tenantId && live(entry, at)) found.add(key.namespace);
+      return [...found].sort();
+    },
   };
 }

@@ -25,6 +25,7 @@ export function createKvRepository(db: Database, writes: GroupCommit, guard: Gua
   const upsertStmt = db.prepare('INSERT INTO kv (tenant_id, namespace, key, json, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, namespace, key) DO UPDATE SET json = excluded.json, expires_at = excluded.expires_at');
   const deleteStmt = db.prepare('DELETE FROM kv WHERE tenant_id = ? AND namespace = ? AND key = ?');
   const keysStmt = db.prepare(`SELECT key FROM kv WHERE ${live} AND key LIKE ? ESCAPE '\\' ORDER BY key`).pluck();
+  const namespacesStmt = db.prepare('SELECT DISTINCT namespace FROM kv WHERE tenant_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY namespace').pluck();
   const sweepStmt = db.prepare('DELETE FROM kv WHERE expires_at <= ?');
 
   const readLive = (tenantId: string, namespace: string, key: string, at: number): KvEntry | undefined => {
@@ -56,6 +57,9 @@ export function createKvRepository(db: Database, writes: GroupCommit, guard: Gua
     },
     async keys(tenantId, namespace, prefix = '') {
       return reading(guard, 'list key-value keys', () => keysStmt.all(tenantId, namespace, now(), likePrefix(prefix)) as string[]);
+    },
+    async namespaces(tenantId) {
+      return reading(guard, 'list key-value namespaces', () => namespacesStmt.all(tenantId, now()) as string[]);
     },
     sweep(at) {
       sweepStmt.run(at);

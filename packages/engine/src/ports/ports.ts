@@ -375,6 +375,11 @@ export interface KvRepository {
   delete(key: KvKey): Promise<boolean>;
   /** The live keys of a namespace that start with `prefix` (all when absent), sorted. */
   keys(tenantId: string, namespace: string, prefix?: string): Promise<readonly string[]>;
+  /**
+   * The namespaces of a tenant that hold at least one live entry, sorted: what `sluice export`
+   * walks. It may cost a scan of the store, so nothing on a request path calls it.
+   */
+  namespaces(tenantId: string): Promise<readonly string[]>;
 }
 
 /** Identifies one trigger of one flow. */
