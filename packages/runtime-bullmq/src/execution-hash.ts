@@ -72,7 +72,7 @@ const wrongType = (error: unknown): boolean => error instanceof Error && error.m
 
 /** Reads an execution of either layout (a save may turn a string into a hash between two reads). */
 export async function readExecution(client: Redis, key: string): Promise<Execution | undefined> {
-  for (;;) {
+  for (let tries = 1; ; tries++) {
     try {
       return fromFields(await client.hgetall(key));
     } catch (error) {
@@ -82,7 +82,8 @@ export async function readExecution(client: Redis, key: string): Promise<Executi
       const json = await client.get(key);
       return json === null ? undefined : (parseJson(json) as Execution);
     } catch (error) {
-      if (!wrongType(error)) throw error;
+      // Neither a hash nor a string, twice over: not an execution's key.
+      if (!wrongType(error) || tries >= 2) throw error;
     }
   }
 }
