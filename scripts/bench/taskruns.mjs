@@ -3,6 +3,8 @@
 // flow, the ten-task flow of the ten-tasks scenario and a ForEach over N values (a Log per value)
 // one execution at a time, on one runtime, and prints the CPU time of this process per execution
 // and per task run, with what the saves wrote (characters of execution JSON per save).
+// TASKRUNS_FLOWS=forEachKv runs a ForEach whose body is a kv.Set (a task with effects, so every
+// task run is saved before it runs: 2 saves per value).
 //
 //   node scripts/bench/taskruns.mjs <checkout> [memory|sqlite|bullmq] [rounds]
 //   TASKRUNS_FOREACH=1000  values of the ForEach; TASKRUNS_SIZES=0 skips the JSON size probe;  TASKRUNS_SEED=300 TASKRUNS_TEN=100 executions per round
@@ -27,19 +29,20 @@ if (!checkoutArg || !['memory', 'sqlite', 'bullmq'].includes(runtimeName)) {
 const checkout = resolve(checkoutArg);
 const rounds = Number(roundsArg ?? 3);
 const forEachValues = Number(process.env.TASKRUNS_FOREACH ?? 1000);
-const perRound = { seed: Number(process.env.TASKRUNS_SEED ?? 300), ten: Number(process.env.TASKRUNS_TEN ?? 100), forEach: 1 };
+const perRound = { seed: Number(process.env.TASKRUNS_SEED ?? 300), ten: Number(process.env.TASKRUNS_TEN ?? 100), forEach: 1, forEachKv: 1 };
 
 const requireFrom = createRequire(join(checkout, 'apps/server/package.json'));
 const load = (name) => import(pathToFileURL(requireFrom.resolve(name)).href);
 const engine = await load('@sluice/engine');
 const core = await load('@sluice/core');
-const { registry } = await engine.loadPlugins({ packages: ['@sluice/plugin-core-log', '@sluice/plugin-core-flow'], resolveFrom: join(checkout, 'apps/server') });
+const { registry } = await engine.loadPlugins({ packages: ['@sluice/plugin-core-log', '@sluice/plugin-core-flow', '@sluice/plugin-core-kv'], resolveFrom: join(checkout, 'apps/server') });
 
 const MESSAGE = '{{ trigger.body.customer.name | upper }} ordered {{ trigger.body.items | length }} items, task {{ task.id }} of {{ flow.namespace }}.{{ flow.id }} ({{ execution.id }})';
 const FLOWS = {
   seed: 'id: seed\nnamespace: company.team\n\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: "Hello World! 🚀"\n',
   ten: `id: ten\nnamespace: company.team\n\ntasks:\n${Array.from({ length: 10 }, (_, i) => `  - id: log_${i + 1}\n    type: io.kestra.plugin.core.log.Log\n    message: ${JSON.stringify(MESSAGE)}\n`).join('')}`,
   forEach: `id: each\nnamespace: company.team\n\ntasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ${JSON.stringify(Array.from({ length: forEachValues }, (_, i) => `v${i}`))}\n    tasks:\n      - id: show\n        type: io.kestra.plugin.core.log.Log\n        message: "{{ taskrun.value }} of {{ execution.id }}"\n`,
+  forEachKv: `id: eachkv\nnamespace: company.team\n\ntasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ${JSON.stringify(Array.from({ length: forEachValues }, (_, i) => `v${i}`))}\n    tasks:\n      - id: put\n        type: io.kestra.plugin.core.kv.Set\n        key: "k_{{ taskrun.value }}"\n        value: "{{ taskrun.value }} of {{ execution.id }}"\n`,
 };
 const BODY = { customer: { name: 'Ada Lovelace', email: 'ada@example.com' }, items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }], note: 'x'.repeat(120) };
 
@@ -51,16 +54,26 @@ else if (runtimeName === 'sqlite') runtime = (await load('@sluice/runtime-sqlite
 else runtime = await (await load('@sluice/runtime-bullmq')).createBullmqRuntime({ redisUrl: REDIS_URL, prefix });
 
 // What the saves write: counted around the repository, outside the CPU it measures only by the
-// JSON it makes here (once per save, the size a whole-execution store writes).
+// JSON it makes here (once per save): the whole execution, or, for a save naming the task runs
+// it changed (`taskRuns`, which runtimes storing task runs apart write alone), the head (the
+// execution with an empty list) and those task runs. `written` counts saves only (TASKRUNS_SIZES
+// aside), from the save's options: cheap enough to leave on.
 // The JSON made here is timed and taken off the CPU of the execution (TASKRUNS_SIZES=0 skips it).
-const writes = { saves: 0, chars: 0, probeUs: 0 };
+const writes = { saves: 0, chars: 0, probeUs: 0, wholeSaves: 0, namedTaskRuns: 0 };
 const sizes = process.env.TASKRUNS_SIZES !== '0';
 const save = runtime.executions.save.bind(runtime.executions);
 runtime.executions.save = (execution, options) => {
   writes.saves++;
+  if (options?.taskRuns === undefined) writes.wholeSaves++;
+  else writes.namedTaskRuns += options.taskRuns.length;
   if (sizes) {
     const cpu = process.cpuUsage();
-    writes.chars += core.stringifyJson(execution).length;
+    if (options?.taskRuns === undefined) writes.chars += core.stringifyJson(execution).length;
+    else {
+      const named = new Set(options.taskRuns);
+      writes.chars += core.stringifyJson({ ...execution, taskRunList: [] }).length;
+      for (const run of execution.taskRunList) if (named.has(run.id)) writes.chars += core.stringifyJson(run).length + 1;
+    }
     const used = process.cpuUsage(cpu);
     writes.probeUs += used.user + used.system;
   }
@@ -104,7 +117,8 @@ async function runFlow(name, count, measured) {
   return measured ? {
     executions: count, taskRuns, cpuUsPerExecution: cpuUs / count, cpuUsPerTaskRun: cpuUs / taskRuns, wallMsPerExecution: wallMs / count,
     savesPerExecution: (writes.saves - before.saves) / count, charsPerExecution: (writes.chars - before.chars) / count,
-    // One stringifyJson of the whole execution per save, as every runtime makes today.
+    wholeSavesPerExecution: (writes.wholeSaves - before.wholeSaves) / count, namedTaskRunsPerExecution: (writes.namedTaskRuns - before.namedTaskRuns) / count,
+    // The probe's own serialization of what each save writes.
     stringifyCpuUsPerExecution: (writes.probeUs - before.probeUs) / count,
     readCpuUsPerExecution: (readUsed.user + readUsed.system) / count,
   } : undefined;

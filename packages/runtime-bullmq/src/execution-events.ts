@@ -1,3 +1,4 @@
+import { parseJson } from '@sluice/core';
 import type { ExecutionEvent, ExecutionEvents, SubscribeOptions } from '@sluice/engine';
 import type { RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
@@ -61,7 +62,8 @@ export class RedisExecutionEvents implements ExecutionEvents {
     // Most messages are about executions nobody here follows: those are not parsed at all.
     const id = messageExecutionId(message);
     if (id !== undefined && !listeners.has(id)) return;
-    const event = JSON.parse(message) as ExecutionEvent;
+    // parseJson: a terminal event carries the execution, whose integers beyond 2^53 stay exact.
+    const event = parseJson(message) as ExecutionEvent;
     const set = listeners.get(event.executionId);
     if (!set) return;
     for (const listener of [...set]) {

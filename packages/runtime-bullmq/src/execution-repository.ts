@@ -1,12 +1,12 @@
 import type { Execution, ExecutionQuery, ExecutionRepository, Page, SaveOptions, StateType } from '@sluice/engine';
-import { parseJson, stringifyJson } from '@sluice/core';
-import { checkSaveLogs, engineErrors, storedExecutionJson } from '@sluice/engine';
+import { stringifyJson } from '@sluice/core';
+import { checkSaveLogs, engineErrors, storedExecutionJson, storedTaskRunJson } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import { inNamespace } from './flow-repository.js';
 import type { Keys } from './keys.js';
 import { CARRIED_EXECUTION_MAX_CHARS, eventHead } from './event-message.js';
-import { deleteExecutionScript, indexExecutionScript, saveExecutionScript, setMetaIfScript } from './scripts.js';
-import { jsonOf } from './stored-json.js';
+import { createExecutionScript, deleteExecutionScript, indexExecutionScript, saveExecutionScript, setMetaIfScript } from './scripts.js';
+import { expectedArgs, readExecution, readExecutions, taskRunFields, type TaskRunFields } from './execution-hash.js';
 
 /** What search filters on, per execution: small, so a search never loads whole executions to filter. */
 type Meta = [namespace: string, flowId: string, state: StateType];
@@ -35,11 +35,12 @@ function scoreRange(query: ExecutionQuery): [min: string, max: string] {
 }
 
 /**
- * Executions in Redis: the JSON under `execution:{id}` (with the retention TTL, refreshed on
- * every save), and per tenant a sorted set by creation time plus a hash of what search filters
+ * Executions in Redis: a hash under `execution:{id}` (the head, and one field per task run, so a
+ * save writes the task runs it changed; see execution-hash.ts), with the retention TTL refreshed
+ * on every save, and per tenant a sorted set by creation time plus a hash of what search filters
  * on. The execution key and the tenant index live in different hash slots, so no script writes
- * both: the execution (SET NX, the duplicate guard) and the index script are sent together,
- * in that order, on one connection.
+ * both: the execution (created only if its key is free, the duplicate guard) and the index script
+ * are sent together, in that order, on one connection.
  */
 export class RedisExecutionRepository implements ExecutionRepository {
   constructor(
@@ -57,15 +58,17 @@ export class RedisExecutionRepository implements ExecutionRepository {
   /**
    * Sends the commands of a create before it returns, without waiting for a reply: a command
    * sent on this connection afterwards (the job's add, in `submit`) runs after them in Redis.
-   * The execution (SET NX, the duplicate guard) and its index entry go out together; the index
-   * script adds nothing for an id already indexed, so a duplicate changes nothing. Rejects with
-   * `RUNTIME_DUPLICATE_EXECUTION` when the id was taken. `json` is the execution's JSON, made
-   * once by the caller, which queues it too. Call only once the store is ready.
+   * The execution (written only if its key is free, the duplicate guard) and its index entry go
+   * out together; the index script adds nothing for an id already indexed, so a duplicate
+   * changes nothing. Rejects with `RUNTIME_DUPLICATE_EXECUTION` when the id was taken. `json`
+   * is the execution's JSON, made once by the caller, which queues it too: without task runs
+   * (a new execution) it is the head as stored, to the byte. Call only once the store is ready.
    */
   sendCreate(execution: Execution, json: string): Promise<void> {
     const client = this.store.client;
     const key = this.keys.execution(execution.id);
-    const created = this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds, 'NX') : client.set(key, json, 'NX');
+    const runs = execution.taskRunList.length === 0 ? { head: json, pairs: [] } : taskRunFields(execution, undefined, stringifyJson);
+    const created = createExecutionScript.run(client, [key], [runs.head, this.ttlSeconds, ...runs.pairs]);
     const cutoff = this.ttlSeconds > 0 ? String(Date.now() - this.ttlSeconds * 1000) : '-';
     const indexed = indexExecutionScript.run(
       client,
@@ -73,7 +76,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
       [execution.id, createdAt(execution), metaJson(execution), cutoff, TRIM_LIMIT],
     );
     return Promise.all([created, indexed]).then(([reply]) => {
-      if (reply === null) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
+      if (reply === 0) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
     });
   }
 
@@ -81,19 +84,24 @@ export class RedisExecutionRepository implements ExecutionRepository {
    * One round trip: ioredis sends the index updates and the save on the one connection without
    * waiting, so saves land in the order they are called. The search index goes first, so a
    * listener that hears an event finds the new state in searches too. ZADD NX brings back an
-   * index entry a create's trim dropped while the execution still ran. With log lines, events or
-   * an expected execution, the SET is one script with them (all in the execution's slot): the
-   * lines are stored before the state that follows them, an event never goes out for a save
-   * Redis refused, and a save conditional on `expected` stores nothing unless the stored JSON is
-   * the expected execution's (its search meta, in another slot, is set only if it still is the
-   * expected one's, so a refused save leaves it too as it was).
+   * index entry a create's trim dropped while the execution still ran. The save is one script
+   * with the log lines and events (all in the execution's slot): the lines are stored before the
+   * state that follows them, an event never goes out for a save Redis refused, and a save
+   * conditional on `expected` stores nothing unless the stored execution is the expected one
+   * (its search meta, in another slot, is set only if it still is the expected one's, so a
+   * refused save leaves it too as it was). With `taskRuns`, the script writes the head and those
+   * task runs only; an execution stored before the hash layout is written whole (a second trip,
+   * once).
    */
-  async save(execution: Execution, { announce = [], logs = [], expected }: SaveOptions = {}): Promise<void> {
+  async save(execution: Execution, { announce = [], logs = [], expected, taskRuns }: SaveOptions = {}): Promise<void> {
     checkSaveLogs(execution.id, logs);
     await this.store.run('save execution', async (client) => {
       const key = this.keys.execution(execution.id);
       // The text of the task runs an earlier save wrote is reused: a save serializes what changed.
-      const json = storedExecutionJson(execution);
+      let fields = taskRunFields(execution, taskRuns, storedTaskRunJson);
+      // A terminal event carries the whole execution, serialized once, here.
+      const whole = announce.some((event) => event.terminated) ? storedExecutionJson(execution) : '';
+      const carry = whole !== '' && whole.length <= CARRIED_EXECUTION_MAX_CHARS;
       const metaKey = this.keys.executionMeta(execution.tenantId);
       const indexed = Promise.all([
         client.zadd(this.keys.executionIndex(execution.tenantId), 'NX', createdAt(execution), execution.id),
@@ -101,28 +109,26 @@ export class RedisExecutionRepository implements ExecutionRepository {
           ? client.hset(metaKey, execution.id, metaJson(execution))
           : setMetaIfScript.run(client, [metaKey], [execution.id, metaJson(expected), metaJson(execution)]),
       ]);
-      let saved: Promise<unknown>;
-      if (announce.length === 0 && logs.length === 0 && expected === undefined) {
-        saved = this.ttlSeconds > 0 ? client.set(key, json, 'EX', this.ttlSeconds) : client.set(key, json);
-      } else {
-        const carry = json.length <= CARRIED_EXECUTION_MAX_CHARS;
-        const events = announce.flatMap((event) => [eventHead(event), event.terminated && carry ? '1' : event.state === 'KILLING' ? '2' : '0']);
-        const lines = logs.map((entry) => JSON.stringify(entry));
-        saved = saveExecutionScript.run(client, [key, this.keys.executionLogs(execution.id)], [
-          json, this.ttlSeconds, this.keys.eventChannel, this.maxLogEntries, expected === undefined ? '' : jsonOf(expected),
-          lines.length, ...lines, ...events,
-        ]);
+      const events = announce.flatMap((event) => [eventHead(event), event.terminated && carry ? '1' : event.state === 'KILLING' ? '2' : '0']);
+      const lines = logs.map((entry) => JSON.stringify(entry));
+      const condition = expected === undefined ? { given: '', whole: '', head: '', pairs: [] as string[] } : { given: '1', ...expectedArgs(expected) };
+      const send = (written: TaskRunFields) => saveExecutionScript.run(client, [key, this.keys.executionLogs(execution.id)], [
+        written.head, this.ttlSeconds, this.keys.eventChannel, this.maxLogEntries, written.whole ? 'w' : 'p',
+        condition.given, condition.whole, condition.head, condition.pairs.length / 2, written.pairs.length / 2, lines.length, carry ? whole : '',
+        ...condition.pairs, ...written.pairs, ...lines, ...events,
+      ]);
+      let [, reply] = await Promise.all([indexed, send(fields)]);
+      if (reply === -2) {
+        // Stored before the hash layout (or no longer stored): written whole.
+        fields = taskRunFields(execution, undefined, storedTaskRunJson);
+        reply = await send(fields);
       }
-      const [, reply] = await Promise.all([indexed, saved]);
       if (reply === 0) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
     });
   }
 
   async get(id: string): Promise<Execution | undefined> {
-    return this.store.run('get execution', async (client) => {
-      const json = await client.get(this.keys.execution(id));
-      return json === null ? undefined : (parseJson(json) as Execution);
-    });
+    return this.store.run('get execution', (client) => readExecution(client, this.keys.execution(id)));
   }
 
   /**
@@ -131,7 +137,8 @@ export class RedisExecutionRepository implements ExecutionRepository {
    */
   async delete(id: string, { expected }: { readonly expected?: Execution } = {}): Promise<boolean> {
     return this.store.run('delete execution', async (client) => {
-      const [reply, tenantId] = (await deleteExecutionScript.run(client, [this.keys.execution(id), this.keys.executionLogs(id)], [expected === undefined ? '' : jsonOf(expected)])) as [number, string];
+      const condition = expected === undefined ? [''] : (({ whole, head, pairs }) => ['1', whole, head, ...pairs])(expectedArgs(expected));
+      const [reply, tenantId] = (await deleteExecutionScript.run(client, [this.keys.execution(id), this.keys.executionLogs(id)], condition)) as [number, string];
       if (reply === -1) throw engineErrors.RUNTIME_EXECUTION_CHANGED(id);
       if (reply === 0) return false;
       await pipelined(client.pipeline().zrem(this.keys.executionIndex(tenantId), id).hdel(this.keys.executionMeta(tenantId), id).exec());
@@ -163,11 +170,12 @@ export class RedisExecutionRepository implements ExecutionRepository {
         ids = matching.slice(start, start + size);
       }
       if (ids.length === 0) return { results: [], total };
-      const jsons = await pipelined(client.pipeline(ids.map((id) => ['get', this.keys.execution(id)])).exec());
+      // The page in one pipeline (the list route answers each execution with its task runs).
+      const found = await readExecutions(client, ids.map((id) => this.keys.execution(id)));
       const results: Execution[] = [];
       const expired: string[] = [];
-      jsons.forEach((json, i) => {
-        if (typeof json === 'string') results.push(parseJson(json) as Execution);
+      found.forEach((execution, i) => {
+        if (execution !== undefined) results.push(execution);
         else if (ids[i] !== undefined) expired.push(ids[i]);
       });
       if (expired.length > 0) {

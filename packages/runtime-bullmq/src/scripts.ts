@@ -90,17 +90,63 @@ return n
 `);
 
 /**
- * Deletes an execution and its log lines, if it is still `expected` when one is given.
- * KEYS: execution, its log list (one slot). ARGV: the expected JSON ('' for none). Returns
- * `{1, tenantId}` when deleted (the caller drops it from the tenant's search index), `{0, ''}`
- * when there was none, `{-1, ''}` when it is no longer the expected one.
+ * Lua, for the execution scripts below. An execution is a hash (README.md "Key layout"): `h` its
+ * head (the execution with an empty `taskRunList`), `t:<taskRunId>` each task run as
+ * `<position>|<json>`. One stored before that layout is a string holding the whole JSON: read as
+ * it is, and written whole (as a hash) by its next save.
+ *
+ * `holds(key, kind, whole, head, first, last)`: whether the execution under `key` (of TYPE `kind`)
+ * is exactly the expected one: the whole JSON `whole` for a string, else the head `head` and the
+ * task run fields `ARGV[first..last]` (field, value pairs), no more, no fewer.
+ *
+ * `hsetPairs(key, first, last)`: HSET of the pairs `ARGV[first..last]`, in slices (Lua's unpack
+ * cannot spread more than a few thousand values at once).
  */
-export const deleteExecutionScript = new LuaScript(`
-local stored = redis.call('GET', KEYS[1])
-if stored == false then return {0, ''} end
-if ARGV[1] ~= '' and stored ~= ARGV[1] then return {-1, ''} end
+const EXECUTION_HASH = `
+local function holds(key, kind, whole, head, first, last)
+  if kind == 'string' then return redis.call('GET', key) == whole end
+  if kind ~= 'hash' then return false end
+  if redis.call('HGET', key, 'h') ~= head then return false end
+  if redis.call('HLEN', key) ~= 1 + (last - first + 1) / 2 then return false end
+  for i = first, last, 2 do
+    if redis.call('HGET', key, ARGV[i]) ~= ARGV[i + 1] then return false end
+  end
+  return true
+end
+local function hsetPairs(key, first, last)
+  for i = first, last, 2000 do
+    redis.call('HSET', key, unpack(ARGV, i, math.min(i + 1999, last)))
+  end
+end
+`;
+
+/**
+ * Stores a new execution unless its key exists (the duplicate guard), with the TTL when `ttl` > 0.
+ * KEYS: execution. ARGV: head, TTL seconds, then the task runs' field, value pairs. Returns 1, or
+ * 0 when the id was taken.
+ */
+export const createExecutionScript = new LuaScript(`${EXECUTION_HASH}
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'h', ARGV[1])
+if #ARGV > 2 then hsetPairs(KEYS[1], 3, #ARGV) end
+if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2])) end
+return 1
+`);
+
+/**
+ * Deletes an execution and its log lines, if it is still `expected` when one is given.
+ * KEYS: execution, its log list (one slot). ARGV: '1' when an expected execution follows ('' for
+ * none), its whole JSON, its head, then its task runs' field, value pairs. Returns `{1, tenantId}`
+ * when deleted (the caller drops it from the tenant's search index), `{0, ''}` when there was
+ * none, `{-1, ''}` when it is no longer the expected one.
+ */
+export const deleteExecutionScript = new LuaScript(`${EXECUTION_HASH}
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind == 'none' then return {0, ''} end
+if ARGV[1] ~= '' and not holds(KEYS[1], kind, ARGV[2], ARGV[3], 4, #ARGV) then return {-1, ''} end
+local head = kind == 'string' and redis.call('GET', KEYS[1]) or redis.call('HGET', KEYS[1], 'h')
 redis.call('DEL', KEYS[1], KEYS[2])
-return {1, tostring(cjson.decode(stored).tenantId)}
+return {1, tostring(cjson.decode(head).tenantId)}
 `);
 
 /**
@@ -120,46 +166,70 @@ end
 
 /**
  * Saves an execution with its new log lines and then announces its events, atomically: the
- * lines are stored before the state that follows them, and nothing is published when the SET is
- * refused (out of memory, say), so a subscriber that reads the execution on an event finds it
- * saved. A terminal event can carry the JSON it stores, appended here so it crosses the socket
- * once. With an expected JSON, nothing at all happens unless the stored execution is exactly
- * that JSON (compare-and-set). KEYS: execution, its log list (one slot). ARGV: execution JSON,
- * TTL seconds ('0' for none), channel, max log lines kept, the expected JSON ('' for none), the
- * count of log lines, the lines, then per event its message without the closing brace and '1'
- * to append the execution, '2' for a KILLING event (also published on the kill channel, the
- * channel's name followed by ':kills', which workers listen to), else '0'. Returns 1, or 0 when
- * the expected JSON was not found.
+ * lines are stored before the state that follows them, and nothing is published when the write
+ * is refused (out of memory, say), so a subscriber that reads the execution on an event finds it
+ * saved. A terminal event can carry the execution's whole JSON, sent once for it. With an
+ * expected execution, nothing at all happens unless the stored execution is exactly that one
+ * (compare-and-set, task runs included).
  *
- * Idempotent: when the store already holds this JSON and the log list already ends with these
- * lines, the save has been applied (a command sent again after its reply was lost) and nothing
- * is done again, no line appended twice, no event published twice. A save of an unchanged
- * execution with new lines still appends them.
+ * A save writes the head and the task run fields it is given: in mode 'p' (the task runs the
+ * save changed) the other fields stay; in mode 'w' (whole) the hash is replaced, which is also
+ * how an execution stored as a string before the hash layout, or one no longer stored, is
+ * written: a 'p' save finding no hash returns -2 and is sent again whole.
+ *
+ * KEYS: execution, its log list (one slot). ARGV: 1 head, 2 TTL seconds ('0' for none),
+ * 3 channel, 4 max log lines kept, 5 mode ('p' or 'w'), 6 '1' when an expected execution is given
+ * ('' for none), 7 its whole JSON, 8 its head, 9 the count of its task run pairs, 10 the count
+ * of task run pairs written, 11 the count of log lines, 12 the whole JSON a terminal event
+ * carries ('' for none); then the expected pairs, the written pairs (field, value), the lines,
+ * then per event its message without the closing brace and '1' to append the carried JSON, '2'
+ * for a KILLING event (also published on the kill channel, the channel's name followed by
+ * ':kills', which workers listen to), else '0'. Returns 1, 0 when the expected execution was not
+ * found, -2 when a 'p' save must be sent whole.
+ *
+ * Idempotent: when the store already holds this head and these fields (and in mode 'w' no other
+ * field) and the log list already ends with these lines, the save has been applied (a command
+ * sent again after its reply was lost) and nothing is done again, no line appended twice, no
+ * event published twice. A save of an unchanged execution with new lines still appends them.
  */
-export const saveExecutionScript = new LuaScript(`${APPEND_LINES}
-local current = redis.call('GET', KEYS[1])
-local lines = tonumber(ARGV[6])
-if current == ARGV[1] then
+export const saveExecutionScript = new LuaScript(`${APPEND_LINES}${EXECUTION_HASH}
+local kind = redis.call('TYPE', KEYS[1]).ok
+local expectedPairs, writtenPairs, lines = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local e0 = 12
+local w0 = e0 + 2 * expectedPairs
+local l0 = w0 + 2 * writtenPairs
+local v0 = l0 + lines
+local whole = ARGV[5] == 'w'
+if kind == 'hash' and redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
   -- Stored already, and its lines with it: this save ran before (its reply lost). Once is enough.
-  local stored = lines == 0 and {} or redis.call('LRANGE', KEYS[2], -lines, -1)
-  local same = #stored == lines
+  local same = not whole or redis.call('HLEN', KEYS[1]) == 1 + writtenPairs
+  for i = w0 + 1, l0, 2 do
+    if not same then break end
+    same = redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1]
+  end
+  local stored = (not same or lines == 0) and {} or redis.call('LRANGE', KEYS[2], -lines, -1)
+  same = same and #stored == lines
   for i = 1, lines do
     if not same then break end
-    same = stored[i] == ARGV[6 + i]
+    same = stored[i] == ARGV[l0 + i]
   end
   if same then return 1 end
 end
-if ARGV[5] ~= '' and current ~= ARGV[5] then return 0 end
+if ARGV[6] ~= '' and not holds(KEYS[1], kind, ARGV[7], ARGV[8], e0 + 1, w0) then return 0 end
+if not whole and kind ~= 'hash' then return -2 end
 local ttl = tonumber(ARGV[2])
-if lines > 0 then appendLines(KEYS[2], 7, 6 + lines, tonumber(ARGV[4]), ttl) end
+if lines > 0 then appendLines(KEYS[2], l0 + 1, v0, tonumber(ARGV[4]), ttl) end
+if whole then redis.call('DEL', KEYS[1]) end
+redis.call('HSET', KEYS[1], 'h', ARGV[1])
+if writtenPairs > 0 then hsetPairs(KEYS[1], w0 + 1, l0) end
 if ttl > 0 then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
+  redis.call('EXPIRE', KEYS[1], ttl)
 else
-  redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('PERSIST', KEYS[1])
 end
-for i = 7 + lines, #ARGV, 2 do
+for i = v0 + 1, #ARGV, 2 do
   if ARGV[i + 1] == '1' then
-    redis.call('PUBLISH', ARGV[3], ARGV[i] .. ',"execution":' .. ARGV[1] .. '}')
+    redis.call('PUBLISH', ARGV[3], ARGV[i] .. ',"execution":' .. ARGV[12] .. '}')
   else
     redis.call('PUBLISH', ARGV[3], ARGV[i] .. '}')
     if ARGV[i + 1] == '2' then redis.call('PUBLISH', ARGV[3] .. ':kills', ARGV[i] .. '}') end

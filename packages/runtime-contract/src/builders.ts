@@ -1,4 +1,4 @@
-import type { Execution, FlowRevision, LogEntry } from '@sluice/engine';
+import type { Execution, FlowRevision, LogEntry, TaskRun } from '@sluice/engine';
 import { newId, newState } from '@sluice/engine';
 
 /**
@@ -88,6 +88,24 @@ export function aLogEntry(executionId: string, overrides: Partial<LogEntry> = {}
     timestamp: new Date().toISOString(),
     level: 'INFO',
     message: 'hello wörld',
+    ...overrides,
+  };
+}
+
+/** A task run of `execution`, SUCCESS, with outputs holding nested values, unicode and an integer beyond 2^53. */
+export function aTaskRun(execution: Execution, overrides: Partial<TaskRun> = {}): TaskRun {
+  const id = overrides.id ?? newId();
+  return {
+    tenantId: execution.tenantId,
+    id,
+    executionId: execution.id,
+    namespace: execution.namespace,
+    flowId: execution.flowId,
+    taskId: 'log',
+    value: 'vä',
+    attempts: [{ state: newState('SUCCESS') }],
+    outputs: { big: 12345678901234567890n, list: [1, { deep: 'é' }] },
+    state: newState('SUCCESS'),
     ...overrides,
   };
 }

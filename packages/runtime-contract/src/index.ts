@@ -29,10 +29,11 @@ import { describeScheduleClock } from './schedules.contract.js';
 import { describeSessionRepository } from './sessions.contract.js';
 import { describeSubmit } from './submit.contract.js';
 import { describeSubflows } from './subflows.contract.js';
+import { describeTaskRunSaves } from './task-runs.contract.js';
 import { describeTriggerStateRepository } from './trigger-states.contract.js';
 import { describeWaits } from './waits.contract.js';
 
-export { aFlowRevision, aFlowToSave, aLogEntry, anExecution, uniqueTenant, type FlowToSave } from './builders.js';
+export { aFlowRevision, aFlowToSave, aLogEntry, aTaskRun, anExecution, uniqueTenant, type FlowToSave } from './builders.js';
 export type { ContractContext, RuntimeContractOptions } from './harness.js';
 
 /**
@@ -82,6 +83,7 @@ export function describeRuntimeContract(name: string, makeRuntime: () => Promise
 
     describeFlowRepository(ctx);
     describeExecutionRepository(ctx);
+    describeTaskRunSaves(ctx);
     describeLogRepository(ctx);
     describeExecutionQueue(ctx);
     describeOneJobAtATime(ctx);

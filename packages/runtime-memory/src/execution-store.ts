@@ -1,5 +1,5 @@
 import { stringifyJson } from '@sluice/core';
-import { checkSaveLogs, engineErrors, isTerminated, type Execution, type ExecutionEvent, type ExecutionRepository, type LogEntry } from '@sluice/engine';
+import { checkSaveLogs, engineErrors, isTerminated, withSavedTaskRuns, type Execution, type ExecutionEvent, type ExecutionRepository, type LogEntry } from '@sluice/engine';
 import { inNamespace } from './flow-store.js';
 import { snapshot, type Guard } from './guard.js';
 
@@ -82,7 +82,7 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
       enforceRetention();
     },
 
-    async save(execution, { announce, logs, expected } = {}) {
+    async save(execution, { announce, logs, expected, taskRuns } = {}) {
       guard.check();
       if (logs && logs.length > 0) checkSaveLogs(execution.id, logs);
       const stored = executions.get(execution.id);
@@ -90,7 +90,8 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
         throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
       }
       if (logs && logs.length > 0) options.appendLogs?.(logs);
-      const saved = snapshot(execution);
+      // Named task runs alone are written, as the runtimes storing them apart do (see the port).
+      const saved = snapshot(stored && taskRuns ? withSavedTaskRuns(stored.execution, execution, taskRuns) : execution);
       if (stored) stored.execution = saved;
       else executions.set(execution.id, { execution: saved, seq: seq++ });
       enforceRetention();

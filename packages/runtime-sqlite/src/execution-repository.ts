@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { parseJson, stringifyJson } from '@sluice/core';
-import { checkSaveLogs, deepFreeze, engineErrors, isTerminated, storedExecutionJson, type Execution, type ExecutionEvent, type ExecutionRepository, type StateType } from '@sluice/engine';
+import { checkSaveLogs, deepFreeze, engineErrors, isTerminated, storedExecutionJson, storedHeadJson, storedTaskRunJson, taskRunChanges, type Execution, type ExecutionEvent, type ExecutionRepository, type StateType, type TaskRun } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
 import type { Guard } from '@sluice/runtime-memory/in-process';
 import { reading } from './guard.js';
@@ -27,7 +27,21 @@ export interface SqliteExecutionRepository extends ExecutionRepository {
 /** An execution ready to insert, serialized when the write was asked for. */
 export interface ExecutionRow {
   readonly execution: Execution;
+  /** The head: the execution's JSON with an empty `taskRunList` (see {@link storedHeadJson}). */
   readonly json: string;
+  /** Each task run's JSON, in the list's order. */
+  readonly runs: readonly string[];
+}
+
+/** The row of `execution`, serialized now (its objects are not kept nor frozen). */
+export function executionRow(execution: Execution): ExecutionRow {
+  return { execution, json: storedHeadJson(execution), runs: execution.taskRunList.map((run) => stringifyJson(run)) };
+}
+
+/** The execution of a head and its task runs' texts, in order: the key where the head holds it. */
+function assemble(head: string, runs: readonly string[]): Execution {
+  const execution = parseJson(head) as Execution;
+  return runs.length === 0 ? execution : { ...execution, taskRunList: runs.map((json) => parseJson(json) as TaskRun) };
 }
 
 /** Options of {@link createExecutionRepository}. */
@@ -41,7 +55,11 @@ export interface ExecutionRepositoryOptions {
   readonly onDelete: () => void;
 }
 
-/** Executions, one row each holding the JSON and the columns searches filter and sort on. */
+/**
+ * Executions, one row each holding the head (the execution but its task runs) and the columns
+ * searches filter and sort on, and one `task_runs` row per task run, so a save writes the task
+ * runs it changed (`SaveOptions.taskRuns`) and not every other one again.
+ */
 export function createExecutionRepository(db: Database, writes: GroupCommit, guard: Guard, options: ExecutionRepositoryOptions): SqliteExecutionRepository {
   const insertStmt = db.prepare(`
     INSERT INTO executions (id, tenant_id, namespace, flow_id, state, created_ms, terminated, json)
@@ -52,6 +70,12 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
   const deleteStmt = db.prepare('DELETE FROM executions WHERE id = ?');
   const deleteLogsStmt = db.prepare('DELETE FROM logs WHERE execution_id = ?');
   const deleteQueuedStmt = db.prepare('DELETE FROM queue WHERE execution_id = ?');
+  const runsStmt = db.prepare('SELECT json FROM task_runs WHERE execution_id = ? ORDER BY position').pluck();
+  const putRunStmt = db.prepare(`
+    INSERT INTO task_runs (execution_id, position, id, json) VALUES (?, ?, ?, ?)
+    ON CONFLICT (execution_id, id) DO UPDATE SET position = excluded.position, json = excluded.json`);
+  const deleteRunStmt = db.prepare('DELETE FROM task_runs WHERE execution_id = ? AND id = ?');
+  const deleteRunsStmt = db.prepare('DELETE FROM task_runs WHERE execution_id = ?');
 
   const params = ({ execution, json }: ExecutionRow) => ({
     id: execution.id,
@@ -64,7 +88,27 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     json,
   });
 
-  const insert = (row: ExecutionRow): boolean => insertStmt.run(params(row)).changes > 0;
+  /** Writes every task run of `row` in place of the stored ones (in the current transaction). */
+  const putAllRuns = ({ execution, runs }: ExecutionRow): void => {
+    deleteRunsStmt.run(execution.id);
+    runs.forEach((json, position) => putRunStmt.run(execution.id, position, (execution.taskRunList[position] as TaskRun).id, json));
+  };
+
+  const insert = (row: ExecutionRow): boolean => {
+    if (insertStmt.run(params(row)).changes === 0) return false;
+    putAllRuns(row);
+    return true;
+  };
+
+  /** Whether the stored execution is the one `expected` serializes to: its head and every task run, in order. */
+  const holds = (id: string, head: string | undefined, expected: { readonly head: string; readonly runs: readonly string[] }): boolean => {
+    if (head !== expected.head) return false;
+    const runs = runsStmt.all(id) as string[];
+    return runs.length === expected.runs.length && runs.every((json, i) => json === expected.runs[i]);
+  };
+
+  /** What a conditional write compares, made before the transaction. */
+  const expectedTexts = (expected: Execution) => ({ head: storedHeadJson(expected), runs: expected.taskRunList.map(storedTaskRunJson) });
 
   return {
     insert,
@@ -72,44 +116,61 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
 
     async create(execution) {
       guard.check();
-      const row = { execution, json: stringifyJson(execution) };
+      const row = executionRow(execution);
       const inserted = await writes.write(() => insert(row));
       if (!inserted) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
       options.onInsert();
     },
 
-    async save(execution, { announce = [], logs = [], expected } = {}) {
+    async save(execution, { announce = [], logs = [], expected, taskRuns } = {}) {
       guard.check();
       checkSaveLogs(execution.id, logs);
-      // The text of the task runs an earlier save wrote is reused: a save serializes what changed.
-      const row = { execution, json: storedExecutionJson(execution) };
+      const head = storedHeadJson(execution);
+      // With the ids of the task runs changed, only those are written; else all of them. The
+      // text of a task run an earlier save wrote is reused (storedTaskRunJson).
+      const changes = taskRuns === undefined ? undefined : taskRunChanges(execution, taskRuns).map((change) => ({ ...change, json: change.run === undefined ? undefined : storedTaskRunJson(change.run) }));
+      const row: ExecutionRow = { execution, json: head, runs: changes === undefined ? execution.taskRunList.map(storedTaskRunJson) : [] };
       const lines = logRows(logs);
-      const expectedJson = expected === undefined ? undefined : storedExecutionJson(expected);
+      const expectedRow = expected === undefined ? undefined : expectedTexts(expected);
       const inserted = await writes.write(() => {
         // Checked before anything is written: a refused save stores nothing (see GroupCommit).
-        if (expectedJson !== undefined && getStmt.get(execution.id) !== expectedJson) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
+        if (expectedRow !== undefined && !holds(execution.id, getStmt.get(execution.id) as string | undefined, expectedRow)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
         if (lines.length > 0) options.logs.insert(lines);
         const { id, state, terminated, json } = params(row);
-        return updateStmt.run({ id, state, terminated, json }).changes === 0 && insert(row);
+        if (updateStmt.run({ id, state, terminated, json }).changes === 0) {
+          // Not stored (deleted meanwhile): stored again whole, as before the task runs were apart.
+          return insert(changes === undefined ? row : { ...row, runs: execution.taskRunList.map(storedTaskRunJson) });
+        }
+        if (changes === undefined) putAllRuns(row);
+        else {
+          for (const change of changes) {
+            if (change.json === undefined) deleteRunStmt.run(id, change.id);
+            else putRunStmt.run(id, change.position, change.id, change.json);
+          }
+        }
+        return false;
       });
       if (inserted) options.onInsert();
-      if (announce.length > 0) options.announce(announce, deepFreeze(parseJson(row.json) as Execution));
+      if (announce.length > 0) options.announce(announce, deepFreeze(parseJson(storedExecutionJson(execution)) as Execution));
     },
 
     async get(id) {
-      const json = reading(guard, 'read an execution', () => getStmt.get(id)) as string | undefined;
-      return json === undefined ? undefined : (parseJson(json) as Execution);
+      return reading(guard, 'read an execution', () => {
+        const head = getStmt.get(id) as string | undefined;
+        return head === undefined ? undefined : assemble(head, runsStmt.all(id) as string[]);
+      });
     },
 
     async delete(id, { expected } = {}) {
       guard.check();
-      const expectedJson = expected === undefined ? undefined : storedExecutionJson(expected);
+      const expectedRow = expected === undefined ? undefined : expectedTexts(expected);
       const deleted = await writes.write(() => {
         const stored = getStmt.get(id) as string | undefined;
         if (stored === undefined) return false;
         // Checked before anything is written: a refused delete changes nothing (see GroupCommit).
-        if (expectedJson !== undefined && stored !== expectedJson) throw engineErrors.RUNTIME_EXECUTION_CHANGED(id);
+        if (expectedRow !== undefined && !holds(id, stored, expectedRow)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(id);
         deleteStmt.run(id);
+        deleteRunsStmt.run(id);
         deleteLogsStmt.run(id);
         deleteQueuedStmt.run(id);
         return true;
@@ -119,6 +180,15 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     },
 
     async search(query) {
+      // The page's task runs in one query (the list route answers them with each execution).
+      const withRuns = (rows: readonly { id: string; json: string }[]): Execution[] => {
+        if (rows.length === 0) return [];
+        const byExecution = new Map<string, string[]>(rows.map((row) => [row.id, []]));
+        const marks = rows.map(() => '?').join(', ');
+        const runs = db.prepare(`SELECT execution_id, json FROM task_runs WHERE execution_id IN (${marks}) ORDER BY execution_id, position`).raw().all(...rows.map((row) => row.id)) as [string, string][];
+        for (const [executionId, json] of runs) byExecution.get(executionId)?.push(json);
+        return rows.map((row) => assemble(row.json, byExecution.get(row.id) ?? []));
+      };
       const size = Math.max(0, Math.floor(query.size));
       const offset = (Math.max(1, Math.floor(query.page)) - 1) * size;
       const where = ['tenant_id = @tenantId'];
@@ -148,8 +218,8 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
       const filter = where.join(' AND ');
       return reading(guard, 'search executions', () => {
         const total = db.prepare(`SELECT count(*) FROM executions WHERE ${filter}`).pluck().get(args) as number;
-        const rows = size === 0 ? [] : db.prepare(`SELECT json FROM executions WHERE ${filter} ORDER BY created_ms DESC, seq DESC LIMIT @size OFFSET @offset`).pluck().all(args) as string[];
-        return { results: rows.map((json) => parseJson(json) as Execution), total };
+        const rows = size === 0 ? [] : db.prepare(`SELECT id, json FROM executions WHERE ${filter} ORDER BY created_ms DESC, seq DESC LIMIT @size OFFSET @offset`).all(args) as { id: string; json: string }[];
+        return { results: withRuns(rows), total };
       });
     },
   };

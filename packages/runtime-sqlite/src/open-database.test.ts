@@ -46,9 +46,9 @@ describe('opening the SQLite database', () => {
     await first.executions.create(execution);
     await first.close();
     // What version 1 was: no sessions table, no key-value table, no table of jobs queued for a
-    // date, no trigger states, no trigger windows, no concurrency slots.
+    // date, no trigger states, no trigger windows, no concurrency slots, no task runs apart.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
-    db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed; DROP TABLE trigger_states; DROP TABLE trigger_windows; DROP TABLE concurrency_slots; DROP TABLE concurrency_queue');
+    db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed; DROP TABLE trigger_states; DROP TABLE trigger_windows; DROP TABLE concurrency_slots; DROP TABLE concurrency_queue; DROP TABLE task_runs');
     db.pragma('user_version = 1');
     db.close();
     const second = createSqliteRuntime({ dir });

@@ -1,17 +1,19 @@
 import type { Database } from 'better-sqlite3';
+import { splitStoredExecutions } from './split-task-runs.js';
 
 /**
  * The schema version this build writes, kept in SQLite's `user_version`. A file with a higher
  * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
  * Add a step to {@link MIGRATIONS} and bump it for every change.
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /**
- * Step `i` takes the file from version `i` to `i + 1`. JSON columns hold the port values as the
- * ports define them; the other columns are what a query filters or orders on.
+ * Step `i` takes the file from version `i` to `i + 1`: SQL, or a function for a step that
+ * rewrites rows. JSON columns hold the port values as the ports define them; the other columns
+ * are what a query filters or orders on.
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
   `
   CREATE TABLE flows (
     tenant_id TEXT NOT NULL, namespace TEXT NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL,
@@ -81,13 +83,29 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX concurrency_queue_order ON concurrency_queue (tenant_id, namespace, flow_id, seq);
   `,
+  // 8: task runs apart from their execution, one row each, so a save writes the task runs it
+  // changed rather than the whole execution (issue 17); `executions.json` holds the head (the
+  // execution with an empty `taskRunList`). Rows stored before are split here.
+  (db) => {
+    db.exec(`
+    CREATE TABLE task_runs (
+      execution_id TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+      PRIMARY KEY (execution_id, id)
+    ) WITHOUT ROWID;
+    `);
+    splitStoredExecutions(db);
+  },
 ];
 
 /** Brings `db` up to {@link SCHEMA_VERSION}, in one transaction. The caller has refused newer files. */
 export function migrate(db: Database, from: number): void {
   if (from >= SCHEMA_VERSION) return;
   db.transaction(() => {
-    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      const step = MIGRATIONS[v];
+      if (typeof step === 'function') step(db);
+      else db.exec(step as string);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

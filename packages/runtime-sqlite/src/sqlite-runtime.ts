@@ -1,8 +1,7 @@
-import { stringifyJson } from '@sluice/core';
 import type { Runtime } from '@sluice/engine';
 import { engineErrors } from '@sluice/engine';
 import { createEventBus, createGuard } from '@sluice/runtime-memory/in-process';
-import { createExecutionRepository } from './execution-repository.js';
+import { createExecutionRepository, executionRow } from './execution-repository.js';
 import { createFlowRepository } from './flow-repository.js';
 import { createGroupCommit } from './group-commit.js';
 import { reading } from './guard.js';
@@ -115,7 +114,7 @@ export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntim
     sweep: () => sweeper.sweep(),
     async submit(execution) {
       guard.check();
-      const row = { execution, json: stringifyJson(execution) };
+      const row = executionRow(execution);
       // The execution and its job in one transaction: a job never exists without its execution.
       // A duplicate is queued all the same (see the port): a retried start must not be lost.
       const inserted = await writes.write(() => {

@@ -34,6 +34,23 @@ export function storedExecutionJson(execution: Execution): string {
   return `${head.slice(0, at)}"taskRunList":[${runs}]${head.slice(at + MARKED.length)}`;
 }
 
+/**
+ * The execution's head as the runtimes store it apart from its task runs: its JSON with an empty
+ * `taskRunList`, which keeps the key where it stands, so the execution read back (the head with
+ * its task runs put in the list) serializes as it did. Integers beyond 2^53 stay exact.
+ */
+export function storedHeadJson(execution: Execution): string {
+  return stringifyJson(Array.isArray(execution.taskRunList) ? { ...execution, taskRunList: [] } : execution);
+}
+
+/**
+ * A task run's JSON, as `stringifyJson` writes it, kept with the object as
+ * {@link storedExecutionJson} keeps it: a task run saved before is not serialized again.
+ */
+export function storedTaskRunJson(run: TaskRun): string {
+  return taskRunJson(run);
+}
+
 function taskRunJson(run: TaskRun | unknown): string {
   // An array's hole or undefined is written null by JSON.stringify, as here.
   if (run === null || typeof run !== 'object') return stringifyJson(run) ?? 'null';

@@ -163,7 +163,14 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
   // An execution resumed after a retry's wait was announced RUNNING by its first job.
   // A restarted one is announced RUNNING again, as it runs again.
   let announced = ranSinceRestart(loaded);
-  const stage = (next: Execution, logs: readonly LogEntry[] = []): void => {
+  // The task runs changed since the last save, so the save writes those alone (`taskRuns`):
+  // `changedRuns` undefined means a change the ids do not describe (a new list not made by one
+  // task run's change, or a save that failed, which may or may not have stored its changes), and
+  // the next save then writes the whole execution.
+  let changedRuns: Set<string> | undefined = new Set();
+  const stage = (next: Execution, logs: readonly LogEntry[] = [], taskRunId?: string): void => {
+    if (taskRunId !== undefined) changedRuns?.add(taskRunId);
+    else if (next.taskRunList !== execution.taskRunList) changedRuns = undefined;
     execution = next;
     unsaved = true;
     // Appended in place: side-effect-free tasks may stage many ends before one save.
@@ -189,7 +196,10 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     unsavedLogs = [];
     const condition = unconfirmed;
     unconfirmed = undefined;
-    await runtime.executions.save(execution, condition === undefined ? { announce, logs } : { announce, logs, expected: condition });
+    const taskRuns = changedRuns === undefined ? {} : { taskRuns: [...changedRuns] };
+    changedRuns = undefined;
+    await runtime.executions.save(execution, condition === undefined ? { announce, logs, ...taskRuns } : { announce, logs, expected: condition, ...taskRuns });
+    changedRuns = new Set();
   };
   const secrets = createSecretReader(deps.secrets);
   const logLine = (message: string): LogEntry => ({
@@ -246,7 +256,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     driven = await drive({
       scope, flow, tasks: taskIndex(flow, deps.registry),
       execution: () => execution,
-      stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs),
+      stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs, change.taskRun.id),
       save: () => save(),
       settleChild: async (task, taskRun, retryAt) => {
         const render = (templates: Readonly<Record<string, unknown>>, childFlow: FlowRevision, child: Execution) =>

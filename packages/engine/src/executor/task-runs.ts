@@ -21,6 +21,14 @@ function positionsOf(list: readonly TaskRun[]): Map<string, number> {
   return found;
 }
 
+/** Where the task run `id` sits in `list` (the first of that id), or -1; O(1) for the executor's lists. */
+export function taskRunPosition(list: readonly TaskRun[], id: string): number {
+  const index = positionsOf(list).get(id);
+  // A shared map may name a position an older, shorter list does not have: check, and scan then.
+  if (index !== undefined && list[index]?.id === id) return index;
+  return index === undefined ? -1 : list.findIndex((run) => run.id === id);
+}
+
 /** `execution` with `taskRun` replacing the task run of the same id, or appended. */
 export function withTaskRun(execution: Execution, taskRun: TaskRun): Execution {
   const old = execution.taskRunList;

@@ -99,6 +99,17 @@ export interface SaveOptions {
    * it starts from the execution a job carried instead of reading the store.
    */
   readonly expected?: Execution;
+  /**
+   * The ids of the task runs changed since the last save of this execution (the executor knows
+   * them: what it staged). With it, the runtime writes the execution's head (everything but
+   * `taskRunList`) and only the task runs named: one in `execution.taskRunList` is written at its
+   * place in that list, one named but absent from it is deleted, and every task run not named
+   * stays as stored (the caller promises it is unchanged and at the same place), so a save costs
+   * what changed rather than the whole execution. Without it (the API's controls: kill, resume,
+   * restart, replay, import), the whole execution is written and stored task runs absent from it
+   * are deleted. `expected` is compared as without it, with the whole stored execution.
+   */
+  readonly taskRuns?: readonly string[];
 }
 
 /** Executions, newest first in searches. */

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringifyJson } from '@sluice/core';
+import { newState, withState, type Execution, type TaskRun } from '@sluice/engine';
+import { aLogEntry, aTaskRun, anExecution } from '@sluice/runtime-contract';
+import { createSqliteRuntime, DATABASE_FILE } from './index.js';
+import { tempDirs } from './test-support.js';
+
+const dirs = tempDirs('task-runs');
+afterAll(() => dirs.cleanup());
+
+/** An execution RUNNING with `count` task runs, each holding an integer beyond 2^53. */
+function withRuns(count: number): Execution {
+  const execution = anExecution();
+  const taskRunList = Array.from({ length: count }, (_, i) => aTaskRun(execution, { taskId: `t${i}`, outputs: { i, big: 2n ** 70n + BigInt(i) } }));
+  return { ...execution, state: withState(execution.state, 'RUNNING'), taskRunList };
+}
+
+const rows = (dir: string, sql: string, ...args: unknown[]): unknown[] => {
+  const db = new BetterSqlite3(join(dir, DATABASE_FILE), { readonly: true });
+  try {
+    return db.prepare(sql).all(...args);
+  } finally {
+    db.close();
+  }
+};
+
+describe('the SQLite runtime\'s task runs, stored apart', () => {
+  it('splits an execution stored whole before schema 8 when the file is opened, and reads and saves it as before', async () => {
+    const dir = dirs.next();
+    const execution = withRuns(3);
+    const first = createSqliteRuntime({ dir });
+    await first.executions.create(execution);
+    await first.close();
+    // What a version 7 file held: the whole execution in its row, no task_runs table.
+    const db = new BetterSqlite3(join(dir, DATABASE_FILE));
+    db.exec('DROP TABLE task_runs');
+    db.prepare('UPDATE executions SET json = ? WHERE id = ?').run(stringifyJson(execution), execution.id);
+    db.pragma('user_version = 7');
+    db.close();
+
+    const second = createSqliteRuntime({ dir });
+    try {
+      const read = await second.executions.get(execution.id);
+      expect(read).toEqual(execution);
+      expect(read?.taskRunList[2]?.outputs.big).toBe(2n ** 70n + 2n);
+      // Saved by the executor's way, one task run named: the others stay as they were.
+      const changed: TaskRun = { ...(execution.taskRunList[1] as TaskRun), outputs: { again: 1n + 2n ** 64n } };
+      const next: Execution = { ...execution, state: withState(execution.state, 'SUCCESS'), taskRunList: execution.taskRunList.map((run, i) => (i === 1 ? changed : run)) };
+      await second.executions.save(next, { taskRuns: [changed.id] });
+      expect(await second.executions.get(execution.id)).toEqual(next);
+      expect((await second.executions.search({ tenantId: 'main', page: 1, size: 5 })).results).toEqual([next]);
+    } finally {
+      await second.close();
+    }
+    // The runtime holds the file exclusively: read once it is closed.
+    expect(rows(dir, 'SELECT position, id FROM task_runs WHERE execution_id = ? ORDER BY position', execution.id)).toEqual(execution.taskRunList.map((run, position) => ({ position, id: run.id })));
+    expect((rows(dir, 'SELECT json FROM executions WHERE id = ?', execution.id)[0] as { json: string }).json).toContain('"taskRunList":[]');
+  });
+
+  it('writes one task_runs row per task run named, leaving the other rows as they were', async () => {
+    const dir = dirs.next();
+    const execution = withRuns(5);
+    const query = 'SELECT id, json FROM task_runs WHERE execution_id = ? ORDER BY position';
+    const first = createSqliteRuntime({ dir });
+    await first.executions.create(anExecution({ id: execution.id }));
+    await first.executions.save(execution);
+    await first.close();
+    // The runtime holds the file exclusively: rows are read between two runtimes.
+    const before = rows(dir, query, execution.id) as { id: string; json: string }[];
+    // Another text in the rows of two task runs the save will not name: it must leave them.
+    const db = new BetterSqlite3(join(dir, DATABASE_FILE));
+    db.prepare("UPDATE task_runs SET json = 'untouched' WHERE execution_id = ? AND position IN (0, 4)").run(execution.id);
+    db.close();
+    const second = createSqliteRuntime({ dir });
+    const changed: TaskRun = { ...(execution.taskRunList[3] as TaskRun), state: newState('FAILED') };
+    const added = aTaskRun(execution, { taskId: 'added' });
+    await second.executions.save({ ...execution, taskRunList: [...execution.taskRunList.map((run, i) => (i === 3 ? changed : run)), added] }, { taskRuns: [changed.id, added.id] });
+    await second.close();
+    const after = rows(dir, query, execution.id) as { id: string; json: string }[];
+    expect(after.map((row) => row.id)).toEqual([...execution.taskRunList.map((run) => run.id), added.id]);
+    expect(after.map((row) => row.json)).toEqual(['untouched', before[1]?.json, before[2]?.json, stringifyJson(changed), 'untouched', stringifyJson(added)]);
+  });
+
+  it('removes the task runs with their execution: on delete and by the retention', async () => {
+    const dir = dirs.next();
+    const runtime = createSqliteRuntime({ dir, retention: { maxExecutions: 1 } });
+    const kept = { ...withRuns(2), state: newState('SUCCESS') };
+    try {
+      const deleted = withRuns(2);
+      const swept = { ...withRuns(2), state: newState('SUCCESS', new Date(Date.now() - 5000)) };
+      for (const execution of [deleted, swept, kept]) {
+        await runtime.executions.create(execution);
+        await runtime.executions.save(execution, { logs: [aLogEntry(execution.id)] });
+      }
+      expect(await runtime.executions.delete(deleted.id)).toBe(true);
+      expect(await runtime.sweep()).toBe(1);
+      expect(await runtime.executions.get(kept.id)).toEqual(kept);
+    } finally {
+      await runtime.close();
+    }
+    const left = rows(dir, 'SELECT DISTINCT execution_id FROM task_runs') as { execution_id: string }[];
+    expect(left.map((row) => row.execution_id)).toEqual([kept.id]);
+  });
+});
