@@ -432,11 +432,25 @@ describe('bullmq runtime', () => {
     await rt.executions.save(execution, { logs: [6, 7].map((n) => aLogEntry(execution.id, { message: String(n) })) });
     expect((await rt.logs.list(execution.id)).map((e) => e.message)).toEqual(['5', '6', '7']);
     const keys = createKeys(prefix);
-    for (const key of [keys.execution(execution.id), keys.executionLogs(execution.id)]) {
+    const both = [keys.execution(execution.id), keys.executionLogs(execution.id)];
+    // Live (a Pause may wait longer than the retention): kept, with its lines, however long.
+    for (const key of both) expect(await redis().pttl(key)).toBe(-1);
+    // Ended: the retention runs from the end, for the execution and its lines alike.
+    const ended = { ...execution, state: withState(execution.state, 'SUCCESS') };
+    await rt.executions.save(ended);
+    for (const key of both) {
       const ttl = await redis().pttl(key);
       expect(ttl).toBeGreaterThan(50_000);
       expect(ttl).toBeLessThanOrEqual(60_000);
     }
+    // Restarted: live again, kept again.
+    await rt.executions.save({ ...ended, state: withState(ended.state, 'RESTARTED') });
+    for (const key of both) expect(await redis().pttl(key)).toBe(-1);
+    // Created ended (an import of a finished execution): the retention from the start.
+    const fresh = anExecution();
+    const imported = { ...fresh, state: withState(fresh.state, 'FAILED') };
+    await rt.executions.create(imported);
+    expect(await redis().ttl(keys.execution(imported.id))).toBeGreaterThan(50);
   });
 
   it('rejects with RUNTIME_UNAVAILABLE within a second when Redis cannot be reached', async () => {

@@ -1,6 +1,6 @@
 import type { Execution, ExecutionQuery, ExecutionRepository, Page, SaveOptions, StateType } from '@sluice/engine';
 import { stringifyJson } from '@sluice/core';
-import { checkSaveLogs, engineErrors, storedExecutionJson, storedTaskRunJson } from '@sluice/engine';
+import { checkSaveLogs, engineErrors, isTerminated, storedExecutionJson, storedTaskRunJson } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import { inNamespace } from './flow-repository.js';
 import type { Keys } from './keys.js';
@@ -36,8 +36,8 @@ function scoreRange(query: ExecutionQuery): [min: string, max: string] {
 
 /**
  * Executions in Redis: a hash under `execution:{id}` (the head, and one field per task run, so a
- * save writes the task runs it changed; see execution-hash.ts), with the retention TTL refreshed
- * on every save, and per tenant a sorted set by creation time plus a hash of what search filters
+ * save writes the task runs it changed; see execution-hash.ts), with the retention TTL set by the
+ * save that ends it (none while it lives), and per tenant a sorted set by creation time plus a hash of what search filters
  * on. The execution key and the tenant index live in different hash slots, so no script writes
  * both: the execution (created only if its key is free, the duplicate guard) and the index script
  * are sent together, in that order, on one connection.
@@ -50,6 +50,16 @@ export class RedisExecutionRepository implements ExecutionRepository {
     /** Log lines kept per execution, as the log repository keeps them. */
     private readonly maxLogEntries: number,
   ) {}
+
+  /**
+   * The expiry an execution is written with: the retention for one that ended, none while it
+   * lives. A Pause waiting for approval, or an execution queued behind a concurrency limit, for
+   * longer than the retention must not vanish (the SQLite and memory runtimes never drop a live
+   * execution either); its expiry starts at its end.
+   */
+  private ttlOf(execution: Execution): number {
+    return isTerminated(execution.state.current) ? this.ttlSeconds : 0;
+  }
 
   async create(execution: Execution): Promise<void> {
     await this.store.run('create execution', () => this.sendCreate(execution, stringifyJson(execution)));
@@ -68,7 +78,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
     const client = this.store.client;
     const key = this.keys.execution(execution.id);
     const runs = execution.taskRunList.length === 0 ? { head: json, pairs: [] } : taskRunFields(execution, undefined, stringifyJson);
-    const created = createExecutionScript.run(client, [key], [runs.head, this.ttlSeconds, ...runs.pairs]);
+    const created = createExecutionScript.run(client, [key], [runs.head, this.ttlOf(execution), ...runs.pairs]);
     const cutoff = this.ttlSeconds > 0 ? String(Date.now() - this.ttlSeconds * 1000) : '-';
     const indexed = indexExecutionScript.run(
       client,
@@ -113,7 +123,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
       const lines = logs.map((entry) => JSON.stringify(entry));
       const condition = expected === undefined ? { given: '', whole: '', head: '', pairs: [] as string[] } : { given: '1', ...expectedArgs(expected) };
       const send = (written: TaskRunFields) => saveExecutionScript.run(client, [key, this.keys.executionLogs(execution.id)], [
-        written.head, this.ttlSeconds, this.keys.eventChannel, this.maxLogEntries, written.whole ? 'w' : 'p',
+        written.head, this.ttlOf(execution), this.keys.eventChannel, this.maxLogEntries, written.whole ? 'w' : 'p',
         condition.given, condition.whole, condition.head, condition.pairs.length / 2, written.pairs.length / 2, lines.length, carry ? whole : '',
         ...condition.pairs, ...written.pairs, ...lines, ...events,
       ]);

@@ -222,10 +222,14 @@ if lines > 0 then appendLines(KEYS[2], l0 + 1, v0, tonumber(ARGV[4]), ttl) end
 if whole then redis.call('DEL', KEYS[1]) end
 redis.call('HSET', KEYS[1], 'h', ARGV[1])
 if writtenPairs > 0 then hsetPairs(KEYS[1], w0 + 1, l0) end
+-- The retention runs from the end: a live execution (and its lines) is kept however long it
+-- waits, and a restarted one is kept again.
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
 else
   redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[2])
 end
 for i = v0 + 1, #ARGV, 2 do
   if ARGV[i + 1] == '1' then
