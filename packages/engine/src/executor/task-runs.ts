@@ -21,6 +21,20 @@ function positionsOf(list: readonly TaskRun[]): Map<string, number> {
   return found;
 }
 
+/**
+ * The task run of `id` in `list` (the first, should a broken store hold two), found through the
+ * position index `withTaskRun` keeps with the lists it derives: O(1) for those, one pass over a
+ * list met for the first time.
+ */
+export function taskRunOf(list: readonly TaskRun[], id: string): TaskRun | undefined {
+  const index = positionsOf(list).get(id);
+  // Every id of the list is in its map (an id absent there is absent from the list), but a shared
+  // map may name a position an older, shorter list does not have: check, and scan then.
+  if (index === undefined) return undefined;
+  const found = list[index];
+  return found?.id === id ? found : list.find((run) => run.id === id);
+}
+
 /** `execution` with `taskRun` replacing the task run of the same id, or appended. */
 export function withTaskRun(execution: Execution, taskRun: TaskRun): Execution {
   const old = execution.taskRunList;
