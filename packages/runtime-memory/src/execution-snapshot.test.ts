@@ -39,22 +39,36 @@ describe('memory execution snapshots', () => {
     expect(third.inputs).toEqual({ a: 2 });
   });
 
-  it('shares nothing with the caller, and nothing it holds can be changed afterwards', async () => {
+  it('holds nothing the caller or a reader can change afterwards', async () => {
     const runtime = createMemoryRuntime();
     const mine = run('a');
     const outputs = mine.outputs as { deep: { list: number[] } };
-    await runtime.executions.create(execution([mine]));
+    // Frozen on top only, by someone else: what is under it is frozen too.
+    const shallow = Object.freeze({ under: { n: 1 } });
+    const inputs = { a: 1 };
+    await runtime.executions.create({ ...execution([mine, run('b', { outputs: { shallow } })]), inputs });
+    inputs.a = 2;
     const stored = (await runtime.executions.get('e1')) as Execution;
-    const kept = stored.taskRunList[0] as TaskRun;
-    expect(kept).not.toBe(mine);
-    expect(kept.outputs).not.toBe(mine.outputs);
+    expect(stored.inputs).toEqual({ a: 1 });
     expect(Object.isFrozen(stored.taskRunList)).toBe(true);
-    expect(Object.isFrozen((kept.outputs as { deep: { list: number[] } }).deep.list)).toBe(true);
-    // The caller's task run is frozen once copied: changed in place, it throws rather than
-    // leave the copy kept for it stale at the next save.
+    expect(Object.isFrozen((stored.taskRunList[0]?.outputs as { deep: { list: number[] } }).deep.list)).toBe(true);
+    expect(Object.isFrozen(shallow.under)).toBe(true);
+    // The caller's task run is frozen once held: changed in place, it throws rather than go unstored.
     expect(() => outputs.deep.list.push(3)).toThrow(TypeError);
     expect(() => ((mine as { taskId: string }).taskId = 'x')).toThrow(TypeError);
     await runtime.executions.save(execution([mine]));
     expect(((await runtime.executions.get('e1')) as Execution).taskRunList[0]).toEqual(run('a'));
+  });
+
+  it('copies a task run holding other than plain data (a Date stays changeable when frozen)', async () => {
+    const runtime = createMemoryRuntime();
+    const date = new Date(Date.UTC(2024, 0, 1));
+    const mine = run('a', { outputs: { date } });
+    await runtime.executions.create(execution([mine]));
+    const stored = ((await runtime.executions.get('e1')) as Execution).taskRunList[0] as TaskRun;
+    expect(stored).not.toBe(mine);
+    date.setTime(0);
+    expect((stored.outputs.date as Date).getTime()).toBe(Date.UTC(2024, 0, 1));
+    expect(Object.isFrozen(stored.outputs)).toBe(true);
   });
 });
