@@ -1,7 +1,8 @@
 import { stringifyJson } from '@sluice/core';
 import { checkSaveLogs, engineErrors, isTerminated, withSavedTaskRuns, type Execution, type ExecutionEvent, type ExecutionRepository, type LogEntry } from '@sluice/engine';
 import { inNamespace } from './flow-store.js';
-import { snapshot, type Guard } from './guard.js';
+import { snapshotExecution } from './execution-snapshot.js';
+import type { Guard } from './guard.js';
 
 /** Options of {@link createExecutionStore}. */
 export interface ExecutionStoreOptions {
@@ -36,7 +37,7 @@ const sameExecution = (stored: Execution | undefined, expected: Execution): bool
 
 /**
  * Executions in process, newest first in searches, bounded by `maxExecutions`. Each is kept as a
- * frozen {@link snapshot}, and reads hand that snapshot out as it is.
+ * frozen snapshot ({@link snapshotExecution}), and reads hand that snapshot out as it is.
  */
 export function createExecutionStore(guard: Guard, options: ExecutionStoreOptions = {}): ExecutionRepository {
   // A Map iterates in insertion order: the first terminated entries are the oldest.
@@ -78,7 +79,7 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
     async create(execution) {
       guard.check();
       if (executions.has(execution.id)) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
-      executions.set(execution.id, { execution: snapshot(execution), seq: seq++ });
+      executions.set(execution.id, { execution: snapshotExecution(execution), seq: seq++ });
       enforceRetention();
     },
 
@@ -90,8 +91,9 @@ export function createExecutionStore(guard: Guard, options: ExecutionStoreOption
         throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
       }
       if (logs && logs.length > 0) options.appendLogs?.(logs);
-      // Named task runs alone are written, as the runtimes storing them apart do (see the port).
-      const saved = snapshot(stored && taskRuns ? withSavedTaskRuns(stored.execution, execution, taskRuns) : execution);
+      // Named task runs alone are written, as the runtimes storing them apart do (see the port);
+      // the frozen copies of the task runs kept are reused.
+      const saved = snapshotExecution(stored && taskRuns ? withSavedTaskRuns(stored.execution, execution, taskRuns) : execution);
       if (stored) stored.execution = saved;
       else executions.set(execution.id, { execution: saved, seq: seq++ });
       enforceRetention();

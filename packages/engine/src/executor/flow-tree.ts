@@ -50,6 +50,13 @@ export interface RunIndex {
    * remembers of ended branches holds while it stays the same. Absent: the index never changes.
    */
   readonly endedReplaced?: number;
+  /**
+   * The runs filed under a parent task run (undefined: the top level), in the order they were
+   * filed: a run comes again when it is filed in another slot (never, as the executor works). The
+   * list only grows while the index lives, so what {@link decide} read of it holds for its start.
+   * Absent: decide walks every branch.
+   */
+  children?(parentTaskRunId: string | undefined): readonly TaskRun[];
 }
 
 /** A {@link RunIndex} kept up to date as task runs change, instead of built again each step. */
@@ -66,12 +73,18 @@ export interface LiveRunIndex extends RunIndex {
 export function liveRunIndex(runs: readonly TaskRun[]): LiveRunIndex {
   const bySlot = new Map<string, Map<string, Map<string, TaskRun>>>();
   const byId = new Map<string, TaskRun>();
+  const childrenOf = new Map<string, TaskRun[]>();
   let endedReplaced = 0;
   const put = (run: TaskRun): void => {
     const before = byId.get(run.id);
     if (before !== undefined && before !== run && isTerminated(before.state.current)) endedReplaced++;
     byId.set(run.id, run);
     const parent = run.parentTaskRunId ?? '';
+    if (before === undefined || before.parentTaskRunId !== run.parentTaskRunId || before.taskId !== run.taskId || (before.value ?? '') !== (run.value ?? '')) {
+      let children = childrenOf.get(parent);
+      if (!children) childrenOf.set(parent, (children = []));
+      children.push(run);
+    }
     let tasks = bySlot.get(parent);
     if (!tasks) bySlot.set(parent, (tasks = new Map()));
     let values = tasks.get(run.taskId);
@@ -85,6 +98,7 @@ export function liveRunIndex(runs: readonly TaskRun[]): LiveRunIndex {
   return {
     find: (parent, taskId, value) => bySlot.get(parent ?? '')?.get(taskId)?.get(value ?? ''),
     byId: (id) => byId.get(id),
+    children: (parent) => childrenOf.get(parent ?? '') ?? [],
     get size() {
       return byId.size;
     },
@@ -98,5 +112,5 @@ export function liveRunIndex(runs: readonly TaskRun[]): LiveRunIndex {
 /** Indexes `runs` once, so every lookup of a decision is O(1) rather than a scan. */
 export function runIndex(runs: readonly TaskRun[]): RunIndex {
   const live = liveRunIndex(runs);
-  return { find: live.find, byId: live.byId, size: runs.length, endedReplaced: 0 };
+  return { find: live.find, byId: live.byId, children: live.children, size: runs.length, endedReplaced: 0 };
 }

@@ -24,9 +24,20 @@ function positionsOf(list: readonly TaskRun[]): Map<string, number> {
 /** Where the task run `id` sits in `list` (the first of that id), or -1; O(1) for the executor's lists. */
 export function taskRunPosition(list: readonly TaskRun[], id: string): number {
   const index = positionsOf(list).get(id);
-  // A shared map may name a position an older, shorter list does not have: check, and scan then.
+  // Every id of the list is in its map (an id absent there is absent from the list), but a shared
+  // map may name a position an older, shorter list does not have: check, and scan then.
   if (index !== undefined && list[index]?.id === id) return index;
   return index === undefined ? -1 : list.findIndex((run) => run.id === id);
+}
+
+/**
+ * The task run of `id` in `list` (the first, should a broken store hold two), found through the
+ * position index `withTaskRun` keeps with the lists it derives: O(1) for those, one pass over a
+ * list met for the first time.
+ */
+export function taskRunOf(list: readonly TaskRun[], id: string): TaskRun | undefined {
+  const index = taskRunPosition(list, id);
+  return index === -1 ? undefined : list[index];
 }
 
 /** `execution` with `taskRun` replacing the task run of the same id, or appended. */
