@@ -234,9 +234,10 @@ export class BullmqQueueConsumer implements QueueConsumer {
 
   /**
    * Lets the lease go and promotes the jobs that wait for it. Not awaited, on purpose: the
-   * release is written now on the worker connection, just ahead of BullMQ's completion of the
-   * job (sent on the same connection once the processor returns), and its reply is read along
-   * with the completion's, so it adds no round trip to the job. Redis runs a connection's
+   * release is sent now on the worker connection, just ahead of BullMQ's completion of the job
+   * (sent on the same connection once the processor returns, in the same socket write: the
+   * connection is coalesced), and its reply is read along with the completion's, so it adds no
+   * round trip to the job. Redis runs a connection's
    * commands in order, so the lease is free before the job is completed; nothing of the
    * execution's is written after the handler returned, so freeing it that early is safe. Should
    * the release fail, the lease expires within the lock duration and the waiters run at their
