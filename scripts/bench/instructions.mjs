@@ -13,6 +13,11 @@
 // The rest is what to compare: the compilers still run during a window of a few hundred requests
 // and their share moves by ±10% from one run to the next. Slow: about 0.3-1 s per request.
 //   defaults: ingest 600 300; wait 200 100. Needs valgrind (apt-get install valgrind).
+// The worker runs much of its code unoptimised for the first few hundred requests: for the worker,
+// a warm-up of 1500 gives steadier counts (eighth round in docs/performance.md).
+//   INSTRUCTIONS_KEEP=<dir> keeps the callgrind dumps there (callgrind_annotate reads them);
+//   INSTRUCTIONS_NODE_ARGS="--perf-basic-prof --interpreted-frames-native-stack" names the JIT
+//   code through /tmp/perf-<pid>.map, which scripts/bench/callgrind-jit.mjs reads.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -44,7 +49,7 @@ const children = [];
 
 /** Starts `args` of the CLI under callgrind, counting off; resolves with its output once `ready` shows. */
 function start(role, args, ready) {
-  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${outDir}/${role}.%p.out`, process.execPath, '--single-threaded', cli, ...args], {
+  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${outDir}/${role}.%p.out`, process.execPath, '--single-threaded', ...(process.env.INSTRUCTIONS_NODE_ARGS ?? '').split(' ').filter(Boolean), cli, ...args], {
     cwd: tmpDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   children.push(child);
@@ -155,6 +160,7 @@ try {
   agent.destroy();
   await deletePrefix(prefix).catch(() => undefined);
   rmSync(tmpDir, { recursive: true, force: true });
+  if (process.env.INSTRUCTIONS_KEEP) execFileSync('cp', ['-r', outDir, resolve(process.env.INSTRUCTIONS_KEEP)]);
   rmSync(outDir, { recursive: true, force: true });
 }
 process.exit(process.exitCode ?? 0);

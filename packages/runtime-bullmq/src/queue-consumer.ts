@@ -2,7 +2,7 @@ import { DelayedError, Job, UnrecoverableError, WaitingError, Worker, type JobJs
 import type { Redis, RedisOptions } from 'ioredis';
 import { hasLongNumbers, isSluiceError, parseJson } from '@sluice/core';
 import type { Execution, ExecutionHandler, QueueConsumer } from '@sluice/engine';
-import { closeClient, createWorkerClient, toStoreError } from './connection.js';
+import { closeClient, coalesceWrites, createWorkerClient, toStoreError } from './connection.js';
 import { executionLeases, type ExecutionLeases } from './execution-lease.js';
 import type { Keys } from './keys.js';
 import type { ResolvedOptions } from './options.js';
@@ -113,7 +113,11 @@ export class BullmqQueueConsumer implements QueueConsumer {
     private readonly onClosed: (consumer: BullmqQueueConsumer) => void,
   ) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
-    this.client = createWorkerClient(options, 'worker');
+    // Coalesced (see coalesceWrites): a job's lease take leaves in the write of the fetch BullMQ
+    // sends next, and its release in the write of the job's completion, instead of two system
+    // calls of their own, each waking Redis. Never blocking: BullMQ's fetch blocks on a duplicate,
+    // which is not coalesced.
+    this.client = coalesceWrites(createWorkerClient(options, 'worker'));
     // BullMQ duplicates this connection for its blocking fetch and owns the copy; recording the
     // copies lets close() drop them even when BullMQ's own close never returns.
     const duplicate = this.client.duplicate.bind(this.client);
@@ -230,9 +234,10 @@ export class BullmqQueueConsumer implements QueueConsumer {
 
   /**
    * Lets the lease go and promotes the jobs that wait for it. Not awaited, on purpose: the
-   * release is written now on the worker connection, just ahead of BullMQ's completion of the
-   * job (sent on the same connection once the processor returns), and its reply is read along
-   * with the completion's, so it adds no round trip to the job. Redis runs a connection's
+   * release is sent now on the worker connection, just ahead of BullMQ's completion of the job
+   * (sent on the same connection once the processor returns, in the same socket write: the
+   * connection is coalesced), and its reply is read along with the completion's, so it adds no
+   * round trip to the job. Redis runs a connection's
    * commands in order, so the lease is free before the job is completed; nothing of the
    * execution's is written after the handler returned, so freeing it that early is safe. Should
    * the release fail, the lease expires within the lock duration and the waiters run at their

@@ -17,7 +17,7 @@ import { runVariables } from './run-variables.js';
 import { withTaskRun } from './task-runs.js';
 import { createKvAccess } from '../kv/kv-access.js';
 import { killedExecution } from '../execution/kill-execution.js';
-import { listenForKill } from './kill-listener.js';
+import { listenForKill, type KillListener } from './kill-listener.js';
 import { admit, releaseIfEnded } from './concurrency.js';
 
 /** What the executor needs: the stores, the plugins, the secrets, and a clock. */
@@ -84,14 +84,14 @@ interface SeenFlow {
 
 async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: string, signal: AbortSignal, queued: Execution | undefined, seen: SeenFlow): Promise<Execution> {
   // Listening before reading: a kill stored after the read is heard (see kill-listener.ts).
-  const kill = await listenForKill(deps.runtime.events, executionId);
+  const kill = await listenForKill(deps.runtime.events, executionId, signal);
   try {
     // Starting from the queued execution saves the read, one store round trip per execution. Only
     // the first save can fail this way, and it comes before any plugin runs, so starting again
     // repeats nothing but expression rendering.
     if (queued !== undefined && queued.id === executionId && !isTerminated(queued.state.current)) {
       try {
-        return await execute(deps, now, queued, signal, queued, kill.signal, seen);
+        return await execute(deps, now, queued, signal, queued, kill, seen);
       } catch (error) {
         if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
       }
@@ -105,7 +105,7 @@ async function runExecution(deps: ExecutorDeps, now: () => Date, executionId: st
       const waiting = await stillWaiting(deps, loaded, now());
       if (waiting) return waiting;
       try {
-        return await execute(deps, now, loaded, signal, loaded, kill.signal, seen);
+        return await execute(deps, now, loaded, signal, loaded, kill, seen);
       } catch (error) {
         if (!isSluiceError(error, 'RUNTIME_EXECUTION_CHANGED')) throw error;
         // A waiting execution can be woken by two jobs at once (its date came as the resume
@@ -145,9 +145,9 @@ const MAX_CHANGED_READS = 5;
  * Runs `loaded` to its end. With `expected`, the first save is conditional on the store still
  * holding that execution, and rejects with `RUNTIME_EXECUTION_CHANGED` otherwise.
  */
-async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, jobSignal: AbortSignal, expected: Execution | undefined, killSignal: AbortSignal, seen: SeenFlow): Promise<Execution> {
+async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, jobSignal: AbortSignal, expected: Execution | undefined, kill: KillListener, seen: SeenFlow): Promise<Execution> {
   // A kill aborts the running plugins as a worker's shutdown does; the run then ends KILLED.
-  const signal = AbortSignal.any([jobSignal, killSignal]);
+  const signal = kill.signal;
   const { runtime } = deps;
   const executionId = loaded.id;
 
@@ -218,7 +218,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     return execution;
   };
   // Killed while it waited, or while no worker held it: ended without running anything.
-  if (execution.state.current === 'KILLING' || killSignal.aborted) return killed();
+  if (execution.state.current === 'KILLING' || kill.killed) return killed();
 
   const key = { tenantId: execution.tenantId, namespace: execution.namespace, id: execution.flowId };
   const flow = await runtime.flows.getRevision(key, execution.flowRevision);
@@ -271,11 +271,11 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     });
   } catch (error) {
     // drive stopped the way it stops for a shutdown, having saved what ended: a kill ends here.
-    if (killSignal.aborted && !jobSignal.aborted) return killed();
+    if (kill.killed && !jobSignal.aborted) return killed();
     throw error;
   }
   // Killed as the last task ended: the kill was answered 202, so it wins.
-  if (killSignal.aborted) return killed();
+  if (kill.killed) return killed();
   if (driven.kind === 'waiting') {
     // Stored waiting first (RETRYING, PAUSED, or RUNNING through a Sleep), then queued for the
     // date: a crash in between leaves this job to be delivered again, which finds the execution
