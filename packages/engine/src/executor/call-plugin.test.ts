@@ -9,7 +9,7 @@ describe('a task timeout', () => {
     const early: number[] = [];
     for (let i = 0; i < 30; i++) {
       const startedAt = performance.now() - 0.9;
-      const failure = await callWithSignal({ taskId: 'slow', timeout: 'PT0.02S', startedAt, jobSignal: new AbortController().signal, call: never }).catch((error: unknown) => error);
+      const failure = await callWithSignal({ taskId: 'slow', timeout: 'PT0.02S', startedAt, jobSignal: new AbortController().signal, call: (signal) => never(signal()) }).catch((error: unknown) => error);
       expect(failure).toMatchObject({ code: 'TASK_TIMEOUT' });
       const elapsed = performance.now() - startedAt;
       if (elapsed < 20) early.push(elapsed);
