@@ -78,6 +78,17 @@ export function skipByRunIf(scope: TaskRunScope, execution: Execution, task: Flo
   }
 }
 
+// A plugin's `ctx.signal` is read through this getter, shared by every context, so the task's
+// AbortController is made only when a plugin asks for it (see call-plugin.ts). A getter written
+// in each context's literal would make every context a dictionary-mode object (µs each).
+const LAZY_SIGNAL = Symbol('sluice.taskSignal');
+const contextPrototype: object = Object.defineProperty({}, 'signal', {
+  enumerable: true,
+  get(this: { readonly [LAZY_SIGNAL]: () => AbortSignal }): AbortSignal {
+    return this[LAZY_SIGNAL]();
+  },
+});
+
 /** What {@link TaskRunScope}-bound plugin calls share: the entry, rendered props, a logger and a context. */
 export interface PreparedCall {
   readonly entry: RegisteredTask;
@@ -126,22 +137,20 @@ export function prepareCall(scope: TaskRunScope, execution: Execution, task: Flo
     entry,
     props: prepared.props,
     logger,
-    context: (signal) => ({
+    context: (signal) => Object.assign(Object.create(contextPrototype) as TaskContext, {
       ids: {
         tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, flowRevision: execution.flowRevision,
         executionId: execution.id, taskId: task.id, taskRunId: taskRun.id, attempt: Math.max(1, taskRun.attempts.length),
       },
       logger,
-      get signal() {
-        return signal();
-      },
-      secret: (name) => scope.secrets.read(name),
+      [LAZY_SIGNAL]: signal,
+      secret: (name: string) => scope.secrets.read(name),
       kv: scope.kv,
       storage: createTaskStorage(scope.storage, {
         tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id, taskId: task.id, taskRunId: taskRun.id,
       }),
       render,
-      test: (template, extra) => isTruthy(render(template, extra)),
+      test: (template: string, extra?: Readonly<Record<string, unknown>>) => isTruthy(render(template, extra)),
     }),
   };
 }
