@@ -9,6 +9,7 @@ import { loadSummary, median, problemsOf, round, runLoad } from './measure.mjs';
 export async function e2eOnce(ctx, stack, { body, durationMs, maxRequests }) {
   const { connections, drainTimeoutMs, sampleIds } = ctx.config;
   const cpuBefore = stack.cpuMs();
+  const perProcessBefore = stack.processes?.map((p) => p.cpuMs()) ?? [];
   const before = await stack.completions();
   const load = await runLoad({ ...stack.ingest, body, connections, durationMs, maxRequests, sampleIds });
   const atLoadEnd = await stack.completions();
@@ -20,6 +21,8 @@ export async function e2eOnce(ctx, stack, { body, durationMs, maxRequests }) {
     now = await stack.completions();
   }
   const cpuMs = stack.cpuMs() - cpuBefore;
+  // Each process's share (webserver and worker apart), to tell whose CPU a flow's cost lands on.
+  const byProcess = Object.fromEntries((stack.processes ?? []).map((p, i) => [p.role ?? p.name, p.cpuMs() - (perProcessBefore[i] ?? 0)]));
   const startNs = BigInt(load.startNs);
   const endNs = BigInt(load.endNs);
   const lastNs = now.lastNs > endNs ? now.lastNs : endNs;
@@ -34,6 +37,7 @@ export async function e2eOnce(ctx, stack, { body, durationMs, maxRequests }) {
     seconds,
     rate: succeeded / seconds,
     cpuMsPerOp: cpuMs / succeeded,
+    cpuMsPerOpByProcess: Object.fromEntries(Object.entries(byProcess).map(([role, ms]) => [role, ms / succeeded])),
     duringLoadRate: (atLoadEnd.done - before.done) / load.seconds,
     backlogAtLoadEnd: load.ok - (atLoadEnd.done + atLoadEnd.other - before.done - before.other),
     drainMs: Number(lastNs - endNs) / 1e6,
@@ -57,7 +61,9 @@ export function e2eSide(runs, peakRssMb, check) {
     cpuMsPerOp: round(median(runs.map((m) => m.cpuMsPerOp)), 3),
     rounds: runs.map((m) => ({
       accepted: m.accepted, succeeded: m.succeeded, otherTerminal: m.otherTerminal, undrained: m.undrained,
-      seconds: round(m.seconds, 3), rate: round(m.rate, 1), cpuMsPerOp: round(m.cpuMsPerOp, 3), duringLoadRate: round(m.duringLoadRate, 1),
+      seconds: round(m.seconds, 3), rate: round(m.rate, 1), cpuMsPerOp: round(m.cpuMsPerOp, 3),
+      cpuMsPerOpByProcess: Object.fromEntries(Object.entries(m.cpuMsPerOpByProcess).map(([role, ms]) => [role, round(ms, 3)])),
+      duringLoadRate: round(m.duringLoadRate, 1),
       backlogAtLoadEnd: m.backlogAtLoadEnd, drainMs: round(m.drainMs), ingest: loadSummary(m.load),
     })),
     duringLoadRate: round(median(runs.map((m) => m.duringLoadRate))),

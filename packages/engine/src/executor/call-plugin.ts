@@ -13,8 +13,11 @@ export interface CallOptions {
   readonly startedAt?: number;
   /** The job's signal: fires when the worker shuts down. */
   readonly jobSignal: AbortSignal;
-  /** Calls the plugin with the task's signal, a child of the job's plus the timeout. */
-  readonly call: (signal: AbortSignal) => unknown;
+  /**
+   * Calls the plugin with the task's signal (a child of the job's plus the timeout), as a
+   * function that makes it: a plugin that never reads its signal costs no AbortController.
+   */
+  readonly call: (signal: () => AbortSignal) => unknown;
 }
 
 /**
@@ -28,41 +31,67 @@ export async function callWithSignal(options: CallOptions): Promise<unknown> {
     timeoutMs = parseIsoDuration(options.timeout);
     if (timeoutMs === undefined) throw engineErrors.TASK_PROPS_INVALID(options.taskId, `timeout '${options.timeout}' is not an ISO-8601 duration such as PT30S`);
   }
-  const controller = new AbortController();
-  const forward = () => controller.abort(options.jobSignal.reason);
-  if (options.jobSignal.aborted) forward();
-  else options.jobSignal.addEventListener('abort', forward, { once: true });
-  const timedOut = () => controller.abort(engineErrors.TASK_TIMEOUT(options.taskId, options.timeout ?? ''));
+  const { jobSignal } = options;
   const deadline = timeoutMs === undefined ? undefined : (options.startedAt ?? performance.now()) + timeoutMs;
+  const timeoutError = () => engineErrors.TASK_TIMEOUT(options.taskId, options.timeout ?? '');
+  // A signal that fired before the call (the job's, as the task's start was being saved), or a
+  // timeout already spent rendering, means the plugin never starts.
+  if (jobSignal.aborted) throw jobSignal.reason;
+  if (deadline !== undefined && deadline - performance.now() <= 0) throw timeoutError();
+
+  // The task's signal is made the first time the plugin asks for it (most never do): until then,
+  // `fired` and `reason` are what it would hold.
+  let fired = false;
+  let reason: unknown;
+  let controller: AbortController | undefined;
+  const signal = (): AbortSignal => {
+    if (controller === undefined) {
+      controller = new AbortController();
+      if (fired) controller.abort(reason);
+    }
+    return controller.signal;
+  };
+  // Nothing can fire while the plugin runs synchronously (no timer or event runs in between),
+  // so a plugin that returns its outputs at once (a Log, a Return) needs no listener, timer or
+  // race: what follows is for one that returns a promise. A synchronous throw rejects this call.
+  const result = options.call(signal);
+  if (!isThenable(result)) return result;
+  // A late rejection after an abort is expected and must not surface as unhandled.
+  const running = Promise.resolve(result);
+  running.catch(() => undefined);
+
+  let rejectWaiting: ((reason: unknown) => void) | undefined;
+  const abort = (why: unknown): void => {
+    if (fired) return;
+    fired = true;
+    reason = why;
+    rejectWaiting?.(why);
+    controller?.abort(why);
+  };
+  const forward = () => abort(jobSignal.reason);
+  jobSignal.addEventListener('abort', forward, { once: true });
   // Node counts a timer from the event loop's cached time, which a busy loop leaves behind, and in
   // whole milliseconds: a timer can fire a few ms before its delay has passed. A task is never
   // aborted before its timeout, so an early timer is armed again for what is left.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const check = (): void => {
     const left = deadline! - performance.now();
-    if (left <= 0) timedOut();
+    if (left <= 0) abort(timeoutError());
     else timer = setTimeout(check, Math.ceil(left));
   };
   if (deadline !== undefined) check();
   const aborted = new Promise<never>((_, reject) => {
-    const fail = () => reject(controller.signal.reason);
-    if (controller.signal.aborted) fail();
-    else controller.signal.addEventListener('abort', fail, { once: true });
+    if (fired) reject(reason);
+    else rejectWaiting = reject;
   });
-  // Started in a microtask so a synchronous throw is a rejection like any other; its late
-  // rejection after an abort is expected and must not surface as unhandled. A signal that fired
-  // before then (the job's, as the task's start was being saved) means the plugin never starts.
-  const running = Promise.resolve().then(() => {
-    controller.signal.throwIfAborted();
-    return options.call(controller.signal);
-  });
-  running.catch(() => undefined);
   aborted.catch(() => undefined);
   try {
     return await Promise.race([running, aborted]);
   } finally {
     clearTimeout(timer);
-    options.jobSignal.removeEventListener('abort', forward);
+    jobSignal.removeEventListener('abort', forward);
   }
 }
 
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';

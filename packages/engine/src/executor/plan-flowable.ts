@@ -83,7 +83,7 @@ export function planFlowable(scope: TaskRunScope, execution: Execution, task: Fl
     const call = prepareCall(scope, execution, task, taskRun, logger);
     const definition = call.entry.definition;
     if (!isFlowableTask(definition)) throw engineErrors.TASK_UNKNOWN_TYPE(task.id, task.type);
-    const plan = definition.plan(call.context(scope.jobSignal), call.props);
+    const plan = definition.plan(call.context(() => scope.jobSignal), call.props);
     const record = toRecord(task, plan, childIds(task, definition.props));
     // A Subflow's child is known from the start: its id is an output from the start, too.
     // Each execution a Subflow starts is an attempt of its task run (a retry starts another).

@@ -57,9 +57,12 @@ export async function runAttempt(scope: TaskRunScope, execution: Execution, task
     state = 'FAILED';
   }
   const now = scope.now();
-  const end = attemptEnd(task, policy, endTaskRun(taskRun, state, outputs, now).attempts, state, scope.random ?? Math.random);
+  const ended = endTaskRun(taskRun, state, outputs, now);
+  const end = attemptEnd(task, policy, ended.attempts, state, scope.random ?? Math.random);
   if (end.retryAt !== undefined) logger.warn(`attempt ${taskRun.attempts.length} of task '${task.id}' failed; the next attempt starts at ${end.retryAt.toISOString()}`);
   // The lines go with the end that follows them: both are stored by the next save, in one step.
   const logs = await logger.take();
-  return { taskRun: end.retryAt === undefined ? endTaskRun(taskRun, end.state, outputs, now, state) : retryTaskRun(taskRun, end.retryAt, now), logs };
+  // Most attempts end in the state they ran to: the run ended above is then the one to store.
+  const settled = end.retryAt !== undefined ? retryTaskRun(taskRun, end.retryAt, now) : end.state === state ? ended : endTaskRun(taskRun, end.state, outputs, now, state);
+  return { taskRun: settled, logs };
 }

@@ -78,13 +78,24 @@ export function skipByRunIf(scope: TaskRunScope, execution: Execution, task: Flo
   }
 }
 
+// A plugin's `ctx.signal` is read through this getter, shared by every context, so the task's
+// AbortController is made only when a plugin asks for it (see call-plugin.ts). A getter written
+// in each context's literal would make every context a dictionary-mode object (µs each).
+const LAZY_SIGNAL = Symbol('sluice.taskSignal');
+const contextPrototype: object = Object.defineProperty({}, 'signal', {
+  enumerable: true,
+  get(this: { readonly [LAZY_SIGNAL]: () => AbortSignal }): AbortSignal {
+    return this[LAZY_SIGNAL]();
+  },
+});
+
 /** What {@link TaskRunScope}-bound plugin calls share: the entry, rendered props, a logger and a context. */
 export interface PreparedCall {
   readonly entry: RegisteredTask;
   readonly props: Record<string, unknown>;
   readonly logger: TaskLogger;
-  /** The context for the plugin, with `signal` as its signal. */
-  readonly context: (signal: AbortSignal) => TaskContext;
+  /** The context for the plugin, whose `signal` is what `signal` returns, asked when read. */
+  readonly context: (signal: () => AbortSignal) => TaskContext;
 }
 
 /**
@@ -93,17 +104,19 @@ export interface PreparedCall {
  * lines stored before its end could outlive a crash that makes it run again).
  */
 export function loggerOf(scope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun, keepLines = false): TaskLogger {
-  const minLevel = minLevelOf(task.logLevel);
+  // Built field by field, one shape for every task run: spreads of optional parts made this a
+  // measurable part of a Log task's cost.
+  const attempts = taskRun.attempts.length;
+  const base = attempts > 0
+    ? { tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id, taskId: task.id, taskRunId: taskRun.id, attemptNumber: attempts }
+    : { tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id, taskId: task.id, taskRunId: taskRun.id };
   return createTaskLogger({
-    ...(keepLines ? { maxBuffer: Number.POSITIVE_INFINITY } : {}),
-    base: {
-      tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id,
-      taskId: task.id, taskRunId: taskRun.id, ...(taskRun.attempts.length > 0 ? { attemptNumber: taskRun.attempts.length } : {}),
-    },
+    base,
     now: scope.now,
-    ...(minLevel ? { minLevel } : {}),
+    minLevel: minLevelOf(task.logLevel),
     mask: (text) => scope.secrets.mask(text),
     append: scope.appendLogs,
+    maxBuffer: keepLines ? Number.POSITIVE_INFINITY : undefined,
   });
 }
 
@@ -124,20 +137,20 @@ export function prepareCall(scope: TaskRunScope, execution: Execution, task: Flo
     entry,
     props: prepared.props,
     logger,
-    context: (signal) => ({
+    context: (signal) => Object.assign(Object.create(contextPrototype) as TaskContext, {
       ids: {
         tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, flowRevision: execution.flowRevision,
         executionId: execution.id, taskId: task.id, taskRunId: taskRun.id, attempt: Math.max(1, taskRun.attempts.length),
       },
       logger,
-      signal,
-      secret: (name) => scope.secrets.read(name),
+      [LAZY_SIGNAL]: signal,
+      secret: (name: string) => scope.secrets.read(name),
       kv: scope.kv,
       storage: createTaskStorage(scope.storage, {
         tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id, taskId: task.id, taskRunId: taskRun.id,
       }),
       render,
-      test: (template, extra) => isTruthy(render(template, extra)),
+      test: (template: string, extra?: Readonly<Record<string, unknown>>) => isTruthy(render(template, extra)),
     }),
   };
 }

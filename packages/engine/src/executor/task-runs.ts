@@ -60,6 +60,13 @@ export function withTaskRun(execution: Execution, taskRun: TaskRun): Execution {
 
 /** A new task run, CREATED, for `task` in `execution`, at its place in the tree. */
 export function newTaskRun(execution: Execution, task: FlowTask, date: Date, place: { readonly parentTaskRunId?: string; readonly value?: string } = {}): TaskRun {
+  // A top-level task run (most of them) in one literal: the same keys, in the same order.
+  if (place.parentTaskRunId === undefined && place.value === undefined) {
+    return {
+      tenantId: execution.tenantId, id: newId(), executionId: execution.id, namespace: execution.namespace, flowId: execution.flowId, taskId: task.id,
+      attempts: [], outputs: {}, state: newState('CREATED', date),
+    };
+  }
   return {
     tenantId: execution.tenantId,
     id: newId(),
@@ -83,8 +90,12 @@ export function newTaskRun(execution: Execution, task: FlowTask, date: Date, pla
 export function startAttempt(taskRun: TaskRun, date: Date): TaskRun {
   const attempts = taskRun.attempts.map((attempt) =>
     isTerminated(attempt.state.current) ? attempt : { ...attempt, state: withState(attempt.state, 'RESUBMITTED', date) });
+  attempts.push({ state: newState('RUNNING', date) });
+  const state = withState(taskRun.state, 'RUNNING', date);
+  // Only a run that waited for a retry has `retryAt` to drop; an object rest costs more than a spread.
+  if (!Object.hasOwn(taskRun, 'retryAt')) return { ...taskRun, attempts, state };
   const { retryAt: _waited, ...rest } = taskRun;
-  return { ...rest, attempts: [...attempts, { state: newState('RUNNING', date) }], state: withState(taskRun.state, 'RUNNING', date) };
+  return { ...rest, attempts, state };
 }
 
 /** `taskRun` waiting for its next attempt until `retryAt`: its last attempt FAILED, the run RETRYING. */
@@ -98,7 +109,8 @@ export function retryTaskRun(taskRun: TaskRun, retryAt: Date, date: Date): TaskR
  * attempt's own outcome, as Kestra keeps it: FAILED under a run that `allowFailure` made WARNING).
  */
 export function endTaskRun(taskRun: TaskRun, state: StateType, outputs: Readonly<Record<string, unknown>>, date: Date, attemptState: StateType = state): TaskRun {
-  const attempts = taskRun.attempts.map((attempt, i) =>
-    i === taskRun.attempts.length - 1 ? { ...attempt, state: withState(attempt.state, attemptState, date) } : attempt);
+  const attempts = taskRun.attempts.slice();
+  const last = attempts.length - 1;
+  if (last >= 0) attempts[last] = { ...attempts[last]!, state: withState(attempts[last]!.state, attemptState, date) };
   return { ...taskRun, attempts, outputs, state: withState(taskRun.state, state, date) };
 }

@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { renderedBy } from '@sluice/core';
+import { applyDefaults } from './apply-defaults.js';
 import { coerceRendered } from './coerce-rendered.js';
 import { schemasOf } from './schemas.js';
 import type { RegisteredTask, RegisteredTrigger } from './types.js';
@@ -66,7 +67,7 @@ export function prepareProps(
   const failures: PropsError[] = [];
   const rendered = renderFields(schema, Value.Clone(rawProps), [], render, failures);
   // Defaults after rendering: they are values, not templates, and TypeBox fills a clone.
-  const props = Value.Default(schema, rendered) as Record<string, unknown>;
+  const props = applyDefaults(schema, rendered) as Record<string, unknown>;
   const failed = failures.map((f) => f.path);
   // A field that failed to render is reported once, for the render error; its unrendered
   // template would only add a confusing type error.
