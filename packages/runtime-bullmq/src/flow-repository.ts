@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FlowChange, FlowKey, FlowRepository, FlowRevision, FlowSaveOptions } from '@sluice/engine';
-import { byNamespaceAndId, engineErrors } from '@sluice/engine';
+import { byNamespaceAndId, engineErrors, RevisionCache } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
-import { RevisionCache } from './revision-cache.js';
 import type { SharedSubscriber } from './pubsub.js';
 import { deleteFlowScript, flowHeadsScript, saveFlowScript } from './scripts.js';
 

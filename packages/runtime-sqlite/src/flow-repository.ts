@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { byNamespaceAndId, engineErrors, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
+import { byNamespaceAndId, engineErrors, RevisionCache, type FlowKey, type FlowRepository, type FlowRevision } from '@sluice/engine';
 import { createFlowChanges, inNamespace, type Guard } from '@sluice/runtime-memory/in-process';
 import type { GroupCommit } from './group-commit.js';
 import { reading } from './guard.js';
@@ -12,6 +12,11 @@ export function createFlowRepository(db: Database, writes: GroupCommit, guard: G
   // Made at every open, so a version token read before a restart never equals one read after
   // it (a reload then happens once, to be safe).
   const changes = createFlowChanges(guard);
+  // Rows are never updated nor deleted (a save or a deletion adds a revision), so a revision read
+  // once is that revision for good: a worker parses its flow once, not at every execution, and
+  // what the executor keeps per task of a revision (its task index, its reads ahead) is kept.
+  const cache = new RevisionCache();
+  const hashOf = (key: FlowKey): string => `${key.tenantId}\u0000${key.namespace}\u0000${key.id}`;
   const latestStmt = db.prepare('SELECT json FROM flows WHERE tenant_id = ? AND namespace = ? AND id = ? ORDER BY revision DESC LIMIT 1').pluck();
   const revisionStmt = db.prepare('SELECT json FROM flows WHERE tenant_id = ? AND namespace = ? AND id = ? AND revision = ?').pluck();
   const revisionsStmt = db.prepare('SELECT json FROM flows WHERE tenant_id = ? AND namespace = ? AND id = ? ORDER BY revision').pluck();
@@ -65,8 +70,14 @@ export function createFlowRepository(db: Database, writes: GroupCommit, guard: G
     },
 
     async getRevision(key, revision) {
+      const hash = hashOf(key);
+      const cached = cache.get(hash, revision);
+      if (cached) {
+        guard.check();
+        return cached;
+      }
       const json = reading(guard, 'read a flow revision', () => revisionStmt.get(key.tenantId, key.namespace, key.id, revision)) as string | undefined;
-      return json === undefined ? undefined : (JSON.parse(json) as FlowRevision);
+      return json === undefined ? undefined : cache.set(hash, JSON.parse(json) as FlowRevision);
     },
 
     async revisions(key) {

@@ -8,3 +8,4 @@ export { decodeFlowSource } from './flow-bytes.js';
 export { flowJsonSchema, writeFlowJsonSchema } from './json-schema.js';
 export { byNamespaceAndId } from './flow-order.js';
 export { READ_ONLY_LABEL, isReadOnly } from './labels.js';
+export { RevisionCache } from './revision-cache.js';

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { aFlowRevision } from '@sluice/runtime-contract';
+import type { FlowRevision } from './flow.types.js';
 import { RevisionCache } from './revision-cache.js';
+
+// A revision as a store hands it out; the cache reads nothing of it but its number.
+const aFlowRevision = ({ revision }: { revision: number }): FlowRevision => ({
+  tenantId: 'main', namespace: 'company.team', id: 'hello', revision, updated: '2026-12-05T00:00:00.000Z', deleted: false,
+  source: 'id: hello', tasks: [{ id: 'log', type: 'io.kestra.plugin.core.log.Log', props: { message: 'hi' } }], variables: {},
+} as unknown as FlowRevision);
 
 describe('RevisionCache', () => {
   it('gives back what it was given, frozen all the way down', () => {

@@ -1,4 +1,6 @@
-import { deepFreeze, LruCache, type FlowRevision } from '@sluice/engine';
+import { deepFreeze } from '../support/deep-freeze.js';
+import { LruCache } from '../support/lru-cache.js';
+import type { FlowRevision } from './flow.types.js';
 
 /** Revisions kept at least, whatever the number of flows. */
 const MIN_CAPACITY = 1000;
