@@ -47,8 +47,8 @@ function assemble(head: string, runs: readonly string[]): Execution {
 /** Options of {@link createExecutionRepository}. */
 export interface ExecutionRepositoryOptions {
   readonly logs: SqliteLogRepository;
-  /** Delivers the events a save announces, once it is committed, with the saved execution. */
-  readonly announce: (events: readonly ExecutionEvent[], saved: Execution) => void;
+  /** Delivers the events a save announces, once it is committed, with the saved execution (or what makes it, called only if a listener takes it). */
+  readonly announce: (events: readonly ExecutionEvent[], saved: Execution | (() => Execution)) => void;
   /** Told of every execution inserted, once committed, for the retention's count. */
   readonly onInsert: () => void;
   /** Told of every execution deleted on request, once committed, for the retention's count. */
@@ -151,7 +151,9 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
         return false;
       });
       if (inserted) options.onInsert();
-      if (announce.length > 0) options.announce(announce, deepFreeze(parseJson(storedExecutionJson(execution)) as Execution));
+      // The copy a terminal event carries is made only if someone follows the execution: made now
+      // (the listeners run in this call), from what was stored.
+      if (announce.length > 0) options.announce(announce, () => deepFreeze(parseJson(storedExecutionJson(execution)) as Execution));
     },
 
     async get(id) {
