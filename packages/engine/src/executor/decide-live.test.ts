@@ -3,6 +3,7 @@ import type { FlowTask } from '../flow/flow.types.js';
 import type { TaskRun } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
 import { decide, type Action } from './decide.js';
+import { liveRuns } from '../../test/fixtures/live-runs.js';
 import { liveRunIndex, runIndex, type RunIndex } from './flow-tree.js';
 
 // decide over an index kept current change by change (as drive keeps it, skipping the branches
@@ -27,19 +28,13 @@ const decideOver = (runs: RunIndex) => show(decide({ flow: { tasks: [each] }, ta
 
 describe('decide over a live index', () => {
   it('decides as over a fresh index at every step of a ForEach, failures and the end included', () => {
-    let list: TaskRun[] = [eachRun];
-    const live = liveRunIndex(list);
-    const put = (r: TaskRun) => {
-      const i = list.findIndex((x) => x.id === r.id);
-      list = i < 0 ? [...list, r] : list.map((x) => (x.id === r.id ? r : x));
-      live.put(r);
-    };
+    const { live, list, put } = liveRuns([eachRun]);
     let n = 0;
     for (let step = 0; step < 100; step++) {
-      const expected = decideOver(runIndex(list));
+      const expected = decideOver(runIndex(list()));
       expect(decideOver(live)).toEqual(expected);
       if (expected.some((x) => x.startsWith('execution'))) break;
-      for (const action of decide({ flow: { tasks: [each] }, tasks, runs: runIndex(list), running: new Set() })) {
+      for (const action of decide({ flow: { tasks: [each] }, tasks, runs: runIndex(list()), running: new Set() })) {
         if (action.kind === 'start') {
           const id = `r${++n}`;
           put(run(id, action.slot.task.id, 'RUNNING', { parentTaskRunId: 'E', value: action.slot.value as string }));

@@ -3,6 +3,7 @@ import type { FlowTask } from '../flow/flow.types.js';
 import type { TaskRun, TaskRunPlan } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
 import { decide, type Action } from './decide.js';
+import { liveRuns } from '../../test/fixtures/live-runs.js';
 import { liveRunIndex, runIndex, type RunIndex } from './flow-tree.js';
 
 // decide walks a level's branches only as far as runs reach and the level has room to start one
@@ -33,22 +34,16 @@ const walkingAll = (list: readonly TaskRun[]): RunIndex => {
  */
 function simulate(plan: TaskRunPlan, fails: (taskId: string, value: string | undefined) => boolean = () => false): string[] {
   const eachRun = run('E', 'each', 'RUNNING', { plan });
-  let list: TaskRun[] = [eachRun];
-  const live = liveRunIndex(list);
-  const put = (r: TaskRun) => {
-    const i = list.findIndex((x) => x.id === r.id);
-    list = i < 0 ? [...list, r] : list.map((x) => (x.id === r.id ? r : x));
-    live.put(r);
-  };
+  const { live, list, put } = liveRuns([eachRun]);
   const running: TaskRun[] = [];
   const seen: string[] = [];
   let n = 0;
   for (let step = 0; step < 200; step++) {
-    const expected = decideOver(walkingAll(list));
+    const expected = decideOver(walkingAll(list()));
     expect(decideOver(live), `step ${step}`).toEqual(expected);
     seen.push(expected.join(', '));
     if (expected.some((x) => x.startsWith('execution'))) return seen;
-    for (const action of decide({ flow: { tasks: [each] }, tasks, runs: walkingAll(list), running: new Set() })) {
+    for (const action of decide({ flow: { tasks: [each] }, tasks, runs: walkingAll(list()), running: new Set() })) {
       if (action.kind === 'start') {
         const started = run(`r${++n}`, action.slot.task.id, 'RUNNING', { parentTaskRunId: 'E', ...(action.slot.value === undefined ? {} : { value: action.slot.value }) });
         put(started);
