@@ -22,9 +22,13 @@ const refusal = (dir: string, extra: object = {}): unknown => {
 describe('opening the SQLite database', () => {
   it('creates the folder and the file, with the schema version in user_version and a write-ahead log', async () => {
     const dir = join(dirs.next(), 'nested');
-    const runtime = createSqliteRuntime({ dir });
+    const upgrades: [number, number][] = [];
+    const runtime = createSqliteRuntime({ dir, onMigrate: (from, to) => upgrades.push([from, to]) });
     expect(runtime.file).toBe(join(dir, DATABASE_FILE));
     await runtime.close();
+    // A new file is made at the current version: nothing to announce, then or at the next open.
+    await createSqliteRuntime({ dir, onMigrate: (from, to) => upgrades.push([from, to]) }).close();
+    expect(upgrades).toEqual([]);
     const db = new BetterSqlite3(join(dir, DATABASE_FILE), { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -51,7 +55,10 @@ describe('opening the SQLite database', () => {
     db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed; DROP TABLE trigger_states; DROP TABLE trigger_windows; DROP TABLE concurrency_slots; DROP TABLE concurrency_queue; DROP TABLE task_runs');
     db.pragma('user_version = 1');
     db.close();
-    const second = createSqliteRuntime({ dir });
+    // Said before it starts: a step may rewrite every row, and the start waits for it.
+    const upgrades: [number, number][] = [];
+    const second = createSqliteRuntime({ dir, onMigrate: (from, to) => upgrades.push([from, to]) });
+    expect(upgrades).toEqual([[1, SCHEMA_VERSION]]);
     try {
       expect(await second.executions.get(execution.id)).toEqual(execution);
       await second.sessions.create('s', { username: 'u', csrfToken: 'c', createdAt: 0, expiresAt: Date.now() + 60_000 }, 60_000);

@@ -39,6 +39,8 @@ export interface OpenOptions {
   readonly synchronous: 'normal' | 'full';
   /** Refuse to start with less free space than this. Default {@link MIN_FREE_BYTES}. */
   readonly minFreeBytes?: number;
+  /** Told before a file of an older schema version is upgraded (see `migrate`). */
+  readonly onMigrate?: (from: number, to: number) => void;
 }
 
 /** An open database and what the start-up line says about it. */
@@ -96,7 +98,7 @@ export function openDatabase(options: OpenOptions): OpenedDatabase {
     db.exec('BEGIN IMMEDIATE; COMMIT');
     const version = Number(db.pragma('user_version', { simple: true }));
     if (version > SCHEMA_VERSION) throw sqliteErrors.SQLITE_NEWER_SCHEMA(file, version, SCHEMA_VERSION);
-    migrate(db, version);
+    migrate(db, version, options.onMigrate);
     // Reads every page, so only while that takes well under a second; a larger file is checked
     // page by page as it is read (a torn page then fails that read, not the start).
     if (!created && statSync(file).size <= QUICK_CHECK_MAX_BYTES) {

@@ -97,9 +97,15 @@ const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
   },
 ];
 
-/** Brings `db` up to {@link SCHEMA_VERSION}, in one transaction. The caller has refused newer files. */
-export function migrate(db: Database, from: number): void {
+/**
+ * Brings `db` up to {@link SCHEMA_VERSION}, in one transaction. The caller has refused newer
+ * files. `before` is told first when a file that holds data (any version but 0, a new file) is
+ * upgraded: a step may rewrite every row (8 splits every execution), which takes a while on a
+ * large file and holds the start meanwhile.
+ */
+export function migrate(db: Database, from: number, before?: (from: number, to: number) => void): void {
   if (from >= SCHEMA_VERSION) return;
+  if (from > 0) before?.(from, SCHEMA_VERSION);
   db.transaction(() => {
     for (let v = from; v < SCHEMA_VERSION; v++) {
       const step = MIGRATIONS[v];

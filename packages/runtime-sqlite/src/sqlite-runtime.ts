@@ -37,6 +37,12 @@ export interface SqliteRuntimeOptions {
   readonly onError?: (error: unknown, context: string) => void;
   /** The clock for flow revision dates; injectable for tests. */
   readonly now?: () => Date;
+  /**
+   * Told, before it starts, that the file is being upgraded from an older schema version: one
+   * transaction that may rewrite every row (schema 8 splits every stored execution), so a start
+   * on a large file takes longer and should say why.
+   */
+  readonly onMigrate?: (from: number, to: number) => void;
 }
 
 /** The SQLite runtime, with where its file is and what it keeps, for the start-up line. */
@@ -64,7 +70,11 @@ export const RETENTION_DEFAULTS: RetentionOptions = { maxAgeSeconds: 7 * 24 * 36
 export function createSqliteRuntime(options: SqliteRuntimeOptions): SqliteRuntime {
   const synchronous = options.synchronous ?? 'normal';
   const retention: RetentionOptions = { ...RETENTION_DEFAULTS, ...options.retention };
-  const { db, file, created } = openDatabase({ dir: options.dir, synchronous, ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }) });
+  const { db, file, created } = openDatabase({
+    dir: options.dir, synchronous,
+    ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }),
+    ...(options.onMigrate === undefined ? {} : { onMigrate: options.onMigrate }),
+  });
   const report = options.onError ?? (() => undefined);
   const guard = createGuard('SQLite');
   const now = options.now ?? (() => new Date());

@@ -4,7 +4,7 @@ import type { Runtime } from '@sluice/engine';
 import type { Logger } from 'pino';
 import { createBullmqRuntime } from '@sluice/runtime-bullmq';
 import { createMemoryRuntime } from '@sluice/runtime-memory';
-import { createSqliteRuntime } from '@sluice/runtime-sqlite';
+import { createSqliteRuntime, DATABASE_FILE } from '@sluice/runtime-sqlite';
 import type { Config } from '../config/config.schema.js';
 import { serverErrors } from '../errors.js';
 
@@ -71,6 +71,7 @@ export async function selectRuntime(config: Config, role: Role, logger: Logger):
       closeGraceMs: config.SLUICE_SHUTDOWN_GRACE_MS,
       retention: { maxExecutions: max, maxAgeSeconds: age * 3600, maxLogsPerExecution: logsPer },
       onError: throttled(logger),
+      onMigrate: (from, to) => logger.info({ file: resolve(config.SLUICE_DATA_DIR, DATABASE_FILE), from, to }, `upgrading the database from schema ${from} to ${to}, in one transaction: every stored execution may be rewritten, so a large file takes a while`),
     });
     const legacy = resolve(config.SLUICE_DATA_DIR, 'flows');
     return {
