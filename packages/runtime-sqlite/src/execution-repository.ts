@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { parseJson, stringifyJson } from '@sluice/core';
-import { checkSaveLogs, deepFreeze, engineErrors, isTerminated, storedExecutionJson, storedHeadJson, storedTaskRunJson, taskRunChanges, type Execution, type ExecutionEvent, type ExecutionRepository, type StateType, type TaskRun } from '@sluice/engine';
+import { checkSaveLogs, deepFreeze, engineErrors, isTerminated, storedExecutionJson, storedHeadJson, storedTaskRunJson, taskRunChanges, taskRunJsonOnce, type Execution, type ExecutionEvent, type ExecutionRepository, type StateType, type TaskRun } from '@sluice/engine';
 import type { GroupCommit } from './group-commit.js';
 import type { Guard } from '@sluice/runtime-memory/in-process';
 import { reading } from './guard.js';
@@ -127,8 +127,9 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
       checkSaveLogs(execution.id, logs);
       const head = storedHeadJson(execution);
       // With the ids of the task runs changed, only those are written; else all of them. The
-      // text of a task run an earlier save wrote is reused (storedTaskRunJson).
-      const changes = taskRuns === undefined ? undefined : taskRunChanges(execution, taskRuns).map((change) => ({ ...change, json: change.run === undefined ? undefined : storedTaskRunJson(change.run) }));
+      // text of a task run an earlier save wrote is reused (storedTaskRunJson). A changed task run
+      // is a new object, written once: its text is not kept (taskRunJsonOnce).
+      const changes = taskRuns === undefined ? undefined : taskRunChanges(execution, taskRuns).map((change) => ({ ...change, json: change.run === undefined ? undefined : taskRunJsonOnce(change.run) }));
       const row: ExecutionRow = { execution, json: head, runs: changes === undefined ? execution.taskRunList.map(storedTaskRunJson) : [] };
       const lines = logRows(logs);
       const expectedRow = expected === undefined ? undefined : expectedTexts(expected);

@@ -5,11 +5,30 @@ import type { GroupCommit } from './group-commit.js';
 import type { Guard } from '@sluice/runtime-memory/in-process';
 import { reading } from './guard.js';
 
-/** A log line ready to insert: its execution id and its JSON, made when the write was asked for. */
-export type LogRow = readonly [executionId: string, json: string];
+/**
+ * The lines of one write for one execution, ready to insert as one row: their count and their
+ * JSON array, made when the write was asked for (a caller changing the entries later changes
+ * nothing stored).
+ */
+export interface LogRow {
+  readonly executionId: string;
+  readonly lines: number;
+  readonly json: string;
+}
 
-/** The rows of `entries`, serialized at once so a caller changing them later changes nothing stored. */
-export const logRows = (entries: readonly LogEntry[]): LogRow[] => entries.map((e) => [e.executionId, JSON.stringify(e)]);
+/** The rows of `entries`: one per execution (a save's lines are all of one), each in the order given. */
+export function logRows(entries: readonly LogEntry[]): LogRow[] {
+  const first = entries[0];
+  if (first === undefined) return [];
+  if (entries.every((e) => e.executionId === first.executionId)) return [{ executionId: first.executionId, lines: entries.length, json: JSON.stringify(entries) }];
+  const byExecution = new Map<string, LogEntry[]>();
+  for (const e of entries) {
+    const group = byExecution.get(e.executionId);
+    if (group === undefined) byExecution.set(e.executionId, [e]);
+    else group.push(e);
+  }
+  return [...byExecution].map(([executionId, group]) => ({ executionId, lines: group.length, json: JSON.stringify(group) }));
+}
 
 /** The log repository, plus the insert a save runs inside its own transaction. */
 export interface SqliteLogRepository extends LogRepository {
@@ -17,24 +36,52 @@ export interface SqliteLogRepository extends LogRepository {
   insert(rows: readonly LogRow[]): void;
 }
 
-/** Log lines per execution, one row each, in the order appended. */
+/**
+ * Log lines per execution, in the order appended. A row holds the lines of one write (schema 9):
+ * its `seq` is the number of its last line, numbers shared by every execution, so the first line
+ * a row holds is `seq - lines + 1` and an execution's span of numbers bounds its count of lines.
+ */
 export function createLogRepository(db: Database, writes: GroupCommit, guard: Guard, maxPerExecution: number): SqliteLogRepository {
-  const insertStmt = db.prepare('INSERT INTO logs (execution_id, json) VALUES (?, ?)');
-  const firstStmt = db.prepare('SELECT min(seq) FROM logs WHERE execution_id = ?').pluck();
-  const countStmt = db.prepare('SELECT count(*) FROM logs WHERE execution_id = ?').pluck();
-  const trimStmt = db.prepare('DELETE FROM logs WHERE seq IN (SELECT seq FROM logs WHERE execution_id = ? ORDER BY seq LIMIT ?)');
+  const insertStmt = db.prepare('INSERT INTO logs (seq, execution_id, lines, json) VALUES (?, ?, ?, ?)');
+  const lastStmt = db.prepare('SELECT max(seq) FROM logs').pluck();
+  const firstStmt = db.prepare('SELECT seq, lines FROM logs WHERE execution_id = ? ORDER BY seq LIMIT 1').raw();
+  const countsStmt = db.prepare('SELECT seq, lines FROM logs WHERE execution_id = ? ORDER BY seq').raw();
+  const rowStmt = db.prepare('SELECT json FROM logs WHERE seq = ?').pluck();
+  const dropStmt = db.prepare('DELETE FROM logs WHERE execution_id = ? AND seq <= ?');
+  const cutStmt = db.prepare('UPDATE logs SET lines = ?, json = ? WHERE seq = ?');
   const listStmt = db.prepare('SELECT json FROM logs WHERE execution_id = ? ORDER BY seq').pluck();
 
+  /** Drops the oldest `over` lines of the execution: whole rows, then the oldest lines of the next. */
+  const trim = (executionId: string, over: number): void => {
+    let left = over;
+    let dropUpTo: number | undefined;
+    for (const [seq, lines] of countsStmt.all(executionId) as [number, number][]) {
+      if (left >= lines) {
+        left -= lines;
+        dropUpTo = seq;
+        if (left === 0) break;
+        continue;
+      }
+      // The row that holds the boundary keeps its newest lines, under its number (its last line's).
+      const kept = (JSON.parse(rowStmt.get(seq) as string) as unknown[]).slice(left);
+      cutStmt.run(kept.length, JSON.stringify(kept), seq);
+      break;
+    }
+    if (dropUpTo !== undefined) dropStmt.run(executionId, dropUpTo);
+  };
+
   const insert = (rows: readonly LogRow[]): void => {
-    const last = new Map<string, number>();
-    for (const [executionId, json] of rows) last.set(executionId, Number(insertStmt.run(executionId, json).lastInsertRowid));
-    for (const [executionId, lastSeq] of last) {
-      // Sequence numbers are shared by every execution, so the span from the first line is an
-      // upper bound of the count: the exact count is taken only when it could be over the limit.
-      const first = firstStmt.get(executionId) as number | null;
-      if (first === null || lastSeq - first + 1 <= maxPerExecution) continue;
-      const over = (countStmt.get(executionId) as number) - maxPerExecution;
-      if (over > 0) trimStmt.run(executionId, over);
+    let last = (lastStmt.get() as number | null) ?? 0;
+    for (const { executionId, lines, json } of rows) {
+      last += lines;
+      insertStmt.run(last, executionId, lines, json);
+      // The span from the execution's first line is an upper bound of its count (other
+      // executions' lines share the numbers): the exact count is taken only when it could be over.
+      const [firstSeq, firstLines] = (firstStmt.get(executionId) as [number, number] | undefined) ?? [last, lines];
+      if (last - firstSeq + firstLines <= maxPerExecution) continue;
+      let count = 0;
+      for (const [, n] of countsStmt.all(executionId) as [number, number][]) count += n;
+      if (count > maxPerExecution) trim(executionId, count - maxPerExecution);
     }
   };
 
@@ -50,10 +97,11 @@ export function createLogRepository(db: Database, writes: GroupCommit, guard: Gu
       const rows = reading(guard, 'read logs', () => listStmt.all(executionId)) as string[];
       const entries: LogEntry[] = [];
       for (const json of rows) {
-        const e = JSON.parse(json) as LogEntry;
-        if ((query.minLevel === undefined || isLevelEnabled(e.level, query.minLevel)) &&
-          (query.taskId === undefined || e.taskId === query.taskId) &&
-          (query.taskRunId === undefined || e.taskRunId === query.taskRunId)) entries.push(e);
+        for (const e of JSON.parse(json) as LogEntry[]) {
+          if ((query.minLevel === undefined || isLevelEnabled(e.level, query.minLevel)) &&
+            (query.taskId === undefined || e.taskId === query.taskId) &&
+            (query.taskRunId === undefined || e.taskRunId === query.taskRunId)) entries.push(e);
+        }
       }
       return entries;
     },

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { anExecution } from '@sluice/runtime-contract';
 import { createSqliteRuntime, DATABASE_FILE, SCHEMA_VERSION } from './index.js';
 import { networkFilesystem } from './open-database.js';
-import { made, mountTmpfs, tempDirs } from './test-support.js';
+import { made, mountTmpfs, tempDirs, toSchema8 } from './test-support.js';
 
 const dirs = tempDirs('open');
 afterAll(() => dirs.cleanup());
@@ -52,6 +52,7 @@ describe('opening the SQLite database', () => {
     // What version 1 was: no sessions table, no key-value table, no table of jobs queued for a
     // date, no trigger states, no trigger windows, no concurrency slots, no task runs apart.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
+    toSchema8(db);
     db.exec('DROP TABLE sessions; DROP TABLE kv; DROP TABLE queue_delayed; DROP TABLE trigger_states; DROP TABLE trigger_windows; DROP TABLE concurrency_slots; DROP TABLE concurrency_queue; DROP TABLE task_runs');
     db.pragma('user_version = 1');
     db.close();

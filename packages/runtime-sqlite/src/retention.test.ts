@@ -65,6 +65,30 @@ describe('the SQLite runtime\'s retention', () => {
       await runtime.close();
     }
   });
+
+  it('keeps the newest lines past the limit when a write stores several, cutting the oldest write it keeps part of', async () => {
+    const runtime = createSqliteRuntime({ dir: dirs.next(), retention: { maxLogsPerExecution: 5 } });
+    try {
+      const execution = anExecution();
+      const other = anExecution();
+      await runtime.executions.create(execution);
+      const lines = (from: number, count: number, id = execution.id) => Array.from({ length: count }, (_, i) => aLogEntry(id, { message: `line ${from + i}` }));
+      await runtime.logs.append(lines(0, 3));
+      await runtime.logs.append(lines(0, 4, other.id));
+      await runtime.executions.save(execution, { logs: lines(3, 2) });
+      expect((await runtime.logs.list(execution.id)).map((l) => l.message)).toEqual(['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
+      await runtime.logs.append(lines(5, 2));
+      expect((await runtime.logs.list(execution.id)).map((l) => l.message)).toEqual(['line 2', 'line 3', 'line 4', 'line 5', 'line 6']);
+      // More than the limit in one write: its newest lines alone.
+      await runtime.logs.append(lines(7, 7));
+      expect((await runtime.logs.list(execution.id)).map((l) => l.message)).toEqual(['line 9', 'line 10', 'line 11', 'line 12', 'line 13']);
+      expect((await runtime.logs.list(other.id)).map((l) => l.message)).toEqual(['line 0', 'line 1', 'line 2', 'line 3']);
+      await runtime.logs.append(lines(14, 1));
+      expect((await runtime.logs.list(execution.id)).map((l) => l.message)).toEqual(['line 10', 'line 11', 'line 12', 'line 13', 'line 14']);
+    } finally {
+      await runtime.close();
+    }
+  });
 });
 
 describe('the SQLite runtime\'s group commit', () => {

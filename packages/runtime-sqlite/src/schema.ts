@@ -6,7 +6,7 @@ import { splitStoredExecutions } from './split-task-runs.js';
  * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
  * Add a step to {@link MIGRATIONS} and bump it for every change.
  */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /**
  * Step `i` takes the file from version `i` to `i + 1`: SQL, or a function for a step that
@@ -95,6 +95,28 @@ const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
     `);
     splitStoredExecutions(db);
   },
+  // 9: fewer pages written per save (issue 17: the ten-task flow on SQLite). A task run row gets
+  // a rowid, so the rows a commit adds are appended together; keyed by (execution, id) with its
+  // JSON inline, each execution's rows landed in pages of their own (random: ids are), two or
+  // three pages per execution per commit. The key stays, as a unique index. A `logs` row holds
+  // the lines one write stored for one execution, `lines` of them as a JSON array: one row and
+  // one index entry per save instead of per line. Its `seq` is the number of its last line, so
+  // the numbers still count lines (see log-repository.ts).
+  `
+  CREATE TABLE task_runs_9 (
+    seq INTEGER PRIMARY KEY,
+    execution_id TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+    UNIQUE (execution_id, id)
+  );
+  INSERT INTO task_runs_9 (execution_id, position, id, json) SELECT execution_id, position, id, json FROM task_runs ORDER BY execution_id, position;
+  DROP TABLE task_runs;
+  ALTER TABLE task_runs_9 RENAME TO task_runs;
+  CREATE TABLE logs_9 (seq INTEGER PRIMARY KEY, execution_id TEXT NOT NULL, lines INTEGER NOT NULL, json TEXT NOT NULL);
+  INSERT INTO logs_9 (seq, execution_id, lines, json) SELECT seq, execution_id, 1, '[' || json || ']' FROM logs;
+  DROP TABLE logs;
+  ALTER TABLE logs_9 RENAME TO logs;
+  CREATE INDEX logs_execution ON logs (execution_id, seq);
+  `,
 ];
 
 /**

@@ -5,7 +5,7 @@ import { stringifyJson } from '@sluice/core';
 import { newState, withState, type Execution, type TaskRun } from '@sluice/engine';
 import { aLogEntry, aTaskRun, anExecution } from '@sluice/runtime-contract';
 import { createSqliteRuntime, DATABASE_FILE } from './index.js';
-import { tempDirs } from './test-support.js';
+import { tempDirs, toSchema8 } from './test-support.js';
 
 const dirs = tempDirs('task-runs');
 afterAll(() => dirs.cleanup());
@@ -35,6 +35,7 @@ describe('the SQLite runtime\'s task runs, stored apart', () => {
     await first.close();
     // What a version 7 file held: the whole execution in its row, no task_runs table.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
+    toSchema8(db);
     db.exec('DROP TABLE task_runs');
     db.prepare('UPDATE executions SET json = ? WHERE id = ?').run(stringifyJson(execution), execution.id);
     db.pragma('user_version = 7');
@@ -102,5 +103,44 @@ describe('the SQLite runtime\'s task runs, stored apart', () => {
     }
     const left = rows(dir, 'SELECT DISTINCT execution_id FROM task_runs') as { execution_id: string }[];
     expect(left.map((row) => row.execution_id)).toEqual([kept.id]);
+  });
+});
+
+describe('the SQLite runtime\'s schema 9: task runs with a rowid, a log row per write', () => {
+  it('moves a version 8 file\'s task runs and log lines into the rows of schema 9, keeping their order', async () => {
+    const dir = dirs.next();
+    const [one, two] = [withRuns(3), withRuns(2)] as [Execution, Execution];
+    const first = createSqliteRuntime({ dir });
+    for (const execution of [one, two]) await first.executions.create(anExecution({ id: execution.id }));
+    // Lines interleaved between the two executions, several per write, as saves store them.
+    await first.executions.save(one, { logs: [aLogEntry(one.id, { message: 'one 1' }), aLogEntry(one.id, { message: 'one 2' })] });
+    await first.executions.save(two, { logs: [aLogEntry(two.id, { message: 'two 1' })] });
+    await first.logs.append([aLogEntry(one.id, { message: 'one 3' }), aLogEntry(two.id, { message: 'two 2' }), aLogEntry(one.id, { message: 'one 4' })]);
+    await first.close();
+    const db = new BetterSqlite3(join(dir, DATABASE_FILE));
+    toSchema8(db);
+    db.close();
+    expect(rows(dir, 'SELECT count(*) AS n FROM logs')).toEqual([{ n: 6 }]);
+
+    const upgrades: [number, number][] = [];
+    const second = createSqliteRuntime({ dir, onMigrate: (from, to) => upgrades.push([from, to]) });
+    try {
+      expect(upgrades).toEqual([[8, 9]]);
+      expect(await second.executions.get(one.id)).toEqual(one);
+      expect(await second.executions.get(two.id)).toEqual(two);
+      expect((await second.logs.list(one.id)).map((line) => line.message)).toEqual(['one 1', 'one 2', 'one 3', 'one 4']);
+      expect((await second.logs.list(two.id)).map((line) => line.message)).toEqual(['two 1', 'two 2']);
+      // Written after the move: after the moved lines, and one row for a save's lines.
+      await second.executions.save(one, { logs: [aLogEntry(one.id, { message: 'one 5' }), aLogEntry(one.id, { message: 'one 6' })] });
+      expect((await second.logs.list(one.id)).map((line) => line.message)).toEqual(['one 1', 'one 2', 'one 3', 'one 4', 'one 5', 'one 6']);
+      const changed: TaskRun = { ...(one.taskRunList[0] as TaskRun), state: newState('SUCCESS') };
+      const next = { ...one, taskRunList: one.taskRunList.map((run, i) => (i === 0 ? changed : run)) };
+      await second.executions.save(next, { taskRuns: [changed.id] });
+      expect(await second.executions.get(one.id)).toEqual(next);
+    } finally {
+      await second.close();
+    }
+    expect(rows(dir, 'SELECT lines FROM logs WHERE execution_id = ? ORDER BY seq', one.id)).toEqual([1, 1, 1, 1, 2].map((lines) => ({ lines })));
+    expect(rows(dir, 'SELECT position, id FROM task_runs WHERE execution_id = ? ORDER BY position', one.id)).toEqual(one.taskRunList.map((run, position) => ({ position, id: run.id })));
   });
 });

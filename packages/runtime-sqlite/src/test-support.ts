@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
 
 /** A fresh temporary folder per call under one root, removed by `cleanup`. */
 export function tempDirs(label: string): { next(): string; cleanup(): void } {
@@ -42,4 +43,23 @@ export function mountTmpfs(sizeKb: number, readOnly = false): { dir: string; unm
 export function made(dir: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Turns the tables schema 9 changed back into their shape of version 8, keeping what they hold
+ * (a log row per line, task runs keyed by execution and id), and marks the file version 8: a
+ * file as the version before wrote it.
+ */
+export function toSchema8(db: Database): void {
+  db.transaction(() => {
+    const logs = db.prepare('SELECT execution_id, json FROM logs ORDER BY seq').raw().all() as [string, string][];
+    db.exec('DROP TABLE logs; CREATE TABLE logs (seq INTEGER PRIMARY KEY, execution_id TEXT NOT NULL, json TEXT NOT NULL); CREATE INDEX logs_execution ON logs (execution_id, seq);');
+    const putLine = db.prepare('INSERT INTO logs (execution_id, json) VALUES (?, ?)');
+    for (const [executionId, json] of logs) for (const line of JSON.parse(json) as unknown[]) putLine.run(executionId, JSON.stringify(line));
+    const runs = db.prepare('SELECT execution_id, position, id, json FROM task_runs').raw().all() as unknown[][];
+    db.exec('DROP TABLE task_runs; CREATE TABLE task_runs (execution_id TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (execution_id, id)) WITHOUT ROWID;');
+    const putRun = db.prepare('INSERT INTO task_runs (execution_id, position, id, json) VALUES (?, ?, ?, ?)');
+    for (const run of runs) putRun.run(...run);
+    db.pragma('user_version = 8');
+  })();
 }

@@ -51,6 +51,15 @@ export function storedTaskRunJson(run: TaskRun): string {
   return taskRunJson(run);
 }
 
+/**
+ * A task run's JSON: the text kept from an earlier call when there is one, else made now and not
+ * kept. For a text written once (a runtime storing task runs apart writes a changed task run, a
+ * new object, once), where keeping it would cost a deep freeze of the task run for nothing.
+ */
+export function taskRunJsonOnce(run: TaskRun): string {
+  return taskRunText.get(run) ?? stringifyJson(run);
+}
+
 function taskRunJson(run: TaskRun | unknown): string {
   // An array's hole or undefined is written null by JSON.stringify, as here.
   if (run === null || typeof run !== 'object') return stringifyJson(run) ?? 'null';
