@@ -12,6 +12,6 @@ describe('core-flow examples', () => {
     const results = await runExamples(plugin, { packages: [logPlugin, outputsPlugin, executionPlugin] });
     const failures = results.filter((result) => !result.ok);
     expect(failures.map((f) => ({ name: f.name, failures: f.failures }))).toEqual([]);
-    expect(results.length).toBe(19);
+    expect(results.length).toBe(20);
   });
 });

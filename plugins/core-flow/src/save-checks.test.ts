@@ -57,6 +57,21 @@ ${deps.map(([id, on]) => `      - task:\n          id: ${id}\n          type: io
     expect(problems(dag([['a', []], ['b', ['a']]]))).toEqual([]);
   });
 
+  it('refuses a Switch with no case and no defaults, which could only fail; one with cases, or defaults alone, is fine', () => {
+    const route = (rest: string) => `  - id: route
+    type: io.kestra.plugin.core.flow.Switch
+    value: x
+${rest}`;
+    expect(problems(route('    cases: {}\n'))).toEqual([
+      '7:12 FLOW_INVALID_PROPS tasks[0].cases: No task defined, neither cases or defaults have any tasks',
+    ]);
+    expect(problems(route('    defaults: []\n'))).toEqual([
+      expect.stringMatching(/^\d+:\d+ FLOW_INVALID_PROPS tasks\[0\]\.cases: No task defined/),
+    ]);
+    expect(problems(route('    cases:\n      y:\n        - id: a\n          type: io.kestra.plugin.core.log.Log\n          message: y\n'))).toEqual([]);
+    expect(problems(route('    defaults:\n      - id: a\n        type: io.kestra.plugin.core.log.Log\n        message: any\n'))).toEqual([]);
+  });
+
   it('Pause and Sleep take a timeout (it bounds the wait); other flowables still refuse it; Pause refuses two names of one field, duplicate onResume ids and unknown props', () => {
     expect(problems(`  - id: pause
     type: io.kestra.plugin.core.flow.Pause

@@ -28,4 +28,29 @@ tasks:
       ],
     },
   },
+  {
+    title: 'Bound a sleep with a timeout',
+    flow: `id: sleep_timeout
+namespace: company.team
+
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT1H
+    timeout: PT0.1S
+
+errors:
+  - id: gave_up
+    type: io.kestra.plugin.core.log.Log
+    message: "stopped waiting"
+`,
+    expect: {
+      state: 'FAILED',
+      logs: [
+        { level: 'INFO', message: 'Waiting for PT1H' },
+        { level: 'ERROR', message: "task 'wait' timed out after PT0.1S" },
+        { level: 'INFO', message: 'stopped waiting' },
+      ],
+    },
+  },
 ];

@@ -46,6 +46,10 @@ export const switchTask = defineFlowableTask({
   props: SwitchProps,
   output: SwitchOutput,
   examples: switchExamples,
+  // As Kestra's save check: no case and no defaults can only ever fail (the value matches nothing).
+  check: (props) => (Object.keys(props.cases ?? {}).length === 0 && (props.defaults ?? []).length === 0
+    ? [{ path: ['cases'], message: 'No task defined, neither cases or defaults have any tasks' }]
+    : []),
   plan: (_ctx, props) => {
     const value = String(props.value);
     const cases = props.cases ?? {};

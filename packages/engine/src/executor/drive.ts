@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { isFlowableTask } from '@sluice/core';
+import { engineErrors } from '../errors.js';
 import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
@@ -11,7 +12,7 @@ import { withReadAhead } from './read-ahead.js';
 import { attemptEnd, retryFor } from './retry-policy.js';
 import type { RetryAt } from './subflow.js';
 import { runAttempt } from './run-attempt.js';
-import { skipByRunIf, type TaskRunChange, type TaskRunScope } from './run-task.js';
+import { errorLine, skipByRunIf, type TaskRunChange, type TaskRunScope } from './run-task.js';
 import { endTaskRun, newTaskRun, startAttempt } from './task-runs.js';
 import { endWait } from './waits.js';
 
@@ -214,7 +215,7 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
         continue;
       }
       if (action.kind === 'wait') {
-        const due = waitDue(action, scope.now()) ?? (action.taskRun.wait?.child && !childrenRunning.has(action.taskRun.id) ? await settle(options, save, action, runs) : undefined);
+        const due = waitDue(scope, options.execution(), action, scope.now()) ?? (action.taskRun.wait?.child && !childrenRunning.has(action.taskRun.id) ? await settle(options, save, action, runs) : undefined);
         if (due === undefined) {
           if (action.taskRun.wait?.child) childrenRunning.add(action.taskRun.id);
           if (action.at !== undefined && (wakeAt === undefined || action.at < wakeAt)) wakeAt = action.at;
@@ -284,11 +285,16 @@ async function settle(options: DriveOptions, save: () => Promise<void>, action: 
   });
 }
 
-/** The end of a wait whose date has come, or undefined while it has not (or it waits for a resume). */
-function waitDue(action: Extract<Action, { kind: 'wait' }>, now: Date): TaskRunChange | undefined {
+/**
+ * The end of a wait whose date has come, or undefined while it has not (or it waits for a
+ * resume). A wait ended by the task's `timeout` says so in an ERROR line, as a runnable task's
+ * timeout does: otherwise the task run would be FAILED with no reason in the logs.
+ */
+function waitDue(scope: TaskRunScope, execution: Execution, action: Extract<Action, { kind: 'wait' }>, now: Date): TaskRunChange | undefined {
   const wait = action.taskRun.wait;
   if (!wait || action.at === undefined || action.at.getTime() > now.getTime()) return undefined;
-  return { taskRun: endWait(action.taskRun, { state: wait.onUntil, date: now }), logs: [] };
+  const logs = wait.timeout === undefined ? [] : [errorLine(scope, execution, action.task, action.taskRun, engineErrors.TASK_TIMEOUT(action.task.id, wait.timeout).message)];
+  return { taskRun: endWait(action.taskRun, { state: wait.onUntil, date: now }), logs };
 }
 
 /**

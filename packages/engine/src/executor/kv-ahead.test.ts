@@ -29,8 +29,10 @@ const task = (id: string, props: Record<string, unknown>, more: Partial<FlowTask
 
 async function run(tasks: FlowTask[], seed: Record<string, unknown> = {}) {
   const runtime = createMemoryRuntime();
-  for (const [key, value] of Object.entries(seed)) {
-    await runtime.kv.set({ tenantId: 'main', namespace: key.startsWith('other:') ? 'company.other' : 'company.team', key: key.replace('other:', '') }, { value, updated: new Date().toISOString() });
+  // 'key' is company.team's, 'other:key' company.other's, 'namespace|key' that namespace's.
+  for (const [entry, value] of Object.entries(seed)) {
+    const [namespace, key] = entry.includes('|') ? entry.split('|') as [string, string] : [entry.startsWith('other:') ? 'company.other' : 'company.team', entry.replace('other:', '')];
+    await runtime.kv.set({ tenantId: 'main', namespace, key }, { value, updated: new Date().toISOString() });
   }
   const flow: Omit<FlowRevision, 'revision' | 'updated' | 'deleted'> = {
     tenantId: 'main', id: 'flow', namespace: 'company.team', labels: [], inputs: [], variables: {}, outputs: [],
@@ -59,6 +61,16 @@ describe('kv() in task templates', () => {
     expect(out('soft')).toBe('none');
     expect(ended.state.current).toBe('FAILED');
     expect(logs.map((l) => l.message)).toContainEqual(expect.stringContaining("kv(): no value for key 'absent' in namespace 'company.team'"));
+  });
+
+  it('looks a key missing in the flow namespace up in its parents, nearest first, unless a namespace is given', async () => {
+    const { ended, logs, out } = await run([
+      task('inherited', { message: "{{ kv('shared') }} {{ kv('both') }} {{ kv('top') }}" }),
+      task('given', { message: "{{ kv('shared', 'company.team') }}" }),
+    ], { 'company|shared': 'from company', 'company|both': 'from company', both: 'from the team', 'acme|top': 'elsewhere', 'company|top': 'from company too' });
+    expect(out('inherited')).toBe('from company from the team from company too');
+    expect(ended.state.current).toBe('FAILED');
+    expect(logs.map((l) => l.message)).toContainEqual(expect.stringContaining("kv(): no value for key 'shared' in namespace 'company.team'"));
   });
 
   it('sees what an earlier task of the same execution set, and a key named by another kv() value', async () => {

@@ -39,24 +39,35 @@ const mentionsKv = (task: FlowTask): boolean => {
   return found;
 };
 
+/** `namespace` and its parents, nearest first: `a.b.c`, `a.b`, `a`. */
+function namespaceChain(namespace: string): string[] {
+  const chain = [namespace];
+  for (let dot = namespace.lastIndexOf('.'); dot > 0; dot = namespace.lastIndexOf('.', dot - 1)) chain.push(namespace.slice(0, dot));
+  return chain;
+}
+
 /**
  * The `kv()` function of a render, over values read ahead (rendering is synchronous, the store
  * is not). Without `values` it records the keys asked for and answers null: the dry run that
- * finds them.
+ * finds them. Without a `namespace` argument a key missing in the flow's namespace is looked up
+ * in its parents, nearest first, as Kestra's kv() does; a namespace given is read alone.
  */
 export function kvFunction(defaultNamespace: string, values: KvValues | undefined, asked?: Set<string>): NonNullable<ExpressionFunctions['kv']> {
   return (key, namespace, errorOnMissing) => {
     const ns = namespace ?? defaultNamespace;
-    const id = idOf(ns, key);
-    if (!values?.has(id)) {
-      if (asked) {
-        asked.add(id);
-        return null;
+    for (const candidate of namespace === undefined ? namespaceChain(defaultNamespace) : [namespace]) {
+      const id = idOf(candidate, key);
+      if (!values?.has(id)) {
+        if (asked) {
+          asked.add(id);
+          continue;
+        }
+        throw engineErrors.KV_NOT_READ_AHEAD(key);
       }
-      throw engineErrors.KV_NOT_READ_AHEAD(key);
+      const found = values.get(id);
+      if (found) return found.value;
     }
-    const found = values.get(id);
-    if (found) return found.value;
+    if (asked) return null;
     if (errorOnMissing) throw engineErrors.KV_KEY_NOT_FOUND(key, ns);
     return null;
   };

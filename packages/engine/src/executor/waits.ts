@@ -32,6 +32,7 @@ export function waitRecord(task: FlowTask, definition: AnyFlowableTask, wait: Fl
   return {
     ...(ms === undefined ? {} : { until: new Date(start.getTime() + ms).toISOString() }),
     onUntil,
+    ...(!byDuration && ms !== undefined && task.timeout !== undefined ? { timeout: task.timeout } : {}),
     pause: wait.pause === true,
     endsTask,
     ...(wait.pause === true && wait.inputs !== undefined && wait.inputs.length > 0 ? { inputs: wait.inputs } : {}),

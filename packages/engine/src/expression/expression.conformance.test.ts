@@ -110,6 +110,7 @@ const rows: readonly Row[] = [
   // Tests.
   ['{{ missing is defined }} {{ trigger.body.name is defined }} {{ missing.sub is not defined }}', 'false true true'],
   ['{{ foo is null }} {{ bar is not null }}', 'true true'],
+  ['{{ foo is defined }} {{ foo is not defined }} {{ bar is defined }}', 'false true true'],
   ['{{ list is empty }} {{ trigger.body.empty is empty }} {{ users is empty }}', 'true true false'],
   ['{% if 2 is even and 3 is odd %}yes{% endif %}', 'yes'],
   ['{% if (3 is not even) and (2 is odd or 3 is even) %}yes{% else %}no{% endif %}', 'no'],

@@ -50,6 +50,12 @@ describe('render()', () => {
     expect(sluiceFailure(() => renderTemplate("{% set x = 1 %}{{ render('{{ x }}') }}", variables)).code).toBe('EXPRESSION_UNDEFINED');
   });
 
+  it("gives back a number, boolean or null as it is, as Kestra's render() does", () => {
+    const scalars = { vars: { count: 42, on: true, nothing: null } };
+    expect(renderTemplate('{{ render(vars.count) }} {{ render(vars.on) }} [{{ render(vars.nothing) }}]', scalars)).toBe('42 true []');
+    expect(renderTemplate('{{ render(vars.count) + 1 }}', scalars)).toBe('43');
+  });
+
   it('refuses a value that is not a string, and a recursive flag that is not a boolean', () => {
     expect(sluiceFailure(() => renderTemplate('{{ render(inputs) }}', variables)).message).toContain('render() needs a string, not map');
     expect(sluiceFailure(() => renderTemplate("{{ render(vars.greeting, 'yes') }}", variables)).message).toContain('true or false');

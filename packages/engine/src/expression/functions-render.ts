@@ -79,8 +79,10 @@ function renderPass(ctx: EvalContext, text: string, base: ExpressionFunctions): 
 function renderValue(template: unknown, recursive: unknown, call: CallContext): unknown {
   if (!(call instanceof EvalContext)) return call.fail('render() is not available here');
   const ctx = call;
-  if (typeof template !== 'string') return ctx.fail(`render() needs a string, not ${typeName(template)}`);
   if (typeof recursive !== 'boolean') return ctx.fail(`render()'s recursive must be true or false, not ${typeName(recursive)}`);
+  // A number, boolean or null holds no template: Kestra's render() gives it back as it is.
+  if (template === null || typeof template === 'number' || typeof template === 'bigint' || typeof template === 'boolean') return template;
+  if (typeof template !== 'string') return ctx.fail(`render() needs a string, not ${typeName(template)}`);
   const depth = (depths.get(ctx) ?? 0) + 1;
   if (depth > RENDER_LIMITS.depth) return ctx.limit(`render() nested deeper than ${RENDER_LIMITS.depth}`);
   const base = ctx.functions;

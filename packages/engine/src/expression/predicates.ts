@@ -19,7 +19,9 @@ function integer(value: unknown, ctx: Parameters<TestDef['apply']>[1], test: str
 }
 
 export const TESTS = table<TestDef>({
-  defined: { acceptsUndefined: true, apply: (value) => value !== undefined },
+  // Pebble's `defined` is the inverse of `null`: a variable holding null (an optional input not
+  // given) is not defined, which `{{ inputs.x is defined }}` switches on.
+  defined: { acceptsUndefined: true, apply: (value) => value !== undefined && value !== null },
   null: { apply: (value) => value === null || value === undefined },
   empty: { apply: (value) => isEmpty(value) },
   even: { apply: (value, ctx) => integer(value, ctx, 'even') % 2 === 0 },

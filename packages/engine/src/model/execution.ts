@@ -60,6 +60,8 @@ export interface TaskRunWait {
   readonly until?: string;
   /** The state the task takes at `until` (its duration's outcome, or its timeout's failure). */
   readonly onUntil: StateType;
+  /** The task's `timeout` when it, not the wait's duration, set `until`: its end is then logged as a timeout. */
+  readonly timeout?: string;
   /** A pause: the execution shows PAUSED, and the API may resume it. */
   readonly pause: boolean;
   /** True when the task has nothing to run after its wait (no branch, errors or finally): the wait's end ends it. */
