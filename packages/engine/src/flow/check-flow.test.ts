@@ -132,6 +132,19 @@ describe('tasks', () => {
     ]);
   });
 
+  it('refuses the flow keys Sluice does not act on when they ask for something, and passes them written empty', () => {
+    const source = `${head}listeners:\n  - tasks:\n      - id: l\n        type: ${LOG}\n        message: hi\nsla:\n  - id: late\n    type: MAX_DURATION\n    duration: PT1H\nchecks:\n  - condition: "{{ true }}"\n    message: ok\nworkerSelector:\n  tags: [gpu]\ndraft: true\ntasks:\n${log('a')}`;
+    expect(check(source).map((line) => line.split(':').slice(0, 2).join(':'))).toEqual([
+      '3:1 FLOW_UNSUPPORTED listeners',
+      '8:1 FLOW_UNSUPPORTED sla',
+      '12:1 FLOW_UNSUPPORTED checks',
+      '15:1 FLOW_UNSUPPORTED workerSelector',
+      '17:1 FLOW_UNSUPPORTED draft',
+    ]);
+    expect(check(source)[0]).toContain('run the tasks in errors or finally, or start another flow with a Flow trigger');
+    expect(parseFlow(`${head}listeners: []\nsla: []\nchecks: []\ndraft: false\ntasks:\n${log('a')}`, registry).ok).toBe(true);
+  });
+
   it('finds duplicate ids across tasks, errors, finally and nested tasks', () => {
     const source = `${head}tasks:\n${log('a')}errors:\n${log('a')}finally:\n${log('b')}afterExecution:\n${log('b')}`;
     expect(check(source)).toEqual([

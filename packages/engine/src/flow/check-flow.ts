@@ -10,10 +10,18 @@ import { isMapping, withoutNulls, type Reporter } from './report.js';
 
 const { FLOW_SCHEMA, FLOW_DUPLICATE_ID, FLOW_UNSUPPORTED } = engineErrors.codes;
 
-// Flow-level keys Kestra has that Sluice does not act on yet: refused, never accepted and ignored.
+// Flow-level keys Kestra has that Sluice does not act on: refused when set, never accepted and
+// ignored (a flow's author would believe their listener, SLA or check in place). Written empty
+// (an empty list, `draft: false`), they ask for nothing and pass.
 const UNSUPPORTED_FLOW_KEYS: Readonly<Record<string, string>> = {
   afterExecution: 'afterExecution is not supported yet; run the tasks in finally, which runs before the execution ends',
+  listeners: 'listeners are not supported (Kestra deprecated them); run the tasks in errors or finally, or start another flow with a Flow trigger',
+  sla: 'sla is not supported: Sluice does not watch executions against a service-level agreement; remove it, or bound the tasks with timeout',
+  checks: 'checks are not supported: nothing would run them before an execution starts; check the inputs with their validator, or fail early with an execution.Fail task',
+  workerSelector: 'workerSelector is not supported: any worker runs any execution',
+  draft: 'draft revisions are not supported: every saved revision is the one that runs; save the flow when it is ready',
 };
+const isSet = (value: unknown): boolean => value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0);
 const FlowCheck = TypeCompiler.Compile(FlowEnvelope);
 const InputCheck = TypeCompiler.Compile(Input);
 const OutputCheck = TypeCompiler.Compile(Output);
@@ -62,7 +70,7 @@ export function checkFlow(value: unknown, registry: PluginRegistry, reporter: Re
   reporter.addAll(FLOW_SCHEMA, [], schemaProblems(FlowCheck, flow).filter((p) => !(String(p.segments[0]) in UNSUPPORTED_FLOW_KEYS)));
   reporter.addAll(FLOW_SCHEMA, [], checkLabels(flow.labels, ['labels'], FLOW_SYSTEM_LABELS));
   for (const [key, message] of Object.entries(UNSUPPORTED_FLOW_KEYS)) {
-    if (flow[key] !== undefined) reporter.add(FLOW_UNSUPPORTED, [key], message, 'key');
+    if (isSet(flow[key])) reporter.add(FLOW_UNSUPPORTED, [key], message, 'key');
   }
   checkRetry(reporter, flow.retry, ['retry']);
   checkDeclarations(reporter, flow, 'inputs');

@@ -151,12 +151,12 @@ export const FLOW_EXTRA: Readonly<Record<string, TSchema>> = {
   pluginDefaults: Type.Array(PluginDefault, { description: 'Values given to every task or trigger of a type, or of every type under a prefix.' }),
   taskDefaults: Type.Array(PluginDefault, { description: 'The name of pluginDefaults before Kestra 0.18; applied the same way.' }),
   retry: Retry,
-  sla: Type.Array(Type.Unknown(), { description: 'Service-level agreements.' }),
-  checks: Type.Array(Type.Unknown(), { description: 'Checks run before an execution starts.' }),
-  workerSelector: Type.Unknown({ description: 'Kestra 2.0 worker selection.' }),
-  listeners: Type.Array(Type.Unknown(), { description: 'Deprecated in Kestra.' }),
+  sla: Type.Array(Type.Unknown(), { description: 'Service-level agreements: not supported, refused when set.' }),
+  checks: Type.Array(Type.Unknown(), { description: 'Checks run before an execution starts: not supported, refused when set.' }),
+  workerSelector: Type.Unknown({ description: 'Kestra 2.0 worker selection: not supported, refused when set.' }),
+  listeners: Type.Array(Type.Unknown(), { description: 'Deprecated in Kestra: not supported, refused when set.' }),
   revision: Type.Integer({ minimum: 1, description: 'Assigned by the server; ignored.' }),
-  draft: flag('Kestra 2.0 draft revision.'),
+  draft: flag('Kestra 2.0 draft revision: not supported, refused when true.'),
 };
 
 /** The flow's own keys, the lists checked item by item elsewhere. */
