@@ -11,11 +11,10 @@ import { childRecord } from './subflow.js';
 import { waitRecord } from './waits.js';
 
 /**
- * Most task runs one execution may hold. Every task run lives in the execution's record, which
- * each save rewrites (see ARCHITECTURE.md), so the cost of an execution grows with the square of
- * its task runs (a ForEach over 1,000 values run one at a time took about 30 s on the embedded
- * runtime, 2,000 about 3 min): past this, a flowable that would add more fails instead, naming
- * the limit. To be raised once task runs are stored apart from the execution.
+ * Most task runs one execution may hold: past this, a flowable that would add more fails
+ * instead, naming the limit. Saves no longer grow with the task runs (they are stored apart,
+ * and a save writes those it changed: see ARCHITECTURE.md), but a read of the execution, the
+ * API's answer, a terminal event and the UI's view still carry the whole list: this bounds them.
  */
 export const MAX_TASK_RUNS = 2500;
 
