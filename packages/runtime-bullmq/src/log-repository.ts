@@ -20,7 +20,7 @@ export class RedisLogRepository implements LogRepository {
 
   async append(entries: readonly LogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const byExecution = new Map<string, (string | Buffer)[]>();
+    const byExecution = new Map<string, string[]>();
     for (const entry of entries) {
       const lines = byExecution.get(entry.executionId) ?? [];
       lines.push(logLineArg(entry));
