@@ -15,6 +15,8 @@
 //   defaults: ingest 600 300; wait 200 100. Needs valgrind (apt-get install valgrind).
 // The worker runs much of its code unoptimised for the first few hundred requests: for the worker,
 // a warm-up of 1500 gives steadier counts (eighth round in docs/performance.md).
+//   INSTRUCTIONS_CONCURRENCY=50 keeps that many requests in flight instead of one (as the paired
+//   run's ingestion and waits modes do): batching, timers and object lifetimes differ under load.
 //   INSTRUCTIONS_KEEP=<dir> keeps the callgrind dumps there (callgrind_annotate reads them);
 //   INSTRUCTIONS_NODE_ARGS="--perf-basic-prof --interpreted-frames-native-stack" names the JIT
 //   code through /tmp/perf-<pid>.map, which scripts/bench/callgrind-jit.mjs reads.
@@ -91,7 +93,8 @@ function killGroup(child) {
   }
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const concurrency = Number(process.env.INSTRUCTIONS_CONCURRENCY ?? 1);
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 /** One POST; resolves true on 200, false otherwise (a 503 when valgrind made the store time out). */
 function post(url, body) {
   return new Promise((done) => {
@@ -103,9 +106,17 @@ function post(url, body) {
     req.end(body);
   });
 }
+/** Sends `n` requests, `concurrency` in flight; resolves with how many were not 200. */
 async function send(url, body, n) {
   let failed = 0;
-  for (let i = 0; i < n; i++) if (!(await post(url, body))) failed++;
+  let left = n;
+  const lane = async () => {
+    while (left > 0) {
+      left--;
+      if (!(await post(url, body))) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, lane));
   return failed;
 }
 const control = (pid, ...args) => execFileSync('callgrind_control', [...args, String(pid)], { encoding: 'utf8', env: controlEnv, stdio: ['ignore', 'pipe', 'pipe'] });

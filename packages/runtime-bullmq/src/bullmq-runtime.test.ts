@@ -399,6 +399,25 @@ describe('bullmq runtime', () => {
     expect(await redis().ttl(createKeys(prefix).executionLogs(execution.id))).toBeGreaterThan(50);
   });
 
+  it('stores log lines past ASCII as ASCII JSON of the same entries, through a save and an append; ASCII ones as they are', async () => {
+    const prefix = testPrefix('utf8-logs');
+    const rt = await runtime({ prefix });
+    const execution = anExecution();
+    await rt.executions.create(execution);
+    // Past Latin-1, Latin-1 past ASCII, ASCII, and a lone surrogate (JSON escapes it).
+    const messages = ['Hello World! 🚀', 'café déjà vu', 'plain', 'half \ud83d pair'];
+    const saved = messages.map((message) => aLogEntry(execution.id, { message }));
+    const appended = messages.map((message) => aLogEntry(execution.id, { message: `${message}, appended` }));
+    await rt.executions.save({ ...execution, state: withState(execution.state, 'RUNNING') }, { logs: saved });
+    await rt.logs.append(appended);
+    expect(await rt.logs.list(execution.id)).toEqual([...saved, ...appended]);
+    const raw = await redis().lrange(createKeys(prefix).executionLogs(execution.id), 0, -1);
+    expect(raw.map((line) => JSON.parse(line) as unknown)).toEqual([...saved, ...appended]);
+    expect(raw.every((line) => /^[\x20-\x7e]*$/.test(line))).toBe(true);
+    expect(raw[0]).toContain('Hello World! \\ud83d\\ude80');
+    expect(raw[2]).toBe(JSON.stringify(saved[2]));
+  });
+
   it('applies the retention options to jobs, logs and executions', async () => {
     const prefix = testPrefix('retention');
     const rt = await runtime({

@@ -3,6 +3,7 @@ import { stringifyJson } from '@sluice/core';
 import { checkSaveLogs, engineErrors, isTerminated, storedExecutionJson, storedTaskRunJson } from '@sluice/engine';
 import { pipelined, type RedisStore } from './connection.js';
 import { inNamespace } from './flow-repository.js';
+import { logLineArg } from './log-line.js';
 import type { Keys } from './keys.js';
 import { CARRIED_EXECUTION_MAX_CHARS, eventHead } from './event-message.js';
 import { createExecutionScript, deleteExecutionScript, indexExecutionScript, saveExecutionScript, setMetaIfScript } from './scripts.js';
@@ -120,7 +121,7 @@ export class RedisExecutionRepository implements ExecutionRepository {
           : setMetaIfScript.run(client, [metaKey], [execution.id, metaJson(expected), metaJson(execution)]),
       ]);
       const events = announce.flatMap((event) => [eventHead(event), event.terminated && carry ? '1' : event.state === 'KILLING' ? '2' : '0']);
-      const lines = logs.map((entry) => JSON.stringify(entry));
+      const lines = logs.map(logLineArg);
       const condition = expected === undefined ? { given: '', whole: '', head: '', pairs: [] as string[] } : { given: '1', ...expectedArgs(expected) };
       const send = (written: TaskRunFields) => saveExecutionScript.run(client, [key, this.keys.executionLogs(execution.id)], [
         written.head, this.ttlOf(execution), this.keys.eventChannel, this.maxLogEntries, written.whole ? 'w' : 'p',

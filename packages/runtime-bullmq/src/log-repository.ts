@@ -3,6 +3,7 @@ import type { LogEntry, LogQuery, LogRepository } from '@sluice/engine';
 import type { RedisStore } from './connection.js';
 import type { Keys } from './keys.js';
 import { appendLogsScript } from './scripts.js';
+import { logLineArg } from './log-line.js';
 
 /**
  * Logs in Redis: one list per execution, appended with RPUSH so order is the order written,
@@ -22,7 +23,7 @@ export class RedisLogRepository implements LogRepository {
     const byExecution = new Map<string, string[]>();
     for (const entry of entries) {
       const lines = byExecution.get(entry.executionId) ?? [];
-      lines.push(JSON.stringify(entry));
+      lines.push(logLineArg(entry));
       byExecution.set(entry.executionId, lines);
     }
     await this.store.run('append logs', async (client) => {

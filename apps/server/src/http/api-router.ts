@@ -28,16 +28,32 @@ export function createApiRouter(routes: readonly RouteSpec[], extra: readonly Ro
   // let it through unauthenticated.
   const router = new Router({ strict: true, sensitive: true });
   const publicRouter = new Router({ strict: true, sensitive: true });
-  for (const route of routes) {
+  for (const route of layersOf(routes)) {
     for (const prefix of [`/api/v1/${TENANT}`, '/api/v1']) {
-      router[route.method](`${prefix}${route.path}`, route.handler);
-      if (route.public) publicRouter[route.method](`${prefix}${route.path}`, route.handler);
+      router.register(`${prefix}${route.path}`, route.methods, route.handler);
+      if (route.public) publicRouter.register(`${prefix}${route.path}`, route.methods, route.handler);
     }
   }
   // Routes outside /api/v1 (health, metrics) are registered as written.
-  for (const route of extra) {
-    router[route.method](route.path, route.handler);
-    if (route.public) publicRouter[route.method](route.path, route.handler);
+  for (const route of layersOf(extra)) {
+    router.register(route.path, route.methods, route.handler);
+    if (route.public) publicRouter.register(route.path, route.methods, route.handler);
   }
   return { router, publicRouter };
+}
+
+/**
+ * Neighbouring routes with the same path, handler and visibility as one route with all their
+ * methods. The router tests every route's regular expression against every request (a public
+ * route's twice: the auth middleware asks first), so the webhook's GET, POST and PUT as one
+ * route cost a third. Only neighbours are joined: the order routes are matched in stays.
+ */
+export function layersOf(routes: readonly RouteSpec[]): { path: string; methods: string[]; handler: Handler; public: boolean }[] {
+  const layers: { path: string; methods: string[]; handler: Handler; public: boolean }[] = [];
+  for (const route of routes) {
+    const last = layers.at(-1);
+    if (last && last.path === route.path && last.handler === route.handler && last.public === (route.public ?? false)) last.methods.push(route.method);
+    else layers.push({ path: route.path, methods: [route.method], handler: route.handler, public: route.public ?? false });
+  }
+  return layers;
 }

@@ -1,4 +1,4 @@
-import { maskExecution, type Execution, type FlowInput, type MaskOptions } from '@sluice/engine';
+import { maskExecution, masksNothing, type Execution, type FlowInput, type MaskOptions } from '@sluice/engine';
 import type { ServerContext } from '../server-context.js';
 
 /** The inputs declared by each flow revision, looked up once per answer. */
@@ -26,5 +26,12 @@ export async function maskOptionsFor(s: ServerContext, execution: Execution, cac
 
 /** `execution` as API answers show it: SECRET inputs and secret values in outputs masked (see `maskExecution`). */
 export async function masked(s: ServerContext, execution: Execution, cache?: InputsCache): Promise<Execution> {
+  // The common answer, a webhook's new execution: the latest revision, no secret values, no
+  // SECRET input. Shown as it is, without the cache, the look-up's promise and the masking's sets.
+  const secretValues = s.secretValues();
+  if (secretValues.length === 0) {
+    const latest = s.flowIndex.get({ tenantId: execution.tenantId, namespace: execution.namespace, id: execution.flowId });
+    if (latest && latest.revision === execution.flowRevision && masksNothing({ secretValues, inputs: latest.inputs })) return execution;
+  }
   return maskExecution(execution, await maskOptionsFor(s, execution, cache));
 }

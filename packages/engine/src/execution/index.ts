@@ -4,7 +4,7 @@ export { readInputs, type InputError, type InputsResult } from './inputs.js';
 export { coercerFor, INPUT_TYPES, type Coerced } from './input-types.js';
 export { executionLabels, labelsVariable, CORRELATION_ID_LABEL, FROM_LABEL, SYSTEM_PREFIX } from './labels.js';
 export { parseIsoDuration } from './iso-duration.js';
-export { maskExecution, type MaskOptions } from './mask-execution.js';
+export { maskExecution, masksNothing, type MaskOptions } from './mask-execution.js';
 export { killChildren, killRequest, killedExecution, requestKill, type KillRequest, type KillRuntime } from './kill-execution.js';
 export { restartExecution, RESTARTABLE_STATES, type NotRestartable, type RestartFlow } from './restart-execution.js';
 export { replayExecution, REPLAY_LABEL, REPLAYED_LABEL, type ReplayOptions } from './replay-execution.js';

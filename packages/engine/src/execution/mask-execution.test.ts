@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Execution } from '../model/execution.js';
 import { envSecretValues } from '../secrets/index.js';
-import { maskExecution } from './mask-execution.js';
+import { maskExecution, masksNothing } from './mask-execution.js';
 
 const TOKEN = 'tok-3f9a-secret';
 
@@ -31,6 +31,18 @@ describe('maskExecution', () => {
     // What the caller sent is shown as sent; the execution itself is not changed.
     expect(masked.trigger?.variables).toEqual({ body: { token: TOKEN } });
     expect(JSON.stringify(original)).toBe(before);
+  });
+
+  it('says it masks nothing exactly when masking returns the execution as it is', () => {
+    const original = execution();
+    const cases = [
+      { secretValues: [], inputs: [] },
+      { secretValues: [], inputs: [{ id: 'user', type: 'STRING' }] },
+      { secretValues: [], inputs: [{ id: 'password', type: 'secret' }] },
+      { secretValues: [TOKEN], inputs: [{ id: 'user', type: 'STRING' }] },
+    ];
+    expect(cases.map((options) => masksNothing(options))).toEqual([true, true, false, false]);
+    for (const options of cases) expect(maskExecution(original, options) === original).toBe(masksNothing(options));
   });
 
   it('reads the secret values of the environment, leaving out what is not base64', () => {

@@ -10,6 +10,16 @@ export interface MaskOptions {
   readonly inputs: readonly Pick<FlowInput, 'id' | 'type'>[];
 }
 
+const isSecretInput = (input: Pick<FlowInput, 'type'>): boolean => input.type.toUpperCase() === 'SECRET';
+
+/**
+ * True when {@link maskExecution} would return any execution of a flow declaring `inputs`
+ * unchanged under `secretValues`: no secret value is known and no input is of type SECRET.
+ */
+export function masksNothing(options: MaskOptions): boolean {
+  return options.secretValues.length === 0 && !options.inputs.some(isSecretInput);
+}
+
 /** Every string inside `value` with the secret values masked; the rest untouched. Iterative, so no value can exhaust the stack. */
 function maskDeep(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return maskSecrets(value, secrets);
@@ -45,7 +55,7 @@ function maskDeep(value: unknown, secrets: readonly string[]): unknown {
  * what the caller sent and are shown as sent.
  */
 export function maskExecution(execution: Execution, options: MaskOptions): Execution {
-  const secretInputs = new Set(options.inputs.filter((input) => input.type.toUpperCase() === 'SECRET').map((input) => input.id));
+  const secretInputs = new Set(options.inputs.filter(isSecretInput).map((input) => input.id));
   if (secretInputs.size === 0 && options.secretValues.length === 0) return execution;
   // A SECRET input's value is a secret too: masked wherever a task passed it on.
   const secrets = [...options.secretValues];

@@ -17,7 +17,9 @@ function reference(bytes: Uint8Array, offset: number): string {
 
 describe('ids', () => {
   it('writes 128 bits as the same 22 base62 digits as the BigInt conversion', () => {
-    const edges = [new Uint8Array(16), new Uint8Array(16).fill(255), Uint8Array.from({ length: 16 }, (_, i) => i), Uint8Array.from([0x80, ...new Array<number>(15).fill(0)])];
+    const edges = [new Uint8Array(16), new Uint8Array(16).fill(255), Uint8Array.from({ length: 16 }, (_, i) => i), Uint8Array.from([0x80, ...new Array<number>(15).fill(0)]),
+      // The top bit of every 32-bit limb: read as unsigned.
+      Uint8Array.from({ length: 16 }, (_, i) => (i % 4 === 0 ? 0x80 : 0))];
     for (const bytes of edges) expect(idFromBytes(bytes, 0)).toBe(reference(bytes, 0));
     expect(idFromBytes(new Uint8Array(16), 0)).toBe('0'.repeat(22));
     expect(idFromBytes(new Uint8Array(16).fill(255), 0)).toBe('7n42DGM5Tflk9n8mt7Fhc7');

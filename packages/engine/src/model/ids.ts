@@ -26,22 +26,26 @@ export function newId(): string {
 }
 
 // Reused by every call: the digits of the number being converted, and the characters made.
-const limbs = new Uint16Array(8);
+const limbs = new Uint32Array(4);
 const chars = new Uint8Array(ID_LENGTH);
 const decoder = new TextDecoder('latin1');
 
 /**
  * The 128-bit big-endian number at `bytes[offset..offset+16)` in base62, 22 digits, most
- * significant first. Long division over eight 16-bit limbs in plain numbers: BigInt division
- * allocated two BigInts per digit, about 1.8 KB of garbage per id.
+ * significant first. Long division over four 32-bit limbs in plain numbers (a remainder times
+ * 2^32 plus a limb stays below 2^38, exact in a double): BigInt division allocated two BigInts
+ * per digit, about 1.8 KB of garbage per id, and 16-bit limbs took twice the divisions.
  * @internal exported for tests
  */
 export function idFromBytes(bytes: Uint8Array, offset: number): string {
-  for (let i = 0; i < 8; i++) limbs[i] = ((bytes[offset + 2 * i] ?? 0) << 8) | (bytes[offset + 2 * i + 1] ?? 0);
+  for (let i = 0; i < 4; i++) {
+    const at = offset + 4 * i;
+    limbs[i] = (((bytes[at] ?? 0) << 24) | ((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0)) >>> 0;
+  }
   for (let digit = ID_LENGTH - 1; digit >= 0; digit--) {
     let remainder = 0;
-    for (let i = 0; i < 8; i++) {
-      const value = remainder * 65536 + (limbs[i] ?? 0);
+    for (let i = 0; i < 4; i++) {
+      const value = remainder * 0x1_0000_0000 + (limbs[i] ?? 0);
       const quotient = Math.floor(value / 62);
       limbs[i] = quotient;
       remainder = value - quotient * 62;

@@ -70,11 +70,9 @@ export function webhookRoutes(s: ServerContext): RouteSpec[] {
     maskKeyInProblems(ctx);
     problem(ctx, 404, 'Flow not found');
   };
-  return (['get', 'post', 'put'] as const).flatMap((method) => [
-    { method, path: PATH, handler, public: true },
-    { method, path: `${PATH}/`, handler: notFound, public: true },
-    { method, path: `${PATH}/*rest`, handler: notFound, public: true },
-  ]);
+  // By path, then method: the router joins a path's methods into one route (see layersOf).
+  return [{ path: PATH, handler }, { path: `${PATH}/`, handler: notFound }, { path: `${PATH}/*rest`, handler: notFound }]
+    .flatMap(({ path, handler }) => (['get', 'post', 'put'] as const).map((method) => ({ method, path, handler, public: true })));
 }
 
 /**
