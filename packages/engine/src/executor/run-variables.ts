@@ -1,6 +1,7 @@
 import { labelsVariable } from '../execution/labels.js';
 import type { FlowRevision } from '../flow/flow.types.js';
-import type { Execution, TaskRun } from '../model/execution.js';
+import type { Execution, Label, TaskRun } from '../model/execution.js';
+import { deepFreeze } from '../support/deep-freeze.js';
 import { isTerminated, isTerminatedWithoutFailure, stateToJson } from '../model/state.js';
 import { taskRunOf } from './task-runs.js';
 
@@ -94,6 +95,18 @@ function withLazyOutputs(variables: Json, execution: Execution): Json {
   });
 }
 
+// Every task run of an execution renders with the same list of labels: its nested map is made
+// once per list, and frozen, since every render shares it.
+const labelMaps = new WeakMap<readonly Label[], Record<string, unknown>>();
+function labelsOf(labels: readonly Label[]): Record<string, unknown> {
+  let map = labelMaps.get(labels);
+  if (map === undefined) {
+    map = deepFreeze(labelsVariable(labels));
+    labelMaps.set(labels, map);
+  }
+  return map;
+}
+
 /**
  * The variables a task's templates see, after Kestra's `RunVariables`: `flow`, `execution`,
  * `task`, `taskrun` (with `value` and `parentId` inside a flowable), `parent` and `parents`,
@@ -123,7 +136,7 @@ export function runVariables(flow: FlowRevision, execution: Execution, task?: { 
     outputs: undefined,
     tasks: undefined,
     ...(execution.trigger ? { trigger: execution.trigger.variables } : {}),
-    labels: labelsVariable(execution.labels),
+    labels: labelsOf(execution.labels),
     vars: flow.variables,
   }, execution);
 }

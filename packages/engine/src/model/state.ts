@@ -43,9 +43,22 @@ export interface State {
   readonly histories: readonly StateHistory[];
 }
 
+// One step writes the same instant into several histories (a task run's start and its attempt's,
+// its end and its attempt's): its text is made once. An invalid date still throws, as before.
+let lastMs = Number.NaN;
+let lastIso = '';
+const isoOf = (date: Date): string => {
+  const ms = date.getTime();
+  if (ms !== lastMs) {
+    lastIso = date.toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};
+
 /** A new state with one history entry. */
 export function newState(state: StateType = 'CREATED', date: Date = new Date()): State {
-  return { current: state, histories: [{ state, date: date.toISOString() }] };
+  return { current: state, histories: [{ state, date: isoOf(date) }] };
 }
 
 /**
@@ -54,7 +67,7 @@ export function newState(state: StateType = 'CREATED', date: Date = new Date()):
  */
 export function withState(state: State, next: StateType, date: Date = new Date()): State {
   if (state.current === next) return state;
-  return { current: next, histories: [...state.histories, { state: next, date: date.toISOString() }] };
+  return { current: next, histories: [...state.histories, { state: next, date: isoOf(date) }] };
 }
 
 /** The state JSON of Kestra: current, histories, and the computed dates and duration. */
