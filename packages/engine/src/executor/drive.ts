@@ -242,17 +242,21 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
       // attempt the store knows of; a side-effect-free task's start may wait for a later save.
       if (!(toRun.every((run) => run.pure) && mayDefer())) await save();
       for (const { task, taskRun, pure } of toRun) launch(task, taskRun, runs, pure);
-      continue;
-    }
-    if (changed) continue;
-    if (inFlight.size === 0) {
-      if (waiting.size > 0) {
-        await save();
-        const state = waiting.has('PAUSED') ? 'PAUSED' : waiting.has('RUNNING') ? 'RUNNING' : 'RETRYING';
-        return { kind: 'waiting', ...(wakeAt === undefined ? {} : { until: wakeAt }), state };
+      // When every action launched an attempt, deciding again now would find those running and
+      // nothing else (one decision starts all a level has room for): wait for an end instead.
+      // Any other action (a skip, a plan, a wait) may open more work: decide again.
+      if (toRun.length < actions.length) continue;
+    } else {
+      if (changed) continue;
+      if (inFlight.size === 0) {
+        if (waiting.size > 0) {
+          await save();
+          const state = waiting.has('PAUSED') ? 'PAUSED' : waiting.has('RUNNING') ? 'RUNNING' : 'RETRYING';
+          return { kind: 'waiting', ...(wakeAt === undefined ? {} : { until: wakeAt }), state };
+        }
+        // decide() always finds work or an end; reaching this is a bug, never a reason to spin.
+        throw new Error(`executor: no progress possible for execution ${options.execution().id}`);
       }
-      // decide() always finds work or an end; reaching this is a bug, never a reason to spin.
-      throw new Error(`executor: no progress possible for execution ${options.execution().id}`);
     }
     // Ends staged so far are stored before waiting for more, unless only side-effect-free
     // attempts run (they end at once, and what is staged may wait with them).
