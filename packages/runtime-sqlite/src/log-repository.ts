@@ -51,11 +51,11 @@ export function createLogRepository(db: Database, writes: GroupCommit, guard: Gu
   const cutStmt = db.prepare('UPDATE logs SET lines = ?, json = ? WHERE seq = ?');
   const listStmt = db.prepare('SELECT json FROM logs WHERE execution_id = ? ORDER BY seq').pluck();
 
-  /** Drops the oldest `over` lines of the execution: whole rows, then the oldest lines of the next. */
-  const trim = (executionId: string, over: number): void => {
+  /** Drops the oldest `over` lines of the execution (its `rows`, oldest first): whole rows, then the oldest lines of the next. */
+  const trim = (executionId: string, rows: readonly [seq: number, lines: number][], over: number): void => {
     let left = over;
     let dropUpTo: number | undefined;
-    for (const [seq, lines] of countsStmt.all(executionId) as [number, number][]) {
+    for (const [seq, lines] of rows) {
       if (left >= lines) {
         left -= lines;
         dropUpTo = seq;
@@ -79,9 +79,10 @@ export function createLogRepository(db: Database, writes: GroupCommit, guard: Gu
       // executions' lines share the numbers): the exact count is taken only when it could be over.
       const [firstSeq, firstLines] = (firstStmt.get(executionId) as [number, number] | undefined) ?? [last, lines];
       if (last - firstSeq + firstLines <= maxPerExecution) continue;
+      const counts = countsStmt.all(executionId) as [number, number][];
       let count = 0;
-      for (const [, n] of countsStmt.all(executionId) as [number, number][]) count += n;
-      if (count > maxPerExecution) trim(executionId, count - maxPerExecution);
+      for (const [, n] of counts) count += n;
+      if (count > maxPerExecution) trim(executionId, counts, count - maxPerExecution);
     }
   };
 
