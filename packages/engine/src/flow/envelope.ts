@@ -140,7 +140,7 @@ const taskList = (description: string) => Type.Array(Type.Unknown(), { descripti
 export const FLOW_EXTRA: Readonly<Record<string, TSchema>> = {
   errors: taskList('Tasks run when a task fails.'),
   finally: taskList('Tasks always run at the end.'),
-  afterExecution: taskList('Tasks run once the execution has ended.'),
+  afterExecution: taskList('Tasks run once the execution has ended: not supported yet, refused when set (finally runs before the end).'),
   concurrency: Type.Object(
     {
       limit: Type.Integer({ minimum: 1, description: 'Most executions of the flow started and not ended at once, counted across every worker.' }),
