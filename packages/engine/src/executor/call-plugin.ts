@@ -26,6 +26,15 @@ export interface CallOptions {
  * its signal cannot hold the worker past its timeout. Rejects with the signal's reason then.
  */
 export async function callWithSignal(options: CallOptions): Promise<unknown> {
+  return await callPlugin(options);
+}
+
+/**
+ * {@link callWithSignal}, answering at once when the plugin does (a Log, a Return: the outputs
+ * it returned, or a throw): the executor runs such a task without a promise of its own. A
+ * plugin that returns a promise gets the listener, the timer and the race.
+ */
+export function callPlugin(options: CallOptions): unknown {
   let timeoutMs: number | undefined;
   if (options.timeout !== undefined) {
     timeoutMs = parseIsoDuration(options.timeout);
@@ -41,32 +50,35 @@ export async function callWithSignal(options: CallOptions): Promise<unknown> {
 
   // The task's signal is made the first time the plugin asks for it (most never do): until then,
   // `fired` and `reason` are what it would hold.
-  let fired = false;
-  let reason: unknown;
-  let controller: AbortController | undefined;
+  const lazy: { fired: boolean; reason?: unknown; controller?: AbortController } = { fired: false };
   const signal = (): AbortSignal => {
-    if (controller === undefined) {
-      controller = new AbortController();
-      if (fired) controller.abort(reason);
+    if (lazy.controller === undefined) {
+      lazy.controller = new AbortController();
+      if (lazy.fired) lazy.controller.abort(lazy.reason);
     }
-    return controller.signal;
+    return lazy.controller.signal;
   };
   // Nothing can fire while the plugin runs synchronously (no timer or event runs in between),
   // so a plugin that returns its outputs at once (a Log, a Return) needs no listener, timer or
-  // race: what follows is for one that returns a promise. A synchronous throw rejects this call.
+  // race: what follows is for one that returns a promise.
   const result = options.call(signal);
   if (!isThenable(result)) return result;
+  return race(result, jobSignal, deadline, timeoutError, lazy);
+}
+
+/** Waits for a plugin's promise, or for the job's signal or the deadline, whichever comes first. */
+async function race(result: PromiseLike<unknown>, jobSignal: AbortSignal, deadline: number | undefined, timeoutError: () => Error, lazy: { fired: boolean; reason?: unknown; controller?: AbortController }): Promise<unknown> {
   // A late rejection after an abort is expected and must not surface as unhandled.
   const running = Promise.resolve(result);
   running.catch(() => undefined);
 
   let rejectWaiting: ((reason: unknown) => void) | undefined;
   const abort = (why: unknown): void => {
-    if (fired) return;
-    fired = true;
-    reason = why;
+    if (lazy.fired) return;
+    lazy.fired = true;
+    lazy.reason = why;
     rejectWaiting?.(why);
-    controller?.abort(why);
+    lazy.controller?.abort(why);
   };
   const forward = () => abort(jobSignal.reason);
   jobSignal.addEventListener('abort', forward, { once: true });
@@ -81,7 +93,7 @@ export async function callWithSignal(options: CallOptions): Promise<unknown> {
   };
   if (deadline !== undefined) check();
   const aborted = new Promise<never>((_, reject) => {
-    if (fired) reject(reason);
+    if (lazy.fired) reject(lazy.reason);
     else rejectWaiting = reject;
   });
   aborted.catch(() => undefined);
@@ -93,5 +105,6 @@ export async function callWithSignal(options: CallOptions): Promise<unknown> {
   }
 }
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+/** True for a promise or any object with a `then` method, as `await` treats it. */
+export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';

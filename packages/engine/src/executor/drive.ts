@@ -7,8 +7,8 @@ import type { StateType } from '../model/state.js';
 import { decide, type Action } from './decide.js';
 import { liveRunIndex, type LiveRunIndex, type RunIndex, type TaskIndex } from './flow-tree.js';
 import { planFlowable } from './plan-flowable.js';
-import { withKvAhead } from './kv-ahead.js';
-import { withReadAhead } from './read-ahead.js';
+import { withAhead } from './ahead.js';
+import { isThenable } from './call-plugin.js';
 import { attemptEnd, retryFor } from './retry-policy.js';
 import type { RetryAt } from './subflow.js';
 import { runAttempt } from './run-attempt.js';
@@ -105,7 +105,9 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
 async function loop(options: DriveOptions): Promise<DriveResult> {
   const { scope } = options;
   const signal = scope.jobSignal;
-  const inFlight = new Map<string, Promise<Settled>>();
+  // The attempts launched and not yet taken from `settledQueue`: a promise while one runs, its
+  // outcome once it answered at once (see runAttempt), until the loop takes it.
+  const inFlight = new Map<string, Promise<Settled> | Settled>();
   // The running attempts of tasks with effects (not side-effect-free): their starts were saved.
   const effectful = new Set<string>();
   // What is staged since the last save, to decide whether side-effect-free tasks may run on
@@ -149,6 +151,7 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   // Waits for the next settled attempt; with `until` (epoch ms), at most until then, when a retry
   // falls due while other attempts run (the job holds its slot for those anyway).
   const nextSettled = async (until?: number): Promise<Settled | undefined> => {
+    if (settledQueue.length > 0) return takeSettled();
     while (settledQueue.length === 0) {
       const left = until === undefined ? undefined : until - scope.now().getTime();
       if (left !== undefined && left <= 0) return undefined;
@@ -159,6 +162,9 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
       });
       clearTimeout(timer);
     }
+    return takeSettled();
+  };
+  const takeSettled = (): Settled => {
     const settled = settledQueue.shift() as Settled;
     inFlight.delete(settled.id);
     return settled;
@@ -167,7 +173,20 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   const launch = (task: FlowTask, taskRun: TaskRun, runs: RunIndex, pure: boolean) => {
     if (!pure) effectful.add(taskRun.id);
     const policy = retryFor(task, taskRun, options.tasks, runs, options.flow.extra.retry);
-    const settled = runAttempt(scope, options.execution(), task, taskRun, policy).then(
+    let answered: TaskRunChange | Promise<TaskRunChange>;
+    try {
+      answered = runAttempt(scope, options.execution(), task, taskRun, policy);
+    } catch (error) {
+      answered = Promise.reject(error as Error);
+    }
+    if (!isThenable(answered)) {
+      // Ended at once (see runAttempt): queued as settled, with nothing to wait for.
+      const settled: Settled = { id: taskRun.id, change: answered };
+      inFlight.set(taskRun.id, settled);
+      settledQueue.push(settled);
+      return;
+    }
+    const settled = answered.then(
       (change): Settled => ({ id: taskRun.id, change }),
       (error: unknown): Settled => ({ id: taskRun.id, error }),
     );
@@ -228,7 +247,8 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
         continue;
       }
       changed = true;
-      const started = await apply(options, stage, action);
+      const applied = apply(options, stage, action);
+      const started = isThenable(applied) ? await applied : applied;
       if (started) toRun.push(started);
     }
     if (cancelled) {
@@ -261,7 +281,7 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
     // Ends staged so far are stored before waiting for more, unless only side-effect-free
     // attempts run (they end at once, and what is staged may wait with them).
     if (!(effectful.size === 0 && mayDefer())) await save();
-    const first = await nextSettled(wakeAt?.getTime());
+    const first = settledQueue.length > 0 ? takeSettled() : await nextSettled(wakeAt?.getTime());
     if (first === undefined) continue;
     // With others still running, let those that settle in the same turn (tasks that return at
     // once) settle too, and stage them all: one save for a burst of ends, and the same number
@@ -306,7 +326,9 @@ function waitDue(scope: TaskRunScope, execution: Execution, action: Extract<Acti
  * when its plugin is side-effect-free). What it stages are decisions (ends of flowables, plans,
  * skips, starts), which a crash before their save makes again: none forces a save.
  */
-async function apply(options: DriveOptions, stageChange: (change: TaskRunChange, mustSave: boolean) => void, action: Exclude<Action, { kind: 'end-execution' | 'wait' }>): Promise<{ task: FlowTask; taskRun: TaskRun; pure: boolean } | undefined> {
+type Launchable = { task: FlowTask; taskRun: TaskRun; pure: boolean } | undefined;
+
+function apply(options: DriveOptions, stageChange: (change: TaskRunChange, mustSave: boolean) => void, action: Exclude<Action, { kind: 'end-execution' | 'wait' }>): Launchable | Promise<Launchable> {
   const { scope } = options;
   const now = scope.now();
   const stage = (change: TaskRunChange) => stageChange(change, false);
@@ -316,11 +338,18 @@ async function apply(options: DriveOptions, stageChange: (change: TaskRunChange,
   }
   const execution = options.execution();
   const task = action.kind === 'start' ? action.slot.task : action.task;
-  let taskRun = action.kind === 'start' ? newTaskRun(execution, task, now, action.slot) : action.taskRun;
+  const taskRun = action.kind === 'start' ? newTaskRun(execution, task, now, action.slot) : action.taskRun;
   const definition = scope.registry.task(task.type)?.definition;
   const flowable = definition !== undefined && isFlowableTask(definition);
-  // What runIf and a flowable's plan read of the key-value store, read now.
-  const taskScope = action.kind === 'start' || flowable ? await withReadAhead(await withKvAhead(scope, execution, task, taskRun), execution, task, taskRun) : scope;
+  // What runIf and a flowable's plan read of the stores, read now: at once when they read none.
+  const ahead = action.kind === 'start' || flowable ? withAhead(scope, execution, task, taskRun) : scope;
+  if (isThenable(ahead)) return ahead.then((taskScope) => applyIn(options, stage, action, taskScope, execution, task, taskRun, flowable, now));
+  return applyIn(options, stage, action, ahead, execution, task, taskRun, flowable, now);
+}
+
+/** {@link apply} once what the task's templates read is read: `taskScope` holds it. */
+function applyIn(options: DriveOptions, stage: (change: TaskRunChange) => void, action: Exclude<Action, { kind: 'end-execution' | 'wait' | 'end' }>, taskScope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun, flowable: boolean, now: Date): Launchable | Promise<Launchable> {
+  const { scope } = options;
   if (action.kind === 'start') {
     const skipped = skipByRunIf(taskScope, execution, task, taskRun);
     if (skipped) {
@@ -329,10 +358,12 @@ async function apply(options: DriveOptions, stageChange: (change: TaskRunChange,
     }
   }
   if (flowable) {
-    stage(await planFlowable(taskScope, execution, task, taskRun));
-    return undefined;
+    return planFlowable(taskScope, execution, task, taskRun).then((plan) => {
+      stage(plan);
+      return undefined;
+    });
   }
-  taskRun = startAttempt(taskRun, now);
-  stage({ taskRun, logs: [] });
-  return { task, taskRun, pure: isSideEffectFree(scope, task) };
+  const started = startAttempt(taskRun, now);
+  stage({ taskRun: started, logs: [] });
+  return { task, taskRun: started, pure: isSideEffectFree(scope, task) };
 }

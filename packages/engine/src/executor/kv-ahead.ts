@@ -30,7 +30,8 @@ export function dryRender(task: FlowTask, variables: Readonly<Record<string, unk
 const idOf = (namespace: string, key: string): string => JSON.stringify([namespace, key]);
 // Asked for every task run, twice; a task's templates do not change, so each task is read once.
 const mentions = new WeakMap<FlowTask, boolean>();
-const mentionsKv = (task: FlowTask): boolean => {
+/** Whether `task`'s templates (props, runIf) call `kv()`: only then is anything read ahead for it. */
+export const mentionsKv = (task: FlowTask): boolean => {
   let found = mentions.get(task);
   if (found === undefined) {
     found = JSON.stringify([task.props, task.runIf ?? null]).includes('kv(');

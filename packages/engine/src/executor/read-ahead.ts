@@ -38,6 +38,12 @@ const mentionsOf = (task: FlowTask): Mentions => {
   return found;
 };
 
+/** Whether `task`'s templates (props, runIf) call `read()` or `errorLogs()`: only then is anything read ahead for it. */
+export const mentionsReads = (task: FlowTask): boolean => {
+  const mention = mentionsOf(task);
+  return mention.read || mention.errorLogs;
+};
+
 /**
  * `read()` over files read ahead (rendering is synchronous, storage is not). Without `ahead` it
  * records the URIs asked for and answers '': the dry run that finds them.

@@ -11,7 +11,7 @@ import { kvFunction, type KvValues } from './kv-ahead.js';
 import { readFunction, type ReadAhead } from './read-ahead.js';
 import type { FileStorage } from '../ports/ports.js';
 import { createTaskStorage } from '../storage/index.js';
-import { runVariables } from './run-variables.js';
+import { mentionsOutputs, runVariables, variablesWithoutOutputs } from './run-variables.js';
 import { createTaskLogger, minLevelOf, type TaskLogger } from './task-logger.js';
 import { endTaskRun } from './task-runs.js';
 
@@ -126,12 +126,18 @@ export function loggerOf(scope: TaskRunScope, execution: Execution, task: FlowTa
  */
 export function prepareCall(scope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun, logger: TaskLogger): PreparedCall {
   const functions = functionsOf(scope);
-  const variables = runVariables(scope.flow, execution, task, taskRun);
+  // The props render with `outputs` and `tasks` only when they may read them (most tasks do not,
+  // and offering them costs a proxy); what the plugin renders itself, unknown until it does,
+  // always has them.
+  let variables = mentionsOutputs(task) ? runVariables(scope.flow, execution, task, taskRun) : undefined;
+  const pluginVariables = () => (variables ??= runVariables(scope.flow, execution, task, taskRun));
   const render = (template: string, extra?: Readonly<Record<string, unknown>>) =>
-    renderTemplate(template, extra ? { ...variables, ...extra } : variables, { functions });
+    renderTemplate(template, extra ? { ...pluginVariables(), ...extra } : pluginVariables(), { functions });
   const entry = scope.registry.task(task.type);
   if (!entry) throw engineErrors.TASK_UNKNOWN_TYPE(task.id, task.type);
-  const prepared = prepareProps(entry, task.props, (value) => renderDeep(value, variables, { functions }));
+  const propsVariables = variables ?? variablesWithoutOutputs(scope.flow, execution, task, taskRun);
+  const renderOptions = { functions };
+  const prepared = prepareProps(entry, task.props, (value) => renderDeep(value, propsVariables, renderOptions));
   if (!prepared.ok) throw engineErrors.TASK_PROPS_INVALID(task.id, prepared.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
   return {
     entry,

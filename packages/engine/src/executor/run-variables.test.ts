@@ -3,7 +3,7 @@ import { renderTemplate } from '../expression/index.js';
 import type { FlowRevision } from '../flow/flow.types.js';
 import type { Execution, TaskRun } from '../model/execution.js';
 import type { StateType } from '../model/state.js';
-import { outputsAndTasks, runVariables } from './run-variables.js';
+import { mentionsOutputs, outputsAndTasks, runVariables, variablesWithoutOutputs } from './run-variables.js';
 import { withTaskRun } from './task-runs.js';
 
 const flow = { id: 'f', namespace: 'n', revision: 1, tenantId: 'main', variables: { greeting: 'hi {{ outputs.each.count }}' } } as unknown as FlowRevision;
@@ -62,5 +62,28 @@ describe('runVariables', () => {
     const built = reads;
     expect(renderTemplate('{{ tasks.show.v7.state }}', variables)).toBe('SUCCESS');
     expect(reads).toBe(built);
+  });
+
+  it('offers the same variables but outputs and tasks as a plain object, where reading them fails', () => {
+    const list = execution([each, showA, showB]);
+    const plain = variablesWithoutOutputs(flow, list, task, showB);
+    const full = { ...runVariables(flow, list, task, showB) };
+    delete full.outputs;
+    delete full.tasks;
+    expect(plain).toEqual(full);
+    expect(Object.keys(plain)).toEqual(['flow', 'execution', 'task', 'taskrun', 'parents', 'parent', 'inputs', 'labels', 'vars']);
+    expect(renderTemplate('{{ taskrun.value }} of {{ execution.id }} after {{ parent.outputs.count }}', plain)).toBe('b of e after 2');
+    expect(() => renderTemplate('{{ outputs.show }}', plain)).toThrow(/outputs/);
+  });
+});
+
+describe('mentionsOutputs', () => {
+  const of = (props: Record<string, unknown>, runIf?: string) => mentionsOutputs({ props, ...(runIf === undefined ? {} : { runIf }) });
+  it('finds outputs and tasks in props and runIf, and render(), which may read them from data', () => {
+    expect(of({ message: '{{ trigger.body.name }} on {{ execution.id }}' })).toBe(false);
+    expect(of({ message: ['a', { nested: '{{ outputs.t.value }}' }] })).toBe(true);
+    expect(of({ message: "{{ tasks['t'].state }}" })).toBe(true);
+    expect(of({ message: '{{ render(vars.text) }}' })).toBe(true);
+    expect(of({ message: 'x' }, '{{ outputs.check.ok }}')).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { labelsVariable } from '../execution/labels.js';
 import type { FlowRevision } from '../flow/flow.types.js';
 import type { Execution, Label, TaskRun } from '../model/execution.js';
 import { deepFreeze } from '../support/deep-freeze.js';
-import { isTerminated, isTerminatedWithoutFailure, stateToJson } from '../model/state.js';
+import { isTerminated, isTerminatedWithoutFailure, startDateOf } from '../model/state.js';
 import { taskRunOf } from './task-runs.js';
 
 type Json = Record<string, unknown>;
@@ -116,29 +116,70 @@ function labelsOf(labels: readonly Label[]): Record<string, unknown> {
  * map) and `vars` (the flow's variables, not rendered). `envs` and `globals` are not offered yet.
  */
 export function runVariables(flow: FlowRevision, execution: Execution, task?: { id: string; type: string }, taskRun?: TaskRun): Record<string, unknown> {
-  const parents = taskRun ? parentsOf(taskRun, execution.taskRunList) : [];
-  return withLazyOutputs({
+  return withLazyOutputs(variablesOf(flow, execution, task, taskRun, true), execution);
+}
+
+/**
+ * {@link runVariables} without `outputs` and `tasks`, as a plain object: for templates that
+ * cannot read them (see {@link mentionsOutputs}). Reading either is then an error, never a
+ * silent null. A proxy's traps on every variable a template reads, and the proxy itself, were a
+ * measurable part of a Log task's cost (issue 17: the ten-task flow).
+ */
+export function variablesWithoutOutputs(flow: FlowRevision, execution: Execution, task?: { id: string; type: string }, taskRun?: TaskRun): Record<string, unknown> {
+  return variablesOf(flow, execution, task, taskRun, false);
+}
+
+// Per task: its templates do not change, so each is read once.
+const outputsMentions = new WeakMap<object, boolean>();
+
+/**
+ * Whether templates among `task`'s props or `runIf` may read `outputs` or `tasks`: they name one
+ * of them, or call `render()`, which renders text from data that may. A template reaches the
+ * root variables only by name (there is no dynamic access to them), so one that names neither
+ * cannot read them. Text that merely contains the words ("tasks done") counts too: the check
+ * may only err on the side of offering them.
+ */
+export function mentionsOutputs(task: { readonly props: unknown; readonly runIf?: string }): boolean {
+  let found = outputsMentions.get(task);
+  if (found === undefined) {
+    const text = JSON.stringify([task.props, task.runIf ?? null]);
+    found = text.includes('outputs') || text.includes('tasks') || text.includes('render');
+    outputsMentions.set(task, found);
+  }
+  return found;
+}
+
+function variablesOf(flow: FlowRevision, execution: Execution, task: { id: string; type: string } | undefined, taskRun: TaskRun | undefined, withOutputs: boolean): Json {
+  // Built key by key in one order, not with spreads of optional parts: a spread copies an
+  // object through the runtime, and this is made for every task run rendered.
+  const variables: Json = {
     flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision, tenantId: flow.tenantId },
-    execution: { id: execution.id, startDate: stateToJson(execution.state).startDate, originalId: execution.id, state: execution.state.current },
-    ...(task ? { task: { id: task.id, type: task.type } } : {}),
-    ...(taskRun
-      ? {
-        taskrun: {
-          id: taskRun.id, startDate: stateToJson(taskRun.state).startDate, attemptsCount: endedAttempts(taskRun),
-          ...(taskRun.value === undefined ? {} : { value: taskRun.value }),
-          ...(taskRun.parentTaskRunId === undefined ? {} : { parentId: taskRun.parentTaskRunId }),
-        },
+    execution: { id: execution.id, startDate: startDateOf(execution.state), originalId: execution.id, state: execution.state.current },
+  };
+  if (task) variables.task = { id: task.id, type: task.type };
+  if (taskRun) {
+    const taskrun: Json = { id: taskRun.id, startDate: startDateOf(taskRun.state), attemptsCount: endedAttempts(taskRun) };
+    if (taskRun.value !== undefined) taskrun.value = taskRun.value;
+    if (taskRun.parentTaskRunId !== undefined) taskrun.parentId = taskRun.parentTaskRunId;
+    variables.taskrun = taskrun;
+    if (taskRun.parentTaskRunId !== undefined) {
+      const parents = parentsOf(taskRun, execution.taskRunList);
+      if (parents.length > 0) {
+        variables.parents = parents;
+        variables.parent = parents[0];
       }
-      : {}),
-    ...(parents.length > 0 ? { parents, parent: parents[0] } : {}),
-    inputs: execution.inputs,
+    }
+  }
+  variables.inputs = execution.inputs;
+  if (withOutputs) {
     // Filled on first read (see withLazyOutputs); here, so that they keep their place among the keys.
-    outputs: undefined,
-    tasks: undefined,
-    ...(execution.trigger ? { trigger: execution.trigger.variables } : {}),
-    labels: labelsOf(execution.labels),
-    vars: flow.variables,
-  }, execution);
+    variables.outputs = undefined;
+    variables.tasks = undefined;
+  }
+  if (execution.trigger) variables.trigger = execution.trigger.variables;
+  variables.labels = labelsOf(execution.labels);
+  variables.vars = flow.variables;
+  return variables;
 }
 
 /**
@@ -160,4 +201,8 @@ export function outputsAndTasks(execution: Execution, byId = new Map(execution.t
 
 // Kestra's `taskrun.attemptsCount`: the attempts made before the one running (0 on the first),
 // so `attemptsCount == 3` holds on the fourth attempt, as Kestra's retry examples count.
-const endedAttempts = (taskRun: TaskRun): number => taskRun.attempts.filter((attempt) => isTerminated(attempt.state.current)).length;
+const endedAttempts = (taskRun: TaskRun): number => {
+  let ended = 0;
+  for (const attempt of taskRun.attempts) if (isTerminated(attempt.state.current)) ended++;
+  return ended;
+};

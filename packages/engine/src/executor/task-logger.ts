@@ -10,6 +10,11 @@ export interface TaskLogger extends PluginLogger {
    * run's end), once the background flushes have stored theirs; rejects if one of them failed.
    */
   take(): Promise<readonly LogEntry[]>;
+  /**
+   * {@link take} at once: the lines, when no background flush is pending or failed (a task that
+   * logged less than a batch); undefined otherwise, and then `take` is the way.
+   */
+  takeNow(): readonly LogEntry[] | undefined;
 }
 
 /** Options of {@link createTaskLogger}. */
@@ -45,6 +50,8 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
   // Flushes run one after the other so lines are stored in the order they were written.
   let chain: Promise<void> = Promise.resolve();
   let failure: unknown;
+  // Background flushes not yet settled: with none, and no failure, `takeNow` may answer at once.
+  let flushing = 0;
 
   const takeBuffer = (): LogEntry[] => {
     const entries = buffer;
@@ -56,8 +63,11 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
   const drain = (): Promise<void> => {
     const entries = takeBuffer();
     if (entries.length === 0) return chain;
+    flushing++;
     chain = chain.then(() => options.append(entries)).catch((error: unknown) => {
       failure ??= error;
+    }).finally(() => {
+      flushing--;
     });
     return chain;
   };
@@ -87,6 +97,9 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
       await chain;
       rethrow();
       return takeBuffer();
+    },
+    takeNow() {
+      return flushing === 0 && failure === undefined ? takeBuffer() : undefined;
     },
   });
 }

@@ -47,7 +47,9 @@ export class EvalContext implements CallContext {
   }
 
   variable(name: string): unknown {
-    const found = Object.hasOwn(this.variables, name) ? Object.getOwnPropertyDescriptor(this.variables, name) : undefined;
+    // Own properties only (undefined for an inherited one), and one call: on the run's variables
+    // (a proxy, see run-variables.ts) each check is a trap.
+    const found = Object.getOwnPropertyDescriptor(this.variables, name);
     return found !== undefined && 'value' in found ? found.value : undefined;
   }
 
@@ -183,7 +185,8 @@ function lookupName(name: string, pos: Pos, ctx: EvalContext): unknown {
   for (let scope: Scope | undefined = ctx.scope; scope !== undefined; scope = scope.parent) {
     if (scope.vars.has(name)) return scope.vars.get(name);
   }
-  const found = Object.hasOwn(ctx.variables, name) ? Object.getOwnPropertyDescriptor(ctx.variables, name) : undefined;
+  // Own properties only: getOwnPropertyDescriptor never answers an inherited one.
+  const found = Object.getOwnPropertyDescriptor(ctx.variables, name);
   if (found === undefined || !('value' in found)) throw undefinedError(name, ctx.source, pos);
   return found.value === undefined ? null : found.value;
 }

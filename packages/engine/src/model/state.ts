@@ -79,10 +79,14 @@ export interface StateJson {
   readonly duration?: string;
 }
 
+/** When `state` started: its first history's date (the epoch for a state without history). */
+export function startDateOf(state: State): string {
+  return state.histories[0]?.date ?? new Date(0).toISOString();
+}
+
 export function stateToJson(state: State): StateJson {
-  const first = state.histories[0];
   const last = state.histories[state.histories.length - 1];
-  const startDate = first?.date ?? new Date(0).toISOString();
+  const startDate = startDateOf(state);
   const ended = isTerminated(state.current) || state.current === 'PAUSED';
   if (!ended || !last) return { current: state.current, histories: state.histories, startDate };
   const ms = Date.parse(last.date) - Date.parse(startDate);

@@ -18,6 +18,15 @@ const Nested = Type.Object({
 });
 const Open = Type.Object({ a: Type.String() }, { additionalProperties: Type.Object({ b: Type.Number({ default: 2 }) }) });
 const Rooted = Type.Object({ x: Type.Optional(Type.String({ default: 'x' })) }, { default: { x: 'root' } });
+const WithOwn = Type.Object({
+  name: Type.String(),
+  options: Type.Optional(Type.Object({ a: Type.Optional(Type.String()), b: Type.Optional(Type.String()) }, { default: { a: 'x', b: 'y' } })),
+  count: Type.Optional(Type.Integer({ default: 1 })),
+});
+const Joined = Type.Object({
+  name: Type.String(),
+  both: Type.Optional(Type.Intersect([Type.Object({ a: Type.Optional(Type.String()) }), Type.Object({ b: Type.Optional(Type.String()) })], { default: { a: '1' } })),
+});
 const Item = Type.Object({ v: Type.Number({ default: 7 }) }, { $id: 'Item' });
 const Referring = Type.Object({ item: Type.Optional(Type.Ref(Item)) });
 
@@ -32,6 +41,12 @@ const cases: [string, TSchema, unknown][] = [
   ['a default on the root, given', Rooted, {}],
   ['a reference TypeBox cannot resolve (both throw)', Referring, { item: {} }],
   ['a reference, absent', Referring, {}],
+  ['Log props with a level no branch accepts', LogLike, { message: 'hi', level: 'LOUD' }],
+  ['Log props with a null level', LogLike, { message: 'hi', level: null }],
+  ['an object default of its own, absent', WithOwn, { name: 'n' }],
+  ['an object default of its own, given (merged)', WithOwn, { name: 'n', options: { b: 'given' } }],
+  ['a number default of its own, given a string', WithOwn, { name: 'n', count: 'many' }],
+  ['an intersection with a default of its own', Joined, { name: 'n' }],
   ['not an object', LogLike, 'text'],
   ['an array where an object is expected', Nested, [1, 2]],
 ];
@@ -57,5 +72,12 @@ describe('applyDefaults', () => {
     const props = applyDefaults(LogLike, { message }) as { message: unknown; level: unknown };
     expect(props.message).toBe(message);
     expect(props.level).toBe('INFO');
+  });
+
+  it('gives each value a copy of an object default, never the schema\'s own', () => {
+    const first = applyDefaults(WithOwn, { name: 'a' }) as { options: Record<string, unknown> };
+    first.options.a = 'changed';
+    const second = applyDefaults(WithOwn, { name: 'b' }) as { options: Record<string, unknown> };
+    expect(second.options).toEqual({ a: 'x', b: 'y' });
   });
 });

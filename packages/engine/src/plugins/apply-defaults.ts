@@ -24,6 +24,26 @@ function hasDefaults(schema: unknown): boolean {
   return found;
 }
 
+// Whether a subschema's only default is its own, per schema object.
+const ownOnly = new WeakMap<object, boolean>();
+
+/**
+ * True when `schema` holds a plain `default` of its own and nothing under it could default
+ * anything: `Value.Default` then gives a clone of that default for `undefined`, and a value that
+ * is not an object back as it is, after checking it against every branch of a union (the Log
+ * task's `level`). An object value is merged with an object default: that is left to TypeBox.
+ */
+function onlyOwnDefault(schema: Json): boolean {
+  let found = ownOnly.get(schema);
+  if (found === undefined) {
+    const kind = (schema as Record<symbol, unknown>)[Kind];
+    found = 'default' in schema && typeof schema.default !== 'function' && kind !== 'Ref' && kind !== 'This' && kind !== 'Import'
+      && Object.entries(schema).every(([key, sub]) => key === 'default' || !hasDefaults(sub));
+    ownOnly.set(schema, found);
+  }
+  return found;
+}
+
 /**
  * What `Value.Default(schema, value)` makes of `value` (filling it in place, as TypeBox does),
  * without visiting the properties whose schemas hold no default: those would come back equal
@@ -40,6 +60,11 @@ export function applyDefaults(schema: TSchema, value: unknown): unknown {
   for (const key of Object.getOwnPropertyNames(s.properties)) {
     const child = (s.properties as Record<string, TSchema>)[key]!;
     if (!hasDefaults(child)) continue;
+    const given = value[key];
+    if ((typeof given !== 'object' || given === null) && onlyOwnDefault(child as Json)) {
+      if (given === undefined) value[key] = Value.Clone((child as Json).default);
+      continue;
+    }
     const next = Value.Default(child, value[key]);
     if (next !== undefined) value[key] = next;
   }

@@ -39,6 +39,28 @@ describe('prepareProps', () => {
     expect(raw.inputs.body).toBe('{{ who }}'); // the input is not modified
   });
 
+  it('copies the props it renders: nested objects and lists of the flow are never changed or shared', () => {
+    const raw = { uri: 'https://x/{{ id }}', inputs: { body: '{{ who }}', raw: '{{ who }}' }, verbose: true };
+    const first = prepareProps(request, raw, render);
+    const second = prepareProps(request, raw, render);
+    if (!first.ok || !second.ok) throw new Error('expected both to pass');
+    expect(first.props.inputs).not.toBe(raw.inputs);
+    expect(first.props.inputs).not.toBe(second.props.inputs);
+    (first.props.inputs as Record<string, unknown>).raw = 'changed';
+    expect(raw.inputs.raw).toBe('{{ who }}');
+    expect((second.props.inputs as Record<string, unknown>).raw).toBe('{{ who }}');
+  });
+
+  it('keeps a `__proto__` key of the props as a key, never as the copy\'s prototype', () => {
+    const raw = JSON.parse('{"message": "hi", "__proto__": {"polluted": true}}') as Record<string, unknown>;
+    const result = prepareProps(log, raw, render);
+    // The key is refused by the strict schema (no additional properties), and nothing is polluted.
+    expect(result.ok).toBe(false);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.path)).toContain('__proto__');
+  });
+
   it('validates the rendered value strictly and reports every problem with its path', () => {
     const result = prepareProps(request, { uri: 5, retries: '{{ who }}', inputs: { body: 'x', extra: 1 }, other: 1 }, render);
     expect(result.ok).toBe(false);

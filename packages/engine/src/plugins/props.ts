@@ -52,6 +52,26 @@ function renderFields(schema: TSchema, value: unknown, at: PathSegment[], render
 }
 
 /**
+ * A deep copy of props as a flow's YAML makes them (plain objects, arrays, scalars), which
+ * rendering and defaults then change in place; anything else is copied by TypeBox's `Clone`.
+ * TypeBox's copy of every task's props, for every task run, weighed on a Log task's cost.
+ */
+function cloneProps(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneProps);
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return Value.Clone(value);
+  const copy: Json = {};
+  for (const key of Object.keys(value)) {
+    const item = cloneProps((value as Json)[key]);
+    // A `__proto__` key of the YAML stays a key: assigned, it would set the copy's prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy;
+}
+
+/**
  * Makes a task's or trigger's props ready for the plugin: renders the host-rendered Dynamic
  * fields of `rawProps` with `render` (called once per field with its whole value, which it must
  * render deeply), applies the schema's defaults, then validates strictly against the props
@@ -65,7 +85,7 @@ export function prepareProps(
   const schemas = schemasOf(entry.definition);
   const schema = entry.definition.props as TSchema;
   const failures: PropsError[] = [];
-  const rendered = renderFields(schema, Value.Clone(rawProps), [], render, failures);
+  const rendered = renderFields(schema, cloneProps(rawProps), [], render, failures);
   // Defaults after rendering: they are values, not templates, and TypeBox fills a clone.
   const props = applyDefaults(schema, rendered) as Record<string, unknown>;
   const failed = failures.map((f) => f.path);
