@@ -1,4 +1,4 @@
-import type { KvAccess, TaskContext } from '@sluice/core';
+import type { KvAccess, LogLevel, TaskContext } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import { isTruthy, renderDeep, renderTemplate, type ExpressionFunctions } from '../expression/index.js';
 import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
@@ -107,11 +107,20 @@ export function loggerOf(scope: TaskRunScope, execution: Execution, task: FlowTa
   // Built field by field, one shape for every task run: spreads of optional parts made this a
   // measurable part of a Log task's cost.
   const attempts = taskRun.attempts.length;
+  const { tenantId, namespace, flowId, id: executionId } = execution;
+  const taskId = task.id;
+  const taskRunId = taskRun.id;
   const base = attempts > 0
-    ? { tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id, taskId: task.id, taskRunId: taskRun.id, attemptNumber: attempts }
-    : { tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id, taskId: task.id, taskRunId: taskRun.id };
+    ? { tenantId, namespace, flowId, executionId, taskId, taskRunId, attemptNumber: attempts }
+    : { tenantId, namespace, flowId, executionId, taskId, taskRunId };
+  // Each line as one literal in the same key order as `base`: copying `base` into a new object
+  // (Object.assign) cost a Log task more than rendering its message.
+  const line = attempts > 0
+    ? (timestamp: string, level: LogLevel, message: string): LogEntry => ({ tenantId, namespace, flowId, executionId, taskId, taskRunId, attemptNumber: attempts, timestamp, level, message })
+    : (timestamp: string, level: LogLevel, message: string): LogEntry => ({ tenantId, namespace, flowId, executionId, taskId, taskRunId, timestamp, level, message });
   return createTaskLogger({
     base,
+    line,
     now: scope.now,
     minLevel: minLevelOf(task.logLevel),
     mask: (text) => scope.secrets.mask(text),
@@ -143,21 +152,25 @@ export function prepareCall(scope: TaskRunScope, execution: Execution, task: Flo
     entry,
     props: prepared.props,
     logger,
-    context: (signal) => Object.assign(Object.create(contextPrototype) as TaskContext, {
-      ids: {
+    context: (signal) => {
+      // Stored key by key on an object of the shared prototype: every context then has one
+      // hidden class, where Object.assign of a literal copied each key through the runtime.
+      const context = Object.create(contextPrototype) as Record<string | symbol, unknown>;
+      context.ids = {
         tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, flowRevision: execution.flowRevision,
         executionId: execution.id, taskId: task.id, taskRunId: taskRun.id, attempt: Math.max(1, taskRun.attempts.length),
-      },
-      logger,
-      [LAZY_SIGNAL]: signal,
-      secret: (name: string) => scope.secrets.read(name),
-      kv: scope.kv,
-      storage: createTaskStorage(scope.storage, {
+      };
+      context.logger = logger;
+      context[LAZY_SIGNAL] = signal;
+      context.secret = (name: string) => scope.secrets.read(name);
+      context.kv = scope.kv;
+      context.storage = createTaskStorage(scope.storage, {
         tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id, taskId: task.id, taskRunId: taskRun.id,
-      }),
-      render,
-      test: (template: string, extra?: Readonly<Record<string, unknown>>) => isTruthy(render(template, extra)),
-    }),
+      });
+      context.render = render;
+      context.test = (template: string, extra?: Readonly<Record<string, unknown>>) => isTruthy(render(template, extra));
+      return context as unknown as TaskContext;
+    },
   };
 }
 

@@ -29,6 +29,11 @@ export interface TaskLoggerOptions {
   readonly append: (entries: readonly LogEntry[]) => Promise<void>;
   /** Buffered lines that trigger a flush without waiting for the task's end. */
   readonly maxBuffer?: number;
+  /**
+   * Makes a line of `base`'s ids, as one object literal of fixed keys (see loggerOf): faster than
+   * the copy of `base` made without it, which suits loggers that write a line or two.
+   */
+  readonly line?: (timestamp: string, level: LogLevel, message: string) => LogEntry;
 }
 
 const LEVELS: ReadonlySet<unknown> = new Set(LOG_LEVELS);
@@ -41,7 +46,7 @@ const isLevel = (value: unknown): value is LogLevel => LEVELS.has(value);
  */
 export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
   const maxBuffer = options.maxBuffer ?? 100;
-  const { base, now, minLevel, mask } = options;
+  const { base, now, minLevel, mask, line } = options;
   // Lines as written (unmasked), each a fresh object that nothing else holds until handed over.
   // Made with Object.assign, not `{ ...base, timestamp, ... }`: in Node 20's V8 a spread followed
   // by keys the spread object lacks gives every line a hidden class of its own (several µs each,
@@ -76,7 +81,8 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
     // Plugins written in plain JavaScript may pass anything; store it rather than lose it.
     const safeLevel = isLevel(level) ? level : 'INFO';
     if (minLevel && !isLevelEnabled(safeLevel, minLevel)) return;
-    buffer.push(Object.assign({}, base, { timestamp: now().toISOString(), level: safeLevel, message: String(message) }));
+    const timestamp = now().toISOString();
+    buffer.push(line === undefined ? Object.assign({}, base, { timestamp, level: safeLevel, message: String(message) }) : line(timestamp, safeLevel, String(message)));
     if (buffer.length >= maxBuffer) void drain();
   };
 

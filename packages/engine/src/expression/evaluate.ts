@@ -10,7 +10,7 @@ import { LIMITS } from './limits.js';
 import { applyBinary, range } from './operators.js';
 import type { Args, CallContext } from './registry.js';
 import type { ExpressionFunctions, Variables } from './types.js';
-import { FORBIDDEN_KEYS, getOwn, isNumber, setOwn, toBool, typeName } from './values.js';
+import { FORBIDDEN_KEYS, MISSING, isNumber, ownValue, setOwn, toBool, typeName } from './values.js';
 import { engineErrors } from '../errors.js';
 
 /** One level of `{% set %}` and loop variables; the caller's variables are never written. */
@@ -174,7 +174,11 @@ function bounded(value: unknown, ctx: EvalContext): unknown {
   return value;
 }
 
+// What a filter or function called without arguments gets: one frozen map, not one per call.
+const NO_ARGS: Args = Object.freeze(Object.create(null) as Record<string, unknown>);
+
 function evaluateArgs(args: NamedArgs, ctx: EvalContext): Args {
+  if (args.length === 0) return NO_ARGS;
   const out = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of args) out[name] = evaluate(value, ctx);
   return out;
@@ -195,8 +199,8 @@ function member(expr: Extract<Expr, { kind: 'member' }>, ctx: EvalContext): unkn
   const target = evaluate(expr.object, ctx);
   const key = evaluate(expr.key, ctx);
   if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) at(ctx, expr.key.pos).fail(`'${key}' is not accessible`);
-  const found = getOwn(target, key);
-  if (found.found) return found.value;
+  const found = ownValue(target, key);
+  if (found !== MISSING) return found;
   throw undefinedError(pathOf(expr), ctx.source, rootPos(expr));
 }
 

@@ -24,26 +24,38 @@ export function isDate(value: unknown): value is Date {
   return value instanceof Date;
 }
 
+/** What {@link ownValue} answers for a property a template may not see or that is absent. */
+export const MISSING: unique symbol = Symbol('sluice.missing');
+
 /** Own data property of plain data, or not found. `undefined` values read as `null`. */
 export function getOwn(target: unknown, key: unknown): Found {
-  if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) return NOT_FOUND;
+  const value = ownValue(target, key);
+  return value === MISSING ? NOT_FOUND : { found: true, value };
+}
+
+/**
+ * {@link getOwn} answering the value itself, or {@link MISSING}: the evaluator reads a property
+ * per member of every template, and a result object per read was garbage for nothing.
+ */
+export function ownValue(target: unknown, key: unknown): unknown {
+  if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) return MISSING;
   if (Array.isArray(target) || typeof target === 'string') {
-    if (key === 'length') return { found: true, value: target.length };
+    if (key === 'length') return target.length;
     const index = typeof key === 'number' ? key : typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : NaN;
-    if (!Number.isInteger(index) || index < 0 || index >= target.length) return NOT_FOUND;
-    if (typeof target === 'string') return { found: true, value: target[index] };
+    if (!Number.isInteger(index) || index < 0 || index >= target.length) return MISSING;
+    if (typeof target === 'string') return target[index];
     return ownData(target, String(index));
   }
   if (isPlainObject(target) && (typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean')) {
     return ownData(target, String(key));
   }
-  return NOT_FOUND;
+  return MISSING;
 }
 
-function ownData(target: object, key: string): Found {
+function ownData(target: object, key: string): unknown {
   const descriptor = Object.getOwnPropertyDescriptor(target, key);
-  if (descriptor === undefined || !('value' in descriptor)) return NOT_FOUND;
-  return { found: true, value: descriptor.value === undefined ? null : descriptor.value };
+  if (descriptor === undefined || !('value' in descriptor)) return MISSING;
+  return descriptor.value === undefined ? null : descriptor.value;
 }
 
 /** Defines an own property, so a key such as `__proto__` is stored as data, never as a prototype. */
@@ -56,7 +68,7 @@ export function entriesOf(value: Record<string, unknown>): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (const key of Object.keys(value)) {
     const own = ownData(value, key);
-    if (own.found) out.push([key, own.value]);
+    if (own !== MISSING) out.push([key, own]);
   }
   return out;
 }
@@ -121,7 +133,7 @@ export function deepEqual(a: unknown, b: unknown, ctx: Pick<CallContext, 'step' 
     if (entries.length !== Object.keys(b).length) return false;
     return entries.every(([key, value]) => {
       const other = ownData(b, key);
-      return other.found && deepEqual(value, other.value, ctx, depth + 1);
+      return other !== MISSING && deepEqual(value, other, ctx, depth + 1);
     });
   }
   return a === b;
