@@ -321,6 +321,25 @@ describe.each(RUNTIMES)('webhook status matrix on the $name runtime', ({ make })
       const done = await waitForEnd(server.url, search.results[0]!.id);
       expect(done.state.current).toBe('SUCCESS');
     });
+
+    it('a caller that hangs up stops the wait at once, not at SLUICE_WEBHOOK_WAIT_MS', async () => {
+      // The route's answer to a caller that left is counted as a 504 when the wait stops.
+      const answered504 = async (): Promise<number> => {
+        const text = await (await api(server.url, '/metrics')).text();
+        return [...text.matchAll(/^sluice_http_requests_total\{[^}]*status="504"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      };
+      const before = await answered504();
+      const started = Date.now();
+      const caller = new AbortController();
+      const call = webhook(server.url, NS, 'slow', 'slow-key', { method: 'POST', signal: caller.signal }).catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      caller.abort();
+      expect(await call).toBeInstanceOf(Error);
+      // Well before the wait's limit (WAIT_MS after the call), which is when it stopped before.
+      while ((await answered504()) === before && Date.now() - started < WAIT_MS - 300) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(await answered504()).toBe(before + 1);
+      expect(Date.now() - started).toBeLessThan(WAIT_MS - 300);
+    });
   });
 
   it('a disabled trigger gets the same 404 as a wrong key', async () => {

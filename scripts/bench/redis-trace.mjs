@@ -3,6 +3,7 @@
 // (`wait: true` copy with --wait) through a Sluice webserver + worker, then the same through the
 // Koa + BullMQ baseline, read with MONITOR and filtered by each stack's unique key prefix.
 // MONITOR slows Redis for everyone while it runs, so this sends a handful of requests, no load.
+// Each connection's line gives its commands and the bytes of their arguments (what was sent).
 //   pnpm build && node scripts/bench/redis-trace.mjs [--wait] [--verbose]
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,14 +43,18 @@ async function trace(stack) {
   let last = 'lua';
   for (const l of own) {
     if (l.source !== 'lua') last = l.source;
-    const entry = byConnection.get(last) ?? { commands: [], luaCalls: 0 };
+    const entry = byConnection.get(last) ?? { commands: [], luaCalls: 0, bytes: 0 };
     if (l.source === 'lua') entry.luaCalls++;
-    else entry.commands.push(l.args[0].toUpperCase());
+    else {
+      entry.commands.push(l.args[0].toUpperCase());
+      // What the client sent: the arguments' bytes (MONITOR shows bytes past ASCII as 4-character escapes).
+      entry.bytes += l.args.reduce((sum, a) => sum + Buffer.byteLength(a.replace(/\\x[0-9a-f]{2}/g, '.')), 0);
+    }
     byConnection.set(last, entry);
   }
   process.stdout.write(`\n${stack.label}, one ${wait ? 'wait: true ' : ''}request (answered ${res.status}):\n`);
-  for (const [source, { commands, luaCalls }] of byConnection) {
-    process.stdout.write(`  connection ${source}: ${commands.length} commands (${commands.join(' ')}), ${luaCalls} calls inside Lua scripts\n`);
+  for (const [source, { commands, luaCalls, bytes }] of byConnection) {
+    process.stdout.write(`  connection ${source}: ${commands.length} commands (${commands.join(' ')}), ${luaCalls} calls inside Lua scripts, ${bytes} bytes of arguments\n`);
   }
   if (verbose) for (const l of own) process.stdout.write(`    ${l.source} ${l.args.slice(0, 3).map((a) => a.slice(0, 60)).join(' ')}\n`);
 }

@@ -7,7 +7,7 @@ import { logLineArg } from './log-line.js';
 import type { Keys } from './keys.js';
 import { CARRIED_EXECUTION_MAX_CHARS, eventHead } from './event-message.js';
 import { createExecutionScript, deleteExecutionScript, indexExecutionScript, saveExecutionScript, setMetaIfScript } from './scripts.js';
-import { expectedArgs, readExecution, readExecutions, taskRunFields, type TaskRunFields } from './execution-hash.js';
+import { expectedArgs, expectedSaveArgs, readExecution, readExecutions, taskRunFields, type TaskRunFields } from './execution-hash.js';
 
 /** What search filters on, per execution: small, so a search never loads whole executions to filter. */
 type Meta = [namespace: string, flowId: string, state: StateType];
@@ -122,13 +122,19 @@ export class RedisExecutionRepository implements ExecutionRepository {
       ]);
       const events = announce.flatMap((event) => [eventHead(event), event.terminated && carry ? '1' : event.state === 'KILLING' ? '2' : '0']);
       const lines = logs.map(logLineArg);
-      const condition = expected === undefined ? { given: '', whole: '', head: '', pairs: [] as string[] } : { given: '1', ...expectedArgs(expected) };
+      // The expected execution's text goes once (see expectedSaveArgs); whole only if the script asks.
+      let condition: { given: string; whole: string; head: string; pairs: string[] } = expected === undefined ? { given: '', whole: '', head: '', pairs: [] } : expectedSaveArgs(expected);
       const send = (written: TaskRunFields) => saveExecutionScript.run(client, [key, this.keys.executionLogs(execution.id)], [
         written.head, this.ttlOf(execution), this.keys.eventChannel, this.maxLogEntries, written.whole ? 'w' : 'p',
         condition.given, condition.whole, condition.head, condition.pairs.length / 2, written.pairs.length / 2, lines.length, carry ? whole : '',
         ...condition.pairs, ...written.pairs, ...lines, ...events,
       ]);
       let [, reply] = await Promise.all([indexed, send(fields)]);
+      if (reply === -3 && expected !== undefined) {
+        // Stored as a string before the hash layout: compared with the expected whole JSON.
+        condition = { given: '1', ...expectedArgs(expected) };
+        reply = await send(fields);
+      }
       if (reply === -2) {
         // Stored before the hash layout (or no longer stored): written whole.
         fields = taskRunFields(execution, undefined, storedTaskRunJson);

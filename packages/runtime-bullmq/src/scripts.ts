@@ -178,14 +178,16 @@ end
  * written: a 'p' save finding no hash returns -2 and is sent again whole.
  *
  * KEYS: execution, its log list (one slot). ARGV: 1 head, 2 TTL seconds ('0' for none),
- * 3 channel, 4 max log lines kept, 5 mode ('p' or 'w'), 6 '1' when an expected execution is given
- * ('' for none), 7 its whole JSON, 8 its head, 9 the count of its task run pairs, 10 the count
- * of task run pairs written, 11 the count of log lines, 12 the whole JSON a terminal event
+ * 3 channel, 4 max log lines kept, 5 mode ('p' or 'w'), 6 for an expected execution '1' (its
+ * whole JSON is 7), 'h' (7 is empty: the whole JSON is its head, it has no task runs) or 'n' (7
+ * is empty: not sent), '' for none, 7 its whole JSON, 8 its head, 9 the count of its task run
+ * pairs, 10 the count of task run pairs written, 11 the count of log lines, 12 the whole JSON a terminal event
  * carries ('' for none); then the expected pairs, the written pairs (field, value), the lines,
  * then per event its message without the closing brace and '1' to append the carried JSON, '2'
  * for a KILLING event (also published on the kill channel, the channel's name followed by
  * ':kills', which workers listen to), else '0'. Returns 1, 0 when the expected execution was not
- * found, -2 when a 'p' save must be sent whole.
+ * found, -2 when a 'p' save must be sent whole, -3 when the key holds a string and the expected
+ * whole JSON was not sent ('n'): sent again with it.
  *
  * Idempotent: when the store already holds this head and these fields (and in mode 'w' no other
  * field) and the log list already ends with these lines, the save has been applied (a command
@@ -215,7 +217,11 @@ if kind == 'hash' and redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
   end
   if same then return 1 end
 end
-if ARGV[6] ~= '' and not holds(KEYS[1], kind, ARGV[7], ARGV[8], e0 + 1, w0) then return 0 end
+if ARGV[6] ~= '' then
+  -- 'h': the expected whole JSON is its head (no task runs); 'n': not sent, so a string key asks for it.
+  if ARGV[6] == 'n' and kind == 'string' then return -3 end
+  if not holds(KEYS[1], kind, ARGV[6] == 'h' and ARGV[8] or ARGV[7], ARGV[8], e0 + 1, w0) then return 0 end
+end
 if not whole and kind ~= 'hash' then return -2 end
 local ttl = tonumber(ARGV[2])
 if lines > 0 then appendLines(KEYS[2], l0 + 1, v0, tonumber(ARGV[4]), ttl) end

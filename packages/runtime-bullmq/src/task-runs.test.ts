@@ -112,6 +112,46 @@ describe('the BullMQ runtime\'s execution hash', () => {
     expect(await rt.executions.get(execution.id)).toBeUndefined();
   });
 
+  it('a conditional save sends the text of the execution it expects once', async () => {
+    const { rt } = await runtime('expected-once');
+    // ASCII only: MONITOR shows other bytes escaped.
+    const created = anExecution({ inputs: { name: 'world' } });
+    await rt.executions.create(created);
+    const text = stringifyJson(created);
+    const watcher = await admin.duplicate().monitor();
+    const sent: string[][] = [];
+    watcher.on('monitor', (_time: string, args: string[]) => {
+      if (args.includes(text)) sent.push(args);
+    });
+    try {
+      // What the worker's first save of a carried execution does: expected is the stored CREATED one.
+      const running = { ...created, state: withState(created.state, 'RUNNING') };
+      await rt.executions.save(running, { expected: created, announce: [{ executionId: created.id, state: 'RUNNING', terminated: false }] });
+      await vi.waitFor(() => expect(sent).toHaveLength(1));
+      expect(sent[0]!.filter((arg) => arg === text)).toHaveLength(1);
+      expect(await rt.executions.get(created.id)).toEqual(running);
+      // And it still refuses a save expecting what is no longer stored.
+      await expect(rt.executions.save({ ...created, state: withState(created.state, 'FAILED') }, { expected: created })).rejects.toMatchObject({ code: 'RUNTIME_EXECUTION_CHANGED' });
+    } finally {
+      watcher.disconnect();
+    }
+  });
+
+  it('compares a conditional save expecting an execution without task runs with one stored as a string', async () => {
+    const { rt, keys } = await runtime('old-expected-head');
+    const created = anExecution();
+    await rt.executions.create(created);
+    await admin.del(keys.execution(created.id));
+    await admin.set(keys.execution(created.id), stringifyJson(created));
+    const other = { ...created, labels: [{ key: 'other', value: 'x' }] };
+    await expect(rt.executions.save(created, { expected: other })).rejects.toMatchObject({ code: 'RUNTIME_EXECUTION_CHANGED' });
+    expect(await admin.type(keys.execution(created.id))).toBe('string');
+    const running = { ...created, state: withState(created.state, 'RUNNING') };
+    await rt.executions.save(running, { expected: created });
+    expect(await admin.type(keys.execution(created.id))).toBe('hash');
+    expect(await rt.executions.get(created.id)).toEqual(running);
+  });
+
   it('a save naming task runs, sent again after it was applied, stores its lines and events once', async () => {
     const { rt } = await runtime('resent');
     const execution = withRuns(3);

@@ -130,7 +130,15 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
   // Subscribe before queueing, so a fast worker cannot finish before we listen.
   const ended = response?.wait ? await waitForEnd(runtime, execution.id, s.config.SLUICE_WEBHOOK_WAIT_MS) : undefined;
   // A caller that hangs up stops waiting: no subscription is kept for nobody until the limit.
-  if (ended) ctx.req.once('close', () => void ended.cancel());
+  // The response's 'close' says so (it also comes after an answer, when there is nothing to
+  // stop); the request's comes once its body has been read, which is before this point.
+  if (ended) {
+    const hungUp = (): void => {
+      if (!ctx.res.writableFinished) void ended.cancel();
+    };
+    if (ctx.res.destroyed || ctx.req.socket.destroyed) hungUp();
+    else ctx.res.once('close', hungUp);
+  }
   try {
     await storeAndQueue(s, execution, deadlines);
   } catch (error) {
