@@ -3,7 +3,20 @@ import http from 'node:http';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
-export function request(url, { method = 'GET', headers = {}, body, timeoutMs = 5000 } = {}) {
+// A kept-alive socket the server closed as idle (its keepAliveTimeout, 5 s in Node) can be picked
+// for the next request in the same instant: the request then fails with ECONNRESET although the
+// server never saw it. Node's documented remedy: send such a request again, once, on a new socket.
+// Rounds of other stacks leave this agent's sockets idle for longer than that.
+export async function request(url, options = {}) {
+  try {
+    return await requestOnce(url, options);
+  } catch (error) {
+    if (error?.code !== 'ECONNRESET' || !error.reusedSocket || (options.method ?? 'GET') !== 'GET') throw error;
+    return requestOnce(url, options);
+  }
+}
+
+function requestOnce(url, { method = 'GET', headers = {}, body, timeoutMs = 5000 } = {}) {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers, agent }, (res) => {
       const chunks = [];
@@ -12,7 +25,10 @@ export function request(url, { method = 'GET', headers = {}, body, timeoutMs = 5
       res.on('error', reject);
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${url}`)));
-    req.on('error', reject);
+    req.on('error', (error) => {
+      error.reusedSocket = req.reusedSocket;
+      reject(error);
+    });
     req.end(body);
   });
 }
