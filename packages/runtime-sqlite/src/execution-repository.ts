@@ -65,17 +65,19 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     INSERT INTO executions (id, tenant_id, namespace, flow_id, state, created_ms, terminated, json)
     VALUES (@id, @tenantId, @namespace, @flowId, @state, @createdMs, @terminated, @json)
     ON CONFLICT (id) DO NOTHING`);
-  const updateStmt = db.prepare('UPDATE executions SET state = @state, terminated = @terminated, json = @json WHERE id = @id');
+  // RETURNING seq: the key of the execution's task runs (schema 10), found by the update itself.
+  const updateStmt = db.prepare('UPDATE executions SET state = @state, terminated = @terminated, json = @json WHERE id = @id RETURNING seq').pluck();
   const getStmt = db.prepare('SELECT json FROM executions WHERE id = ?').pluck();
+  const seqStmt = db.prepare('SELECT seq FROM executions WHERE id = ?').pluck();
   const deleteStmt = db.prepare('DELETE FROM executions WHERE id = ?');
   const deleteLogsStmt = db.prepare('DELETE FROM logs WHERE execution_id = ?');
   const deleteQueuedStmt = db.prepare('DELETE FROM queue WHERE execution_id = ?');
-  const runsStmt = db.prepare('SELECT json FROM task_runs WHERE execution_id = ? ORDER BY position').pluck();
+  const runsStmt = db.prepare('SELECT json FROM task_runs WHERE execution_seq = (SELECT seq FROM executions WHERE id = ?) ORDER BY position').pluck();
   const putRunStmt = db.prepare(`
-    INSERT INTO task_runs (execution_id, position, id, json) VALUES (?, ?, ?, ?)
-    ON CONFLICT (execution_id, id) DO UPDATE SET position = excluded.position, json = excluded.json`);
-  const deleteRunStmt = db.prepare('DELETE FROM task_runs WHERE execution_id = ? AND id = ?');
-  const deleteRunsStmt = db.prepare('DELETE FROM task_runs WHERE execution_id = ?');
+    INSERT INTO task_runs (execution_seq, position, id, json) VALUES (?, ?, ?, ?)
+    ON CONFLICT (execution_seq, id) DO UPDATE SET position = excluded.position, json = excluded.json`);
+  const deleteRunStmt = db.prepare('DELETE FROM task_runs WHERE execution_seq = ? AND id = ?');
+  const deleteRunsStmt = db.prepare('DELETE FROM task_runs WHERE execution_seq = ?');
 
   const params = ({ execution, json }: ExecutionRow) => ({
     id: execution.id,
@@ -88,15 +90,16 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     json,
   });
 
-  /** Writes every task run of `row` in place of the stored ones (in the current transaction). */
-  const putAllRuns = ({ execution, runs }: ExecutionRow): void => {
-    deleteRunsStmt.run(execution.id);
-    runs.forEach((json, position) => putRunStmt.run(execution.id, position, (execution.taskRunList[position] as TaskRun).id, json));
+  /** Writes every task run of `row` in place of the stored ones of execution `seq` (in the current transaction). */
+  const putAllRuns = (seq: number | bigint, { execution, runs }: ExecutionRow): void => {
+    deleteRunsStmt.run(seq);
+    runs.forEach((json, position) => putRunStmt.run(seq, position, (execution.taskRunList[position] as TaskRun).id, json));
   };
 
   const insert = (row: ExecutionRow): boolean => {
-    if (insertStmt.run(params(row)).changes === 0) return false;
-    putAllRuns(row);
+    const inserted = insertStmt.run(params(row));
+    if (inserted.changes === 0) return false;
+    putAllRuns(inserted.lastInsertRowid, row);
     return true;
   };
 
@@ -138,15 +141,16 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
         if (expectedRow !== undefined && !holds(execution.id, getStmt.get(execution.id) as string | undefined, expectedRow)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
         if (lines.length > 0) options.logs.insert(lines);
         const { id, state, terminated, json } = params(row);
-        if (updateStmt.run({ id, state, terminated, json }).changes === 0) {
+        const seq = updateStmt.get({ id, state, terminated, json }) as number | undefined;
+        if (seq === undefined) {
           // Not stored (deleted meanwhile): stored again whole, as before the task runs were apart.
           return insert(changes === undefined ? row : { ...row, runs: execution.taskRunList.map(storedTaskRunJson) });
         }
-        if (changes === undefined) putAllRuns(row);
+        if (changes === undefined) putAllRuns(seq, row);
         else {
           for (const change of changes) {
-            if (change.json === undefined) deleteRunStmt.run(id, change.id);
-            else putRunStmt.run(id, change.position, change.id, change.json);
+            if (change.json === undefined) deleteRunStmt.run(seq, change.id);
+            else putRunStmt.run(seq, change.position, change.id, change.json);
           }
         }
         return false;
@@ -172,8 +176,8 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
         if (stored === undefined) return false;
         // Checked before anything is written: a refused delete changes nothing (see GroupCommit).
         if (expectedRow !== undefined && !holds(id, stored, expectedRow)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(id);
+        deleteRunsStmt.run(seqStmt.get(id) as number);
         deleteStmt.run(id);
-        deleteRunsStmt.run(id);
         deleteLogsStmt.run(id);
         deleteQueuedStmt.run(id);
         return true;
@@ -184,13 +188,13 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
 
     async search(query) {
       // The page's task runs in one query (the list route answers them with each execution).
-      const withRuns = (rows: readonly { id: string; json: string }[]): Execution[] => {
+      const withRuns = (rows: readonly { seq: number; json: string }[]): Execution[] => {
         if (rows.length === 0) return [];
-        const byExecution = new Map<string, string[]>(rows.map((row) => [row.id, []]));
+        const byExecution = new Map<number, string[]>(rows.map((row) => [row.seq, []]));
         const marks = rows.map(() => '?').join(', ');
-        const runs = db.prepare(`SELECT execution_id, json FROM task_runs WHERE execution_id IN (${marks}) ORDER BY execution_id, position`).raw().all(...rows.map((row) => row.id)) as [string, string][];
-        for (const [executionId, json] of runs) byExecution.get(executionId)?.push(json);
-        return rows.map((row) => assemble(row.json, byExecution.get(row.id) ?? []));
+        const runs = db.prepare(`SELECT execution_seq, json FROM task_runs WHERE execution_seq IN (${marks}) ORDER BY execution_seq, position`).raw().all(...rows.map((row) => row.seq)) as [number, string][];
+        for (const [seq, json] of runs) byExecution.get(seq)?.push(json);
+        return rows.map((row) => assemble(row.json, byExecution.get(row.seq) ?? []));
       };
       const size = Math.max(0, Math.floor(query.size));
       const offset = (Math.max(1, Math.floor(query.page)) - 1) * size;
@@ -221,7 +225,7 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
       const filter = where.join(' AND ');
       return reading(guard, 'search executions', () => {
         const total = db.prepare(`SELECT count(*) FROM executions WHERE ${filter}`).pluck().get(args) as number;
-        const rows = size === 0 ? [] : db.prepare(`SELECT id, json FROM executions WHERE ${filter} ORDER BY created_ms DESC, seq DESC LIMIT @size OFFSET @offset`).all(args) as { id: string; json: string }[];
+        const rows = size === 0 ? [] : db.prepare(`SELECT seq, json FROM executions WHERE ${filter} ORDER BY created_ms DESC, seq DESC LIMIT @size OFFSET @offset`).all(args) as { seq: number; json: string }[];
         return { results: withRuns(rows), total };
       });
     },

@@ -49,14 +49,14 @@ export function startRetention(db: Database, writes: GroupCommit, options: Reten
   const agedStmt = db.prepare('SELECT seq, id FROM executions WHERE created_ms < ? AND terminated = 1 ORDER BY created_ms LIMIT ?');
   const deleteExecution = db.prepare('DELETE FROM executions WHERE seq = ?');
   const deleteLogs = db.prepare('DELETE FROM logs WHERE execution_id = ?');
-  const deleteTaskRuns = db.prepare('DELETE FROM task_runs WHERE execution_id = ?');
+  const deleteTaskRuns = db.prepare('DELETE FROM task_runs WHERE execution_seq = ?');
   const deleteQueued = db.prepare('DELETE FROM queue WHERE execution_id = ?');
   let sweeping: Promise<number> | undefined;
 
   const drop = (rows: readonly { seq: number; id: string }[]): number => {
     for (const { seq, id } of rows) {
       deleteExecution.run(seq);
-      deleteTaskRuns.run(id);
+      deleteTaskRuns.run(seq);
       deleteLogs.run(id);
       deleteQueued.run(id);
     }

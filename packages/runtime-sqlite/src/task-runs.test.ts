@@ -5,7 +5,10 @@ import { stringifyJson } from '@sluice/core';
 import { newState, withState, type Execution, type TaskRun } from '@sluice/engine';
 import { aLogEntry, aTaskRun, anExecution } from '@sluice/runtime-contract';
 import { createSqliteRuntime, DATABASE_FILE } from './index.js';
-import { tempDirs, toSchema8 } from './test-support.js';
+import { tempDirs, toSchema8, toSchema9 } from './test-support.js';
+
+// The task runs of one execution, by its id (rows are keyed by the execution's seq since schema 10).
+const RUNS_OF = 'task_runs WHERE execution_seq = (SELECT seq FROM executions WHERE id = ?)';
 
 const dirs = tempDirs('task-runs');
 afterAll(() => dirs.cleanup());
@@ -56,14 +59,14 @@ describe('the SQLite runtime\'s task runs, stored apart', () => {
       await second.close();
     }
     // The runtime holds the file exclusively: read once it is closed.
-    expect(rows(dir, 'SELECT position, id FROM task_runs WHERE execution_id = ? ORDER BY position', execution.id)).toEqual(execution.taskRunList.map((run, position) => ({ position, id: run.id })));
+    expect(rows(dir, `SELECT position, id FROM ${RUNS_OF} ORDER BY position`, execution.id)).toEqual(execution.taskRunList.map((run, position) => ({ position, id: run.id })));
     expect((rows(dir, 'SELECT json FROM executions WHERE id = ?', execution.id)[0] as { json: string }).json).toContain('"taskRunList":[]');
   });
 
   it('writes one task_runs row per task run named, leaving the other rows as they were', async () => {
     const dir = dirs.next();
     const execution = withRuns(5);
-    const query = 'SELECT id, json FROM task_runs WHERE execution_id = ? ORDER BY position';
+    const query = `SELECT id, json FROM ${RUNS_OF} ORDER BY position`;
     const first = createSqliteRuntime({ dir });
     await first.executions.create(anExecution({ id: execution.id }));
     await first.executions.save(execution);
@@ -72,7 +75,7 @@ describe('the SQLite runtime\'s task runs, stored apart', () => {
     const before = rows(dir, query, execution.id) as { id: string; json: string }[];
     // Another text in the rows of two task runs the save will not name: it must leave them.
     const db = new BetterSqlite3(join(dir, DATABASE_FILE));
-    db.prepare("UPDATE task_runs SET json = 'untouched' WHERE execution_id = ? AND position IN (0, 4)").run(execution.id);
+    db.prepare("UPDATE task_runs SET json = 'untouched' WHERE execution_seq = (SELECT seq FROM executions WHERE id = ?) AND position IN (0, 4)").run(execution.id);
     db.close();
     const second = createSqliteRuntime({ dir });
     const changed: TaskRun = { ...(execution.taskRunList[3] as TaskRun), state: newState('FAILED') };
@@ -101,7 +104,8 @@ describe('the SQLite runtime\'s task runs, stored apart', () => {
     } finally {
       await runtime.close();
     }
-    const left = rows(dir, 'SELECT DISTINCT execution_id FROM task_runs') as { execution_id: string }[];
+    const left = rows(dir, 'SELECT DISTINCT e.id AS execution_id FROM task_runs t JOIN executions e ON e.seq = t.execution_seq') as { execution_id: string }[];
+    expect(rows(dir, 'SELECT count(*) AS n FROM task_runs')).toEqual([{ n: 2 }]);
     expect(left.map((row) => row.execution_id)).toEqual([kept.id]);
   });
 });
@@ -125,7 +129,7 @@ describe('the SQLite runtime\'s schema 9: task runs with a rowid, a log row per 
     const upgrades: [number, number][] = [];
     const second = createSqliteRuntime({ dir, onMigrate: (from, to) => upgrades.push([from, to]) });
     try {
-      expect(upgrades).toEqual([[8, 9]]);
+      expect(upgrades).toEqual([[8, 10]]);
       expect(await second.executions.get(one.id)).toEqual(one);
       expect(await second.executions.get(two.id)).toEqual(two);
       expect((await second.logs.list(one.id)).map((line) => line.message)).toEqual(['one 1', 'one 2', 'one 3', 'one 4']);
@@ -141,6 +145,45 @@ describe('the SQLite runtime\'s schema 9: task runs with a rowid, a log row per 
       await second.close();
     }
     expect(rows(dir, 'SELECT lines FROM logs WHERE execution_id = ? ORDER BY seq', one.id)).toEqual([1, 1, 1, 1, 2].map((lines) => ({ lines })));
-    expect(rows(dir, 'SELECT position, id FROM task_runs WHERE execution_id = ? ORDER BY position', one.id)).toEqual(one.taskRunList.map((run, position) => ({ position, id: run.id })));
+    expect(rows(dir, `SELECT position, id FROM ${RUNS_OF} ORDER BY position`, one.id)).toEqual(one.taskRunList.map((run, position) => ({ position, id: run.id })));
+  });
+});
+
+describe('the SQLite runtime\'s schema 10: task runs keyed by their execution\'s seq', () => {
+  it('moves a version 9 file\'s task runs to their execution\'s seq, in order, and leaves orphans behind', async () => {
+    const dir = dirs.next();
+    const [one, two] = [withRuns(3), withRuns(2)] as [Execution, Execution];
+    const first = createSqliteRuntime({ dir });
+    for (const execution of [one, two]) await first.executions.create(anExecution({ id: execution.id }));
+    await first.executions.save(two);
+    await first.executions.save(one);
+    await first.close();
+    const db = new BetterSqlite3(join(dir, DATABASE_FILE));
+    toSchema9(db);
+    // A task run whose execution is no longer stored (none is deleted without its runs, but a file may hold one).
+    db.prepare('INSERT INTO task_runs (execution_id, position, id, json) VALUES (?, 0, ?, ?)').run('gone', 'orphan', '{}');
+    db.close();
+    expect(rows(dir, 'SELECT count(*) AS n FROM task_runs')).toEqual([{ n: 6 }]);
+
+    const upgrades: [number, number][] = [];
+    const second = createSqliteRuntime({ dir, onMigrate: (from, to) => upgrades.push([from, to]) });
+    try {
+      expect(upgrades).toEqual([[9, 10]]);
+      expect(await second.executions.get(one.id)).toEqual(one);
+      expect(await second.executions.get(two.id)).toEqual(two);
+      expect((await second.executions.search({ tenantId: 'main', page: 1, size: 5 })).results.map((e) => e.taskRunList.length).sort()).toEqual([2, 3]);
+      const changed: TaskRun = { ...(one.taskRunList[1] as TaskRun), state: newState('SUCCESS') };
+      const added = aTaskRun(one, { taskId: 'added' });
+      const next = { ...one, taskRunList: [...one.taskRunList.map((run, i) => (i === 1 ? changed : run)), added] };
+      await second.executions.save(next, { taskRuns: [changed.id, added.id] });
+      expect(await second.executions.get(one.id)).toEqual(next);
+      expect(await second.executions.delete(two.id)).toBe(true);
+    } finally {
+      await second.close();
+    }
+    expect(rows(dir, `SELECT position, id FROM ${RUNS_OF} ORDER BY position`, one.id)).toEqual([...one.taskRunList.map((run) => run.id), expect.any(String)].map((id, position) => ({ position, id })));
+    // Only the runs of the one execution left: the orphan was not moved, the deleted one's went with it.
+    expect(rows(dir, 'SELECT count(*) AS n FROM task_runs')).toEqual([{ n: 4 }]);
+    expect(rows(dir, 'SELECT DISTINCT execution_seq FROM task_runs')).toEqual(rows(dir, 'SELECT seq AS execution_seq FROM executions WHERE id = ?', one.id));
   });
 });

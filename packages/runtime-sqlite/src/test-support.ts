@@ -46,11 +46,26 @@ export function made(dir: string): string {
 }
 
 /**
+ * Turns the table schema 10 changed back into its shape of version 9 (task runs keyed by their
+ * execution's id, with a rowid), keeping what it holds, and marks the file version 9.
+ */
+export function toSchema9(db: Database): void {
+  db.transaction(() => {
+    const runs = db.prepare('SELECT e.id, t.position, t.id, t.json FROM task_runs t JOIN executions e ON e.seq = t.execution_seq ORDER BY t.seq').raw().all() as unknown[][];
+    db.exec('DROP TABLE task_runs; CREATE TABLE task_runs (seq INTEGER PRIMARY KEY, execution_id TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (execution_id, id));');
+    const putRun = db.prepare('INSERT INTO task_runs (execution_id, position, id, json) VALUES (?, ?, ?, ?)');
+    for (const run of runs) putRun.run(...run);
+    db.pragma('user_version = 9');
+  })();
+}
+
+/**
  * Turns the tables schema 9 changed back into their shape of version 8, keeping what they hold
  * (a log row per line, task runs keyed by execution and id), and marks the file version 8: a
  * file as the version before wrote it.
  */
 export function toSchema8(db: Database): void {
+  toSchema9(db);
   db.transaction(() => {
     const logs = db.prepare('SELECT execution_id, json FROM logs ORDER BY seq').raw().all() as [string, string][];
     db.exec('DROP TABLE logs; CREATE TABLE logs (seq INTEGER PRIMARY KEY, execution_id TEXT NOT NULL, json TEXT NOT NULL); CREATE INDEX logs_execution ON logs (execution_id, seq);');
