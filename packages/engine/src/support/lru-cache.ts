@@ -4,7 +4,9 @@
  * BullMQ runtime keeps parsed flow revisions in another.
  */
 export class LruCache<V> {
-  private readonly entries = new Map<string, V>();
+  // In the order last inserted, each with the count of inserts when it was (re)inserted.
+  private readonly entries = new Map<string, { readonly value: V; seq: number }>();
+  private inserts = 0;
 
   /** @param capacity - Entries kept at most; past it, the least recently used goes. */
   constructor(private capacity: number) {}
@@ -14,21 +16,28 @@ export class LruCache<V> {
     this.capacity = Math.max(this.capacity, capacity);
   }
 
-  /** The value under `key`, now the most recently used; undefined when absent. */
+  /**
+   * The value under `key`, now among the most recently used; undefined when absent. An entry is
+   * moved to the newest end only once it has drifted into the older half (half the capacity of
+   * inserts ago): a hit on a recent entry, the common case (a flow's templates rendered task
+   * after task), changes nothing. Deleting and setting on every hit churned the long-lived Map's
+   * table, which V8 then reallocated young and promoted, over and over (issue 15).
+   */
   get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      // Map keeps insertion order: re-inserting marks the entry as the most recently used.
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.seq <= this.inserts - this.capacity / 2) {
       this.entries.delete(key);
-      this.entries.set(key, value);
+      entry.seq = ++this.inserts;
+      this.entries.set(key, entry);
     }
-    return value;
+    return entry.value;
   }
 
   /** Stores `value` under `key` as the most recently used, dropping the least recently used past the capacity. */
   set(key: string, value: V): void {
     this.entries.delete(key);
-    this.entries.set(key, value);
+    this.entries.set(key, { value, seq: ++this.inserts });
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next();
       if (oldest.done === true) break;
