@@ -31,6 +31,7 @@ import http from 'node:http';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { seedFlowsFolder } from './lib/flows.mjs';
+import { frameName, sendInLanes } from './lib/lanes.mjs';
 import { deletePrefix, REDIS_URL, uniquePrefix } from './lib/redis.mjs';
 import { WEBHOOK_KEY, webhookBody } from './lib/stacks.mjs';
 
@@ -109,18 +110,7 @@ function post(url, body) {
   });
 }
 /** Sends `n` requests, `concurrency` in flight; resolves with how many were not 200. */
-async function send(url, body, n) {
-  let failed = 0;
-  let left = n;
-  const lane = async () => {
-    while (left > 0) {
-      left--;
-      if (!(await post(url, body))) failed++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, lane));
-  return failed;
-}
+const send = (url, body, n) => sendInLanes(n, concurrency, () => post(url, body));
 
 /** Sums the --trace-gc-nvp lines between the window's marks: allocated, promoted, pause. */
 function gcOf(proc) {
@@ -157,11 +147,7 @@ function packageOf(url, functionName) {
 /** Sampled bytes per request of one .heapprofile: by package, function (self) and stack. */
 function summarise(file) {
   const { head } = JSON.parse(readFileSync(file, 'utf8'));
-  const frame = (n) => {
-    const { functionName, url, lineNumber } = n.callFrame;
-    const short = url ? url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/.*?\/(apps|packages|plugins)\//, '$1/') : '';
-    return `${functionName || '(anonymous)'}${short ? ` ${short}:${lineNumber + 1}` : ''}`;
-  };
+  const frame = (n) => frameName(n.callFrame);
   const byPackage = new Map();
   const byFunction = new Map();
   const byStack = new Map();

@@ -26,6 +26,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { seedFlowsFolder } from './lib/flows.mjs';
+import { sendInLanes } from './lib/lanes.mjs';
 import { deletePrefix, REDIS_URL, uniquePrefix } from './lib/redis.mjs';
 import { WEBHOOK_KEY, webhookBody } from './lib/stacks.mjs';
 
@@ -107,18 +108,7 @@ function post(url, body) {
   });
 }
 /** Sends `n` requests, `concurrency` in flight; resolves with how many were not 200. */
-async function send(url, body, n) {
-  let failed = 0;
-  let left = n;
-  const lane = async () => {
-    while (left > 0) {
-      left--;
-      if (!(await post(url, body))) failed++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, lane));
-  return failed;
-}
+const send = (url, body, n) => sendInLanes(n, concurrency, () => post(url, body));
 const control = (pid, ...args) => execFileSync('callgrind_control', [...args, String(pid)], { encoding: 'utf8', env: controlEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 
 const COMPILER = /internal::compiler::|maglev::|turboshaft|internal::Compiler::|BytecodeGenerator|internal::Parser|internal::ParserBase|internal::Scanner|internal::Zone|Pipeline|OptimizedCompilationJob|CodeGenerator|InstructionSelector|RegisterAllocat/;

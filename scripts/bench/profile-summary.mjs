@@ -10,6 +10,7 @@
 // woke Redis), so sample counts are the better measure of where the CPU goes.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { frameName } from './lib/lanes.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -42,11 +43,7 @@ function summarise(file) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const key = (n) => {
-    const { functionName, url, lineNumber } = n.callFrame;
-    const short = url ? url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/.*?\/(apps|packages|plugins)\//, '$1/') : '';
-    return `${functionName || '(anonymous)'}${short ? ` ${short}:${lineNumber + 1}` : ''}`;
-  };
+  const key = (n) => frameName(n.callFrame);
   const self = new Map();
   const inclusive = new Map();
   const bySelfPackage = new Map();
