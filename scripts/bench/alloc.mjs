@@ -31,7 +31,7 @@ import http from 'node:http';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { seedFlowsFolder } from './lib/flows.mjs';
-import { frameName, sendInLanes } from './lib/lanes.mjs';
+import { frameName, packageOf, sendInLanes } from './lib/counting.mjs';
 import { deletePrefix, REDIS_URL, uniquePrefix } from './lib/redis.mjs';
 import { WEBHOOK_KEY, webhookBody } from './lib/stacks.mjs';
 
@@ -131,17 +131,6 @@ function gcOf(proc) {
     sums.pauseMs += field('pause');
   }
   return sums;
-}
-
-/** Where a frame's code lives (as profile-summary.mjs says it). */
-function packageOf(url, functionName) {
-  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
-  const nm = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (nm) return nm[1];
-  const ws = /\/(apps|packages|plugins)\/([^/]+)\//.exec(url);
-  if (ws) return `@sluice/${ws[2]}`;
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  return url;
 }
 
 /** Sampled bytes per request of one .heapprofile: by package, function (self) and stack. */

@@ -26,7 +26,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { seedFlowsFolder } from './lib/flows.mjs';
-import { sendInLanes } from './lib/lanes.mjs';
+import { sendInLanes } from './lib/counting.mjs';
 import { deletePrefix, REDIS_URL, uniquePrefix } from './lib/redis.mjs';
 import { WEBHOOK_KEY, webhookBody } from './lib/stacks.mjs';
 

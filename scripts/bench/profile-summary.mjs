@@ -10,7 +10,7 @@
 // woke Redis), so sample counts are the better measure of where the CPU goes.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { frameName } from './lib/lanes.mjs';
+import { frameName, packageOf } from './lib/counting.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -25,18 +25,6 @@ const match = option('--match', undefined);
 const wallIndex = args.indexOf('--wall');
 const wall = wallIndex >= 0;
 if (wall) args.splice(wallIndex, 1);
-
-/** Where a frame's code lives: a package, the server, the engine, Node itself, or V8's own bins. */
-export function packageOf(url, functionName) {
-  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
-  const nm = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (nm) return nm[1];
-  const ws = /\/(apps|packages|plugins)\/([^/]+)\//.exec(url);
-  if (ws) return `@sluice/${ws[2]}`;
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  if (url.includes('/scripts/bench/')) return 'bench script';
-  return url;
-}
 
 function summarise(file) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
