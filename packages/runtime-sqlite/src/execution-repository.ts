@@ -67,12 +67,12 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     ON CONFLICT (id) DO NOTHING`);
   // RETURNING seq: the key of the execution's task runs (schema 10), found by the update itself.
   const updateStmt = db.prepare('UPDATE executions SET state = @state, terminated = @terminated, json = @json WHERE id = @id RETURNING seq').pluck();
-  const getStmt = db.prepare('SELECT json FROM executions WHERE id = ?').pluck();
-  const seqStmt = db.prepare('SELECT seq FROM executions WHERE id = ?').pluck();
+  // The head and its seq, the key of the execution's task runs: one look-up for both.
+  const rowStmt = db.prepare('SELECT seq, json FROM executions WHERE id = ?');
   const deleteStmt = db.prepare('DELETE FROM executions WHERE id = ?');
   const deleteLogsStmt = db.prepare('DELETE FROM logs WHERE execution_id = ?');
   const deleteQueuedStmt = db.prepare('DELETE FROM queue WHERE execution_id = ?');
-  const runsStmt = db.prepare('SELECT json FROM task_runs WHERE execution_seq = (SELECT seq FROM executions WHERE id = ?) ORDER BY position').pluck();
+  const runsStmt = db.prepare('SELECT json FROM task_runs WHERE execution_seq = ? ORDER BY position').pluck();
   const putRunStmt = db.prepare(`
     INSERT INTO task_runs (execution_seq, position, id, json) VALUES (?, ?, ?, ?)
     ON CONFLICT (execution_seq, id) DO UPDATE SET position = excluded.position, json = excluded.json`);
@@ -103,10 +103,12 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     return true;
   };
 
-  /** Whether the stored execution is the one `expected` serializes to: its head and every task run, in order. */
-  const holds = (id: string, head: string | undefined, expected: { readonly head: string; readonly runs: readonly string[] }): boolean => {
-    if (head !== expected.head) return false;
-    const runs = runsStmt.all(id) as string[];
+  const storedRow = (id: string) => rowStmt.get(id) as { seq: number; json: string } | undefined;
+
+  /** Whether the stored execution (`stored`, absent when none) is the one `expected` serializes to: its head and every task run, in order. */
+  const holds = (stored: { seq: number; json: string } | undefined, expected: { readonly head: string; readonly runs: readonly string[] }): boolean => {
+    if (stored === undefined || stored.json !== expected.head) return false;
+    const runs = runsStmt.all(stored.seq) as string[];
     return runs.length === expected.runs.length && runs.every((json, i) => json === expected.runs[i]);
   };
 
@@ -138,7 +140,7 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
       const expectedRow = expected === undefined ? undefined : expectedTexts(expected);
       const inserted = await writes.write(() => {
         // Checked before anything is written: a refused save stores nothing (see GroupCommit).
-        if (expectedRow !== undefined && !holds(execution.id, getStmt.get(execution.id) as string | undefined, expectedRow)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
+        if (expectedRow !== undefined && !holds(storedRow(execution.id), expectedRow)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
         if (lines.length > 0) options.logs.insert(lines);
         const { id, state, terminated, json } = params(row);
         const seq = updateStmt.get({ id, state, terminated, json }) as number | undefined;
@@ -163,8 +165,8 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
 
     async get(id) {
       return reading(guard, 'read an execution', () => {
-        const head = getStmt.get(id) as string | undefined;
-        return head === undefined ? undefined : assemble(head, runsStmt.all(id) as string[]);
+        const stored = storedRow(id);
+        return stored === undefined ? undefined : assemble(stored.json, runsStmt.all(stored.seq) as string[]);
       });
     },
 
@@ -172,11 +174,11 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
       guard.check();
       const expectedRow = expected === undefined ? undefined : expectedTexts(expected);
       const deleted = await writes.write(() => {
-        const stored = getStmt.get(id) as string | undefined;
+        const stored = storedRow(id);
         if (stored === undefined) return false;
         // Checked before anything is written: a refused delete changes nothing (see GroupCommit).
-        if (expectedRow !== undefined && !holds(id, stored, expectedRow)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(id);
-        deleteRunsStmt.run(seqStmt.get(id) as number);
+        if (expectedRow !== undefined && !holds(stored, expectedRow)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(id);
+        deleteRunsStmt.run(stored.seq);
         deleteStmt.run(id);
         deleteLogsStmt.run(id);
         deleteQueuedStmt.run(id);
