@@ -151,7 +151,6 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   // Waits for the next settled attempt; with `until` (epoch ms), at most until then, when a retry
   // falls due while other attempts run (the job holds its slot for those anyway).
   const nextSettled = async (until?: number): Promise<Settled | undefined> => {
-    if (settledQueue.length > 0) return takeSettled();
     while (settledQueue.length === 0) {
       const left = until === undefined ? undefined : until - scope.now().getTime();
       if (left !== undefined && left <= 0) return undefined;
