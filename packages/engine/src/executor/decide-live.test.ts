@@ -58,4 +58,36 @@ describe('decide over a live index', () => {
     expect(decideOver(live)).toEqual(decideOver(runIndex([eachRun, again, list[2] as TaskRun])));
     expect(decideOver(live)).toContain('resume a@1');
   });
+
+  it('decides a long list in order as over a fresh index, looking each task up a bounded number of times', () => {
+    const list = Array.from({ length: 200 }, (_, i) => task(`t${i}`));
+    const flat = new Map(list.map((t) => [t.id, t]));
+    const { live, list: runs, put } = liveRuns([]);
+    let finds = 0;
+    const counted: RunIndex = { ...live, find: (...args) => (finds++, live.find(...args)), children: live.children, get endedReplaced() { return live.endedReplaced; }, get size() { return live.size; } };
+    const over = (index: RunIndex) => show(decide({ flow: { tasks: list }, tasks: flat, runs: index, running: new Set() }));
+    for (let i = 0; i < list.length; i++) {
+      const expected = over(runIndex(runs()));
+      expect(over(counted)).toEqual(expected);
+      expect(expected).toEqual([`start t${i}@undefined`]);
+      put(run(`r${i}`, `t${i}`, 'RUNNING'));
+      expect(over(counted)).toEqual(over(runIndex(runs())));
+      put(run(`r${i}`, `t${i}`, i === 150 ? 'WARNING' : 'SUCCESS'));
+    }
+    expect(over(counted)).toEqual(['execution WARNING']);
+    // From the first task every step, 200 steps of two decisions would look up about 40,000 times.
+    expect(finds).toBeLessThan(4 * list.length);
+  });
+
+  it('walks a list again from its first task once one of its ended runs is replaced', () => {
+    const list = [task('x'), task('y'), task('z')];
+    const flat = new Map(list.map((t) => [t.id, t]));
+    const live = liveRunIndex([run('X', 'x', 'SUCCESS'), run('Y', 'y', 'SUCCESS')]);
+    const over = (index: RunIndex) => show(decide({ flow: { tasks: list }, tasks: flat, runs: index, running: new Set() }));
+    expect(over(live)).toEqual(['start z@undefined']);
+    // As a restart would: the first task's ended run back to failed, in its place.
+    live.put(run('X', 'x', 'FAILED'));
+    expect(over(live)).toEqual(over(runIndex([run('X', 'x', 'FAILED'), run('Y', 'y', 'SUCCESS')])));
+    expect(over(live)).toEqual(['execution FAILED']);
+  });
 });

@@ -262,26 +262,70 @@ function startBranches(input: DecisionInput, level: Container, results: readonly
   }
 }
 
+/**
+ * The leading tasks of a branch found ended (none stopping it) under one index of the runs: the
+ * index of the first task not known ended, whether any had a run, and the worst of their states.
+ * Ended runs do not change while an index lives (see {@link DonePrefix}), so the next step walks
+ * the branch from there: walking it from its first task every step cost a flow of n tasks in a
+ * row n²/2 look-ups (the ten-task flow's decisions, issue 17).
+ */
+interface BranchPrefix {
+  readonly endedReplaced: number;
+  readonly next: number;
+  readonly started: boolean;
+  readonly worst: StateType | undefined;
+}
+
+// By index, then task list, parent task run and value: a ForEach's branches share one list.
+const branchPrefixes = new WeakMap<RunIndex, WeakMap<readonly FlowTask[], Map<string | undefined, Map<string | undefined, BranchPrefix>>>>();
+
+function branchPrefixOf(runs: RunIndex, tasks: readonly FlowTask[], parentId: string | undefined, value: string | undefined): BranchPrefix | undefined {
+  const known = branchPrefixes.get(runs)?.get(tasks)?.get(parentId)?.get(value);
+  return known !== undefined && known.endedReplaced === (runs.endedReplaced ?? 0) ? known : undefined;
+}
+
+function rememberBranchPrefix(runs: RunIndex, tasks: readonly FlowTask[], parentId: string | undefined, value: string | undefined, prefix: BranchPrefix): void {
+  let byTasks = branchPrefixes.get(runs);
+  if (byTasks === undefined) branchPrefixes.set(runs, (byTasks = new WeakMap()));
+  let byParent = byTasks.get(tasks);
+  if (byParent === undefined) byTasks.set(tasks, (byParent = new Map()));
+  let byValue = byParent.get(parentId);
+  if (byValue === undefined) byParent.set(parentId, (byValue = new Map()));
+  byValue.set(value, prefix);
+}
+
 function walkBranch(input: DecisionInput, parentId: string | undefined, tasks: readonly FlowTask[], value: string | undefined, actions: Action[]): BranchState {
-  const states: StateType[] = [];
-  let started = false;
-  for (const task of tasks) {
+  const known = branchPrefixOf(input.runs, tasks, parentId, value);
+  // The ended tasks skipped count with their worst state (worstState keeps the worst only).
+  const states: StateType[] = known?.worst === undefined ? [] : [known.worst];
+  let started = known?.started ?? false;
+  const from = known?.next ?? 0;
+  // Remembers the tasks before `next` as ended, when this walk got further than the last.
+  const remember = (next: number): void => {
+    if (next > from) rememberBranchPrefix(input.runs, tasks, parentId, value, { endedReplaced: input.runs.endedReplaced ?? 0, next, started, worst: states.length === 0 ? undefined : worstState(states) });
+  };
+  for (let i = from; i < tasks.length; i++) {
+    const task = tasks[i] as FlowTask;
     if (task.disabled) continue;
     const run = input.runs.find(parentId, task.id, value);
     if (!run) {
+      remember(i);
       const start: Slot = { task, ...(parentId === undefined ? {} : { parentTaskRunId: parentId }), ...(value === undefined ? {} : { value }) };
       return { status: 'next', start, started, states };
     }
-    started = true;
     const current = run.state.current;
     if (isTerminated(current)) {
+      started = true;
       states.push(current);
       if (stopsExecution(current)) return { status: 'failed', states };
       continue;
     }
+    remember(i);
+    started = true;
     visitUnfinished(input, task, run, actions);
     return { status: 'busy', states };
   }
+  remember(tasks.length);
   return { status: 'done', states };
 }
 
