@@ -8,5 +8,5 @@ export { maskExecution, masksNothing, type MaskOptions } from './mask-execution.
 export { killChildren, killRequest, killedExecution, requestKill, type KillRequest, type KillRuntime } from './kill-execution.js';
 export { restartExecution, RESTARTABLE_STATES, type NotRestartable, type RestartFlow } from './restart-execution.js';
 export { replayExecution, REPLAY_LABEL, REPLAYED_LABEL, type ReplayOptions } from './replay-execution.js';
-export { storedExecutionJson, storedHeadJson, storedTaskRunJson, taskRunJsonOnce } from './stored-json.js';
+export { executionJsonWith, storedExecutionJson, storedHeadJson, storedTaskRunJson, taskRunJsonOnce } from './stored-json.js';
 export { taskRunChanges, withSavedTaskRuns, type SavedTaskRun } from './task-run-changes.js';

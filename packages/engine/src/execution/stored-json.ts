@@ -26,12 +26,20 @@ const MARKED = `"taskRunList":${JSON.stringify(MARKER)}`;
 export function storedExecutionJson(execution: Execution): string {
   const list: unknown = execution.taskRunList;
   if (!Array.isArray(list)) return stringifyJson(execution);
+  return executionJsonWith(execution, list.map(taskRunJson));
+}
+
+/**
+ * The execution's JSON, exactly as `stringifyJson(execution)` writes it, made from `runs`, the
+ * JSON of each of its task runs in the list's order (as {@link taskRunJsonOnce} makes them): for
+ * a store that has those texts already and keeps the execution whole.
+ */
+export function executionJsonWith(execution: Execution, runs: readonly string[]): string {
   const head = stringifyJson({ ...execution, taskRunList: MARKER });
   const at = head.indexOf(MARKED);
   // Not there when the object serializes itself otherwise (a toJSON): no shortcut then.
   if (at < 0) return stringifyJson(execution);
-  const runs = list.map(taskRunJson).join(',');
-  return `${head.slice(0, at)}"taskRunList":[${runs}]${head.slice(at + MARKED.length)}`;
+  return `${head.slice(0, at)}"taskRunList":[${runs.join(',')}]${head.slice(at + MARKED.length)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { KvAccess, LogLevel, TaskContext } from '@sluice/core';
+import type { KvAccess, LogLevel, TaskContext, TaskStorage } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import { isTruthy, renderDeep, renderTemplate, type ExpressionFunctions } from '../expression/index.js';
 import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
@@ -48,11 +48,20 @@ export const messageOf = (error: unknown): string => (error instanceof Error ? e
 
 /** The expression functions of a run: secrets (read and remembered for masking) and the clock. */
 export function functionsOf(scope: TaskRunScope): ExpressionFunctions {
-  return {
-    secret: (name) => scope.secrets.read(name), now: scope.now, kv: kvFunction(scope.flow.namespace, scope.kvValues),
-    read: readFunction(scope.readAhead), errorLogs: () => scope.readAhead?.errorLogs ?? [],
-  };
+  let functions = functionsByScope.get(scope);
+  if (functions === undefined) {
+    functions = {
+      secret: (name) => scope.secrets.read(name), now: scope.now, kv: kvFunction(scope.flow.namespace, scope.kvValues),
+      read: readFunction(scope.readAhead), errorLogs: () => scope.readAhead?.errorLogs ?? [],
+    };
+    functionsByScope.set(scope, functions);
+  }
+  return functions;
 }
+
+// They depend on the scope alone, and most tasks of a run share one (those whose templates read
+// no store, see ahead.ts): made once per scope, not once per task.
+const functionsByScope = new WeakMap<TaskRunScope, ExpressionFunctions>();
 
 /** One ERROR line about `taskRun`, masked. */
 export function errorLine(scope: TaskRunScope, execution: Execution, task: FlowTask, taskRun: TaskRun, message: string): LogEntry {
@@ -82,10 +91,28 @@ export function skipByRunIf(scope: TaskRunScope, execution: Execution, task: Flo
 // AbortController is made only when a plugin asks for it (see call-plugin.ts). A getter written
 // in each context's literal would make every context a dictionary-mode object (µs each).
 const LAZY_SIGNAL = Symbol('sluice.taskSignal');
-const contextPrototype: object = Object.defineProperty({}, 'signal', {
-  enumerable: true,
-  get(this: { readonly [LAZY_SIGNAL]: () => AbortSignal }): AbortSignal {
-    return this[LAZY_SIGNAL]();
+// `ctx.storage` likewise, made from the context's ids when a plugin first reads it (few do):
+// each one was five objects and three closures per task.
+const STORAGE_PORT = Symbol('sluice.storagePort');
+const STORAGE = Symbol('sluice.storage');
+interface LazyParts {
+  readonly [LAZY_SIGNAL]: () => AbortSignal;
+  readonly [STORAGE_PORT]: FileStorage | undefined;
+  [STORAGE]?: TaskStorage;
+  readonly ids: TaskContext['ids'];
+}
+const contextPrototype: object = Object.defineProperties({}, {
+  signal: {
+    enumerable: true,
+    get(this: LazyParts): AbortSignal {
+      return this[LAZY_SIGNAL]();
+    },
+  },
+  storage: {
+    enumerable: true,
+    get(this: LazyParts): TaskStorage {
+      return (this[STORAGE] ??= createTaskStorage(this[STORAGE_PORT], this.ids));
+    },
   },
 });
 
@@ -110,20 +137,17 @@ export function loggerOf(scope: TaskRunScope, execution: Execution, task: FlowTa
   const { tenantId, namespace, flowId, id: executionId } = execution;
   const taskId = task.id;
   const taskRunId = taskRun.id;
-  const base = attempts > 0
-    ? { tenantId, namespace, flowId, executionId, taskId, taskRunId, attemptNumber: attempts }
-    : { tenantId, namespace, flowId, executionId, taskId, taskRunId };
-  // Each line as one literal in the same key order as `base`: copying `base` into a new object
+  // Each line as one literal of fixed keys: copying a `base` of the ids into a new object
   // (Object.assign) cost a Log task more than rendering its message.
   const line = attempts > 0
     ? (timestamp: string, level: LogLevel, message: string): LogEntry => ({ tenantId, namespace, flowId, executionId, taskId, taskRunId, attemptNumber: attempts, timestamp, level, message })
     : (timestamp: string, level: LogLevel, message: string): LogEntry => ({ tenantId, namespace, flowId, executionId, taskId, taskRunId, timestamp, level, message });
   return createTaskLogger({
-    base,
     line,
     now: scope.now,
     minLevel: minLevelOf(task.logLevel),
-    mask: (text) => scope.secrets.mask(text),
+    // The reader's own function: it is called unbound, as a closure over its secrets.
+    mask: scope.secrets.mask,
     append: scope.appendLogs,
     maxBuffer: keepLines ? Number.POSITIVE_INFINITY : undefined,
   });
@@ -164,9 +188,7 @@ export function prepareCall(scope: TaskRunScope, execution: Execution, task: Flo
       context[LAZY_SIGNAL] = signal;
       context.secret = (name: string) => scope.secrets.read(name);
       context.kv = scope.kv;
-      context.storage = createTaskStorage(scope.storage, {
-        tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, executionId: execution.id, taskId: task.id, taskRunId: taskRun.id,
-      });
+      context[STORAGE_PORT] = scope.storage;
       context.render = render;
       context.test = (template: string, extra?: Readonly<Record<string, unknown>>) => isTruthy(render(template, extra));
       return context as unknown as TaskContext;

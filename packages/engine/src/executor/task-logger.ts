@@ -1,4 +1,4 @@
-import { LOG_LEVELS, isLevelEnabled, pluginLoggerFrom, type LogLevel, type PluginLogger } from '@sluice/core';
+import { LOG_LEVELS, isLevelEnabled, type LogLevel, type PluginLogger } from '@sluice/core';
 import type { LogEntry } from '../model/execution.js';
 
 /** A plugin logger that buffers {@link LogEntry} records, for its task run's end to store. */
@@ -19,8 +19,11 @@ export interface TaskLogger extends PluginLogger {
 
 /** Options of {@link createTaskLogger}. */
 export interface TaskLoggerOptions {
-  /** The ids every line carries (task run, attempt, or none for execution-level lines). */
-  readonly base: Omit<LogEntry, 'timestamp' | 'level' | 'message'>;
+  /**
+   * The ids every line carries (task run, attempt, or none for execution-level lines), copied into
+   * each line; not read when `line` makes the lines.
+   */
+  readonly base?: Omit<LogEntry, 'timestamp' | 'level' | 'message'>;
   readonly now: () => Date;
   /** Lines below this level are dropped (the task's `logLevel`). */
   readonly minLevel?: LogLevel;
@@ -48,12 +51,10 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
   const maxBuffer = options.maxBuffer ?? 100;
   const { base, now, minLevel, mask, line } = options;
   // Lines as written (unmasked), each a fresh object that nothing else holds until handed over.
-  // Made with Object.assign, not `{ ...base, timestamp, ... }`: in Node 20's V8 a spread followed
-  // by keys the spread object lacks gives every line a hidden class of its own (several µs each,
-  // and garbage for the collector), where Object.assign onto `{}` shares one.
   let buffer: LogEntry[] = [];
-  // Flushes run one after the other so lines are stored in the order they were written.
-  let chain: Promise<void> = Promise.resolve();
+  // Flushes run one after the other so lines are stored in the order they were written; none
+  // until the first (most loggers hand their lines over with the task's end and never flush).
+  let chain: Promise<void> | undefined;
   let failure: unknown;
   // Background flushes not yet settled: with none, and no failure, `takeNow` may answer at once.
   let flushing = 0;
@@ -65,11 +66,11 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
     for (const entry of entries) (entry as { message: string }).message = mask(entry.message);
     return entries;
   };
-  const drain = (): Promise<void> => {
+  const drain = (): Promise<void> | undefined => {
     const entries = takeBuffer();
     if (entries.length === 0) return chain;
     flushing++;
-    chain = chain.then(() => options.append(entries)).catch((error: unknown) => {
+    chain = (chain ?? Promise.resolve()).then(() => options.append(entries)).catch((error: unknown) => {
       failure ??= error;
     }).finally(() => {
       flushing--;
@@ -82,6 +83,8 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
     const safeLevel = isLevel(level) ? level : 'INFO';
     if (minLevel && !isLevelEnabled(safeLevel, minLevel)) return;
     const timestamp = now().toISOString();
+    // Made with Object.assign, not `{ ...base, timestamp, ... }`: in Node 20's V8 a spread followed
+    // by keys the spread object lacks gives every line a hidden class of its own.
     buffer.push(line === undefined ? Object.assign({}, base, { timestamp, level: safeLevel, message: String(message) }) : line(timestamp, safeLevel, String(message)));
     if (buffer.length >= maxBuffer) void drain();
   };
@@ -93,7 +96,15 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
     throw error;
   };
 
-  return Object.assign(pluginLoggerFrom(log), {
+  // One literal of every method (each callable unbound, as a plugin may take `info` alone): a
+  // logger is made per attempt, and a PluginLogger extended with Object.assign cost a copy.
+  return {
+    log,
+    trace: (message) => log('TRACE', message),
+    debug: (message) => log('DEBUG', message),
+    info: (message) => log('INFO', message),
+    warn: (message) => log('WARN', message),
+    error: (message) => log('ERROR', message),
     async flush() {
       await drain();
       rethrow();
@@ -107,7 +118,7 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
     takeNow() {
       return flushing === 0 && failure === undefined ? takeBuffer() : undefined;
     },
-  });
+  };
 }
 
 /** The task's `logLevel` when it names a level, for {@link TaskLoggerOptions.minLevel}. */

@@ -19,12 +19,26 @@ export interface Scope {
   readonly parent: Scope | undefined;
 }
 
+/** A map of variables nothing may add to: the vars of {@link NO_SCOPE}. */
+class SealedVars extends Map<string, unknown> {
+  override set(): this {
+    throw new Error('expression: the empty root scope is shared; make a scope of the render to set a variable');
+  }
+}
+
+/**
+ * The root scope of a render that set no variable yet: shared by every render, and empty for
+ * good. Most templates set none, and a Map per render was garbage for nothing; the first `set`
+ * at the root gives the render a scope of its own (see render.ts).
+ */
+export const NO_SCOPE: Scope = Object.freeze({ vars: new SealedVars(), parent: undefined });
+
 /** The state of one render: where we are (for errors), the scopes, and the work spent. */
 export class EvalContext implements CallContext {
   /** Text of the block being evaluated, quoted in errors. */
   source = '';
   pos: Pos | undefined;
-  scope: Scope = { vars: new Map(), parent: undefined };
+  scope: Scope = NO_SCOPE;
   iterations = 0;
   private steps = 0;
   private work = 0;
@@ -118,12 +132,25 @@ export function evaluate(expr: Expr, ctx: EvalContext): unknown {
     case 'filter': {
       const input = expr.def.acceptsUndefined ? evaluateLenient(expr.input, ctx) : evaluate(expr.input, ctx);
       const args = evaluateArgs(expr.args, ctx);
-      return bounded(guard(() => expr.def.apply(input, args, at(ctx, expr.pos)), ctx), ctx);
+      // Called in place rather than through a closure: a filter runs per render of most templates.
+      let value: unknown;
+      try {
+        value = expr.def.apply(input, args, at(ctx, expr.pos));
+      } catch (error) {
+        rethrow(error, ctx);
+      }
+      return bounded(value, ctx);
     }
     case 'call': {
       const args = evaluateArgs(expr.args, ctx);
       const rest = expr.rest.map((item) => evaluate(item, ctx));
-      return bounded(guard(() => expr.def.call(args, rest, at(ctx, expr.pos)), ctx), ctx);
+      let value: unknown;
+      try {
+        value = expr.def.call(args, rest, at(ctx, expr.pos));
+      } catch (error) {
+        rethrow(error, ctx);
+      }
+      return bounded(value, ctx);
     }
   }
 }
@@ -149,13 +176,9 @@ function at(ctx: EvalContext, pos: Pos): EvalContext {
 }
 
 /** Filters and functions raise catalog errors; anything else they throw is wrapped, never leaked raw. */
-function guard(run: () => unknown, ctx: EvalContext): unknown {
-  try {
-    return run();
-  } catch (error) {
-    if (isSluiceError(error)) throw error;
-    throw evaluationError(error instanceof Error ? error.message : 'evaluation failed', ctx.source, ctx.pos, error);
-  }
+function rethrow(error: unknown, ctx: EvalContext): never {
+  if (isSluiceError(error)) throw error;
+  throw evaluationError(error instanceof Error ? error.message : 'evaluation failed', ctx.source, ctx.pos, error);
 }
 
 /**

@@ -117,6 +117,16 @@ describe('expression sandbox', () => {
     expect(renderDeep({ a: ['{{ text }}'] }, variables)).toEqual({ a: ['{{ 7*7 }}'] });
   });
 
+  it('keeps what one render sets to that render: the next render of any template never sees it', () => {
+    // Renders share an empty root scope until they set a variable (evaluate.ts, NO_SCOPE).
+    expect(renderTemplate("{% set leaked = 'mine' %}{{ leaked }}", {})).toBe('mine');
+    expect(renderTemplate("{{ leaked ?? 'not set' }}", {})).toBe('not set');
+    expect(renderTemplate("{% for n in [1] %}{% set inner = 'x' %}{% endfor %}{% set outer = 'y' %}{{ outer }}", {})).toBe('y');
+    expect(renderTemplate("{{ inner ?? 'not set' }}{{ outer ?? ' not set' }}", {})).toBe('not set not set');
+    expect(renderTemplate("{{ render(\"{% set deep = 'z' %}{{ deep }}\") }}{{ deep ?? ' not set' }}", {})).toBe('z not set');
+    expect(renderTemplate("{{ deep ?? 'not set' }}", {})).toBe('not set');
+  });
+
   it('keeps __proto__ keys of maps as plain data without touching any prototype', () => {
     expect(renderTemplate("{{ {'__proto__': {'polluted': 1}} }}", {})).toBe('{"__proto__":{"polluted":1}}');
     expect(renderTemplate("{{ {'a': 1} | merge(fromJson('{\"__proto__\": {\"polluted\": 1}}')) | keys }}", {})).toBe('["a","__proto__"]');

@@ -16,7 +16,7 @@
  * import cycle (compile → parser → functions).
  */
 import { compileTemplate } from './compile.js';
-import { EvalContext } from './evaluate.js';
+import { EvalContext, NO_SCOPE } from './evaluate.js';
 import { Output, renderNodes } from './render.js';
 import type { Args, CallContext } from './registry.js';
 import type { ExpressionFunctions } from './types.js';
@@ -63,7 +63,7 @@ function renderPass(ctx: EvalContext, text: string, base: ExpressionFunctions): 
   const mutable = ctx as { functions: ExpressionFunctions };
   // The context's functions are swapped for this pass only; the field is readonly to every other caller.
   mutable.functions = functionsFor(ctx, text, base);
-  ctx.scope = { vars: new Map(), parent: undefined };
+  ctx.scope = NO_SCOPE;
   try {
     const out = new Output(ctx);
     renderNodes(compiled.nodes, ctx, out);

@@ -3,7 +3,7 @@
  * loop and `set` variables live in scopes of the render, never in the caller's variables.
  */
 import type { Node } from './ast.js';
-import { evaluate, type EvalContext, type Scope } from './evaluate.js';
+import { evaluate, NO_SCOPE, type EvalContext, type Scope } from './evaluate.js';
 import { LIMITS } from './limits.js';
 import { toOutput } from './output.js';
 import { entriesOf, isPlainObject, setOwn, toBool, typeName } from './values.js';
@@ -115,6 +115,8 @@ function assign(ctx: EvalContext, name: string, value: unknown): void {
       return;
     }
   }
+  // The first variable set at the root: the render gets a root scope of its own.
+  if (ctx.scope === NO_SCOPE) ctx.scope = { vars: new Map(), parent: undefined };
   ctx.scope.vars.set(name, value);
 }
 

@@ -13,8 +13,8 @@ export interface SecretReader {
   remember(value: string): void;
   /** Every value read or remembered so far. */
   values(): ReadonlySet<string>;
-  /** `text` with every value read so far masked. */
-  mask(text: string): string;
+  /** `text` with every value read so far masked; callable unbound (each task's logger holds it alone). */
+  readonly mask: (text: string) => string;
 }
 
 /** A {@link SecretReader} over `provider`. */
