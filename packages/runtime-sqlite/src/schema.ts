@@ -6,7 +6,7 @@ import { splitStoredExecutions } from './split-task-runs.js';
  * version was written by a newer Sluice and is refused (a downgrade must not half-read it).
  * Add a step to {@link MIGRATIONS} and bump it for every change.
  */
-export const SCHEMA_VERSION = 10;
+export const SCHEMA_VERSION = 11;
 
 /**
  * Step `i` takes the file from version `i` to `i + 1`: SQL, or a function for a step that
@@ -133,6 +133,14 @@ const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
     SELECT e.seq, t.position, t.id, t.json FROM task_runs t JOIN executions e ON e.id = t.execution_id ORDER BY e.seq, t.position;
   DROP TABLE task_runs;
   ALTER TABLE task_runs_10 RENAME TO task_runs;
+  `,
+  // 11: an execution whose save wrote every one of its task runs keeps them in its own row
+  // (`runs_inline` 1: `json` is the whole execution, and `task_runs` holds no row of it), one row
+  // written instead of one per task run and its index entry (issue 17: a flow of side-effect-free
+  // tasks is saved once, at its end, with all its task runs). A later save naming only some moves
+  // them to `task_runs`. Rows stored before hold their task runs apart: 0.
+  `
+  ALTER TABLE executions ADD COLUMN runs_inline INTEGER NOT NULL DEFAULT 0;
   `,
 ];
 

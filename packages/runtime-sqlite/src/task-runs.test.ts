@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringifyJson } from '@sluice/core';
 import { newState, withState, type Execution, type TaskRun } from '@sluice/engine';
 import { aLogEntry, aTaskRun, anExecution } from '@sluice/runtime-contract';
-import { createSqliteRuntime, DATABASE_FILE } from './index.js';
-import { tempDirs, toSchema8, toSchema9 } from './test-support.js';
+import { createSqliteRuntime, DATABASE_FILE, SCHEMA_VERSION } from './index.js';
+import { tempDirs, toSchema10, toSchema8, toSchema9 } from './test-support.js';
 
 // The task runs of one execution, by its id (rows are keyed by the execution's seq since schema 10).
 const RUNS_OF = 'task_runs WHERE execution_seq = (SELECT seq FROM executions WHERE id = ?)';
@@ -129,7 +129,7 @@ describe('the SQLite runtime\'s schema 9: task runs with a rowid, a log row per 
     const upgrades: [number, number][] = [];
     const second = createSqliteRuntime({ dir, onMigrate: (from, to) => upgrades.push([from, to]) });
     try {
-      expect(upgrades).toEqual([[8, 10]]);
+      expect(upgrades).toEqual([[8, SCHEMA_VERSION]]);
       expect(await second.executions.get(one.id)).toEqual(one);
       expect(await second.executions.get(two.id)).toEqual(two);
       expect((await second.logs.list(one.id)).map((line) => line.message)).toEqual(['one 1', 'one 2', 'one 3', 'one 4']);
@@ -168,7 +168,7 @@ describe('the SQLite runtime\'s schema 10: task runs keyed by their execution\'s
     const upgrades: [number, number][] = [];
     const second = createSqliteRuntime({ dir, onMigrate: (from, to) => upgrades.push([from, to]) });
     try {
-      expect(upgrades).toEqual([[9, 10]]);
+      expect(upgrades).toEqual([[9, SCHEMA_VERSION]]);
       expect(await second.executions.get(one.id)).toEqual(one);
       expect(await second.executions.get(two.id)).toEqual(two);
       expect((await second.executions.search({ tenantId: 'main', page: 1, size: 5 })).results.map((e) => e.taskRunList.length).sort()).toEqual([2, 3]);
@@ -185,5 +185,96 @@ describe('the SQLite runtime\'s schema 10: task runs keyed by their execution\'s
     // Only the runs of the one execution left: the orphan was not moved, the deleted one's went with it.
     expect(rows(dir, 'SELECT count(*) AS n FROM task_runs')).toEqual([{ n: 4 }]);
     expect(rows(dir, 'SELECT DISTINCT execution_seq FROM task_runs')).toEqual(rows(dir, 'SELECT seq AS execution_seq FROM executions WHERE id = ?', one.id));
+  });
+});
+
+describe('the SQLite runtime\'s schema 11: task runs in their execution\'s row when a save names them all', () => {
+  const inlineOf = (dir: string, id: string) => (rows(dir, 'SELECT runs_inline AS inline FROM executions WHERE id = ?', id)[0] as { inline: number }).inline;
+  const countOf = (dir: string, id: string) => (rows(dir, `SELECT count(*) AS n FROM ${RUNS_OF}`, id)[0] as { n: number }).n;
+  const step = (execution: Execution, i: number, run: TaskRun): Execution => ({ ...execution, taskRunList: execution.taskRunList.map((r, j) => (j === i ? run : r)) });
+
+  it('keeps them in the row while saves name them all, moves them apart on one naming some, and back again', async () => {
+    const dir = dirs.next();
+    const execution = withRuns(3);
+    const runtime = () => createSqliteRuntime({ dir });
+    let open = runtime();
+    await open.executions.create(anExecution({ id: execution.id }));
+    // Every task run named: in the row, none in task_runs; read back exact (integers beyond 2^53 included).
+    await open.executions.save(execution, { taskRuns: execution.taskRunList.map((run) => run.id) });
+    expect(await open.executions.get(execution.id)).toEqual(execution);
+    await open.close();
+    expect([inlineOf(dir, execution.id), countOf(dir, execution.id)]).toEqual([1, 0]);
+    expect((rows(dir, 'SELECT json FROM executions WHERE id = ?', execution.id)[0] as { json: string }).json).toBe(stringifyJson(execution));
+
+    // One named of four: every task run gets its row, the row keeps the head.
+    open = runtime();
+    const changed: TaskRun = { ...(execution.taskRunList[1] as TaskRun), outputs: { again: 2n ** 64n } };
+    const added = aTaskRun(execution, { taskId: 'added' });
+    const apart = { ...step(execution, 1, changed), taskRunList: [...step(execution, 1, changed).taskRunList, added] };
+    await open.executions.save(apart, { taskRuns: [added.id, changed.id] });
+    expect(await open.executions.get(execution.id)).toEqual(apart);
+    expect((await open.executions.search({ tenantId: 'main', page: 1, size: 5 })).results).toEqual([apart]);
+    await open.close();
+    expect([inlineOf(dir, execution.id), countOf(dir, execution.id)]).toEqual([0, 4]);
+    expect(rows(dir, `SELECT position, id, json FROM ${RUNS_OF} ORDER BY position`, execution.id)).toEqual(apart.taskRunList.map((run, position) => ({ position, id: run.id, json: stringifyJson(run) })));
+
+    // Every task run named again, as the executor's save at the end of a run of side-effect-free tasks.
+    open = runtime();
+    const ended: Execution = { ...apart, state: withState(apart.state, 'SUCCESS') };
+    await open.executions.save(ended, { taskRuns: ended.taskRunList.map((run) => run.id) });
+    expect(await open.executions.get(execution.id)).toEqual(ended);
+    await open.close();
+    expect([inlineOf(dir, execution.id), countOf(dir, execution.id)]).toEqual([1, 0]);
+  });
+
+  it('compares a conditional save and delete with the row as stored, whichever way it holds its task runs', async () => {
+    const dir = dirs.next();
+    const runtime = createSqliteRuntime({ dir });
+    try {
+      const execution = withRuns(2);
+      await runtime.executions.create(anExecution({ id: execution.id }));
+      await runtime.executions.save(execution, { taskRuns: execution.taskRunList.map((run) => run.id) });
+      const stale = step(execution, 0, { ...(execution.taskRunList[0] as TaskRun), outputs: { other: 1 } });
+      // Held in the row: refused against another version, stored against this one.
+      await expect(runtime.executions.save(stale, { expected: stale, taskRuns: [] })).rejects.toMatchObject({ code: 'RUNTIME_EXECUTION_CHANGED' });
+      const next = step(execution, 1, { ...(execution.taskRunList[1] as TaskRun), state: newState('SUCCESS') });
+      await runtime.executions.save(next, { expected: execution, taskRuns: [(next.taskRunList[1] as TaskRun).id] });
+      expect(await runtime.executions.get(execution.id)).toEqual(next);
+      // Apart now: the same comparisons hold.
+      await expect(runtime.executions.delete(execution.id, { expected: execution })).rejects.toMatchObject({ code: 'RUNTIME_EXECUTION_CHANGED' });
+      expect(await runtime.executions.delete(execution.id, { expected: next })).toBe(true);
+      expect(await runtime.executions.get(execution.id)).toBeUndefined();
+      // A save of an execution deleted meanwhile stores it again, whole.
+      await runtime.executions.save(next, { taskRuns: next.taskRunList.map((run) => run.id) });
+      expect(await runtime.executions.get(execution.id)).toEqual(next);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('reads a version 10 file as it was, its task runs apart, and keeps saving it', async () => {
+    const dir = dirs.next();
+    const execution = withRuns(2);
+    const first = createSqliteRuntime({ dir });
+    await first.executions.create(anExecution({ id: execution.id }));
+    await first.executions.save(execution, { taskRuns: execution.taskRunList.map((run) => run.id) });
+    await first.close();
+    const db = new BetterSqlite3(join(dir, DATABASE_FILE));
+    toSchema10(db);
+    db.close();
+    expect(countOf(dir, execution.id)).toBe(2);
+    const upgrades: [number, number][] = [];
+    const second = createSqliteRuntime({ dir, onMigrate: (from, to) => upgrades.push([from, to]) });
+    try {
+      expect(upgrades).toEqual([[10, SCHEMA_VERSION]]);
+      expect(await second.executions.get(execution.id)).toEqual(execution);
+      const ended: Execution = { ...execution, state: withState(execution.state, 'SUCCESS') };
+      await second.executions.save(ended, { expected: execution, taskRuns: ended.taskRunList.map((run) => run.id) });
+      expect(await second.executions.get(execution.id)).toEqual(ended);
+    } finally {
+      await second.close();
+    }
+    // Its rows apart were the older copies: gone once the row holds the task runs.
+    expect([inlineOf(dir, execution.id), countOf(dir, execution.id)]).toEqual([1, 0]);
   });
 });

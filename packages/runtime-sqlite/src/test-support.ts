@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import { parseJson, stringifyJson } from '@sluice/core';
+import { storedHeadJson, type Execution } from '@sluice/engine';
 
 /** A fresh temporary folder per call under one root, removed by `cleanup`. */
 export function tempDirs(label: string): { next(): string; cleanup(): void } {
@@ -46,10 +48,32 @@ export function made(dir: string): string {
 }
 
 /**
+ * Turns the table schema 11 changed back into its shape of version 10, keeping what it holds: the
+ * task runs of a row holding them go to `task_runs`, the row keeps the head (an empty
+ * `taskRunList` where the list stood), and the column goes. Marks the file version 10.
+ */
+export function toSchema10(db: Database): void {
+  db.transaction(() => {
+    const inline = db.prepare('SELECT seq, json FROM executions WHERE runs_inline = 1').raw().all() as [number, string][];
+    const putRun = db.prepare('INSERT INTO task_runs (execution_seq, position, id, json) VALUES (?, ?, ?, ?)');
+    const putHead = db.prepare('UPDATE executions SET json = ? WHERE seq = ?');
+    for (const [seq, json] of inline) {
+      // Read and written as the runtime does: integers beyond 2^53 stay exact.
+      const execution = parseJson(json) as Execution;
+      execution.taskRunList.forEach((run, position) => putRun.run(seq, position, run.id, stringifyJson(run)));
+      putHead.run(storedHeadJson(execution), seq);
+    }
+    db.exec('ALTER TABLE executions DROP COLUMN runs_inline');
+    db.pragma('user_version = 10');
+  })();
+}
+
+/**
  * Turns the table schema 10 changed back into its shape of version 9 (task runs keyed by their
  * execution's id, with a rowid), keeping what it holds, and marks the file version 9.
  */
 export function toSchema9(db: Database): void {
+  toSchema10(db);
   db.transaction(() => {
     const runs = db.prepare('SELECT e.id, t.position, t.id, t.json FROM task_runs t JOIN executions e ON e.seq = t.execution_seq ORDER BY t.seq').raw().all() as unknown[][];
     db.exec('DROP TABLE task_runs; CREATE TABLE task_runs (seq INTEGER PRIMARY KEY, execution_id TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (execution_id, id));');
