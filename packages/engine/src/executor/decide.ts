@@ -300,9 +300,10 @@ function walkBranch(input: DecisionInput, parentId: string | undefined, tasks: r
   const states: StateType[] = known?.worst === undefined ? [] : [known.worst];
   let started = known?.started ?? false;
   const from = known?.next ?? 0;
-  // Remembers the tasks before `next` as ended, when this walk got further than the last.
+  // Remembers the tasks before `next` as ended, when this walk got further than the last; from
+  // the second task on (a one-task flow's last step would keep maps it never reads).
   const remember = (next: number): void => {
-    if (next > from) rememberBranchPrefix(input.runs, tasks, parentId, value, { endedReplaced: input.runs.endedReplaced ?? 0, next, started, worst: states.length === 0 ? undefined : worstState(states) });
+    if (next > from && next >= 2) rememberBranchPrefix(input.runs, tasks, parentId, value, { endedReplaced: input.runs.endedReplaced ?? 0, next, started, worst: states.length === 0 ? undefined : worstState(states) });
   };
   for (let i = from; i < tasks.length; i++) {
     const task = tasks[i] as FlowTask;

@@ -111,9 +111,11 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
   // The running attempts of tasks with effects (not side-effect-free): their starts were saved.
   const effectful = new Set<string>();
   // What is staged since the last save, to decide whether side-effect-free tasks may run on
-  // without one: `mustSave` once anything whose loss a crash must not repeat is staged (the
+  // without one: `stagedMustSave` once anything whose loss a crash must not repeat is staged (the
   // end of a task with effects, a child's end read).
-  let staged = { changes: 0, logChars: 0, mustSave: false };
+  let stagedChanges = 0;
+  let stagedLogChars = 0;
+  let stagedMustSave = false;
   // The task runs by place, kept current with every change staged here rather than built again
   // over every task run each step (each step would cost O(task runs): O(n²) for a ForEach).
   let indexed: { list: readonly TaskRun[]; index: LiveRunIndex } | undefined;
@@ -135,14 +137,18 @@ async function loop(options: DriveOptions): Promise<DriveResult> {
     stageRun(change);
     let chars = 0;
     for (const line of change.logs) chars += line.message.length;
-    staged = { changes: staged.changes + 1, logChars: staged.logChars + chars, mustSave: staged.mustSave || mustSave };
+    stagedChanges += 1;
+    stagedLogChars += chars;
+    stagedMustSave ||= mustSave;
   };
   const save = async (): Promise<void> => {
     await options.save();
-    staged = { changes: 0, logChars: 0, mustSave: false };
+    stagedChanges = 0;
+    stagedLogChars = 0;
+    stagedMustSave = false;
   };
   // Whether side-effect-free work may go on with what is staged left unsaved.
-  const mayDefer = (): boolean => !staged.mustSave && staged.changes < MAX_STAGED_CHANGES && staged.logChars < MAX_STAGED_LOG_CHARS;
+  const mayDefer = (): boolean => !stagedMustSave && stagedChanges < MAX_STAGED_CHANGES && stagedLogChars < MAX_STAGED_LOG_CHARS;
   // Settled attempts wait here for the loop, in the order they settled. A queue rather than
   // Promise.race over every running attempt: each race would add a reaction to every pending
   // promise, so a ForEach running a thousand values at once would cost a million reactions.

@@ -196,9 +196,10 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     unsavedLogs = [];
     const condition = unconfirmed;
     unconfirmed = undefined;
-    const taskRuns = changedRuns === undefined ? {} : { taskRuns: [...changedRuns] };
+    const taskRuns = changedRuns === undefined ? undefined : [...changedRuns];
     changedRuns = undefined;
-    await runtime.executions.save(execution, condition === undefined ? { announce, logs, ...taskRuns } : { announce, logs, expected: condition, ...taskRuns });
+    // One literal of one shape (absent options as undefined, which every runtime reads as absent).
+    await runtime.executions.save(execution, { announce, logs, expected: condition, taskRuns });
     changedRuns = new Set();
   };
   const secrets = createSecretReader(deps.secrets);
@@ -248,7 +249,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
     flow, registry: deps.registry, secrets, now, jobSignal: signal,
     appendLogs: (entries) => runtime.logs.append(entries),
     kv: createKvAccess(runtime.kv, execution.tenantId, now),
-    ...(deps.storage === undefined ? {} : { storage: deps.storage }),
+    storage: deps.storage,
     errorLogs: () => errorLinesSoFar(runtime.logs, executionId, () => unsavedLogs),
   };
   let driven;

@@ -12,8 +12,9 @@ export function guessFinalState(taskRuns: readonly TaskRun[]): StateType {
 
 /** The worst of `states`: KILLED > FAILED > WARNING > PAUSED > SUCCESS (SKIPPED counts as SUCCESS). */
 export function worstState(states: readonly StateType[]): StateType {
-  const seen = new Set(states);
-  return PRIORITY.find((state) => seen.has(state)) ?? 'SUCCESS';
+  // A scan per priority: the lists are short (a level's states), and a Set of them was garbage.
+  for (const state of PRIORITY) if (states.includes(state)) return state;
+  return 'SUCCESS';
 }
 
 /**
