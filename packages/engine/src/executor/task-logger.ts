@@ -1,4 +1,4 @@
-import { LOG_LEVELS, isLevelEnabled, type LogLevel, type PluginLogger } from '@sluice/core';
+import { LOG_LEVELS, isLevelEnabled, pluginLoggerFrom, type LogLevel, type PluginLogger } from '@sluice/core';
 import type { LogEntry } from '../model/execution.js';
 
 /** A plugin logger that buffers {@link LogEntry} records, for its task run's end to store. */
@@ -96,15 +96,7 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
     throw error;
   };
 
-  // One literal of every method (each callable unbound, as a plugin may take `info` alone): a
-  // logger is made per attempt, and a PluginLogger extended with Object.assign cost a copy.
-  return {
-    log,
-    trace: (message) => log('TRACE', message),
-    debug: (message) => log('DEBUG', message),
-    info: (message) => log('INFO', message),
-    warn: (message) => log('WARN', message),
-    error: (message) => log('ERROR', message),
+  return Object.assign(pluginLoggerFrom(log), {
     async flush() {
       await drain();
       rethrow();
@@ -118,7 +110,7 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
     takeNow() {
       return flushing === 0 && failure === undefined ? takeBuffer() : undefined;
     },
-  };
+  });
 }
 
 /** The task's `logLevel` when it names a level, for {@link TaskLoggerOptions.minLevel}. */
