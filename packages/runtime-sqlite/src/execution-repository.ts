@@ -99,7 +99,9 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
   const deleteRunStmt = db.prepare('DELETE FROM task_runs WHERE execution_seq = ? AND id = ?');
   const deleteRunsStmt = db.prepare('DELETE FROM task_runs WHERE execution_seq = ?');
 
-  const params = ({ execution, json }: ExecutionRow) => ({
+  // An execution without task runs has them all in its row, trivially (`inline`): a save naming
+  // all it has later then finds no `task_runs` row to delete.
+  const insertParams = ({ execution, json, runs }: ExecutionRow) => ({
     id: execution.id,
     tenantId: execution.tenantId,
     namespace: execution.namespace,
@@ -108,6 +110,7 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
     createdMs: createdAt(execution),
     terminated: isTerminated(execution.state.current) ? 1 : 0,
     json,
+    inline: runs.length === 0 ? 1 : 0,
   });
 
   /** The text of every task run of `execution`: those of `changes` as made, the others' as an earlier save kept them. */
@@ -124,9 +127,7 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
   };
 
   const insert = (row: ExecutionRow): boolean => {
-    // An execution without task runs has them all in its row, trivially: a save naming all it
-    // has later then finds no `task_runs` row to delete.
-    const inserted = insertStmt.run({ ...params(row), inline: row.runs.length === 0 ? 1 : 0 });
+    const inserted = insertStmt.run(insertParams(row));
     if (inserted.changes === 0) return false;
     putAllRuns(inserted.lastInsertRowid, row);
     return true;
@@ -180,8 +181,9 @@ export function createExecutionRepository(db: Database, writes: GroupCommit, gua
         // Checked before anything is written: a refused save stores nothing (see GroupCommit).
         if (expectedRow !== undefined && !holds(storedRow(execution.id), expectedRow)) throw engineErrors.RUNTIME_EXECUTION_CHANGED(execution.id);
         if (lines.length > 0) options.logs.insert(lines);
-        const { id, state, terminated, json } = params(row);
-        const updated = updateStmt.get({ id, state, terminated, json }) as [seq: number, wasInline: number] | undefined;
+        // The columns a save changes (the creation date a save never does).
+        const state = execution.state.current;
+        const updated = updateStmt.get({ id: execution.id, state, terminated: isTerminated(state) ? 1 : 0, json: row.json }) as [seq: number, wasInline: number] | undefined;
         if (updated === undefined) {
           // Not stored (deleted meanwhile): stored again, its task runs apart.
           return insert({ execution, json: storedHeadJson(execution), runs: changes === undefined ? row.runs : runTexts ?? allRuns(execution, changes) });
