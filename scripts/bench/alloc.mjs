@@ -8,7 +8,8 @@
 // lib/heap-sampler.mjs preloaded, sends the warm-up requests (50 in flight, as the paired run's
 // ingestion and waits), opens the window (SIGUSR2), sends the measured requests, closes it, and
 // sums the collections inside the window: V8's own count of bytes allocated, promoted (survived
-// two scavenges, copied to the old generation) and GC pause, per request.
+// two scavenges, copied to the old generation) and GC pause, per request; and each process's CPU
+// time inside the window, per request (other load moves it less than a rate, not to nothing).
 //   ALLOC_PROFILE_DIR=<dir> also runs V8's sampling heap profiler over the window and prints the
 //     sampled bytes per request by package and by function (allocation site, self) and the
 //     heaviest stacks; the .heapprofile files stay in <dir> (Chrome DevTools opens them).
@@ -16,6 +17,8 @@
 //     the young generation (promoted), which is what costs the old generation's GC.
 //     The survivors also count young objects that a full collection found dead (a few % of what
 //     is allocated): compare a site's survivors with its allocation in a run without the flag.
+//   ALLOC_CPU_PROFILE=1 (with ALLOC_PROFILE_DIR): V8's CPU profiler over the window instead, a
+//     sample every ALLOC_CPU_INTERVAL µs (250); the .cpuprofile files stay in <dir>.
 //   ALLOC_SNAPSHOT=1 (with ALLOC_PROFILE_DIR): a heap snapshot of each process 1.5 s into the
 //     window; scripts/bench/heap-retainers.mjs says what holds what in it.
 //   ALLOC_FULL_GC=1 with ALLOC_NODE_ARGS=--expose-gc: one full collection as the window opens.
@@ -59,6 +62,8 @@ const env = {
   ...(profileDir ? { ALLOC_PROFILE_DIR: profileDir } : {}),
   ...(process.env.ALLOC_SURVIVORS ? { ALLOC_SURVIVORS: process.env.ALLOC_SURVIVORS } : {}),
   ...(process.env.ALLOC_INTERVAL ? { ALLOC_INTERVAL: process.env.ALLOC_INTERVAL } : {}),
+  ...(process.env.ALLOC_CPU_PROFILE ? { ALLOC_CPU_PROFILE: process.env.ALLOC_CPU_PROFILE } : {}),
+  ...(process.env.ALLOC_CPU_INTERVAL ? { ALLOC_CPU_INTERVAL: process.env.ALLOC_CPU_INTERVAL } : {}),
 };
 const children = [];
 
@@ -203,9 +208,13 @@ try {
   ];
   for (const p of processes) {
     const g = gcOf(p);
+    const [user, system] = p.lines.find((l) => l.startsWith('heap-sampler: cpu ')).split(' ').slice(2).map(Number);
+    lines.push(`${p.role}: CPU ${((user + system) / count).toFixed(1)} µs per request (user ${(user / count).toFixed(1)}, system ${(system / count).toFixed(1)})`);
     lines.push(`${p.role}: allocated ${(g.allocated / count / 1024).toFixed(1)} KB, promoted ${(g.promoted / count / 1024).toFixed(2)} KB, GC pause ${((g.pauseMs * 1000) / count).toFixed(1)} µs per request (${g.scavenges} scavenges, ${g.majors} other collections)`);
   }
-  if (profileDir) {
+  if (profileDir && process.env.ALLOC_CPU_PROFILE === '1') {
+    for (const p of processes) lines.push(`${p.role}: CPU profile ${join(profileDir, `${p.role}-${p.child.pid}.cpuprofile`)} (node scripts/bench/profile-summary.mjs)`);
+  } else if (profileDir) {
     for (const p of processes) {
       const file = readdirSync(profileDir).find((f) => f === `${p.role}-${p.child.pid}.heapprofile`);
       lines.push(`${p.role}, sampling heap profiler${process.env.ALLOC_SURVIVORS === '1' ? ', survivors of scavenges only' : ''} (${file}):`);
