@@ -24,6 +24,7 @@ import { startApiDisabled } from './triggers/api-disabled.js';
 import { startWebhookStarts } from './triggers/webhook-starts.js';
 import { loadServerPlugins } from './plugins/load-server-plugins.js';
 import { applyHeapGrowth } from './runtime/heap-growth.js';
+import { applyPretenuring } from './runtime/pretenuring.js';
 import { selectRuntime, type Role } from './runtime/select-runtime.js';
 import type { ServerContext } from './server-context.js';
 import { startWorker, type Worker } from './worker/worker.js';
@@ -107,7 +108,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const version = (await import(join(packageRoot, 'package.json'), { with: { type: 'json' } })).default.version as string;
   // Before the plugins, the flows and the runtime fill the heap, so every limit V8 sets follows it.
   const heapGrowth = applyHeapGrowth(config.SLUICE_HEAP_GROWTH_PERCENT);
-  logger.info({ role: options.role, version, node: process.version, heapGrowth }, `sluice ${version} starting as ${options.role}`);
+  const pretenuring = applyPretenuring(config.SLUICE_V8_PRETENURING);
+  logger.info({ role: options.role, version, node: process.version, heapGrowth, pretenuring }, `sluice ${version} starting as ${options.role}`);
 
   const { registry, packages } = await loadServerPlugins(config);
   for (const pkg of packages) logger.info({ package: pkg.name, version: pkg.version, types: pkg.types }, `plugin package ${pkg.name}@${pkg.version} loaded: ${pkg.types.join(', ')}`);

@@ -39,6 +39,7 @@ export const ConfigSchema = Type.Object(
     SLUICE_TRIGGER_LEASE_MS: Type.Integer({ minimum: 300, default: 30_000, description: 'Poll and listen triggers run in one process at a time, under a lease it renews every third of this time: when that process dies, another takes its triggers over within about this long (plus a third). Shorter means a faster takeover for more writes to the store.' }),
     SLUICE_SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'How long a stopping process lets running work finish.' }),
     SLUICE_HEAP_GROWTH_PERCENT: Type.Integer({ minimum: 0, maximum: 1000, default: 100, description: 'How far the V8 old generation may grow past what the last full collection kept before the next one, in percent (100: to twice as much); 0 leaves it to V8, which lets a busy server grow to about four times. A --heap-growing-percent node flag wins.' }),
+    SLUICE_V8_PRETENURING: Type.Union([Type.Literal('off'), Type.Literal('on')], { default: 'off', description: "V8's allocation-site pretenuring: off by default, as a server's objects live as long as a request or an execution, and pretenured ones kept whole requests and executions past young collections (more promotion and full collections). An --allocation-site-pretenuring or --no-allocation-site-pretenuring node flag wins." }),
     SLUICE_LOG_LEVEL: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Level of the server log.' }),
   },
   { additionalProperties: false },
