@@ -21,10 +21,10 @@ const FLAG = /(?:^|\s)--(no[-_])?allocation[-_]site[-_]pretenuring(?=\s|$)/;
  * site of them is pretenured, each such object is old from birth: every young object it points
  * to (the rest of its request or execution) survives every young collection until the next full
  * one, is promoted on the way, and keeps more sites pretenured. Measured on the BullMQ stack with
- * 50 waits in flight (docs/performance.md, issue 15): the webserver promoted 7.1 KB per webhook
- * with pretenuring and 2.2-2.6 without, the worker 14 KB per execution and 9.6-9.9, with fewer
- * full collections in both. V8 reads the flag as it allocates, so it takes effect when set after
- * start, before the server's own objects are made.
+ * 50 waits in flight (docs/performance.md, issue 15): the webserver promoted 7.0-7.4 KB per
+ * webhook with pretenuring and 2.2-2.8 without, with a third less GC pause and half the full
+ * collections; the worker's promotion did not move measurably. V8 reads the flag as it
+ * allocates, so it takes effect when set after start, before the server's own objects are made.
  *
  * `--allocation-site-pretenuring` or `--no-allocation-site-pretenuring` given to node itself (on
  * the command line or in NODE_OPTIONS) wins.
