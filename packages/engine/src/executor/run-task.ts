@@ -137,8 +137,7 @@ export function loggerOf(scope: TaskRunScope, execution: Execution, task: FlowTa
   const { tenantId, namespace, flowId, id: executionId } = execution;
   const taskId = task.id;
   const taskRunId = taskRun.id;
-  // Each line as one literal of fixed keys: copying a `base` of the ids into a new object
-  // (Object.assign) cost a Log task more than rendering its message.
+  // Each line as one literal of fixed keys, one shape with or without an attempt (see TaskLoggerOptions.line).
   const line = attempts > 0
     ? (timestamp: string, level: LogLevel, message: string): LogEntry => ({ tenantId, namespace, flowId, executionId, taskId, taskRunId, attemptNumber: attempts, timestamp, level, message })
     : (timestamp: string, level: LogLevel, message: string): LogEntry => ({ tenantId, namespace, flowId, executionId, taskId, taskRunId, timestamp, level, message });

@@ -8,7 +8,7 @@ function setup(options: { minLevel?: 'WARN'; maxBuffer?: number; fail?: boolean 
   const stored: LogEntry[][] = [];
   const secrets = new Set<string>();
   const logger = createTaskLogger({
-    base,
+    line: (timestamp, level, message) => ({ ...base, timestamp, level, message }),
     now: () => new Date('2024-01-01T00:00:00.000Z'),
     ...(options.minLevel ? { minLevel: options.minLevel } : {}),
     ...(options.maxBuffer ? { maxBuffer: options.maxBuffer } : {}),

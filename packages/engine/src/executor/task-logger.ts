@@ -20,10 +20,11 @@ export interface TaskLogger extends PluginLogger {
 /** Options of {@link createTaskLogger}. */
 export interface TaskLoggerOptions {
   /**
-   * The ids every line carries (task run, attempt, or none for execution-level lines), copied into
-   * each line; not read when `line` makes the lines.
+   * Makes a line: the ids every line carries (task run, attempt) and these three, as one object
+   * literal of fixed keys (see loggerOf). Copying a base of the ids into each line instead
+   * (Object.assign) cost a Log task more than rendering its message.
    */
-  readonly base?: Omit<LogEntry, 'timestamp' | 'level' | 'message'>;
+  readonly line: (timestamp: string, level: LogLevel, message: string) => LogEntry;
   readonly now: () => Date;
   /** Lines below this level are dropped (the task's `logLevel`). */
   readonly minLevel?: LogLevel;
@@ -32,11 +33,6 @@ export interface TaskLoggerOptions {
   readonly append: (entries: readonly LogEntry[]) => Promise<void>;
   /** Buffered lines that trigger a flush without waiting for the task's end. */
   readonly maxBuffer?: number;
-  /**
-   * Makes a line of `base`'s ids, as one object literal of fixed keys (see loggerOf): faster than
-   * the copy of `base` made without it, which suits loggers that write a line or two.
-   */
-  readonly line?: (timestamp: string, level: LogLevel, message: string) => LogEntry;
 }
 
 const LEVELS: ReadonlySet<unknown> = new Set(LOG_LEVELS);
@@ -49,7 +45,7 @@ const isLevel = (value: unknown): value is LogLevel => LEVELS.has(value);
  */
 export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
   const maxBuffer = options.maxBuffer ?? 100;
-  const { base, now, minLevel, mask, line } = options;
+  const { line, now, minLevel, mask } = options;
   // Lines as written (unmasked), each a fresh object that nothing else holds until handed over.
   let buffer: LogEntry[] = [];
   // Flushes run one after the other so lines are stored in the order they were written; none
@@ -82,10 +78,7 @@ export function createTaskLogger(options: TaskLoggerOptions): TaskLogger {
     // Plugins written in plain JavaScript may pass anything; store it rather than lose it.
     const safeLevel = isLevel(level) ? level : 'INFO';
     if (minLevel && !isLevelEnabled(safeLevel, minLevel)) return;
-    const timestamp = now().toISOString();
-    // Made with Object.assign, not `{ ...base, timestamp, ... }`: in Node 20's V8 a spread followed
-    // by keys the spread object lacks gives every line a hidden class of its own.
-    buffer.push(line === undefined ? Object.assign({}, base, { timestamp, level: safeLevel, message: String(message) }) : line(timestamp, safeLevel, String(message)));
+    buffer.push(line(now().toISOString(), safeLevel, String(message)));
     if (buffer.length >= maxBuffer) void drain();
   };
 
