@@ -357,8 +357,8 @@ describe('bullmq runtime', () => {
         const execution = anExecution();
         await rt.submit(execution);
         await vi.waitFor(() => expect(seen.some((args) => args.includes(`${prefix}:${keys.queueName}:${execution.id}`))).toBe(true));
-        // The create script's call, whose first key is the execution's.
-        const stored = seen.findIndex((args) => args[0]?.toLowerCase() === 'evalsha' && args[3] === keys.execution(execution.id));
+        // The create: a new execution's head, written if the key is free.
+        const stored = seen.findIndex((args) => args[0]?.toLowerCase() === 'hsetnx' && args[1] === keys.execution(execution.id));
         const queued = seen.findIndex((args) => args.includes(`${prefix}:${keys.queueName}:${execution.id}`));
         expect(stored).toBeGreaterThanOrEqual(0);
         expect(stored).toBeLessThan(queued);

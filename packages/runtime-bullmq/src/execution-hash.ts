@@ -11,6 +11,8 @@ import { jsonOf } from './stored-json.js';
 // (an execution stored before this layout) is read as the whole JSON, and written whole by its
 // next save.
 
+/** The field of the head in the execution's hash. */
+export const HEAD_FIELD = 'h';
 /** The field of a task run in the execution's hash. */
 const field = (id: string): string => `t:${id}`;
 /** The value of a task run's field: its place in the list, then its JSON. */
@@ -68,7 +70,7 @@ export function expectedSaveArgs(expected: Execution): { given: 'h' | 'n'; whole
 
 /** The execution of a hash's fields; undefined for none (no such key). */
 function fromFields(fields: Record<string, string>): Execution | undefined {
-  const head = fields.h;
+  const head = fields[HEAD_FIELD];
   if (head === undefined) return undefined;
   const runs: [number, string][] = [];
   for (const [name, text] of Object.entries(fields)) {
@@ -82,7 +84,8 @@ function fromFields(fields: Record<string, string>): Execution | undefined {
   return { ...execution, taskRunList: runs.map(([, json]) => parseJson(json) as TaskRun) };
 }
 
-const wrongType = (error: unknown): boolean => error instanceof Error && error.message.startsWith('WRONGTYPE');
+/** True for Redis's refusal of a command on a key of another type. */
+export const wrongType = (error: unknown): boolean => error instanceof Error && error.message.startsWith('WRONGTYPE');
 
 /** Reads an execution of either layout (a save may turn a string into a hash between two reads). */
 export async function readExecution(client: Redis, key: string): Promise<Execution | undefined> {

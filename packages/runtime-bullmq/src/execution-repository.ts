@@ -7,7 +7,7 @@ import { logLineArg } from './log-line.js';
 import type { Keys } from './keys.js';
 import { CARRIED_EXECUTION_MAX_CHARS, eventHead } from './event-message.js';
 import { createExecutionScript, deleteExecutionScript, indexExecutionScript, saveExecutionScript, setMetaIfScript } from './scripts.js';
-import { expectedArgs, expectedSaveArgs, readExecution, readExecutions, taskRunFields, type TaskRunFields } from './execution-hash.js';
+import { expectedArgs, expectedSaveArgs, HEAD_FIELD, readExecution, readExecutions, taskRunFields, wrongType, type TaskRunFields } from './execution-hash.js';
 
 /** What search filters on, per execution: small, so a search never loads whole executions to filter. */
 type Meta = [namespace: string, flowId: string, state: StateType];
@@ -78,8 +78,14 @@ export class RedisExecutionRepository implements ExecutionRepository {
   sendCreate(execution: Execution, json: string): Promise<void> {
     const client = this.store.client;
     const key = this.keys.execution(execution.id);
-    const runs = execution.taskRunList.length === 0 ? { head: json, pairs: [] } : taskRunFields(execution, undefined, stringifyJson);
-    const created = createExecutionScript.run(client, [key], [runs.head, this.ttlOf(execution), ...runs.pairs]);
+    const ttl = this.ttlOf(execution);
+    const created = execution.taskRunList.length === 0 && ttl === 0
+      // A new execution, what every webhook creates: the head alone, no expiry. HSETNX is the
+      // duplicate guard in one plain command (an EVALSHA costs both ends more, see "Twelfth
+      // round" in docs/performance.md); a key of the layout before hashes (a string) is refused
+      // with WRONGTYPE: that id is taken as well.
+      ? client.hsetnx(key, HEAD_FIELD, json).catch((error: unknown) => (wrongType(error) ? 0 : Promise.reject(error)))
+      : this.createScript(key, execution, json, ttl);
     const cutoff = this.ttlSeconds > 0 ? String(Date.now() - this.ttlSeconds * 1000) : '-';
     const indexed = indexExecutionScript.run(
       client,
@@ -89,6 +95,12 @@ export class RedisExecutionRepository implements ExecutionRepository {
     return Promise.all([created, indexed]).then(([reply]) => {
       if (reply === 0) throw engineErrors.RUNTIME_DUPLICATE_EXECUTION(execution.id);
     });
+  }
+
+  /** A create with task runs or an expiry: the head and each task run's field, if the key is free. */
+  private createScript(key: string, execution: Execution, json: string, ttl: number): Promise<unknown> {
+    const runs = execution.taskRunList.length === 0 ? { head: json, pairs: [] } : taskRunFields(execution, undefined, stringifyJson);
+    return createExecutionScript.run(this.store.client, [key], [runs.head, ttl, ...runs.pairs]);
   }
 
   /**

@@ -99,6 +99,36 @@ describe('the BullMQ runtime\'s execution hash', () => {
     expect(heard[0]?.execution).toEqual(next);
   });
 
+  it('refuses to create or submit an id already stored, as a hash or as a string of the layout before, by either way a create is written', async () => {
+    const { rt, keys } = await runtime('duplicate-create');
+    // A new execution takes the one-command create (HSETNX), one with task runs the script.
+    for (const execution of [anExecution(), withRuns(2)]) {
+      const key = keys.execution(execution.id);
+      await rt.executions.create(execution);
+      await expect(rt.executions.create(execution)).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
+      await expect(rt.submit(execution)).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
+      await admin.del(key);
+      await admin.set(key, stringifyJson(execution));
+      await expect(rt.executions.create(execution)).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
+      await expect(rt.submit(execution)).rejects.toMatchObject({ code: 'RUNTIME_DUPLICATE_EXECUTION' });
+      // Left as it was: still the string, readable.
+      expect(await admin.type(key)).toBe('string');
+      expect(await rt.executions.get(execution.id)).toEqual(execution);
+    }
+  });
+
+  it('creates a new execution as its head alone, and one created ended with the retention as its expiry', async () => {
+    const { rt, keys } = await runtime('create-fields');
+    const created = anExecution({ inputs: { big: 2n ** 70n } });
+    await rt.submit(created);
+    expect(await admin.hgetall(keys.execution(created.id))).toEqual({ h: stringifyJson(created) });
+    expect(await admin.ttl(keys.execution(created.id))).toBe(-1);
+    const ended = { ...anExecution(), state: withState(anExecution().state, 'SUCCESS') };
+    await rt.executions.create(ended);
+    expect(await admin.hgetall(keys.execution(ended.id))).toEqual({ h: stringifyJson(ended) });
+    expect(await admin.ttl(keys.execution(ended.id))).toBeGreaterThan(500);
+  });
+
   it('compares a conditional save and delete with an execution stored as a string', async () => {
     const { rt, keys } = await runtime('old-expected');
     const execution = withRuns(2);
