@@ -1,4 +1,3 @@
-import { stringifyJson } from '@sluice/core';
 import Koa from 'koa';
 import type { Credentials } from '../auth/credentials.js';
 import { createFailureLimiter } from '../auth/failure-limiter.js';
@@ -7,8 +6,8 @@ import type { ServerContext } from '../server-context.js';
 import { createApiRouter } from './api-router.js';
 import { authenticate, type Auth } from './auth.middleware.js';
 import { ownOrigin } from './browser-requests.js';
+import { answersMiddleware } from './answers.middleware.js';
 import { errorsMiddleware } from './errors.middleware.js';
-import { problem } from './problem.js';
 import { executionControlRoutes } from './routes/execution-control.routes.js';
 import { executionRoutes } from './routes/executions.routes.js';
 import { executionFileRoutes } from './routes/execution-files.routes.js';
@@ -21,7 +20,6 @@ import { pluginRoutes } from './routes/plugins.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
 import { webhookTestRoutes } from './routes/webhook-test.routes.js';
 import { webhookRoutes } from './routes/webhook.routes.js';
-import { securityHeaders } from './security-headers.middleware.js';
 import { serveUi } from './ui.middleware.js';
 
 /** Options of {@link createApp}. */
@@ -57,29 +55,12 @@ export function createApp(s: ServerContext, options: AppOptions): Koa {
       s.metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
     }
   });
-  app.use(securityHeaders());
   app.use(errorsMiddleware(s.logger));
-  // Koa writes object bodies with JSON.stringify, which throws on a bigint: an execution whose
-  // body held an integer past 2^53 keeps it exact (see @sluice/core's parseJson). Same cost when
-  // there is none, as it is the same one JSON.stringify.
-  app.use(async (ctx, next) => {
-    await next();
-    const body: unknown = ctx.body;
-    if (body === null || typeof body !== 'object' || Buffer.isBuffer(body) || typeof (body as { pipe?: unknown }).pipe === 'function') return;
-    ctx.body = stringifyJson(body);
-  });
+  // Headers, the problem body of a request no route answered, exact JSON: inside the errors
+  // middleware, outside everything that answers.
+  app.use(answersMiddleware());
   app.use(serveUi(options.uiDir));
   app.use(authenticate(publicRouter, auth));
-  // Runs once the router and allowedMethods have decided, so the problem body agrees with the
-  // status: a path no route has gets a 404 problem, a method the path lacks a 405 problem
-  // (allowedMethods has set the status and Allow). Before, the 404 problem was written first
-  // and allowedMethods then turned the status into 405 (or 200 for OPTIONS) under that body.
-  app.use(async (ctx, next) => {
-    await next();
-    if (ctx.body !== undefined && ctx.body !== null) return;
-    if (ctx.status === 404) problem(ctx, 404, 'no such route');
-    else if (ctx.status === 405) problem(ctx, 405, `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}`);
-  });
   // The public routes (the webhook) are matched first, among themselves: a webhook is answered
   // without matching its path against every API route. What they do not answer (another path,
   // or a method the path lacks) goes on to the full router, which answers 404 or 405.

@@ -40,7 +40,7 @@ export function problem(ctx: Context, status: number, detail: string, errors?: r
     detail,
     message: `${title}: ${detail}`,
     // A route may name itself with a secret part masked (the webhook's key): see maskedInstance.
-    instance: typeof ctx.state?.instance === 'string' ? ctx.state.instance : ctx.path,
+    instance: instanceOf(ctx),
     ...(code ? { code } : {}),
     ...(errors && errors.length > 0 ? { errors } : {}),
     // Fields a client acts on, e.g. the two revisions of a conflict.
@@ -49,9 +49,17 @@ export function problem(ctx: Context, status: number, detail: string, errors?: r
 }
 
 /**
- * Makes the problem bodies of this request name `instance` instead of the path, for paths that
- * carry a secret: the webhook's key must not be echoed in answers that proxies and clients log.
+ * Makes the problem bodies of this request name `instance(path)` instead of the path, for paths
+ * that carry a secret: the webhook's key must not be echoed in answers that proxies and clients
+ * log. A function of the path, called only when a problem is written: the webhook's success,
+ * the common answer, makes no masked copy of its path.
  */
-export function maskedInstance(ctx: Context, instance: string): void {
+export function maskedInstance(ctx: Context, instance: (path: string) => string): void {
   ctx.state.instance = instance;
+}
+
+/** The path a problem body names: masked when the route asked for it. */
+function instanceOf(ctx: Context): string {
+  const instance: unknown = ctx.state?.instance;
+  return typeof instance === 'function' ? (instance as (path: string) => string)(ctx.path) : ctx.path;
 }

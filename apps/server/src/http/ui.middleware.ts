@@ -14,27 +14,34 @@ import { uiTarget } from './ui-files.js';
  * to make one, whatever else works.
  */
 export function serveUi(uiDir: string): Middleware {
-  return async (ctx, next) => {
-    if (ctx.path === '/' || ctx.path === '/ui') {
+  // Not async itself: every API request passes through, and an async layer would cost each of
+  // them a promise of its own.
+  return (ctx, next) => {
+    const { path } = ctx;
+    if (path === '/' || path === '/ui') {
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
       ctx.status = 302;
       ctx.set('Location', `/ui/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
-      return;
+      return Promise.resolve();
     }
-    if (!ctx.path.startsWith('/ui/')) return next();
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.set('Allow', 'GET, HEAD');
-      return problem(ctx, 405, `${ctx.method} is not allowed here; allowed: GET, HEAD`);
-    }
-    const target = uiTarget(uiDir, ctx.path.slice('/ui/'.length));
-    if (target.kind === 'file') {
-      if (await sendFile(ctx, target.path, target.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')) return;
-      if (target.immutable) return problem(ctx, 404, `no such file ${ctx.path}; the UI may have been rebuilt: reload the page`);
-    }
-    if (await sendFile(ctx, join(uiDir, 'index.html'), 'no-cache')) return;
-    const error = serverErrors.UI_NOT_BUILT(uiDir);
-    problem(ctx, 503, error.message, undefined, error.code);
+    return path.startsWith('/ui/') ? serveUiPath(uiDir, ctx) : next();
   };
+}
+
+/** Answers a path under `/ui/`: a file of the build, else index.html, else 503. */
+async function serveUiPath(uiDir: string, ctx: Context): Promise<void> {
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+    ctx.set('Allow', 'GET, HEAD');
+    return problem(ctx, 405, `${ctx.method} is not allowed here; allowed: GET, HEAD`);
+  }
+  const target = uiTarget(uiDir, ctx.path.slice('/ui/'.length));
+  if (target.kind === 'file') {
+    if (await sendFile(ctx, target.path, target.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')) return;
+    if (target.immutable) return problem(ctx, 404, `no such file ${ctx.path}; the UI may have been rebuilt: reload the page`);
+  }
+  if (await sendFile(ctx, join(uiDir, 'index.html'), 'no-cache')) return;
+  const error = serverErrors.UI_NOT_BUILT(uiDir);
+  problem(ctx, 503, error.message, undefined, error.code);
 }
 
 /** Sends a regular file with its type and validators; false when there is none at `path`. */

@@ -4,7 +4,8 @@ import { dispatchWebhook, isTerminated, parseFlow, renderTemplate, silentLogger,
 import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
-import { masked } from '../masking.js';
+import { answerJson } from '../json-answer.js';
+import { masked, shownAsIs } from '../masking.js';
 import { maskedInstance, problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
@@ -90,10 +91,15 @@ function decoyFlow(registry: PluginRegistry): FlowRevision | undefined {
 
 /** Problem bodies name the webhook path with the key, and anything after it, masked. */
 function maskKeyInProblems(ctx: Context): void {
-  const at = ctx.path.indexOf('/executions/webhook/');
-  if (at < 0) return;
-  const [namespace = '', flowId = ''] = ctx.path.slice(at + '/executions/webhook/'.length).split('/');
-  maskedInstance(ctx, `${ctx.path.slice(0, at)}/executions/webhook/${namespace}/${flowId}/******`);
+  maskedInstance(ctx, maskedWebhookPath);
+}
+
+/** `path` with the webhook key, and anything after it, masked. */
+function maskedWebhookPath(path: string): string {
+  const at = path.indexOf('/executions/webhook/');
+  if (at < 0) return path;
+  const [namespace = '', flowId = ''] = path.slice(at + '/executions/webhook/'.length).split('/');
+  return `${path.slice(0, at)}/executions/webhook/${namespace}/${flowId}/******`;
 }
 
 /**
@@ -149,7 +155,7 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
   // The trigger's last execution and count, batched off the request path (no store round trip here).
   if (execution.trigger) s.webhookStarts?.record({ tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, triggerId: execution.trigger.id }, execution.id);
   if (!ended || !response) {
-    ctx.body = webhookResponseJson(await masked(s, execution), s.baseUrl);
+    answerJson(ctx, webhookResponseJson(shownAsIs(s, execution) ? execution : await masked(s, execution), s.baseUrl));
     return;
   }
   const finished = await ended.promise;
