@@ -50,9 +50,16 @@ export const messageOf = (error: unknown): string => (error instanceof Error ? e
 export function functionsOf(scope: TaskRunScope): ExpressionFunctions {
   let functions = functionsByScope.get(scope);
   if (functions === undefined) {
+    // The functions hold the scope's parts, never the scope itself: a value that reaches its
+    // WeakMap key keeps both alive through every young collection (V8's scavenger counts the
+    // values of a WeakMap in the old generation as live, and such a value keeps the key alive),
+    // so each scope, its execution and everything they held were promoted to the old generation
+    // and kept there until a full collection. Holding the scope cost the worker a tenth of its
+    // CPU per execution ("Twelfth round" in docs/performance.md).
+    const { secrets, readAhead } = scope;
     functions = {
-      secret: (name) => scope.secrets.read(name), now: scope.now, kv: kvFunction(scope.flow.namespace, scope.kvValues),
-      read: readFunction(scope.readAhead), errorLogs: () => scope.readAhead?.errorLogs ?? [],
+      secret: (name) => secrets.read(name), now: scope.now, kv: kvFunction(scope.flow.namespace, scope.kvValues),
+      read: readFunction(readAhead), errorLogs: () => readAhead?.errorLogs ?? [],
     };
     functionsByScope.set(scope, functions);
   }
@@ -60,7 +67,8 @@ export function functionsOf(scope: TaskRunScope): ExpressionFunctions {
 }
 
 // They depend on the scope alone, and most tasks of a run share one (those whose templates read
-// no store, see ahead.ts): made once per scope, not once per task.
+// no store, see ahead.ts): made once per scope, not once per task. Its values must not reach
+// their keys (see functionsOf).
 const functionsByScope = new WeakMap<TaskRunScope, ExpressionFunctions>();
 
 /** One ERROR line about `taskRun`, masked. */
