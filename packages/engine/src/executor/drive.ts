@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { isFlowableTask } from '@sluice/core';
 import { engineErrors } from '../errors.js';
 import type { FlowRevision, FlowTask } from '../flow/flow.types.js';
@@ -18,7 +17,13 @@ import { endWait } from './waits.js';
 
 /** What {@link drive} needs: the run's scope, and the executor's unit of work. */
 export interface DriveOptions {
+  /** The run's scope; every attempt listens to its `jobSignal`. */
   readonly scope: TaskRunScope;
+  /**
+   * Fires `scope.jobSignal` with `reason`: when a save fails (the store is down) the job ends
+   * while attempts may still run, and none may run on beside the job's next delivery.
+   */
+  readonly abortRun: (reason: unknown) => void;
   readonly flow: FlowRevision;
   readonly tasks: TaskIndex;
   /** The execution with every change so far, saved or staged. */
@@ -80,25 +85,13 @@ function isSideEffectFree(scope: TaskRunScope, task: FlowTask): boolean {
  * Rejects with the job signal's reason when it fires, having saved what ended.
  */
 export async function drive(options: DriveOptions): Promise<DriveResult> {
-  const { scope: given } = options;
-  const signal = given.jobSignal;
-  // One listener on the job's signal, however many attempts run at once: each attempt listens
-  // to this signal instead, which may have any number of listeners.
-  const forwarded = new AbortController();
-  setMaxListeners(0, forwarded.signal);
-  const forward = () => forwarded.abort(signal.reason);
-  if (signal.aborted) forward();
-  else signal.addEventListener('abort', forward, { once: true });
-  const scope: TaskRunScope = { ...given, jobSignal: forwarded.signal };
   try {
-    return await loop({ ...options, scope });
+    return await loop(options);
   } catch (error) {
     // A save that failed (the store is down) ends the job while attempts may still run: abort
     // them, so none runs on beside the next delivery of the job.
-    if (!forwarded.signal.aborted) forwarded.abort(error);
+    if (!options.scope.jobSignal.aborted) options.abortRun(error);
     throw error;
-  } finally {
-    signal.removeEventListener('abort', forward);
   }
 }
 

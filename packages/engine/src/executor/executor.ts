@@ -255,7 +255,7 @@ async function execute(deps: ExecutorDeps, now: () => Date, loaded: Execution, j
   let driven;
   try {
     driven = await drive({
-      scope, flow, tasks: taskIndex(flow, deps.registry),
+      scope, abortRun: kill.abort, flow, tasks: taskIndex(flow, deps.registry),
       execution: () => execution,
       stage: (change) => stage(withTaskRun(execution, change.taskRun), change.logs, change.taskRun.id),
       save: () => save(),
