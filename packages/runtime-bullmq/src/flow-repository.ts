@@ -92,7 +92,11 @@ export class RedisFlowRepository implements FlowRepository {
 
   async getRevision(key: FlowKey, revision: number): Promise<FlowRevision | undefined> {
     if (!Number.isInteger(revision) || revision < 1) return undefined;
-    return this.store.run('get flow revision', () => this.revision(this.keys.flow(key), revision));
+    const hash = this.keys.flow(key);
+    // A stored revision never changes: one read before is answered at once, without a turn
+    // through the connection's readiness (a worker asks twice per execution: to run it, and
+    // after its end).
+    return this.cache.get(hash, revision) ?? this.store.run('get flow revision', () => this.revision(hash, revision));
   }
 
   async revisions(key: FlowKey): Promise<readonly FlowRevision[]> {
