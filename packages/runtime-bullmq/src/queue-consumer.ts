@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DelayedError, Job, UnrecoverableError, WaitingError, Worker, type JobJson } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { hasLongNumbers, isSluiceError, parseJson } from '@sluice/core';
@@ -75,7 +76,6 @@ export const JOB_NAME = 'execution';
 interface Running {
   readonly jobId: string | undefined;
   readonly token: string | undefined;
-  readonly controller: AbortController;
   /** Settles when the job is finished with, its hand-back included; never rejects. */
   readonly done: Promise<void>;
 }
@@ -98,6 +98,14 @@ export class BullmqQueueConsumer implements QueueConsumer {
   private readonly duplicates: Redis[] = [];
   private readonly worker: ExecutionWorker;
   private readonly running = new Map<string, Running>();
+  /**
+   * The signal every handler of this consumer gets: it fires only when close() gives up waiting,
+   * for every running handler at once, so one serves them all. Node gives each AbortSignal a
+   * hidden class of its own, and one per job cost the worker promotion to the old generation
+   * ("Twelfth round" in docs/performance.md). Each handler listens to it while it runs: no limit
+   * on its listeners.
+   */
+  private readonly stop = new AbortController();
   private readonly leases: ExecutionLeases;
   /** Lease releases sent and not yet answered (with the promotion of their waiters). */
   private readonly releasing = new Set<Promise<void>>();
@@ -113,6 +121,7 @@ export class BullmqQueueConsumer implements QueueConsumer {
     private readonly onClosed: (consumer: BullmqQueueConsumer) => void,
   ) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
+    setMaxListeners(0, this.stop.signal);
     // Coalesced (see coalesceWrites): a job's lease take leaves in the write of the fetch BullMQ
     // sends next, and its release in the write of the job's completion, instead of two system
     // calls of their own, each waking Redis. Never blocking: BullMQ's fetch blocks on a duplicate,
@@ -176,26 +185,23 @@ export class BullmqQueueConsumer implements QueueConsumer {
     if (typeof executionId !== 'string' || executionId === '') {
       return Promise.reject(new UnrecoverableError('job data carries no executionId'));
     }
-    const controller = new AbortController();
     // A job fetched while closing (a fetch already in flight) goes straight back.
-    const work = this.stopping ? this.handBack(job, token) : this.run(executionId, carriedExecution(job.data, executionId), job, token, controller);
+    const work = this.stopping ? this.handBack(job, token) : this.run(executionId, carriedExecution(job.data, executionId), job, token);
     const key = token ?? `${job.id}`;
-    this.running.set(key, { jobId: job.id, token, controller, done: work.then(noop, noop) });
+    this.running.set(key, { jobId: job.id, token, done: work.then(noop, noop) });
     return work.finally(() => {
       this.running.delete(key);
       if (job.id !== undefined) this.worker.received.delete(job.id);
     });
   }
 
-  private async run(
-    executionId: string, queued: Execution | undefined, job: Job<ExecutionJobData>, token: string | undefined, controller: AbortController,
-  ): Promise<void> {
+  private async run(executionId: string, queued: Execution | undefined, job: Job<ExecutionJobData>, token: string | undefined): Promise<void> {
     // BullMQ always passes a token to a worker's processor; the fallback only keeps the lease's
     // holder unique should it not.
     const leaseToken = token ?? `${this.worker.id}:${job.id ?? executionId}`;
     await this.takeLease(executionId, leaseToken, job, token);
     try {
-      await this.runHolding(executionId, queued, job, token, controller);
+      await this.runHolding(executionId, queued, job, token);
     } finally {
       this.releaseLease(executionId, leaseToken);
     }
@@ -263,13 +269,12 @@ export class BullmqQueueConsumer implements QueueConsumer {
     }
   }
 
-  private async runHolding(
-    executionId: string, queued: Execution | undefined, job: Job<ExecutionJobData>, token: string | undefined, controller: AbortController,
-  ): Promise<void> {
+  private async runHolding(executionId: string, queued: Execution | undefined, job: Job<ExecutionJobData>, token: string | undefined): Promise<void> {
+    const signal = this.stop.signal;
     try {
-      await this.handler(executionId, controller.signal, queued);
+      await this.handler(executionId, signal, queued);
     } catch (error) {
-      if (!controller.signal.aborted && lostConnection(error)) {
+      if (!signal.aborted && lostConnection(error)) {
         // The store went away under the run (Redis restarted, say). Failing the job would leave
         // it to BullMQ, whose moveToFailed waits for Redis with the job no longer renewed (and
         // retries after 15 s), and whose retry then waits the backoff, or, once the lock has
@@ -280,10 +285,10 @@ export class BullmqQueueConsumer implements QueueConsumer {
         await this.untilConnected();
         await this.handBack(job, token);
       }
-      if (!controller.signal.aborted) throw error;
+      if (!signal.aborted) throw error;
     }
     // Aborted by close(): whatever the handler did, the execution is not known to be finished.
-    if (controller.signal.aborted) await this.handBack(job, token);
+    if (signal.aborted) await this.handBack(job, token);
   }
 
   /** Resolves once the worker connection is up again, or the consumer stops. */
@@ -370,7 +375,7 @@ export class BullmqQueueConsumer implements QueueConsumer {
       await withDeadline(this.worker.pause(true), Math.min(closeTimeoutMs, graceMs), 'pause worker').catch(noop);
       if (!(await this.idle(graceEnd - Date.now()))) {
         const reason = new Error(`queue consumer closing: handler still running after ${graceMs} ms`);
-        for (const { controller } of this.running.values()) controller.abort(reason);
+        this.stop.abort(reason);
         await this.idle(this.options.queue.abortWaitMs);
       }
       this.forced = this.running.size > 0;
