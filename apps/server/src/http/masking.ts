@@ -24,20 +24,14 @@ export async function maskOptionsFor(s: ServerContext, execution: Execution, cac
   return { secretValues: s.secretValues(), inputs: await inputs };
 }
 
-/**
- * True when `execution` is shown as it is, known without a store read: the common answer, a
- * webhook's new execution (the latest revision, no secret values, no SECRET input). Then there
- * is no need for the cache, the look-up's promise and the masking's sets.
- */
-export function shownAsIs(s: ServerContext, execution: Execution): boolean {
-  const secretValues = s.secretValues();
-  if (secretValues.length > 0) return false;
-  const latest = s.flowIndex.get({ tenantId: execution.tenantId, namespace: execution.namespace, id: execution.flowId });
-  return latest !== undefined && latest.revision === execution.flowRevision && masksNothing({ secretValues, inputs: latest.inputs });
-}
-
 /** `execution` as API answers show it: SECRET inputs and secret values in outputs masked (see `maskExecution`). */
 export async function masked(s: ServerContext, execution: Execution, cache?: InputsCache): Promise<Execution> {
-  if (shownAsIs(s, execution)) return execution;
+  // The common answer, a webhook's new execution: the latest revision, no secret values, no
+  // SECRET input. Shown as it is, without the cache, the look-up's promise and the masking's sets.
+  const secretValues = s.secretValues();
+  if (secretValues.length === 0) {
+    const latest = s.flowIndex.get({ tenantId: execution.tenantId, namespace: execution.namespace, id: execution.flowId });
+    if (latest && latest.revision === execution.flowRevision && masksNothing({ secretValues, inputs: latest.inputs })) return execution;
+  }
   return maskExecution(execution, await maskOptionsFor(s, execution, cache));
 }

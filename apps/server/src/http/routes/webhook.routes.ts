@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import type { ServerContext } from '../../server-context.js';
 import { TENANT, type RouteSpec } from '../api-router.js';
 import { answerJson } from '../json-answer.js';
-import { masked, shownAsIs } from '../masking.js';
+import { masked } from '../masking.js';
 import { maskedInstance, problem } from '../problem.js';
 import { readRawBody } from '../raw-body.js';
 import { headersOf, isFlowAddress, queryOf } from '../request-parts.js';
@@ -155,7 +155,7 @@ async function start(s: ServerContext, ctx: Context, execution: Execution, respo
   // The trigger's last execution and count, batched off the request path (no store round trip here).
   if (execution.trigger) s.webhookStarts?.record({ tenantId: execution.tenantId, namespace: execution.namespace, flowId: execution.flowId, triggerId: execution.trigger.id }, execution.id);
   if (!ended || !response) {
-    answerJson(ctx, webhookResponseJson(shownAsIs(s, execution) ? execution : await masked(s, execution), s.baseUrl));
+    answerJson(ctx, webhookResponseJson(await masked(s, execution), s.baseUrl));
     return;
   }
   const finished = await ended.promise;
