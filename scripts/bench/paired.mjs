@@ -10,7 +10,8 @@
 //   latency    one request at a time, webhook (wait: true) to SUCCESS: p50
 //   waits      50 requests in flight, each waiting for SUCCESS: executions/s
 //   ingestion  50 connections, webhook persisted and queued (no worker): requests/s
-// Each also gives CPU ms per request (every process of the stack) and the stacks' peak RSS.
+// Each also gives CPU ms per request (every process of the stack, then each process's ratio apart) and
+// the stacks' peak RSS.
 //   PAIRED_ROUNDS=8 PAIRED_ROUND_MS=2000 (latency: 1500) PAIRED_WARMUP_REQUESTS=5000
 //   A_NODE_ARGS / B_NODE_ARGS: node flags of one side, e.g. B_NODE_ARGS=--max-semi-space-size=8
 //     (A and B may then be the same checkout)
@@ -55,10 +56,12 @@ const ctx = { config: { concurrency: 50 }, tmpDir, flowsDir, body: webhookBody()
 
 /** One measured run of `stack`'s request for `mode`; throws on any answer the bench counts as a problem. */
 async function measure(stack, mode, durationMs, maxRequests, connections = MODES[mode].connections) {
+  const before = stack.processes.map((p) => p.cpuMs());
   const { value: result, cpuMs } = await withCpu(stack, () => runLoad({ ...stack[MODES[mode].request], body: ctx.body, connections, durationMs, maxRequests }));
   const problems = problemsOf(stack.id, result);
   if (problems.length > 0) throw new Error(`paired: ${problems.join('; ')}`);
-  return { rate: result.rate, p50: percentile(result.latencies, 50), cpuMsPerOp: cpuMs / result.ok };
+  const byRole = Object.fromEntries(stack.processes.map((p, i) => [p.role, (p.cpuMs() - before[i]) / result.ok]));
+  return { rate: result.rate, p50: percentile(result.latencies, 50), cpuMsPerOp: cpuMs / result.ok, byRole };
 }
 
 async function runMode(mode) {
@@ -84,7 +87,10 @@ async function runMode(mode) {
     const rss = Object.values(stopped[id]?.peakRssMb ?? {}).join('+');
     return `${id} ${median(runs.map(value)).toFixed(lowerIsBetter ? 2 : 0)} ${metric}, ${median(runs.map((x) => x.cpuMsPerOp)).toFixed(3)} CPU ms/op, peak RSS ${rss} MB`;
   };
-  return `${mode.padEnd(9)} ${side('A')} | ${side('B')} | B/A ${pairedRatio(results.B, results.A, value).toFixed(3)} (${lowerIsBetter ? 'below' : 'above'} 1 is better), CPU B/A ${pairedRatio(results.B, results.A, (x) => x.cpuMsPerOp).toFixed(3)}`;
+  // Each process's CPU apart: which side of the stack a change moved.
+  const roles = Object.keys(results.A[0]?.byRole ?? {});
+  const perRole = roles.map((role) => `${role} ${pairedRatio(results.B, results.A, (x) => x.byRole[role]).toFixed(3)}`).join(', ');
+  return `${mode.padEnd(9)} ${side('A')} | ${side('B')} | B/A ${pairedRatio(results.B, results.A, value).toFixed(3)} (${lowerIsBetter ? 'below' : 'above'} 1 is better), CPU B/A ${pairedRatio(results.B, results.A, (x) => x.cpuMsPerOp).toFixed(3)} (${perRole})`;
 }
 
 // Bounded like the bench: every start, load run and stop has its own limit; this bounds the whole.
