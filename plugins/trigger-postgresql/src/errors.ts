@@ -14,6 +14,8 @@ export const postgresErrors = defineErrorCatalog({
   PG_FETCH_TYPE_UNSUPPORTED: (fetchType: string, reason: string) => `fetchType ${fetchType} is not supported on the trigger: ${reason}`,
   PG_INTERVAL_TOO_SHORT: (interval: string, minimum: string) => `interval ${interval} is below the minimum of ${minimum}`,
   PG_INTERVAL_INVALID: (interval: string) => `interval '${interval}' is not an ISO-8601 duration such as PT60S`,
+  /** PostgreSQL's parser (run in a worker thread) did not answer: the SQL could not be checked. */
+  PG_PARSER_UNAVAILABLE: (reason: string) => `PostgreSQL's parser could not check the SQL: ${reason}`,
   PG_PARAMETER_MISSING: (name: string) => `the query names :${name}, which parameters does not give`,
   /** A poll that failed: connection, login or query. The password never appears in it. */
   PG_QUERY_FAILED: (target: string, reason: string) => `PostgreSQL query on ${target} failed: ${reason}`,

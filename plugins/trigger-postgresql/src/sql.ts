@@ -1,9 +1,8 @@
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { isSluiceError } from '@sluice/core';
 import { postgresErrors } from './errors.js';
+import { parseStatements, scanTokens } from './pg-parser.js';
 
-// PostgreSQL's own parser, compiled to WebAssembly: what it refuses, the server refuses. Loaded
-// once, when the plugin is imported, so the save-time check can stay synchronous.
-await loadModule();
+// PostgreSQL's own parser and scanner (pg-parser.ts): what they refuse, the server refuses.
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HAS_TEMPLATE = /\{[{%]/;
@@ -12,6 +11,8 @@ const HAS_TEMPLATE = /\{[{%]/;
 export interface BoundQuery {
   readonly text: string;
   readonly names: readonly string[];
+  /** True when the scanner refused the statement (an unterminated quoted string, say): nothing was bound. */
+  readonly unscanned?: true;
 }
 
 /**
@@ -21,7 +22,10 @@ export interface BoundQuery {
  */
 export function bindParameters(sql: string, known: ReadonlySet<string>): BoundQuery {
   if (known.size === 0) return { text: sql, names: [] };
-  const tokens = scanSync(sql).tokens;
+  const scanned = scanTokens(sql);
+  // Left as written: the parser (at save) or PostgreSQL (at a poll) refuses it, with its place.
+  if (!scanned.ok) return { text: sql, names: [], unscanned: true };
+  const tokens = scanned.tokens;
   const names: string[] = [];
   let text = '';
   let from = 0;
@@ -43,17 +47,25 @@ export function bindParameters(sql: string, known: ReadonlySet<string>): BoundQu
  */
 export function sqlProblems(sql: string, parameters: ReadonlySet<string>): string[] {
   if (HAS_TEMPLATE.test(sql)) return [];
-  const bound = bindParameters(sql, parameters);
+  let bound: BoundQuery;
+  let outcome: ReturnType<typeof parseStatements>;
   try {
-    const count = parseSync(bound.text).stmts?.length ?? 0;
-    return count === 1 ? [] : [postgresErrors.PG_SQL_NOT_ONE(count).message];
+    bound = bindParameters(sql, parameters);
+    outcome = parseStatements(bound.text);
   } catch (error) {
-    const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
-    const offset = details?.cursorPosition ?? 0;
-    const before = sql.slice(0, offset).split('\n');
-    const line = before.length;
-    const column = (before.at(-1)?.length ?? 0) + 1;
-    const placeholder = /^syntax error at or near ":"/.test(details?.message ?? '') ? ' (a :name placeholder needs its value in parameters)' : '';
-    return [postgresErrors.PG_SQL_INVALID(`${details?.message ?? String(error)}${placeholder}`, line, column).message];
+    // The parser could not answer: the SQL is not known to be valid, so it is not taken as such.
+    if (isSluiceError(error, 'PG_PARSER_UNAVAILABLE')) return [error.message];
+    throw error;
   }
+  if (outcome.ok) return outcome.statements === 1 ? [] : [postgresErrors.PG_SQL_NOT_ONE(outcome.statements).message];
+  const offset = outcome.cursorPosition ?? 0;
+  const before = sql.slice(0, offset).split('\n');
+  const line = before.length;
+  const column = (before.at(-1)?.length ?? 0) + 1;
+  const placeholder = !/^syntax error at or near ":"/.test(outcome.message)
+    ? ''
+    : bound.unscanned
+      ? " (its :name placeholders could not be bound: PostgreSQL's scanner refused the statement, as it does an unterminated quoted string or comment)"
+      : ' (a :name placeholder needs its value in parameters)';
+  return [postgresErrors.PG_SQL_INVALID(`${outcome.message}${placeholder}`, line, column).message];
 }
