@@ -5,6 +5,7 @@ import { isSluiceError } from '@sluice/core';
 import type { Execution, ExecutionEvent, QueueConsumer, Runtime } from '@sluice/engine';
 import { newId, withState } from '@sluice/engine';
 import { aFlowToSave, aLogEntry, anExecution, describeRuntimeContract } from '@sluice/runtime-contract';
+import { monitorRedis } from '../test/redis-monitor.js';
 import { createBullmqRuntime, createKeys, type BullmqRuntimeOptions } from './index.js';
 
 /**
@@ -346,17 +347,15 @@ describe('bullmq runtime', () => {
     const rt = await runtime({ prefix });
     await rt.ping();
     const keys = createKeys(prefix);
-    const monitor = await new Redis(REDIS_URL).monitor();
-    const seen: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args.some((arg) => typeof arg === 'string' && arg.startsWith(`${prefix}:`))) seen.push(args);
-    });
+    const monitor = await monitorRedis(REDIS_URL);
+    const ours = (): (readonly string[])[] => monitor.commands.filter((args) => args.some((arg) => arg.startsWith(`${prefix}:`)));
     try {
       for (let i = 0; i < 5; i++) {
-        seen.length = 0;
+        monitor.clear();
         const execution = anExecution();
         await rt.submit(execution);
-        await vi.waitFor(() => expect(seen.some((args) => args.includes(`${prefix}:${keys.queueName}:${execution.id}`))).toBe(true));
+        await vi.waitFor(() => expect(ours().some((args) => args.includes(`${prefix}:${keys.queueName}:${execution.id}`))).toBe(true));
+        const seen = ours();
         // The create: a new execution's head, written if the key is free.
         const stored = seen.findIndex((args) => args[0]?.toLowerCase() === 'hsetnx' && args[1] === keys.execution(execution.id));
         const queued = seen.findIndex((args) => args.includes(`${prefix}:${keys.queueName}:${execution.id}`));
@@ -364,7 +363,7 @@ describe('bullmq runtime', () => {
         expect(stored).toBeLessThan(queued);
       }
     } finally {
-      monitor.disconnect();
+      monitor.close();
     }
   });
 
