@@ -7,7 +7,7 @@ import { problem } from './problem.js';
  * styles allowed (components set style attributes), images from itself and data: URLs, calls to
  * its own origin only, and no framing (clickjacking).
  */
-export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
  * What every answer gets, in one layer: its security headers, a problem body when no route
