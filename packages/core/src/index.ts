@@ -80,3 +80,4 @@ export { renderTriggerInputs, type TriggerInputsResult } from './trigger-inputs.
 export { hasLongNumbers, MAX_JSON_DEPTH, nestedDeeperThan, parseJson, stringifyJson } from './json.js';
 export { DURATION_PATTERN, durationMs, parseDuration } from './duration.js';
 export { passwordForms, redactSecrets } from './redact.js';
+export { createSyncWorker, type SyncWorker, type SyncWorkerAnswer, type SyncWorkerOptions } from './sync-worker.js';

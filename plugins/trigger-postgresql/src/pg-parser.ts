@@ -6,11 +6,11 @@
  * 136 MB of reserved WebAssembly memory in every process that loads this plugin package, which
  * the server does in every role, whether or not any flow has a PostgreSQL trigger (the
  * webserver's peak under ingestion was 166 MB with it, 148 MB without). A plugin's `check` is
- * synchronous, so a call here blocks on `Atomics.wait` until the worker answers, bounded in time;
- * a worker that does not answer is stopped and the next call starts a fresh one.
+ * synchronous, so a call here blocks until the worker answers (`createSyncWorker`), bounded in
+ * time; a worker that does not answer is stopped and the next call starts a fresh one.
  */
 import { createRequire } from 'node:module';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { createSyncWorker, type SyncWorker } from '@sluice/core';
 import { postgresErrors } from './errors.js';
 
 /** Bounds of the parser's worker. */
@@ -37,94 +37,43 @@ export interface ParserRefusal {
 /** A parse: the count of statements, or the parser's refusal. */
 export type ParseOutcome = { readonly ok: true; readonly statements: number } | ({ readonly ok: false } & ParserRefusal);
 
-// The worker: CommonJS, evaluated from this string so it needs no file of its own in the build.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { port, state, parserPath } = workerData;
-const done = (reply) => {
-  port.postMessage(reply);
-  Atomics.store(state, 0, 1);
-  Atomics.notify(state, 0);
-};
-const refusal = (error) => {
-  const details = error && error.sqlDetails;
-  return { message: details && details.message !== undefined ? String(details.message) : String(error), cursorPosition: details ? details.cursorPosition : undefined };
-};
-const parser = require(parserPath);
-parser.loadModule().then(
-  () => {
-    port.on('message', ({ op, sql }) => {
-      try {
-        if (op === 'scan') done({ tokens: parser.scanSync(sql).tokens.map((t) => ({ start: t.start, end: t.end, text: t.text })) });
-        else done({ statements: (parser.parseSync(sql).stmts || []).length });
-      } catch (error) {
-        done({ refused: refusal(error) });
-      }
-    });
-    Atomics.store(state, 1, 1);
-    Atomics.notify(state, 1);
-  },
-  () => {
-    Atomics.store(state, 1, 2);
-    Atomics.notify(state, 1);
-  },
-);
-`;
+// In the worker (see createSyncWorker): libpg-query loaded, each request parsed or scanned.
+const SETUP = `({ parserPath }) => {
+  const parser = require(parserPath);
+  const refusal = (error) => {
+    const details = error && error.sqlDetails;
+    return { message: details && details.message !== undefined ? String(details.message) : String(error), cursorPosition: details ? details.cursorPosition : undefined };
+  };
+  return parser.loadModule().then(() => ({ op, sql }) => {
+    try {
+      if (op === 'scan') return { tokens: parser.scanSync(sql).tokens.map((t) => ({ start: t.start, end: t.end, text: t.text })) };
+      return { statements: (parser.parseSync(sql).stmts || []).length };
+    } catch (error) {
+      return { refused: refusal(error) };
+    }
+  });
+}`;
 
-/** What the worker posts back. */
+/** What the worker answers. */
 interface WorkerReply {
   readonly statements?: number;
   readonly tokens?: ScannedToken[];
   readonly refused?: ParserRefusal;
 }
 
-interface ParserWorker {
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  /** [0]: 1 once a reply is posted; [1]: 0 loading, 1 ready, 2 failed to load. */
-  readonly state: Int32Array;
-}
-
-let current: ParserWorker | undefined;
-
-function start(): ParserWorker {
-  const parserPath = createRequire(import.meta.url).resolve('libpg-query');
-  const state = new Int32Array(new SharedArrayBuffer(8));
-  const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { port: port2, state, parserPath }, transferList: [port2] });
-  // An idle parser must not keep the process alive, nor its port.
-  worker.unref();
-  port1.unref();
-  worker.on('error', () => undefined);
-  return { worker, port: port1, state };
-}
-
-function stop(parser: ParserWorker): void {
-  if (current === parser) current = undefined;
-  void parser.worker.terminate().catch(() => undefined);
-  parser.port.close();
-}
+let worker: SyncWorker<{ readonly op: 'parse' | 'scan'; readonly sql: string }, WorkerReply> | undefined;
 
 /** Sends one request and waits for its reply; throws `PG_PARSER_UNAVAILABLE` when there is none in time. */
 function call(request: { readonly op: 'parse' | 'scan'; readonly sql: string }): WorkerReply {
-  const parser = current ?? (current = start());
-  if (Atomics.load(parser.state, 1) === 0) Atomics.wait(parser.state, 1, 0, PARSER_LIMITS.startMs);
-  if (Atomics.load(parser.state, 1) !== 1) {
-    stop(parser);
-    throw postgresErrors.PG_PARSER_UNAVAILABLE(`it could not be started within ${PARSER_LIMITS.startMs} ms`);
+  worker ??= createSyncWorker({ setup: SETUP, data: { parserPath: createRequire(import.meta.url).resolve('libpg-query') }, startMs: PARSER_LIMITS.startMs });
+  const answer = worker.call(request, PARSER_LIMITS.callMs);
+  if (answer.ok) return answer.reply;
+  switch (answer.reason) {
+    case 'start': throw postgresErrors.PG_PARSER_UNAVAILABLE(`it could not be started within ${PARSER_LIMITS.startMs} ms`);
+    case 'timeout': throw postgresErrors.PG_PARSER_UNAVAILABLE(`it ran longer than ${PARSER_LIMITS.callMs} ms`);
+    case 'gone': throw postgresErrors.PG_PARSER_UNAVAILABLE('it stopped without an answer');
+    case 'failed': throw postgresErrors.PG_PARSER_UNAVAILABLE(`it failed: ${answer.message}`);
   }
-  Atomics.store(parser.state, 0, 0);
-  parser.port.postMessage(request);
-  if (Atomics.wait(parser.state, 0, 0, PARSER_LIMITS.callMs) === 'timed-out') {
-    stop(parser);
-    throw postgresErrors.PG_PARSER_UNAVAILABLE(`it ran longer than ${PARSER_LIMITS.callMs} ms`);
-  }
-  const received = receiveMessageOnPort(parser.port) as { message: WorkerReply } | undefined;
-  if (received === undefined) {
-    stop(parser);
-    throw postgresErrors.PG_PARSER_UNAVAILABLE('it stopped without an answer');
-  }
-  return received.message;
 }
 
 /** Parses `sql` with PostgreSQL's parser: how many statements it holds, or why it refuses it. */
