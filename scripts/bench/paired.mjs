@@ -21,7 +21,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { seedFlowsFolder } from './lib/flows.mjs';
 import { closeAgent } from './lib/http.mjs';
-import { median, pairedRatio, percentile, problemsOf, runLoad } from './lib/measure.mjs';
+import { median, pairedRatio, percentile, problemsOf, runLoad, withCpu } from './lib/measure.mjs';
 import { interruptCleanup, killAll } from './lib/processes.mjs';
 import { deletePendingPrefixes } from './lib/redis.mjs';
 import { startSluiceBullmq, webhookBody, withStacks } from './lib/stacks.mjs';
@@ -56,14 +56,10 @@ const ctx = { config: { concurrency: 50 }, tmpDir, flowsDir, body: webhookBody()
 
 /** One measured run of `stack`'s request for `mode`; throws on any answer the bench counts as a problem. */
 async function measure(stack, mode, durationMs, maxRequests, connections = MODES[mode].connections) {
-  // Each process's CPU apart; the stack's is their sum (as stack.cpuMs() is).
-  const before = stack.processes.map((p) => p.cpuMs());
-  const result = await runLoad({ ...stack[MODES[mode].request], body: ctx.body, connections, durationMs, maxRequests });
-  const spent = stack.processes.map((p, i) => p.cpuMs() - before[i]);
+  const { value: result, cpuMs, cpuMsByRole } = await withCpu(stack, () => runLoad({ ...stack[MODES[mode].request], body: ctx.body, connections, durationMs, maxRequests }));
   const problems = problemsOf(stack.id, result);
   if (problems.length > 0) throw new Error(`paired: ${problems.join('; ')}`);
-  const byRole = Object.fromEntries(stack.processes.map((p, i) => [p.role, spent[i] / result.ok]));
-  const cpuMs = spent.reduce((sum, ms) => sum + ms, 0);
+  const byRole = Object.fromEntries(Object.entries(cpuMsByRole).map(([role, ms]) => [role, ms / result.ok]));
   return { rate: result.rate, p50: percentile(result.latencies, 50), cpuMsPerOp: cpuMs / result.ok, byRole };
 }
 

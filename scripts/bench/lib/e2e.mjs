@@ -3,26 +3,25 @@
 // (first request → last SUCCESS), so every accepted request is accounted for, queued or not when
 // the load stopped.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadSummary, median, problemsOf, round, runLoad } from './measure.mjs';
+import { loadSummary, median, problemsOf, round, runLoad, withCpu } from './measure.mjs';
 
 /** One round against `stack`: its ingestion load with `body`, then the drain, bounded. */
 export async function e2eOnce(ctx, stack, { body, durationMs, maxRequests }) {
   const { connections, drainTimeoutMs, sampleIds } = ctx.config;
-  const cpuBefore = stack.cpuMs();
-  const perProcessBefore = stack.processes?.map((p) => p.cpuMs()) ?? [];
-  const before = await stack.completions();
-  const load = await runLoad({ ...stack.ingest, body, connections, durationMs, maxRequests, sampleIds });
-  const atLoadEnd = await stack.completions();
-  const target = before.done + before.other + load.ok;
-  const deadline = Date.now() + drainTimeoutMs;
-  let now = atLoadEnd;
-  while (now.done + now.other < target && Date.now() < deadline) {
-    await sleep(stack.pollMs ?? 10);
-    now = await stack.completions();
-  }
-  const cpuMs = stack.cpuMs() - cpuBefore;
-  // Each process's share (webserver and worker apart), to tell whose CPU a flow's cost lands on.
-  const byProcess = Object.fromEntries((stack.processes ?? []).map((p, i) => [p.role ?? p.name, p.cpuMs() - (perProcessBefore[i] ?? 0)]));
+  // Each process's share comes too (webserver and worker apart), to tell whose CPU a flow's cost lands on.
+  const { value: { before, load, atLoadEnd, now }, cpuMs, cpuMsByRole: byProcess } = await withCpu(stack, async () => {
+    const before = await stack.completions();
+    const load = await runLoad({ ...stack.ingest, body, connections, durationMs, maxRequests, sampleIds });
+    const target = before.done + before.other + load.ok;
+    const deadline = Date.now() + drainTimeoutMs;
+    const atLoadEnd = await stack.completions();
+    let now = atLoadEnd;
+    while (now.done + now.other < target && Date.now() < deadline) {
+      await sleep(stack.pollMs ?? 10);
+      now = await stack.completions();
+    }
+    return { before, load, atLoadEnd, now };
+  });
   const startNs = BigInt(load.startNs);
   const endNs = BigInt(load.endNs);
   const lastNs = now.lastNs > endNs ? now.lastNs : endNs;

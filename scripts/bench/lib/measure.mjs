@@ -75,11 +75,17 @@ export function pairedRatio(sluiceRounds, baselineRounds, pick) {
   return round(median(ratios), 3);
 }
 
-/** Runs `fn` and returns its value with the CPU ms the stack's processes used meanwhile. */
+/**
+ * Runs `fn` and returns its value with the CPU ms the stack's processes used meanwhile: in all
+ * (`cpuMs`, as `stack.cpuMs()` counts it) and by process role (`cpuMsByRole`). Each process is
+ * read once before and once after; one started meanwhile counts from zero.
+ */
 export async function withCpu(stack, fn) {
-  const before = stack.cpuMs();
+  const before = stack.processes.map((p) => p.cpuMs());
   const value = await fn();
-  return { value, cpuMs: stack.cpuMs() - before };
+  const spent = stack.processes.map((p, i) => p.cpuMs() - (before[i] ?? 0));
+  const cpuMsByRole = Object.fromEntries(stack.processes.map((p, i) => [p.role ?? p.name, spent[i]]));
+  return { value, cpuMs: spent.reduce((sum, ms) => sum + ms, 0), cpuMsByRole };
 }
 
 /** The problems that concern one side of a row. */
